@@ -1,0 +1,50 @@
+/* action.h - every named action, once: the enum and the help text come from here. */
+#ifndef CCTERM_ACTION_H
+#define CCTERM_ACTION_H
+
+#define ACTION_LIST(_) \
+	_(NONE,        "none",         "Do nothing") \
+	_(HELP,        "help",         "Show the keys of this screen") \
+	_(SEARCH,      "search",       "Search customers") \
+	_(NEW_CONTACT, "new-contact",  "Log a new contact") \
+	_(TOGGLE_READY,"toggle-ready", "Switch between ready and not ready") \
+	_(BREAK,       "break",        "Take a break") \
+	_(SAVE,        "save",         "Save the current form") \
+	_(BACK,        "back",         "Go back / cancel") \
+	_(NEXT_FIELD,  "next-field",   "Next field") \
+	_(PREV_FIELD,  "prev-field",   "Previous field") \
+	_(COMMAND,     "command",      "Open the : command line") \
+	_(QUIT,        "quit",         "Quit ccterm") \
+	_(UP,          "up",           "Move up") \
+	_(DOWN,        "down",         "Move down") \
+	_(PAGE_UP,     "page-up",      "Page up") \
+	_(PAGE_DOWN,   "page-down",    "Page down") \
+	_(HOME,        "home",         "First line") \
+	_(END,         "end",          "Last line") \
+	_(OPEN,        "open",         "Open the selected item") \
+	_(TAKE_POP,    "take-pop",     "Take the waiting call") \
+	_(WALLBOARD,   "wallboard",    "Supervisor wallboard") \
+	_(REFRESH,     "refresh",      "Redraw the screen") \
+	_(FILTER_ALL,  "filter-all",   "Timeline: all channels") \
+	_(FILTER_PHONE,"filter-phone", "Timeline: phone only") \
+	_(FILTER_WEB,  "filter-web",   "Timeline: web only") \
+	_(FILTER_EMAIL,"filter-email", "Timeline: e-mail only") \
+	_(FILTER_STORE,"filter-store", "Timeline: store only") \
+	_(FILTER_MOBILE,"filter-mobile","Timeline: mobile app only") \
+	_(FILTER_CHAT, "filter-chat",  "Timeline: chat only") \
+	_(FILTER_COMPLAINT,"filter-complaint","Timeline: complaints only") \
+	_(FILTER_ORDER,"filter-order", "Timeline: orders only")
+
+enum action {
+#define ACTION_ENUM(id, name, help) ACTION_##id,
+	ACTION_LIST(ACTION_ENUM)
+#undef ACTION_ENUM
+	ACTION_COUNT
+};
+
+/* "save" -> ACTION_SAVE; ACTION_NONE with *ok = 0 when unknown. */
+enum action action_by_name(const char *name, int *ok);
+const char *action_name(enum action a);
+const char *action_help(enum action a);
+
+#endif

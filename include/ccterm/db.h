@@ -1,0 +1,49 @@
+/* db.h - one connection to PostgreSQL: open, run parameterized SQL, report
+ * errors in one place, reconnect. Only src/db/ includes libpq. */
+#ifndef CCTERM_DB_H
+#define CCTERM_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <libpq-fe.h>
+
+struct db;
+
+/* conninfo NULL or "" means the libpq environment (PGHOST, PGSERVICE, .pgpass ...).
+ * Returns NULL and a message in err when the server cannot be reached. */
+struct db *db_open(const char *conninfo, char *err, size_t errsz);
+void db_close(struct db *db);
+
+PGconn *db_pg(struct db *db);
+/* The last error, one line, for the status bar or stderr. */
+const char *db_error(const struct db *db);
+/* The connected role, i.e. the agent's login. */
+const char *db_user(const struct db *db);
+
+/*
+ * Runs sql with text parameters ($1..$n). Returns the result when its
+ * status is COMMAND_OK or TUPLES_OK; otherwise NULL, with db_error() set
+ * (and the connection checked, so a lost server is noticed at once).
+ */
+PGresult *db_query(struct db *db, const char *sql, int nparams, const char *const *params);
+/* The same for statements whose result is not needed: 0 or -1. */
+int db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
+/* Several statements without parameters (migrations): 0 or -1. */
+int db_exec_script(struct db *db, const char *script);
+
+/* The SQLSTATE of the last error ("23505"), "" when none. */
+const char *db_sqlstate(const struct db *db);
+
+/* true while the connection is usable; db_reset() tries to reconnect once. */
+bool db_ok(const struct db *db);
+bool db_reset(struct db *db);
+
+/* Records an error message produced outside libpq (e.g. validation). */
+void db_set_error(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Migrations (migrate.c): applies the embedded sql/ files not yet recorded in
+ * schema_migrations, each in its own transaction. *applied gets how many ran.
+ * Returns 0 or -1 (db_error says which file and why). */
+int db_migrate(struct db *db, int *applied);
+
+#endif

@@ -1,0 +1,1 @@
+-- placeholder: demo_data() comes here

@@ -1,0 +1,205 @@
+/* ccterm-admin - migrations, branches, queues, agents, imports, demo data. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ccterm/admin.h"
+
+static const char usage[] =
+	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
+	"  migrate                                   apply pending migrations\n"
+	"  branch add CODE --name NAME [--region R]\n"
+	"  queue add NAME --sla SECONDS [--target PCT]\n"
+	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
+	"            [--queues Q1,Q2]\n"
+	"  import customers FILE.csv                 columns: external_id,name,phone,email,tier,segment,\n"
+	"                                            branch,birth_date,gender,marital_status,rrn\n"
+	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
+	"                                            subject,body,amount\n"
+	"  demo-data --customers N --interactions M [--seed S]\n"
+	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
+
+/* Options after the positional words: "--name VALUE" pairs and bare flags. */
+struct opts {
+	int argc;
+	char **argv;
+};
+
+static const char *opt_get(const struct opts *o, const char *name)
+{
+	for (int i = 0; i < o->argc; i++)
+		if (strcmp(o->argv[i], name) == 0)
+			return i + 1 < o->argc ? o->argv[i + 1] : "";
+	return NULL;
+}
+
+static int opt_check(const struct opts *o, const char *const *known)
+{
+	for (int i = 0; i < o->argc; i++) {
+		bool ok = false;
+
+		if (strncmp(o->argv[i], "--", 2) != 0)
+			continue;
+		for (const char *const *k = known; *k; k++)
+			ok |= strcmp(o->argv[i], *k) == 0;
+		if (!ok) {
+			fprintf(stderr, "ccterm-admin: unknown option %s\n", o->argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *opt_need(const struct opts *o, const char *name)
+{
+	const char *v = opt_get(o, name);
+
+	if (!v || !*v)
+		fprintf(stderr, "ccterm-admin: %s VALUE is required\n", name);
+	return v && *v ? v : NULL;
+}
+
+static bool number_arg(const char *s, long *out)
+{
+	char *end;
+
+	if (!s)
+		return false;
+	*out = strtol(s, &end, 10);
+	return *s && *end == '\0';
+}
+
+static int cmd_migrate(struct db *db)
+{
+	int applied;
+
+	if (db_migrate(db, &applied) < 0)
+		return -1;
+	printf("%d migration%s applied\n", applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_import(struct db *db, const char *what, const char *file)
+{
+	struct import_result r;
+	int rc;
+
+	if (strcmp(what, "customers") == 0)
+		rc = admin_import_customers(db, file, &r);
+	else if (strcmp(what, "interactions") == 0)
+		rc = admin_import_interactions(db, file, &r);
+	else {
+		fprintf(stderr, "ccterm-admin: import customers|interactions FILE\n");
+		return 2;
+	}
+	if (rc < 0)
+		return -1;
+	printf("%ld loaded, %ld rejected\n", r.loaded, r.rejected);
+	if (r.rejected)
+		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
+	return 0;
+}
+
+static int cmd_demo(struct db *db, const struct opts *o)
+{
+	long customers, interactions, seed = 1;
+	struct timespec t0, t1;
+
+	if (!number_arg(opt_need(o, "--customers"), &customers) ||
+	    !number_arg(opt_need(o, "--interactions"), &interactions) ||
+	    (opt_get(o, "--seed") && !number_arg(opt_get(o, "--seed"), &seed)) ||
+	    customers < 1 || interactions < 0) {
+		fprintf(stderr, "ccterm-admin: demo-data --customers N --interactions M [--seed S] (N >= 1)\n");
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (admin_demo_data(db, customers, interactions, seed) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n", customers, interactions,
+	       seed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
+}
+
+static int run(struct db *db, int argc, char **argv)
+{
+	const char *cmd = argv[0], *sub = argc > 1 ? argv[1] : "", *arg = argc > 2 ? argv[2] : NULL;
+	struct opts o = { argc, argv };
+
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(db);
+	if (strcmp(cmd, "import") == 0 && arg)
+		return cmd_import(db, sub, arg);
+	if (strcmp(cmd, "demo-data") == 0) {
+		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
+
+		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
+	}
+	if (strcmp(sub, "add") != 0 || !arg) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "branch") == 0) {
+		static const char *const known[] = { "--name", "--region", NULL };
+		const char *name = opt_need(&o, "--name");
+
+		if (opt_check(&o, known) < 0 || !name)
+			return 2;
+		return admin_branch_add(db, arg, name, opt_get(&o, "--region"));
+	}
+	if (strcmp(cmd, "queue") == 0) {
+		static const char *const known[] = { "--sla", "--target", NULL };
+		long sla;
+		const char *target = opt_get(&o, "--target");
+
+		if (opt_check(&o, known) < 0 || !number_arg(opt_need(&o, "--sla"), &sla))
+			return 2;
+		return admin_queue_add(db, arg, (int)sla, target ? atof(target) : 80.0);
+	}
+	if (strcmp(cmd, "agent") == 0) {
+		static const char *const known[] = { "--name", "--branch", "--supervisor", "--role", "--queues", NULL };
+		struct agent_spec a = {
+			.login = arg, .name = opt_need(&o, "--name"), .branch = opt_get(&o, "--branch"),
+			.role = opt_get(&o, "--role"), .queues = opt_get(&o, "--queues"),
+		};
+
+		if (opt_check(&o, known) < 0 || !a.name)
+			return 2;
+		if (!a.role)
+			a.role = opt_get(&o, "--supervisor") ? "supervisor" : "agent";
+		return admin_agent_add(db, &a);
+	}
+	fputs(usage, stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conninfo = NULL;
+	char err[512];
+	struct db *db;
+	int rc;
+
+	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
+		conninfo = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	db = db_open(conninfo, err, sizeof(err));
+	if (!db) {
+		fprintf(stderr, "ccterm-admin: %s\n", err);
+		return 1;
+	}
+	rc = run(db, argc - 1, argv + 1);
+	if (rc < 0)
+		fprintf(stderr, "ccterm-admin: %s\n", db_error(db));
+	db_close(db);
+	return rc < 0 ? 1 : rc;
+}

@@ -1,0 +1,117 @@
+/* conn.c - the connection: open, parameterized queries, one place for errors. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/db.h"
+
+struct db {
+	PGconn *conn;
+	char error[512];
+	char sqlstate[6];
+};
+
+static void db_take_error(struct db *db, const PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(db->conn);
+	snprintf(db->error, sizeof(db->error), "%s", msg && *msg ? msg : "unknown database error");
+	/* one line for the status bar: cut at the first newline */
+	db->error[strcspn(db->error, "\n")] = '\0';
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+}
+
+struct db *db_open(const char *conninfo, char *err, size_t errsz)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (!db) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	db->conn = PQconnectdb(conninfo ? conninfo : "");
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		snprintf(err, errsz, "cannot connect to PostgreSQL: %s", PQerrorMessage(db->conn));
+		err[strcspn(err, "\n")] = '\0';
+		PQfinish(db->conn);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+PGconn *db_pg(struct db *db) { return db->conn; }
+const char *db_error(const struct db *db) { return db->error; }
+const char *db_sqlstate(const struct db *db) { return db->sqlstate; }
+const char *db_user(const struct db *db) { return PQuser(db->conn); }
+bool db_ok(const struct db *db) { return PQstatus(db->conn) == CONNECTION_OK; }
+
+bool db_reset(struct db *db)
+{
+	PQreset(db->conn);
+	if (PQstatus(db->conn) == CONNECTION_OK)
+		return true;
+	db_take_error(db, NULL);
+	return false;
+}
+
+void db_set_error(struct db *db, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->error, sizeof(db->error), fmt, ap);
+	va_end(ap);
+	db->sqlstate[0] = '\0';
+}
+
+PGresult *db_query(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		db->error[0] = '\0';
+		db->sqlstate[0] = '\0';
+		return res;
+	}
+	db_take_error(db, res);
+	PQclear(res);
+	return NULL;
+}
+
+int db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res = db_query(db, sql, nparams, params);
+
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+int db_exec_script(struct db *db, const char *script)
+{
+	PGresult *res = PQexec(db->conn, script);
+	ExecStatusType st = PQresultStatus(res);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+		db_take_error(db, res);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}

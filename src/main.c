@@ -1,0 +1,133 @@
+/* ccterm - the call-center console. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ccterm/embedded.h"
+#include "ccterm/keymap.h"
+#include "ui/app.h"
+
+static const char usage[] =
+	"usage: ccterm [-d CONNINFO] [-k vi|FILE]\n"
+	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
+	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
+	"The agent is the PostgreSQL role the console connects as.\n";
+
+static void key_error(void *arg, const char *message)
+{
+	struct app *app = arg;
+
+	fprintf(stderr, "ccterm: %s\n", message);
+	if (!app->message[0])
+		snprintf(app->message, sizeof(app->message), "%s", message);
+}
+
+static char *file_read(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!fp)
+		return NULL;
+	for (;;) {
+		char *nb = realloc(buf, len + 4097);
+		size_t n;
+
+		if (!nb)
+			break;
+		buf = nb;
+		n = fread(buf + len, 1, 4096, fp);
+		len += n;
+		buf[len] = '\0';
+		if (n < 4096)
+			break;
+	}
+	fclose(fp);
+	return buf;
+}
+
+static void keys_load_file(struct app *app, const char *path, bool must_exist)
+{
+	char *text = file_read(path);
+
+	if (!text) {
+		if (must_exist)
+			key_error(app, "cannot read key file");
+		return;
+	}
+	keymap_load_text(app->keys, text, path, key_error, app);
+	free(text);
+}
+
+/* Defaults, then -k, then the user's own file: each overrides the one before. */
+static void keys_load(struct app *app, const char *extra)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char path[4096], name[64];
+	const char *builtin;
+
+	keymap_load_text(app->keys, embedded_find(builtin_keymaps, builtin_keymaps_count, "default.keys"),
+			 "default.keys", key_error, app);
+	if (extra) {
+		snprintf(name, sizeof(name), "%s.keys", extra);
+		builtin = strchr(extra, '/') ? NULL : embedded_find(builtin_keymaps, builtin_keymaps_count, name);
+		if (builtin)
+			keymap_load_text(app->keys, builtin, name, key_error, app);
+		else
+			keys_load_file(app, extra, true);
+	}
+	if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/ccterm/keys", xdg);
+	else
+		snprintf(path, sizeof(path), "%s/.config/ccterm/keys", home ? home : ".");
+	keys_load_file(app, path, false);
+}
+
+int main(int argc, char **argv)
+{
+	struct app app = { 0 };
+	const char *conninfo = NULL, *keys = NULL;
+	char err[512];
+	int opt, rc;
+
+	setlocale(LC_ALL, "");
+	while ((opt = getopt(argc, argv, "d:k:h")) != -1) {
+		switch (opt) {
+		case 'd': conninfo = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (!isatty(0) || !isatty(1)) {
+		fprintf(stderr, "ccterm: needs a terminal\n");
+		return 2;
+	}
+	app.keys = keymap_new();
+	if (!app.keys) {
+		fprintf(stderr, "ccterm: out of memory\n");
+		return 1;
+	}
+	keys_load(&app, keys);
+	app.db = db_open(conninfo, err, sizeof(err));
+	if (!app.db) {
+		fprintf(stderr, "ccterm: %s\n", err);
+		keymap_free(app.keys);
+		return 1;
+	}
+	if (db_agent_self(app.db, &app.agent) != 0) {
+		fprintf(stderr, "ccterm: %s\n", db_error(app.db));
+		db_close(app.db);
+		keymap_free(app.keys);
+		return 1;
+	}
+	rc = app_run(&app);
+	db_close(app.db);
+	keymap_free(app.keys);
+	return rc;
+}

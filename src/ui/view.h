@@ -1,0 +1,32 @@
+/* view.h - a screen is one file filling one view_ops table. */
+#ifndef CCTERM_UI_VIEW_H
+#define CCTERM_UI_VIEW_H
+
+#include <curses.h>
+#include "ccterm/action.h"
+#include "ccterm/keymap.h"
+
+struct app;
+
+/* What a handler asks of the loop. */
+enum view_result {
+	VIEW_UNHANDLED = 0,
+	VIEW_HANDLED = 1 << 0,
+	VIEW_REDRAW = 1 << 1,
+};
+
+struct view_ops {
+	const char *title;
+	enum keyctx context;
+	/* Draws into rows [top, top + height) of w. */
+	void (*draw)(struct app *app, WINDOW *w, int top, int height);
+	/* A named action from the keymap. */
+	int (*action)(struct app *app, enum action a);
+	/* A key no binding claimed (text entry); NULL when the view takes no text. */
+	int (*key)(struct app *app, int key);
+};
+
+extern const struct view_ops view_home;
+extern const struct view_ops view_help;
+
+#endif

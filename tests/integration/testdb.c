@@ -1,0 +1,134 @@
+/* testdb.c - fresh databases for tests, cloned from one migrated template. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ccterm/admin.h"
+#include "ccterm/embedded.h"
+#include "testdb.h"
+
+#define TEMPLATE "ccterm_test_template"
+
+struct db *testdb_connect(const char *name, const char *user)
+{
+	char conninfo[256], err[512];
+	struct db *db;
+
+	snprintf(conninfo, sizeof(conninfo), "dbname=%s%s%s", name, user ? " user=" : "", user ? user : "");
+	db = db_open(conninfo, err, sizeof(err));
+	if (!db)
+		ck_abort_msg("%s", err);
+	return db;
+}
+
+/* A hash of the embedded migrations: a stale template is rebuilt. */
+static unsigned long migrations_hash(void)
+{
+	unsigned long h = 5381;
+
+	for (size_t i = 0; i < sql_migrations_count; i++)
+		for (const char *p = sql_migrations[i].text; *p; p++)
+			h = h * 33 + (unsigned char)*p;
+	return h;
+}
+
+static void template_ensure(void)
+{
+	struct db *admin = testdb_connect("postgres", NULL);
+	char want[32], *have;
+	int applied;
+
+	snprintf(want, sizeof(want), "%lu", migrations_hash());
+	/* Every test process takes this lock in the same database, so only
+	 * one of them builds the template. */
+	ck_assert_int_eq(db_exec(admin, "select pg_advisory_lock(7734002)", 0, NULL), 0);
+	have = testdb_value(admin, "select (select shobj_description(oid, 'pg_database') from pg_database "
+				   "where datname = '" TEMPLATE "')");
+	if (!have || strcmp(have, want) != 0) {
+		struct db *t;
+		char sql[128];
+
+		db_exec(admin, "drop database if exists " TEMPLATE, 0, NULL);
+		ck_assert_msg(db_exec(admin, "create database " TEMPLATE, 0, NULL) == 0, "%s", db_error(admin));
+		t = testdb_connect(TEMPLATE, NULL);
+		ck_assert_msg(db_migrate(t, &applied) == 0, "migrate: %s", db_error(t));
+		db_close(t);
+		snprintf(sql, sizeof(sql), "comment on database " TEMPLATE " is '%s'", want);
+		ck_assert_int_eq(db_exec(admin, sql, 0, NULL), 0);
+	}
+	free(have);
+	db_exec(admin, "select pg_advisory_unlock(7734002)", 0, NULL);
+	db_close(admin);
+}
+
+struct db *testdb_create(char *name)
+{
+	static int seq;
+	struct db *admin;
+	char sql[160];
+
+	template_ensure();
+	snprintf(name, 64, "ccterm_t%ld_%d", (long)getpid(), ++seq);
+	admin = testdb_connect("postgres", NULL);
+	snprintf(sql, sizeof(sql), "drop database if exists %s", name);
+	db_exec(admin, sql, 0, NULL);
+	snprintf(sql, sizeof(sql), "create database %s template " TEMPLATE, name);
+	ck_assert_msg(db_exec(admin, sql, 0, NULL) == 0, "%s", db_error(admin));
+	db_close(admin);
+	return testdb_connect(name, NULL);
+}
+
+void testdb_drop(struct db *db, const char *name)
+{
+	struct db *admin;
+	char sql[160];
+
+	db_close(db);
+	admin = testdb_connect("postgres", NULL);
+	snprintf(sql, sizeof(sql), "drop database if exists %s with (force)", name);
+	db_exec(admin, sql, 0, NULL);
+	db_close(admin);
+}
+
+void testdb_agent(struct db *db, const char *login, const char *name, const char *role)
+{
+	struct agent_spec a = { .login = login, .name = name, .branch = "SEL", .role = role };
+
+	ck_assert_int_eq(admin_branch_add(db, "SEL", "서울 본점", "Seoul"), 0);
+	ck_assert_msg(admin_agent_add(db, &a) == 0, "agent add: %s", db_error(db));
+}
+
+char *testdb_file(const char *text)
+{
+	char *path = strdup("/tmp/ccterm-test-XXXXXX.csv");
+	int fd = mkstemps(path, 4);
+	size_t len = strlen(text);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+char *testdb_value(struct db *db, const char *sql)
+{
+	PGresult *res = db_query(db, sql, 0, NULL);
+	char *v;
+
+	ck_assert_msg(res != NULL, "%s: %s", sql, db_error(db));
+	ck_assert_int_eq(PQntuples(res), 1);
+	v = PQgetisnull(res, 0, 0) ? NULL : strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+const char *testdb_builddir(void)
+{
+	const char *d = getenv("CCTERM_BUILDDIR");
+
+	return d && *d ? d : ".";
+}

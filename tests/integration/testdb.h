@@ -1,0 +1,29 @@
+/* testdb.h - a fresh, migrated database per test on the embedded cluster
+ * (tests/with-pg exports PGHOST and PGUSER for it). */
+#ifndef CCTERM_TESTDB_H
+#define CCTERM_TESTDB_H
+
+#include "ccterm/db.h"
+
+/* Creates a new database from a migrated template, connects to it as the
+ * superuser and returns the connection; its name goes to name (64 bytes).
+ * Aborts the test on failure. */
+struct db *testdb_create(char *name);
+void testdb_drop(struct db *db, const char *name);
+
+/* Connects to database name as role user (NULL: the superuser). */
+struct db *testdb_connect(const char *name, const char *user);
+
+/* A branch "SEL" and an agent with this login, name and role. */
+void testdb_agent(struct db *db, const char *login, const char *name, const char *role);
+
+/* Writes text to a new temporary file; returns its malloc'd path. */
+char *testdb_file(const char *text);
+
+/* Runs a query expected to return one value; returns it malloc'd (NULL for SQL NULL). */
+char *testdb_value(struct db *db, const char *sql);
+
+/* The build directory (where ccterm, ccterm-admin and ccterm-cti are). */
+const char *testdb_builddir(void);
+
+#endif

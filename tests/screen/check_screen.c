@@ -1,0 +1,199 @@
+/* check_screen.c - the real ccterm in a real terminal emulator, as an agent sees it. */
+#include "config.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../integration/testdb.h"
+#include "vt.h"
+
+static struct db *db;
+static char dbname[64];
+static char xdg[64];
+
+static void setup(void)
+{
+	db = testdb_create(dbname);
+	snprintf(xdg, sizeof(xdg), "/tmp/ccterm-xdg-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(xdg));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	testdb_drop(db, dbname);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", xdg);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ccterm as login, in a rows x cols terminal, with its own config and state dirs. */
+static struct vt *console(const char *login, int rows, int cols)
+{
+	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128];
+	const char *argv[] = { bin, NULL };
+	const char *env[] = { pgdb, pguser, cfg, state, NULL };
+	struct vt *vt;
+
+	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
+	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
+	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
+	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
+	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
+	vt = vt_spawn(argv, env, rows, cols);
+	ck_assert_ptr_nonnull(vt);
+	return vt;
+}
+
+START_TEST(console_shows_the_agent)
+{
+	struct vt *vt;
+	int row, col;
+
+	testdb_agent(db, "sc_agent1", "홍길동", "agent");
+	vt = console("sc_agent1", 24, 80);
+	VT_ASSERT_WAIT(vt, " 홍길동 (sc_agent1) │", 5000);
+	/* The status bar is the last row; the agent's home screen names the branch. */
+	ck_assert(vt_find(vt, " 홍길동 (sc_agent1) │", &row, &col));
+	ck_assert_int_eq(row, 23);
+	ck_assert_int_eq(col, 0);
+	VT_ASSERT_WAIT(vt, "Branch: SEL 서울 본점", 1000);
+	VT_ASSERT_WAIT(vt, "logged_out", 1000);
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(hostile_text_stays_inert)
+{
+	struct vt *vt;
+	char row[4096];
+
+	/* Clear-screen, a window-title OSC and a bell in a name from the database. */
+	testdb_agent(db, "sc_agent2", "Evil\x1b[2J\x1b]0;owned\x07Name", "agent");
+	vt = console("sc_agent2", 24, 80);
+	VT_ASSERT_WAIT(vt, "Evil␛[2J␛]0;owned␇Name", 5000);
+	/* Had the escape reached the terminal, the title bar would be gone. */
+	vt_row(vt, 0, row, sizeof(row));
+	ck_assert_ptr_nonnull(strstr(row, "ccterm"));
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(small_terminal_says_what_it_needs)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "sc_agent3", "Kim Small", "agent");
+	vt = console("sc_agent3", 20, 60);
+	VT_ASSERT_WAIT(vt, "ccterm needs at least 80x24; this terminal is 60x20.", 5000);
+	ck_assert_int_eq(vt_resize(vt, 24, 80), 0);
+	VT_ASSERT_WAIT(vt, "Kim Small (sc_agent3)", 3000);
+	VT_ASSERT_GONE(vt, "needs at least", 1000);
+	/* Larger is fine too: the status bar follows the bottom row. */
+	ck_assert_int_eq(vt_resize(vt, 40, 132), 0);
+	VT_ASSERT_GONE(vt, "Enlarge", 1000);
+	ck_assert(vt_wait_quiet(vt, 200, 3000));
+	{
+		int row, col;
+
+		ck_assert(vt_find(vt, "Kim Small (sc_agent3) │", &row, &col));
+		ck_assert_int_eq(row, 39);
+	}
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(help_lists_the_keys_and_esc_goes_back)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "sc_agent4", "Lee Help", "agent");
+	vt = console("sc_agent4", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F1>"), 0);
+	VT_ASSERT_WAIT(vt, "Keys (Esc to go back", 2000);
+	VT_ASSERT_WAIT(vt, "<F10>", 1000);
+	VT_ASSERT_WAIT(vt, "Save the current form", 1000);
+	ck_assert_int_eq(vt_type(vt, "<Esc>"), 0);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 2000);
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(bad_keymap_line_is_reported_and_console_starts)
+{
+	char path[160];
+	FILE *fp;
+	struct vt *vt;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/config", xdg);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/config/ccterm", xdg);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/config/ccterm/keys", xdg);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("# mine\nbind generic <F11> help\nbind generic <F99> save\n", fp);
+	fclose(fp);
+	testdb_agent(db, "sc_agent5", "Park Keys", "agent");
+	vt = console("sc_agent5", 24, 80);
+	VT_ASSERT_WAIT(vt, "keys:3:", 5000);
+	VT_ASSERT_WAIT(vt, "Park Keys (sc_agent5)", 1000);
+	/* The good line of the same file took effect. */
+	ck_assert_int_eq(vt_type(vt, "<F11>"), 0);
+	VT_ASSERT_WAIT(vt, "Keys (Esc to go back", 2000);
+	ck_assert_int_eq(vt_type(vt, "<C-q>"), 0);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(a_role_that_is_no_agent_is_told_why)
+{
+	struct vt *vt;
+	int status;
+
+	vt = console("postgres", 24, 80);
+	VT_ASSERT_WAIT(vt, "is not a ccterm agent", 5000);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 1);
+	vt_free(vt);
+}
+END_TEST
+
+static Suite *screen_suite(void)
+{
+	Suite *s = suite_create("screen");
+	TCase *tc = tcase_create("console");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, console_shows_the_agent);
+	tcase_add_test(tc, hostile_text_stays_inert);
+	tcase_add_test(tc, small_terminal_says_what_it_needs);
+	tcase_add_test(tc, help_lists_the_keys_and_esc_goes_back);
+	tcase_add_test(tc, bad_keymap_line_is_reported_and_console_starts);
+	tcase_add_test(tc, a_role_that_is_no_agent_is_told_why);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(screen_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

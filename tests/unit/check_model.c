@@ -1,0 +1,26 @@
+/* check_model.c - runs every unit suite of the pure-logic modules. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+static Suite *(*const suites[])(void) = {
+	phone_suite,
+	csv_suite,
+	utf8_suite,
+	format_suite,
+	keymap_suite,
+	record_suite,
+};
+
+int main(void)
+{
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,14 @@
+/* suites.h - the unit test suites run by check_model. */
+#ifndef CCTERM_TEST_SUITES_H
+#define CCTERM_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *phone_suite(void);
+Suite *csv_suite(void);
+Suite *utf8_suite(void);
+Suite *format_suite(void);
+Suite *keymap_suite(void);
+Suite *record_suite(void);
+
+#endif
