@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ccterm/embedded.h"
+#include "ccterm/journal.h"
 #include "ccterm/keymap.h"
 #include "ui/app.h"
 
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 {
 	struct app app = { 0 };
 	const char *conninfo = NULL, *keys = NULL;
-	char err[512];
+	char err[512], path[4096];
 	int opt, rc;
 
 	setlocale(LC_ALL, "");
@@ -126,7 +127,16 @@ int main(int argc, char **argv)
 		keymap_free(app.keys);
 		return 1;
 	}
+	/* The journal is per agent and per machine: what was typed here comes back here. */
+	if (journal_default_path(app.agent.login, path, sizeof(path)) < 0 ||
+	    desk_init(&app.desk, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ccterm: draft journal %s: %s\n", path, err);
+		db_close(app.db);
+		keymap_free(app.keys);
+		return 1;
+	}
 	rc = app_run(&app);
+	desk_free(&app.desk);
 	db_close(app.db);
 	keymap_free(app.keys);
 	return rc;

@@ -23,6 +23,9 @@
 	_(END,         "end",          "Last line") \
 	_(OPEN,        "open",         "Open the selected item") \
 	_(TAKE_POP,    "take-pop",     "Take the waiting call") \
+	_(CREATE_CUSTOMER,"create-customer","Create the unknown caller as a customer") \
+	_(CUSTOMER,    "customer",     "Show the customer and history") \
+	_(DISCARD,     "discard",      "Discard the open contact (press twice)") \
 	_(WALLBOARD,   "wallboard",    "Supervisor wallboard") \
 	_(REFRESH,     "refresh",      "Redraw the screen") \
 	_(FILTER_ALL,  "filter-all",   "Timeline: all channels") \

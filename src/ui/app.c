@@ -10,8 +10,17 @@
 #include <time.h>
 
 #include "ccterm/format.h"
+#include "ccterm/notify.h"
 #include "app.h"
 #include "draw.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Signal handlers only set flags; the loop acts on them. */
 static volatile sig_atomic_t got_hangup, got_terminate;
@@ -34,12 +43,139 @@ void app_message(struct app *app, const char *fmt, ...)
 	app->dirty = true;
 }
 
+void app_cursor(struct app *app, int y, int x)
+{
+	app->cursor_y = y;
+	app->cursor_x = x;
+}
+
 void app_show(struct app *app, const struct view_ops *view)
 {
 	if (view != app->view)
 		app->prev = app->view;
 	app->view = view;
 	app->dirty = true;
+}
+
+void app_db_error(struct app *app)
+{
+	if (!db_ok(app->db)) {
+		app->db_down = true;
+		app_message(app, "Database connection lost: reconnecting. Nothing you type is lost.");
+	} else {
+		app_message(app, "%s", db_error(app->db));
+	}
+}
+
+void app_open_customer(struct app *app, long long customer_id)
+{
+	if (desk_open_customer(&app->desk, app->db, customer_id) < 0) {
+		app_db_error(app);
+		return;
+	}
+	app_show(app, &view_pop);
+}
+
+void app_open_detail(struct app *app, const struct timeline_item *it)
+{
+	char *body = NULL;
+
+	if (db_interaction_body(app->db, it->id, &body) < 0) {
+		app_db_error(app);
+		return;
+	}
+	detail_set(it, body);
+	app_show(app, &view_detail);
+}
+
+void app_take_call(struct app *app)
+{
+	struct desk *d = &app->desk;
+
+	if (d->npending == 0) {
+		app_message(app, "No call waiting.");
+		return;
+	}
+	if (d->draft_open && d->draft_dirty && d->save != SAVE_DONE) {
+		/* Never overwrite what was typed: it is saved or discarded first. */
+		app_show(app, &view_form);
+		app_message(app, "Finish the open contact first: F10 saves it, F8 discards it.");
+		return;
+	}
+	if (desk_take_call(d, app->db) < 0) {
+		app_db_error(app);
+		return;
+	}
+	app->message[0] = '\0';
+	if (d->ncands > 1) {
+		picker_reset();
+		app_show(app, &view_picker);
+	} else {
+		app_show(app, &view_form);
+	}
+}
+
+/* A pop never steals focus or text: it is taken at once only when the
+ * agent is not typing, else it waits in the banner for take-pop. */
+static void app_offer_pops(struct app *app)
+{
+	struct desk *d = &app->desk;
+	bool typing = app->view->key != NULL || (d->draft_open && d->draft_dirty && d->save != SAVE_DONE);
+
+	if (d->npending && !typing)
+		app_take_call(app);
+	app->dirty = true;
+}
+
+/* After every (re)connect: LISTEN first, then re-read what is offered, so a
+ * notification lost while disconnected loses nothing. */
+static void app_connected(struct app *app)
+{
+	long long ids[DESK_MAX_PENDING];
+	int n;
+
+	if (notify_listen(app->db, app->agent.login) < 0 ||
+	    (n = db_calls_offered(app->db, ids, DESK_MAX_PENDING)) < 0) {
+		app_db_error(app);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		desk_offer(&app->desk, ids[i]);
+	if (desk_resume(&app->desk, app->db) < 0)
+		app_db_error(app);
+	app_offer_pops(app);
+}
+
+static void app_reconnect(struct app *app)
+{
+	time_t now = time(NULL);
+
+	if (now < app->db_retry_at)
+		return;
+	app->db_retry_at = now + 1;
+	app->dirty = true;
+	if (!db_reset(app->db))
+		return;
+	app->db_down = false;
+	app_message(app, "Database connection restored.");
+	app_connected(app);
+	if (app->desk.save == SAVE_WAITING)
+		form_save(app);
+}
+
+static void app_notified(struct app *app)
+{
+	long long ids[DESK_MAX_PENDING];
+	int n = notify_drain(app->db, ids, DESK_MAX_PENDING);
+
+	if (n < 0) {
+		app_db_error(app);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		desk_offer(&app->desk, ids[i]);
+	if (n > 0)
+		app_offer_pops(app);
 }
 
 /* curses key codes to ccterm's own (keymap.h knows no curses). */
@@ -82,16 +218,22 @@ static void draw_title(struct app *app, int cols)
 
 static void draw_status(struct app *app, int rows, int cols)
 {
-	char line[512], since[16], clock[16];
+	char line[512], since[16], clock[16], call[64] = "no call";
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	fmt_duration((long)(now - app->agent.state_since), since, sizeof(since));
-	snprintf(line, sizeof(line), " %s (%s) │ %s %s │ no call │ DB %s",
-		 app->agent.name, app->agent.login, app->agent.state, since,
-		 db_ok(app->db) ? "ok" : "DOWN");
+	if (app->desk.has_call) {
+		char t[16];
+
+		fmt_duration((long)(now - app->desk.call_started), t, sizeof(t));
+		snprintf(call, sizeof(call), "call #%lld %s", app->desk.call.id, t);
+	}
+	snprintf(line, sizeof(line), " %s (%s) │ %s %s │ %s │ DB %s",
+		 app->agent.name, app->agent.login, app->agent.state, since, call,
+		 app->db_down ? "DOWN" : "ok");
 	draw_bar(stdscr, rows - 1, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, 0, cols - 10, line, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, cols - 9, 9, clock, STYLE_STATUS);
@@ -114,10 +256,35 @@ static void app_draw(struct app *app)
 		return;
 	}
 	draw_title(app, cols);
+	app->cursor_y = -1;
 	app->view->draw(app, stdscr, 1, rows - 3);
-	draw_text_pad(stdscr, rows - 2, 0, cols, app->message, STYLE_WARN);
+	if (app->desk.npending && app->view != &view_picker) {
+		char banner[160];
+
+		snprintf(banner, sizeof(banner), "▶ Incoming call #%lld waiting%s: Ctrl-T takes it",
+			 app->desk.pending[0], app->desk.npending > 1 ? " (and more)" : "");
+		draw_text_pad(stdscr, rows - 2, 0, cols, banner, STYLE_SELECTED);
+	} else {
+		draw_text_pad(stdscr, rows - 2, 0, cols, app->message, STYLE_WARN);
+	}
 	draw_status(app, rows, cols);
+	if (app->cursor_y >= 0)
+		move(app->cursor_y, app->cursor_x);
+	curs_set(app->cursor_y >= 0);
 	refresh();
+}
+
+/* Esc: from a detail or list back to the customer, from the customer home. */
+static void app_back(struct app *app)
+{
+	const struct view_ops *to = &view_home;
+
+	if (app->view == &view_detail || app->view == &view_form || app->view == &view_help ||
+	    app->view == &view_search)
+		to = app->desk.has_call || app->desk.has_customer ? &view_pop : &view_home;
+	if (app->view == &view_help && app->prev)
+		to = app->prev;
+	app_show(app, to);
 }
 
 static void app_key(struct app *app, int key)
@@ -151,7 +318,15 @@ static void app_key(struct app *app, int key)
 	switch (a) {
 	case ACTION_QUIT: app->quit = true; break;
 	case ACTION_HELP: app_show(app, &view_help); break;
-	case ACTION_BACK: app_show(app, app->prev && app->prev != app->view ? app->prev : &view_home); break;
+	case ACTION_TAKE_POP: app_take_call(app); break;
+	case ACTION_SEARCH: search_reset(); app_show(app, &view_search); break;
+	case ACTION_CUSTOMER: app_show(app, &view_pop); break;
+	case ACTION_NEW_CONTACT:
+		if (!app->desk.draft_open)
+			desk_draft_new(&app->desk);
+		app_show(app, &view_form);
+		break;
+	case ACTION_BACK: app_back(app); break;
 	case ACTION_REFRESH: clearok(curscr, TRUE); app->dirty = true; break;
 	default: app_message(app, "%s: not available here", action_name(a)); break;
 	}
@@ -183,15 +358,23 @@ int app_run(struct app *app)
 
 	curses_start();
 	app->view = &view_home;
+	if (app->desk.draft_open) {
+		app->view = &view_form;
+		app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
+	}
 	app->dirty = true;
+	app_connected(app);
 	while (!app->quit && !got_hangup && !got_terminate) {
 		struct pollfd fds[2] = {
 			{ .fd = 0, .events = POLLIN },
-			{ .fd = PQsocket(db_pg(app->db)), .events = POLLIN },
+			{ .fd = notify_fd(app->db), .events = POLLIN },
 		};
 		wint_t wc;
-		int rc;
+		int rc, timeout;
 		time_t now = time(NULL);
+
+		if (app->db_down)
+			app_reconnect(app);
 
 		if (now != drawn_second) {   /* the clocks tick once a second */
 			drawn_second = now;
@@ -210,16 +393,19 @@ int app_run(struct app *app)
 		}
 		if (app->dirty || app->quit)
 			continue;
-		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR)
+		/* Wake for the clock, and sooner when typed text awaits its fsync. */
+		timeout = 1000 - (int)(now_ms() % 1000);
+		if (desk_sync_pending(&app->desk) && timeout > JOURNAL_SYNC_MS)
+			timeout = JOURNAL_SYNC_MS;
+		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
 			break;
-		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			PQconsumeInput(db_pg(app->db));
-			if (!db_ok(app->db))
-				app_message(app, "database connection lost: %s", PQerrorMessage(db_pg(app->db)));
-		}
+		desk_sync(&app->desk, false);
+		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			app_notified(app);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */
 	}
+	desk_sync(&app->desk, true);
 	endwin();
 	return got_hangup ? 129 : got_terminate ? 143 : 0;
 }

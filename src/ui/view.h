@@ -28,5 +28,18 @@ struct view_ops {
 
 extern const struct view_ops view_home;
 extern const struct view_ops view_help;
+extern const struct view_ops view_pop;
+extern const struct view_ops view_search;
+extern const struct view_ops view_picker;
+extern const struct view_ops view_detail;
+extern const struct view_ops view_form;
+
+/* Per-view resets and inputs. */
+void search_reset(void);
+void picker_reset(void);
+struct timeline_item;
+void detail_set(const struct timeline_item *it, char *body);
+/* Saves the open draft (F10, and again when the database comes back). */
+void form_save(struct app *app);
 
 #endif

@@ -10,6 +10,8 @@ static Suite *(*const suites[])(void) = {
 	format_suite,
 	keymap_suite,
 	record_suite,
+	journal_suite,
+	textbuf_suite,
 };
 
 int main(void)

@@ -10,5 +10,7 @@ Suite *utf8_suite(void);
 Suite *format_suite(void);
 Suite *keymap_suite(void);
 Suite *record_suite(void);
+Suite *journal_suite(void);
+Suite *textbuf_suite(void);
 
 #endif

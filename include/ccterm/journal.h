@@ -1,0 +1,162 @@
+/* journal.h - the draft journal: every edit of the contact being typed is
+ * appended to a local file before anything else, so what an agent typed
+ * survives a killed console, a dropped SSH session (SIGHUP) and, up to the
+ * fsync batch window, a machine crash.
+ *
+ * Use:
+ *     journal_default_path(login, path, sizeof(path));
+ *     if (journal_recover(path, &d) == 1) ... restore d, say so ...
+ *     j = journal_open(path, err, sizeof(err));     (compacts what it finds)
+ *     journal_uuid(id); journal_begin(j, id);        a new contact
+ *     journal_set(j, "subject", value);              short fields, whole value
+ *     journal_insert / journal_delete(j, "notes", ...)  the long notes field
+ *     in the loop: if (journal_sync_due(j, journal_now_ms())) journal_sync(j);
+ *     journal_saved(j, id) once the database has it; journal_close(j) at exit.
+ *
+ * File format: a sequence of records, each written with one write():
+ *
+ *     offset 0  u8   0xFE           magic (never a byte of UTF-8 text)
+ *            1  u8   'J'
+ *            2  u8   type           enum journal_record
+ *            3  u8   0              reserved
+ *            4  u32  length         of the payload, little-endian
+ *            8  u32  crc            CRC-32 (IEEE) of bytes 0..7 and the payload
+ *           12       payload
+ *
+ * Payloads (integers little-endian u32, a name is u8 length + bytes):
+ *     BEGIN    draft id                 SAVED / DISCARD   draft id
+ *     SET      name, value bytes        INSERT   name, u32 offset, bytes
+ *     DELETE   name, u32 offset, u32 length
+ *
+ * Replay applies the records in order: BEGIN starts a new draft (a newer
+ * BEGIN replaces an older unsaved one), SET/INSERT/DELETE change the open
+ * draft's fields, SAVED/DISCARD with the open draft's id close it. A record
+ * whose checksum fails is skipped (replay resynchronizes on the next valid
+ * record); bytes after the last valid record are a torn tail and are
+ * ignored, and truncated away by journal_open. An INSERT or DELETE whose
+ * offset or length does not fit the field (or would split a UTF-8
+ * character) is skipped.
+ *
+ * Errors: functions returning int give 0 on success and -1 with errno set;
+ * journal_error() then has a message.
+ */
+#ifndef CCTERM_JOURNAL_H
+#define CCTERM_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JOURNAL_SYNC_MS 200             /* longest an unsynced write waits for fdatasync */
+#define JOURNAL_MAX_FIELDS 16
+#define JOURNAL_FIELD_NAME_MAX 31       /* bytes of a field name */
+#define JOURNAL_ID_MAX 39               /* bytes of a draft id (a UUID is 36) */
+#define JOURNAL_MAX_RECORD (1u << 20)   /* payload bytes of one record */
+#define JOURNAL_UUID_LEN 36
+
+enum journal_record {
+	JOURNAL_BEGIN = 1,
+	JOURNAL_SET = 2,
+	JOURNAL_INSERT = 3,
+	JOURNAL_DELETE = 4,
+	JOURNAL_SAVED = 5,
+	JOURNAL_DISCARD = 6,
+};
+
+struct draft_field {
+	char name[JOURNAL_FIELD_NAME_MAX + 1];
+	char *value;            /* malloc'd, NUL-terminated */
+	size_t len;             /* bytes of value */
+};
+
+/* A draft as rebuilt from the journal. Zero it (or let journal_recover
+ * fill it) before use; free with draft_state_free. */
+struct draft_state {
+	char id[JOURNAL_ID_MAX + 1];
+	size_t nfields;
+	struct draft_field fields[JOURNAL_MAX_FIELDS];
+};
+
+struct journal;
+
+/*
+ * Builds $XDG_STATE_HOME/ccterm/<login>.journal (XDG_STATE_HOME unset or
+ * not absolute: ~/.local/state) into buf, creating missing directories
+ * with mode 0700. Bytes of login other than [A-Za-z0-9._-] and UTF-8 become
+ * '_' (a leading '.' too). Returns 0, or -1 with errno (ERANGE: buf too small).
+ */
+int journal_default_path(const char *login, char *buf, size_t size);
+
+/* A random (version 4) UUID from /dev/urandom, lower-case, into buf
+ * (>= JOURNAL_UUID_LEN + 1 bytes). Returns 0 or -1 with errno. */
+int journal_uuid(char *buf);
+
+/* CLOCK_MONOTONIC in milliseconds: the clock journal_sync_due expects. */
+long long journal_now_ms(void);
+
+/*
+ * Opens (creating, mode 0600) the journal at path and takes an exclusive
+ * lock on it: a second console of the same login gets NULL and "in use".
+ * What is in the file is replayed: a torn tail is cut off; an unsaved
+ * draft is kept open (see journal_draft) and the file rewritten compactly
+ * (BEGIN + one SET per field, written to path.tmp, fsynced, renamed); with
+ * no unsaved draft the file is truncated to empty. On failure returns NULL
+ * with a message in err.
+ */
+struct journal *journal_open(const char *path, char *err, size_t errsz);
+
+/* Syncs and closes; NULL is fine. */
+void journal_close(struct journal *j);
+
+/* The open (unsaved) draft as the journal holds it, or NULL when none. */
+const struct draft_state *journal_draft(const struct journal *j);
+
+/* The last error's message ("" when none). */
+const char *journal_error(const struct journal *j);
+
+/* Starts a new draft (id: 1..JOURNAL_ID_MAX bytes, e.g. from journal_uuid).
+ * An open unsaved draft is superseded. */
+int journal_begin(struct journal *j, const char *draft_id);
+
+/*
+ * Changes a field of the open draft. The journal checks each edit against
+ * its own copy of the draft before writing (EINVAL: no draft open, a bad
+ * name, an offset or length outside the value; ENOSPC: a 17th field;
+ * EMSGSIZE: record too long), so what is written always replays.
+ * journal_set replaces the whole value; insert/delete edit it at a byte
+ * offset (insert into a field never set starts from "").
+ */
+int journal_set(struct journal *j, const char *field, const char *value);
+int journal_insert(struct journal *j, const char *field, size_t off, const char *bytes, size_t len);
+int journal_delete(struct journal *j, const char *field, size_t off, size_t len);
+
+/*
+ * The draft is in the database / thrown away: the record is written and
+ * synced; when it closes the open draft the file is then truncated to
+ * empty. An id that is not the open draft is recorded and changes nothing.
+ */
+int journal_saved(struct journal *j, const char *draft_id);
+int journal_discard(struct journal *j, const char *draft_id);
+
+/* True when some write has waited JOURNAL_SYNC_MS or more (now_ms from
+ * journal_now_ms) without an fdatasync. */
+bool journal_sync_due(const struct journal *j, long long now_ms);
+
+/* True when there are writes not yet synced. */
+bool journal_sync_pending(const struct journal *j);
+
+/* fdatasync when anything is unsynced. */
+int journal_sync(struct journal *j);
+
+/*
+ * Rebuilds the newest unsaved draft of the journal at path into *out
+ * (always initialized; free with draft_state_free). Returns 1 when there
+ * is one, 0 when none (or no file), -1 on an I/O error. Read-only.
+ */
+int journal_recover(const char *path, struct draft_state *out);
+
+void draft_state_free(struct draft_state *d);
+
+/* The value of field, or NULL when the draft never set it. */
+const char *draft_state_get(const struct draft_state *d, const char *field);
+
+#endif

@@ -1,0 +1,23 @@
+/* notify.h - how a call offered to this agent reaches the console: today one
+ * LISTEN per console on channel agent_<login>. The rest of the console only
+ * sees these calls, so a per-host relay (one LISTEN, fan-out over a UNIX
+ * socket) can replace direct LISTEN without touching it. Notifications are
+ * a hint: the call table is the truth, re-read after every (re)connect. */
+#ifndef CCTERM_NOTIFY_H
+#define CCTERM_NOTIFY_H
+
+#include <stddef.h>
+#include "ccterm/db.h"
+
+/* LISTEN on this agent's channel; call after every (re)connect, before
+ * re-reading the offered calls, so nothing falls between the two. */
+int notify_listen(struct db *db, const char *login);
+
+/* The socket to poll() for notifications, -1 while disconnected. */
+int notify_fd(struct db *db);
+
+/* Reads what arrived and collects the call ids notified (up to max).
+ * Returns how many, or -1 when the connection is lost. Never blocks. */
+int notify_drain(struct db *db, long long *call_ids, size_t max);
+
+#endif

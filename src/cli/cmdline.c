@@ -1,0 +1,878 @@
+/* cmdline.c - the ':' command line: libedit editing one row of the curses screen.
+ *
+ * How curses and libedit share the terminal:
+ *  - Before el_wgets() curses clears the row and leaves the real cursor at
+ *    (row, 0), where libedit starts drawing (libedit assumes column 0 of the
+ *    current line and only ever moves relative to it). curses then believes
+ *    the cursor is at (row, 0) for the whole read; every time curses may
+ *    draw (the idle hook) the cursor is first put back there with a CR.
+ *  - Keys are read here, not by libedit (EL_GETCFN): poll() on the keyboard
+ *    and the database socket, UTF-8 decoded to wchar_t for the wide build.
+ *    This is where lone Esc becomes "cancel", where input that would wrap
+ *    the row is refused, and where the idle hook runs.
+ *  - libedit switches the tty to its own modes inside el_wgets() and back to
+ *    the modes it saw at el_init() afterwards; both are wrong for curses, so
+ *    every libedit call that touches the tty is bracketed by
+ *    tcgetattr()/tcsetattr(), and libedit's edit mode is told to keep
+ *    signals, flow control and echo off (^C must be a key).
+ *  - After reading, curscr is marked for a full repaint.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <histedit.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "cmdline.h"
+
+#define HISTORY_SIZE 500
+#define PROMPT_MAX 64          /* characters */
+#define HINT_MAX 512           /* wide characters of the candidate list */
+#define QUEUE_MAX 16
+
+/* Control keys this module hands libedit itself; all < 256 so that libedit
+ * looks them up in its keymap (it inserts anything >= 256 unread). */
+enum {
+	CTRL_CANCEL = 0x07,    /* ^G: also lone Esc and an idle hook that says stop */
+	CTRL_REDISPLAY = 0x0c, /* ^L: also after the idle hook drew */
+	CTRL_REFRESH = 0x1e,   /* ^^: redraw after changing the line or the hint */
+	CTRL_ESC = 0x1b,
+};
+
+enum seq_state { SEQ_NONE, SEQ_ESC, SEQ_CSI, SEQ_SS3 };
+
+struct cmdline {
+	EditLine *el;
+	HistoryW *hist;
+	char *history_path;
+
+	int (*idle)(void *arg);
+	void *idle_arg;
+	int idle_fd;
+	size_t (*complete)(void *arg, const char *before, char **out, size_t max);
+	void *complete_arg;
+
+	/* the read in progress */
+	wchar_t prompt[PROMPT_MAX + 1];
+	int prompt_width;
+	wchar_t hint[HINT_MAX];     /* shown as libedit's right prompt */
+	int row, cols, limit;       /* limit: columns prompt + line may use */
+	bool cancelled, hangup, fd_dead;
+	char *result;
+	long long idle_due;
+
+	/* keyboard bytes not yet decoded (at most one character plus lookahead) */
+	unsigned char in[16];
+	size_t in_len;
+	wchar_t queue[QUEUE_MAX];   /* keys to hand libedit before reading more */
+	size_t q_len;
+	enum seq_state seq;
+};
+
+/* ---- small helpers -------------------------------------------------- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct cmdline *cmdline_of(EditLine *el)
+{
+	void *p = NULL;
+
+	el_wget(el, EL_CLIENTDATA, &p);
+	return p;
+}
+
+/* One character from s[0..len): bytes used, 0 if incomplete, -1 if invalid. */
+static int utf8_take(const unsigned char *s, size_t len, wchar_t *out)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*out = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return -1;
+	}
+	for (i = 1; i < n; i++) {
+		if (i >= len)
+			return 0;
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return -1;
+	*out = (wchar_t)cp;
+	return (int)n;
+}
+
+static size_t utf8_put(wchar_t wc, char *out)
+{
+	uint32_t cp = (uint32_t)wc;
+
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* s[0..n) as a malloc'd UTF-8 string. */
+static char *wcs_to_utf8(const wchar_t *s, size_t n)
+{
+	char *out = malloc(n * 4 + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		p += utf8_put(s[i], p);
+	*p = '\0';
+	return out;
+}
+
+/* A malloc'd wide copy of UTF-8 s; NULL if s is not valid UTF-8. */
+static wchar_t *utf8_to_wcs(const char *s)
+{
+	size_t len = strlen(s), i = 0, n = 0;
+	wchar_t *out = malloc((len + 1) * sizeof(*out));
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		int k = utf8_take((const unsigned char *)s + i, len - i, &out[n]);
+
+		if (k <= 0) {
+			free(out);
+			return NULL;
+		}
+		i += (size_t)k;
+		n++;
+	}
+	out[n] = L'\0';
+	return out;
+}
+
+/* A character the line may hold: printable, and not one libedit would look
+ * up in its keymap as a meta key or show as an escape. */
+static bool printable(wchar_t wc)
+{
+	if (wc < 0x20 || (wc >= 0x7f && wc < 0xa0))
+		return false;
+	if (MB_CUR_MAX == 1 && wc >= 0x80)
+		return false;   /* not a UTF-8 locale: libedit could not show it */
+	return iswprint((wint_t)wc) && wcwidth(wc) >= 0;
+}
+
+static int width_of(const wchar_t *s, size_t n)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int k = wcwidth(s[i]);
+
+		w += k > 0 ? k : 0;
+	}
+	return w;
+}
+
+static int line_width(EditLine *el)
+{
+	const LineInfoW *li = el_wline(el);
+
+	return width_of(li->buffer, (size_t)(li->lastchar - li->buffer));
+}
+
+/* Put the real cursor where curses and libedit expect it: (row, 0). */
+static void cursor_to_row(struct cmdline *c)
+{
+	bool leave = is_leaveok(stdscr);
+
+	leaveok(stdscr, FALSE);
+	wmove(stdscr, c->row, 0);
+	curs_set(1);
+	wrefresh(stdscr);
+	leaveok(stdscr, leave);
+}
+
+/* Rewrite prompt and line up to the cursor over themselves: the cursor ends
+ * where libedit left it, without a visible change. */
+static void cursor_back(struct cmdline *c)
+{
+	const LineInfoW *li = el_wline(c->el);
+	char *p = wcs_to_utf8(c->prompt, wcslen(c->prompt));
+	char *s = wcs_to_utf8(li->buffer, (size_t)(li->cursor - li->buffer));
+
+	fputc('\r', stdout);
+	if (p && s) {
+		fputs(p, stdout);
+		fputs(s, stdout);
+	}
+	fflush(stdout);
+	free(p);
+	free(s);
+}
+
+/* ---- keys ------------------------------------------------------------ */
+
+static void queue_push(struct cmdline *c, wchar_t wc)
+{
+	if (c->q_len < QUEUE_MAX)
+		c->queue[c->q_len++] = wc;
+}
+
+static void queue_push_front(struct cmdline *c, wchar_t wc)
+{
+	if (c->q_len == QUEUE_MAX)
+		c->q_len--;
+	memmove(c->queue + 1, c->queue, c->q_len * sizeof(c->queue[0]));
+	c->queue[0] = wc;
+	c->q_len++;
+}
+
+static wchar_t queue_pop(struct cmdline *c)
+{
+	wchar_t wc = c->queue[0];
+
+	c->q_len--;
+	memmove(c->queue, c->queue + 1, c->q_len * sizeof(c->queue[0]));
+	return wc;
+}
+
+/* Run the idle hook. True when it queued a key for libedit. */
+static bool run_idle(struct cmdline *c)
+{
+	int r;
+
+	/* The cursor back where curses believes it is, in case idle draws. */
+	fputc('\r', stdout);
+	fflush(stdout);
+	r = c->idle(c->idle_arg);
+	c->idle_due = now_ms() + CMDLINE_IDLE_MS;
+	if (r < 0) {
+		queue_push(c, CTRL_CANCEL);
+		return true;
+	}
+	if (r > 0) {
+		queue_push(c, CTRL_REDISPLAY);
+		return true;
+	}
+	cursor_back(c);
+	return false;
+}
+
+/* Wait until the keyboard has a byte: 1. 0 when the idle hook queued a key,
+ * -1 when the terminal is gone. */
+static int wait_key(struct cmdline *c)
+{
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = c->idle_fd, .events = POLLIN },
+		};
+		bool use_fd = c->idle && c->idle_fd >= 0 && !c->fd_dead;
+		int timeout = -1, n;
+
+		if (c->idle) {
+			long long left = c->idle_due - now_ms();
+
+			timeout = left < 0 ? 0 : left > CMDLINE_IDLE_MS ? CMDLINE_IDLE_MS : (int)left;
+		}
+		n = poll(fds, use_fd ? 2 : 1, timeout);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if (c->idle && (now_ms() >= c->idle_due || (use_fd && fds[1].revents))) {
+			/* A socket that hung up stays "readable": stop polling it. */
+			if (use_fd && (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL)))
+				c->fd_dead = true;
+			if (run_idle(c))
+				return 0;
+		}
+		if (fds[0].revents & POLLIN)
+			return 1;
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return -1;
+	}
+}
+
+/* Read one byte into c->in: 1, 0 to retry, -1 at end of input. */
+static int read_byte(struct cmdline *c)
+{
+	ssize_t n;
+
+	if (c->in_len == sizeof(c->in))
+		c->in_len = 0;   /* garbage that never decoded */
+	n = read(STDIN_FILENO, c->in + c->in_len, 1);
+	if (n == 1) {
+		c->in_len++;
+		return 1;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	return -1;
+}
+
+static void in_drop(struct cmdline *c, size_t n)
+{
+	memmove(c->in, c->in + n, c->in_len - n);
+	c->in_len -= n;
+}
+
+/* The next keyboard character: 1, 0 when a key was queued instead, -1 at end. */
+static int next_char(struct cmdline *c, wchar_t *wc)
+{
+	for (;;) {
+		int n = utf8_take(c->in, c->in_len, wc), r;
+
+		if (n > 0) {
+			in_drop(c, (size_t)n);
+			return 1;
+		}
+		if (n < 0) {
+			in_drop(c, 1);   /* not UTF-8: skip the byte */
+			continue;
+		}
+		r = wait_key(c);
+		if (r <= 0)
+			return r;
+		if (read_byte(c) < 0)
+			return -1;
+	}
+}
+
+/* Esc alone (nothing follows within the escape delay, or another Esc
+ * follows) is a key of its own; otherwise it starts a sequence. */
+static bool esc_alone(struct cmdline *c)
+{
+	if (c->in_len == 0) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int delay = get_escdelay();
+
+		if (poll(&p, 1, delay > 0 ? delay : 0) <= 0 || !(p.revents & POLLIN))
+			return true;
+		if (read_byte(c) <= 0)
+			return true;
+	}
+	return c->in[0] == CTRL_ESC;
+}
+
+/*
+ * Decide what libedit gets for wc. Returns true with *out set, false to
+ * drop wc. Bytes inside an escape sequence pass untouched.
+ */
+static bool filter_key(struct cmdline *c, wchar_t wc, wchar_t *out)
+{
+	int w;
+
+	*out = wc;
+	switch (c->seq) {
+	case SEQ_ESC:
+		c->seq = wc == '[' ? SEQ_CSI : wc == 'O' ? SEQ_SS3 : SEQ_NONE;
+		return true;
+	case SEQ_CSI:
+		if (wc >= 0x20 && wc <= 0x7e) {
+			if (wc >= 0x40)
+				c->seq = SEQ_NONE;   /* final byte */
+			return true;
+		}
+		c->seq = SEQ_NONE;
+		break;
+	case SEQ_SS3:
+		c->seq = SEQ_NONE;
+		return true;
+	case SEQ_NONE:
+		break;
+	}
+	if (c->hint[0] && wc != '\t') {
+		/* Any key but Tab takes the candidate list away first. */
+		c->hint[0] = L'\0';
+		queue_push_front(c, wc);
+		*out = CTRL_REFRESH;
+		return true;
+	}
+	if (wc == CTRL_ESC) {
+		if (esc_alone(c)) {
+			*out = CTRL_CANCEL;
+			return true;
+		}
+		c->seq = SEQ_ESC;
+		return true;
+	}
+	if (wc < 0x20 || wc == 0x7f)
+		return true;              /* editing keys */
+	if (!printable(wc))
+		return false;
+	w = wcwidth(wc);
+	if (c->prompt_width + line_width(c->el) + w > c->limit) {
+		el_beep(c->el);           /* the row is full: never wrap */
+		return false;
+	}
+	if (wc <= 0xff) {
+		/* libedit would take U+0080..U+00FF for meta keys: insert it here. */
+		wchar_t s[2] = { wc, L'\0' };
+
+		el_winsertstr(c->el, s);
+		*out = CTRL_REFRESH;
+	}
+	return true;
+}
+
+/* EL_GETCFN: libedit's only source of keys. 1, or 0 at end of input. */
+static int read_key(EditLine *el, wchar_t *out)
+{
+	struct cmdline *c = cmdline_of(el);
+
+	for (;;) {
+		wchar_t wc;
+
+		if (c->q_len) {
+			wc = queue_pop(c);
+		} else {
+			int r = next_char(c, &wc);
+
+			if (r < 0) {
+				c->hangup = true;
+				*out = L'\0';
+				return 0;
+			}
+			if (r == 0)
+				continue;
+		}
+		if (filter_key(c, wc, out))
+			return 1;
+	}
+}
+
+/* ---- editor functions bound to keys ------------------------------------ */
+
+static wchar_t *prompt_fn(EditLine *el)
+{
+	return cmdline_of(el)->prompt;
+}
+
+static wchar_t *hint_fn(EditLine *el)
+{
+	return cmdline_of(el)->hint;
+}
+
+static unsigned char fn_accept(EditLine *el, int ch)
+{
+	struct cmdline *c = cmdline_of(el);
+	const LineInfoW *li = el_wline(el);
+	const wchar_t *b = li->buffer, *e = li->lastchar;
+
+	while (b < e && iswspace((wint_t)*b))
+		b++;
+	while (e > b && iswspace((wint_t)e[-1]))
+		e--;
+	free(c->result);
+	c->result = e > b ? wcs_to_utf8(b, (size_t)(e - b)) : NULL;
+	return CC_NEWLINE;   /* no newline on screen: the row stays put */
+}
+
+static unsigned char fn_cancel(EditLine *el, int ch)
+{
+	cmdline_of(el)->cancelled = true;
+	return CC_EOF;
+}
+
+static unsigned char fn_redisplay(EditLine *el, int ch)
+{
+	cursor_to_row(cmdline_of(el));
+	return CC_REDISPLAY;
+}
+
+static unsigned char fn_refresh(EditLine *el, int ch)
+{
+	return CC_REFRESH;
+}
+
+/* Replace the n characters before the cursor by s (plus a blank). */
+static bool replace_word(struct cmdline *c, size_t n, const wchar_t *s, size_t len, bool blank)
+{
+	const LineInfoW *li = el_wline(c->el);
+	wchar_t *buf;
+	int w;
+
+	if (blank && li->cursor < li->lastchar && iswspace((wint_t)*li->cursor))
+		blank = false;
+	w = c->prompt_width + line_width(c->el) - width_of(li->cursor - n, n) +
+	    width_of(s, len) + (blank ? 1 : 0);
+	if (w > c->limit)
+		return false;
+	buf = malloc((len + 2) * sizeof(*buf));
+	if (!buf)
+		return false;
+	wmemcpy(buf, s, len);
+	if (blank)
+		buf[len++] = L' ';
+	buf[len] = L'\0';
+	if (n > 0)
+		el_wdeletestr(c->el, (int)n);
+	if (len > 0)
+		el_winsertstr(c->el, buf);
+	free(buf);
+	return true;
+}
+
+/* The candidates, as many as fit after the line, for the right prompt. */
+static void set_hint(struct cmdline *c, wchar_t *const *cands, size_t n)
+{
+	int avail = c->limit - c->prompt_width - line_width(c->el) - 2;
+	int used = 0;
+	size_t len = 0;
+
+	c->hint[0] = L'\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t k = wcslen(cands[i]);
+		int w = width_of(cands[i], k), sep = i ? 2 : 0;
+		int reserve = i + 1 < n ? 3 : 0;   /* room for "  …" */
+
+		if (used + sep + w + reserve > avail || len + (size_t)sep + k + 4 > HINT_MAX) {
+			if (used + 3 <= avail && i > 0)
+				wcscpy(c->hint + len, L"  \u2026");
+			else
+				c->hint[len] = L'\0';
+			return;
+		}
+		wcscpy(c->hint + len, i ? L"  " : L"");
+		len += (size_t)sep;
+		wcscpy(c->hint + len, cands[i]);
+		len += k;
+		used += sep + w;
+	}
+}
+
+static unsigned char fn_complete(EditLine *el, int ch)
+{
+	struct cmdline *c = cmdline_of(el);
+	const LineInfoW *li = el_wline(el);
+	const wchar_t *word = li->cursor;
+	char *before, *raw[CMDLINE_MAX_CANDIDATES];
+	wchar_t *cands[CMDLINE_MAX_CANDIDATES];
+	size_t n, nc = 0, wordlen, lcp;
+	unsigned char ret = CC_REFRESH_BEEP;
+
+	c->hint[0] = L'\0';
+	if (!c->complete)
+		return CC_REFRESH_BEEP;
+	while (word > li->buffer && !iswspace((wint_t)word[-1]))
+		word--;
+	wordlen = (size_t)(li->cursor - word);
+	before = wcs_to_utf8(li->buffer, (size_t)(li->cursor - li->buffer));
+	if (!before)
+		return CC_REFRESH_BEEP;
+	n = c->complete(c->complete_arg, before, raw, CMDLINE_MAX_CANDIDATES);
+	free(before);
+	if (n > CMDLINE_MAX_CANDIDATES)
+		n = CMDLINE_MAX_CANDIDATES;
+	for (size_t i = 0; i < n; i++) {
+		wchar_t *w = raw[i] ? utf8_to_wcs(raw[i]) : NULL;
+		bool ok = w && *w;
+
+		for (size_t j = 0; ok && w[j]; j++)
+			ok = printable(w[j]);
+		free(raw[i]);
+		if (ok)
+			cands[nc++] = w;
+		else
+			free(w);
+	}
+	if (nc == 1) {
+		if (replace_word(c, wordlen, cands[0], wcslen(cands[0]), true))
+			ret = CC_REFRESH;
+	} else if (nc > 1) {
+		lcp = wcslen(cands[0]);
+		for (size_t i = 1; i < nc; i++) {
+			size_t k = 0;
+
+			while (k < lcp && cands[i][k] == cands[0][k])
+				k++;
+			lcp = k;
+		}
+		/* Grow the word to the common prefix; never shrink what was typed. */
+		if (lcp >= wordlen && wcsncmp(word, cands[0], wordlen) != 0)
+			replace_word(c, wordlen, cands[0], lcp, false);
+		else if (lcp > wordlen)
+			replace_word(c, 0, cands[0] + wordlen, lcp - wordlen, false);
+		set_hint(c, cands, nc);
+		ret = CC_REFRESH;
+	}
+	for (size_t i = 0; i < nc; i++)
+		free(cands[i]);
+	return ret;
+}
+
+/* ---- set-up ---------------------------------------------------------- */
+
+static void configure(struct cmdline *c)
+{
+	EditLine *el = c->el;
+
+	el_wset(el, EL_CLIENTDATA, (void *)c);
+	el_wset(el, EL_EDITOR, L"emacs");
+	el_wset(el, EL_SIGNAL, 0);
+	el_wset(el, EL_EDITMODE, 1);
+	el_wset(el, EL_PROMPT, prompt_fn);
+	el_wset(el, EL_RPROMPT, hint_fn);
+	el_wset(el, EL_HIST, history_w, c->hist);
+	el_wset(el, EL_GETCFN, read_key);
+	/* ^C, ^Z, ^S, ^Q must reach libedit as keys; curses' raw mode has them
+	 * so, libedit's edit and execute modes would not. */
+	el_wset(el, EL_SETTY, L"-d", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
+		L"-icanon", L"-echo", NULL);
+	el_wset(el, EL_SETTY, L"-x", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
+		L"-icanon", L"-echo", NULL);
+
+	el_wset(el, EL_ADDFN, L"ccterm-accept", L"Accept the line", fn_accept);
+	el_wset(el, EL_ADDFN, L"ccterm-cancel", L"Cancel the line", fn_cancel);
+	el_wset(el, EL_ADDFN, L"ccterm-complete", L"Complete the word", fn_complete);
+	el_wset(el, EL_ADDFN, L"ccterm-redisplay", L"Repaint the line", fn_redisplay);
+	el_wset(el, EL_ADDFN, L"ccterm-refresh", L"Refresh the line", fn_refresh);
+
+	el_wset(el, EL_BIND, L"^M", L"ccterm-accept", NULL);
+	el_wset(el, EL_BIND, L"^J", L"ccterm-accept", NULL);
+	el_wset(el, EL_BIND, L"^C", L"ccterm-cancel", NULL);
+	el_wset(el, EL_BIND, L"^G", L"ccterm-cancel", NULL);
+	el_wset(el, EL_BIND, L"^I", L"ccterm-complete", NULL);
+	el_wset(el, EL_BIND, L"^L", L"ccterm-redisplay", NULL);
+	el_wset(el, EL_BIND, L"\\e^L", L"ccterm-redisplay", NULL);
+	el_wset(el, EL_BIND, L"^^", L"ccterm-refresh", NULL);
+	/* Nothing may print below the row or end the line but Enter. */
+	el_wset(el, EL_BIND, L"^D", L"ed-delete-next-char", NULL);
+	el_wset(el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
+	el_wset(el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
+	el_wset(el, EL_BIND, L"^V", L"ed-unassigned", NULL);
+	el_wset(el, EL_BIND, L"\\ex", L"ed-unassigned", NULL);
+	el_wset(el, EL_BIND, L"\\eX", L"ed-unassigned", NULL);
+	/* Keys xterm sends that libedit does not bind by itself. */
+	el_wset(el, EL_BIND, L"\\e[3~", L"ed-delete-next-char", NULL);
+	el_wset(el, EL_BIND, L"\\e[1~", L"ed-move-to-beg", NULL);
+	el_wset(el, EL_BIND, L"\\e[7~", L"ed-move-to-beg", NULL);
+	el_wset(el, EL_BIND, L"\\e[4~", L"ed-move-to-end", NULL);
+	el_wset(el, EL_BIND, L"\\e[8~", L"ed-move-to-end", NULL);
+}
+
+/* mkdir -p of the directories above path, mode 0700. */
+static void make_parents(const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p)
+		return;
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	free(p);
+}
+
+struct cmdline *cmdline_new(const char *history_path)
+{
+	struct cmdline *c = calloc(1, sizeof(*c));
+	struct termios tio;
+	bool have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
+	HistEventW ev;
+
+	if (!c)
+		return NULL;
+	c->idle_fd = -1;
+	c->hist = history_winit();
+	if (!c->hist)
+		goto fail;
+	history_w(c->hist, &ev, H_SETSIZE, HISTORY_SIZE);
+	history_w(c->hist, &ev, H_SETUNIQUE, 1);
+	if (history_path) {
+		c->history_path = strdup(history_path);
+		if (!c->history_path)
+			goto fail;
+		make_parents(history_path);
+		history_w(c->hist, &ev, H_LOAD, history_path);   /* none yet is fine */
+	}
+	/* el_init() puts the tty in libedit's "execute" mode: undo that. */
+	c->el = el_init("ccterm", stdin, stdout, stderr);
+	if (c->el)
+		configure(c);
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
+	if (!c->el)
+		goto fail;
+	return c;
+fail:
+	cmdline_free(c);
+	return NULL;
+}
+
+void cmdline_free(struct cmdline *c)
+{
+	if (!c)
+		return;
+	if (c->el) {
+		struct termios tio;
+		bool have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
+
+		el_end(c->el);   /* restores the tty as el_init() found it */
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
+	}
+	if (c->hist)
+		history_wend(c->hist);
+	free(c->history_path);
+	free(c->result);
+	free(c);
+}
+
+void cmdline_set_idle(struct cmdline *c, int (*idle)(void *arg), void *arg, int fd)
+{
+	c->idle = idle;
+	c->idle_arg = arg;
+	c->idle_fd = fd;
+	c->fd_dead = false;
+}
+
+void cmdline_set_completion(struct cmdline *c,
+			    size_t (*complete)(void *arg, const char *line_before_cursor,
+					       char **out, size_t max),
+			    void *arg)
+{
+	c->complete = complete;
+	c->complete_arg = arg;
+}
+
+static void set_prompt(struct cmdline *c, const char *prompt)
+{
+	size_t i = 0, len = prompt ? strlen(prompt) : 0, n = 0;
+	int w = 0;
+
+	while (i < len && n < PROMPT_MAX) {
+		wchar_t wc;
+		int k = utf8_take((const unsigned char *)prompt + i, len - i, &wc);
+
+		if (k <= 0) {
+			wc = L'?';
+			k = 1;
+		} else if (!printable(wc)) {
+			wc = L'?';
+		}
+		if (w + wcwidth(wc) > c->cols / 2)
+			break;
+		w += wcwidth(wc);
+		c->prompt[n++] = wc;
+		i += (size_t)k;
+	}
+	c->prompt[n] = L'\0';
+	c->prompt_width = w;
+}
+
+static void remember(struct cmdline *c, const char *line)
+{
+	wchar_t *w = utf8_to_wcs(line);
+	HistEventW ev;
+
+	if (!w)
+		return;
+	if (history_w(c->hist, &ev, H_ENTER, w) > 0 && c->history_path)
+		history_w(c->hist, &ev, H_SAVE, c->history_path);
+	free(w);
+}
+
+char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
+{
+	struct termios tio;
+	bool have_tio;
+	int old_cursor, n;
+	char *line;
+
+	if (!c)
+		return NULL;
+	if (COLS > 0 && cols > COLS)
+		cols = COLS;
+	c->row = row;
+	c->cols = cols > 2 ? cols : 2;
+	c->limit = c->cols - 1;   /* the last column stays empty: no wrap */
+	set_prompt(c, prompt);
+	c->hint[0] = L'\0';
+	c->cancelled = c->hangup = false;
+	c->seq = SEQ_NONE;
+	c->q_len = 0;
+	free(c->result);
+	c->result = NULL;
+	c->idle_due = now_ms() + CMDLINE_IDLE_MS;
+
+	/* curses: an empty row and the real cursor at its start. */
+	wmove(stdscr, row, 0);
+	wclrtoeol(stdscr);
+	old_cursor = curs_set(1);
+	cursor_to_row(c);
+	fflush(stdout);
+
+	have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
+	el_wgets(c->el, &n);
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
+
+	/* Give back what was read ahead (a second Esc): it is the console's. */
+	while (c->in_len > 0)
+		ungetch(c->in[--c->in_len]);
+	c->hint[0] = L'\0';
+	if (old_cursor != ERR)
+		curs_set(old_cursor);
+	clearok(curscr, TRUE);
+
+	line = c->cancelled || c->hangup ? NULL : c->result;
+	if (line) {
+		c->result = NULL;
+		remember(c, line);
+	}
+	return line;
+}

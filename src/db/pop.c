@@ -1,0 +1,252 @@
+/* pop.c - the screen pop and the timeline: screen_pop() / customer_pop()
+ * (sql/010_pop.sql) in one round trip each, keyset pages of the timeline. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/customer.h"
+
+/* The pop's row shape: section, f1 .. f12 (see sql/010_pop.sql). */
+#define POP_COLUMNS "section, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12"
+
+/* The timeline item columns, in the order timeline_item_read() takes them;
+ * the pop's 'item' rows carry the same fields in f1 .. f10. */
+#define TIMELINE_COLUMNS \
+	"id, extract(epoch from occurred_at)::bigint, timeline_key(occurred_at), channel, direction, kind, " \
+	"subject, status, amount_won, agent_login"
+
+static const char *field(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+}
+
+#define COPY(dst, res, row, col) snprintf((dst), sizeof(dst), "%s", field((res), (row), (col)))
+
+static void timeline_item_read(const PGresult *res, int row, int c, struct timeline_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->id = atoll(field(res, row, c));
+	it->occurred_at = (time_t)atoll(field(res, row, c + 1));
+	/* c + 2 is the cursor key; timeline_page_add() keeps the last one */
+	COPY(it->channel, res, row, c + 3);
+	COPY(it->direction, res, row, c + 4);
+	COPY(it->kind, res, row, c + 5);
+	COPY(it->subject, res, row, c + 6);
+	COPY(it->status, res, row, c + 7);
+	it->has_amount = !PQgetisnull(res, row, c + 8);
+	it->amount_won = it->has_amount ? atoll(field(res, row, c + 8)) : 0;
+	COPY(it->agent, res, row, c + 9);
+}
+
+/* Rows come one more than a page: the extra one only says "older exist". */
+static void timeline_page_add(struct timeline_page *page, const PGresult *res, int row, int c)
+{
+	struct timeline_item *it;
+
+	if (page->n == TIMELINE_PAGE) {
+		page->more = true;
+		return;
+	}
+	it = &page->items[page->n++];
+	timeline_item_read(res, row, c, it);
+	COPY(page->next.occurred_at, res, row, c + 2);
+	page->next.id = it->id;
+	page->next.at_start = false;
+}
+
+static void timeline_page_init(struct timeline_page *page)
+{
+	page->n = 0;
+	page->more = false;
+	memset(&page->next, 0, sizeof(page->next));
+	page->next.at_start = true;
+}
+
+static void header_read(const PGresult *res, int r, struct customer_header *h)
+{
+	h->id = atoll(field(res, r, 1));
+	COPY(h->external_id, res, r, 2);
+	COPY(h->name, res, r, 3);
+	COPY(h->phone, res, r, 4);
+	COPY(h->email, res, r, 5);
+	COPY(h->tier, res, r, 6);
+	COPY(h->segment, res, r, 7);
+	COPY(h->branch, res, r, 8);
+	COPY(h->branch_name, res, r, 9);
+	h->value_won = atoll(field(res, r, 10));
+	COPY(h->rrn_masked, res, r, 11);
+	h->customer_since = (time_t)atoll(field(res, r, 12));
+}
+
+static void call_read(const PGresult *res, int r, struct call_info *call)
+{
+	call->id = atoll(field(res, r, 1));
+	COPY(call->ani, res, r, 2);
+	COPY(call->ani_e164, res, r, 3);
+	COPY(call->dnis, res, r, 4);
+	COPY(call->queue, res, r, 5);
+	COPY(call->state, res, r, 6);
+	call->created_at = (time_t)atoll(field(res, r, 7));
+	call->customer_id = atoll(field(res, r, 8));
+	call->ncandidates = (size_t)atol(field(res, r, 9));
+}
+
+static void candidate_read(const PGresult *res, int r, struct customer_hit *hit)
+{
+	memset(hit, 0, sizeof(*hit));
+	hit->id = atoll(field(res, r, 1));
+	COPY(hit->name, res, r, 2);
+	COPY(hit->phone, res, r, 3);
+	COPY(hit->email, res, r, 4);
+	COPY(hit->tier, res, r, 5);
+	COPY(hit->branch, res, r, 6);
+	COPY(hit->external_id, res, r, 7);
+}
+
+/* One pop row into pop (or call / cands when given). Unknown sections are
+ * skipped, so the SQL side may add some before the C side knows them. */
+static void pop_row(const PGresult *res, int r, struct customer_pop *pop, struct call_info *call,
+		    struct customer_hit *cands, size_t *ncands)
+{
+	const char *s = field(res, r, 0);
+
+	if (strcmp(s, "item") == 0) {
+		timeline_page_add(&pop->first, res, r, 1);
+	} else if (strcmp(s, "header") == 0) {
+		header_read(res, r, &pop->h);
+	} else if (strcmp(s, "alert") == 0 && pop->nalerts < POP_MAX_ALERTS) {
+		struct customer_alert *a = &pop->alerts[pop->nalerts++];
+
+		COPY(a->kind, res, r, 1);
+		COPY(a->severity, res, r, 2);
+		COPY(a->message, res, r, 3);
+	} else if (strcmp(s, "offer") == 0 && pop->noffers < POP_MAX_OFFERS) {
+		struct customer_offer *o = &pop->offers[pop->noffers++];
+
+		o->rule_id = atoi(field(res, r, 1));
+		COPY(o->name, res, r, 2);
+		COPY(o->offer, res, r, 3);
+	} else if (strcmp(s, "case") == 0 && pop->ncases < POP_MAX_CASES) {
+		struct customer_case *c = &pop->cases[pop->ncases++];
+
+		c->id = atoll(field(res, r, 1));
+		COPY(c->subject, res, r, 2);
+		COPY(c->status, res, r, 3);
+		COPY(c->priority, res, r, 4);
+		COPY(c->owner, res, r, 5);
+		c->has_due = !PQgetisnull(res, r, 6);
+		c->sla_left_secs = c->has_due ? atol(field(res, r, 6)) : 0;
+	} else if (strcmp(s, "total") == 0) {
+		pop->interactions_total = atoll(field(res, r, 1));
+	} else if (strcmp(s, "call") == 0 && call) {
+		call_read(res, r, call);
+	} else if (strcmp(s, "candidate") == 0 && cands && *ncands < SEARCH_MAX) {
+		candidate_read(res, r, &cands[(*ncands)++]);
+	}
+}
+
+static void pop_init(struct customer_pop *pop)
+{
+	memset(pop, 0, sizeof(*pop));
+	timeline_page_init(&pop->first);
+}
+
+int db_pop_call(struct db *db, long long call_id, struct call_info *call, struct customer_pop *pop,
+		struct customer_hit *cands, size_t *ncands)
+{
+	char id[24];
+	const char *p[1] = { id };
+	PGresult *res;
+	size_t nc = 0;
+
+	snprintf(id, sizeof(id), "%lld", call_id);
+	memset(call, 0, sizeof(*call));
+	pop_init(pop);
+	if (ncands)
+		*ncands = 0;
+	res = db_query(db, "select " POP_COLUMNS " from screen_pop($1::bigint)", 1, p);
+	if (!res)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++)
+		pop_row(res, r, pop, call, cands, cands ? &nc : NULL);
+	PQclear(res);
+	if (ncands)
+		*ncands = nc;
+	return 0;
+}
+
+int db_pop_customer(struct db *db, long long customer_id, struct customer_pop *pop)
+{
+	char id[24];
+	const char *p[1] = { id };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", customer_id);
+	pop_init(pop);
+	res = db_query(db, "select " POP_COLUMNS " from customer_pop($1::bigint)", 1, p);
+	if (!res)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++)
+		pop_row(res, r, pop, NULL, NULL, NULL);
+	PQclear(res);
+	return 0;
+}
+
+int db_timeline(struct db *db, long long customer_id, const struct timeline_filter *f,
+		const struct timeline_cursor *cur, struct timeline_page *page)
+{
+	char id[24], before_id[24], limit[16];
+	const char *p[6];
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", customer_id);
+	snprintf(limit, sizeof(limit), "%d", TIMELINE_PAGE + 1);
+	p[0] = id;
+	p[1] = f && f->channel[0] ? f->channel : NULL;
+	p[2] = f && f->kind[0] ? f->kind : NULL;
+	if (cur && !cur->at_start) {
+		snprintf(before_id, sizeof(before_id), "%lld", cur->id);
+		p[3] = cur->occurred_at;
+		p[4] = before_id;
+	} else {
+		p[3] = NULL;
+		p[4] = NULL;
+	}
+	p[5] = limit;
+	timeline_page_init(page);
+	res = db_query(db, "select " TIMELINE_COLUMNS " from timeline($1::bigint, $2, $3, $4::timestamptz, "
+			   "$5::bigint, $6::integer)", 6, p);
+	if (!res)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++)
+		timeline_page_add(page, res, r, 0);
+	PQclear(res);
+	return 0;
+}
+
+int db_interaction_body(struct db *db, long long interaction_id, char **body)
+{
+	char id[24];
+	const char *p[1] = { id };
+	PGresult *res;
+
+	*body = NULL;
+	snprintf(id, sizeof(id), "%lld", interaction_id);
+	res = db_query(db, "select coalesce(body, '') from interaction where id = $1::bigint", 1, p);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		db_set_error(db, "interaction %lld not found", interaction_id);
+		return -1;
+	}
+	*body = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (!*body) {
+		db_set_error(db, "out of memory");
+		return -1;
+	}
+	return 0;
+}

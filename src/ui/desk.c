@@ -1,0 +1,356 @@
+/* desk.c - the agent's work at hand: calls, the customer shown, the timeline
+ * and the draft. No curses here; views read this state and draw it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/utf8.h"
+#include "desk.h"
+
+static void timeline_reset(struct desk *d)
+{
+	d->nitems = 0;
+	d->sel = 0;
+	d->top = 0;
+	d->more = false;
+	memset(&d->next, 0, sizeof(d->next));
+	d->next.at_start = true;
+}
+
+static int timeline_append(struct desk *d, const struct timeline_page *p)
+{
+	if (d->nitems + p->n > d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		struct timeline_item *ni;
+
+		while (cap < d->nitems + p->n)
+			cap *= 2;
+		ni = realloc(d->items, cap * sizeof(*ni));
+		if (!ni)
+			return -1;
+		d->items = ni;
+		d->cap = cap;
+	}
+	memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
+	d->nitems += p->n;
+	d->more = p->more;
+	d->next = p->next;
+	return 0;
+}
+
+void desk_offer(struct desk *d, long long call_id)
+{
+	if (call_id == d->last_popped || (d->has_call && call_id == d->call.id))
+		return;
+	for (size_t i = 0; i < d->npending; i++)
+		if (d->pending[i] == call_id)
+			return;
+	if (d->npending < DESK_MAX_PENDING)
+		d->pending[d->npending++] = call_id;
+}
+
+/* Shows a pop already fetched: the customer and the first timeline page. */
+static void desk_show(struct desk *d)
+{
+	timeline_reset(d);
+	memset(&d->filter, 0, sizeof(d->filter));
+	timeline_append(d, &d->pop.first);
+}
+
+/* Fetches a call's pop into the desk without touching the draft. */
+static int desk_pop_call(struct desk *d, struct db *db, long long id)
+{
+	memset(&d->pop, 0, sizeof(d->pop));
+	if (db_pop_call(db, id, &d->call, &d->pop, d->cands, &d->ncands) < 0)
+		return -1;
+	for (size_t i = 0; i < d->npending; i++)
+		if (d->pending[i] == id)
+			memmove(d->pending + i, d->pending + i + 1, (--d->npending - i) * sizeof(d->pending[0]));
+	d->has_call = true;
+	d->last_popped = id;
+	d->call_started = d->call.created_at;
+	d->has_customer = d->call.customer_id != 0;
+	if (d->has_customer)
+		desk_show(d);
+	else
+		timeline_reset(d);
+	return 0;
+}
+
+int desk_resume(struct desk *d, struct db *db)
+{
+	if (!d->draft_restored || d->has_call || d->has_customer)
+		return 0;
+	if (d->draft.call_id && desk_pop_call(d, db, d->draft.call_id) < 0)
+		return -1;
+	if (d->draft.customer_id && !d->has_customer)
+		return desk_open_customer(d, db, d->draft.customer_id);
+	return 0;
+}
+
+int desk_take_call(struct desk *d, struct db *db)
+{
+	long long id;
+
+	if (d->npending == 0)
+		return 0;
+	id = d->pending[0];
+	if (desk_pop_call(d, db, id) < 0)
+		return -1;
+	desk_draft_new(d);
+	return 0;
+}
+
+int desk_open_customer(struct desk *d, struct db *db, long long customer_id)
+{
+	memset(&d->pop, 0, sizeof(d->pop));
+	if (db_pop_customer(db, customer_id, &d->pop) < 0)
+		return -1;
+	d->has_customer = true;
+	d->ncands = 0;
+	desk_show(d);
+	/* A draft for an unknown or shared caller now belongs to this customer. */
+	if (d->draft_open && d->draft.customer_id == 0)
+		d->draft.customer_id = customer_id;
+	if (d->draft_open && d->journal) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "%lld", customer_id);
+		journal_set(d->journal, "customer_id", id);
+	}
+	return 0;
+}
+
+int desk_filter(struct desk *d, struct db *db, const char *channel, const char *kind)
+{
+	struct timeline_page *page;
+	int rc;
+
+	if (!d->has_customer)
+		return 0;
+	page = malloc(sizeof(*page));
+	if (!page)
+		return -1;
+	snprintf(d->filter.channel, sizeof(d->filter.channel), "%s", channel);
+	snprintf(d->filter.kind, sizeof(d->filter.kind), "%s", kind);
+	timeline_reset(d);
+	rc = db_timeline(db, d->pop.h.id, &d->filter, &d->next, page);
+	if (rc == 0)
+		rc = timeline_append(d, page);
+	free(page);
+	return rc;
+}
+
+int desk_timeline_more(struct desk *d, struct db *db)
+{
+	struct timeline_page *page;
+	int rc;
+
+	if (!d->has_customer || !d->more)
+		return 0;
+	page = malloc(sizeof(*page));
+	if (!page)
+		return -1;
+	rc = db_timeline(db, d->pop.h.id, &d->filter, &d->next, page);
+	if (rc == 0)
+		rc = timeline_append(d, page);
+	free(page);
+	return rc;
+}
+
+/* --- the draft: every change goes to the journal before it shows ------- */
+
+/* The journal's names for the draft's short fields. */
+static char *draft_field(struct contact_draft *dr, const char *name, size_t *size)
+{
+#define FIELD(f) if (strcmp(name, #f) == 0) { *size = sizeof(dr->f); return dr->f; }
+	FIELD(channel) FIELD(direction) FIELD(kind) FIELD(reason) FIELD(disposition) FIELD(subject)
+#undef FIELD
+	return NULL;
+}
+
+static void notes_edited(void *arg, bool insert, size_t off, const char *bytes, size_t len)
+{
+	struct desk *d = arg;
+
+	d->draft_dirty = true;
+	if (d->save == SAVE_DONE)
+		d->save = SAVE_NONE;   /* edited after saving: saving again updates nothing, so say so */
+	if (!d->journal)
+		return;
+	if (insert)
+		journal_insert(d->journal, "notes", off, bytes, len);
+	else
+		journal_delete(d->journal, "notes", off, len);
+}
+
+static void draft_apply(struct desk *d, const char *name, const char *value)
+{
+	size_t size;
+	char *f = draft_field(&d->draft, name, &size);
+
+	if (f)
+		snprintf(f, size, "%s", value ? value : "");
+	else if (strcmp(name, "customer_id") == 0)
+		d->draft.customer_id = value ? atoll(value) : 0;
+	else if (strcmp(name, "call_id") == 0)
+		d->draft.call_id = value ? atoll(value) : 0;
+	else if (strcmp(name, "open_case") == 0)
+		d->draft.open_case = value && strcmp(value, "yes") == 0;
+}
+
+int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
+{
+	const struct draft_state *st;
+
+	memset(d, 0, sizeof(*d));
+	timeline_reset(d);
+	d->notes = textbuf_new(0);
+	if (!d->notes) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	d->journal = journal_open(journal_path, err, errsz);
+	if (!d->journal)
+		return -1;
+	st = journal_draft(d->journal);
+	if (st) {   /* an unsaved draft from before a crash or a hangup */
+		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "%s", st->id);
+		for (size_t i = 0; i < st->nfields; i++) {
+			if (strcmp(st->fields[i].name, "notes") == 0)
+				textbuf_set_text(d->notes, st->fields[i].value);
+			else
+				draft_apply(d, st->fields[i].name, st->fields[i].value);
+		}
+		d->draft_open = d->draft_restored = d->draft_dirty = true;
+	}
+	textbuf_set_on_edit(d->notes, notes_edited, d);
+	return 0;
+}
+
+void desk_free(struct desk *d)
+{
+	journal_close(d->journal);
+	textbuf_free(d->notes);
+	free(d->items);
+	memset(d, 0, sizeof(*d));
+}
+
+void desk_draft_set(struct desk *d, const char *field, const char *value)
+{
+	draft_apply(d, field, value);
+	d->draft_dirty = true;
+	if (d->save == SAVE_DONE)
+		d->save = SAVE_NONE;
+	if (d->journal)
+		journal_set(d->journal, field, value);
+}
+
+void desk_draft_new(struct desk *d)
+{
+	char num[32];
+
+	memset(&d->draft, 0, sizeof(d->draft));
+	if (journal_uuid(d->draft.draft_id) < 0)
+		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "00000000-0000-4000-8000-%012lx",
+			 (unsigned long)time(NULL));
+	textbuf_set_on_edit(d->notes, NULL, NULL);
+	textbuf_set_text(d->notes, "");
+	textbuf_set_on_edit(d->notes, notes_edited, d);
+	if (d->journal)
+		journal_begin(d->journal, d->draft.draft_id);
+	d->draft_open = true;
+	d->draft_restored = false;
+	d->save = SAVE_NONE;
+	d->saved_id = 0;
+	/* Prefilled from the call; not "typed" yet, so a pop may still replace it. */
+	desk_draft_set(d, "channel", "phone");
+	desk_draft_set(d, "direction", "in");
+	desk_draft_set(d, "kind", "inquiry");
+	if (d->has_call) {
+		snprintf(num, sizeof(num), "%lld", d->call.id);
+		desk_draft_set(d, "call_id", num);
+	}
+	if (d->has_customer) {
+		snprintf(num, sizeof(num), "%lld", d->pop.h.id);
+		desk_draft_set(d, "customer_id", num);
+	}
+	d->draft_dirty = false;
+}
+
+int desk_draft_save(struct desk *d, struct db *db)
+{
+	long long id;
+
+	if (!d->draft_open)
+		return 0;
+	if (d->draft.customer_id == 0) {
+		db_set_error(db, "Whose contact is this? F2 search the customer or F7 create them first.");
+		return -1;
+	}
+	if (!d->draft.subject[0]) {
+		/* No subject typed: the first line of the notes says what it was about. */
+		const char *notes = textbuf_text(d->notes);
+		char first[sizeof(d->draft.subject)];
+
+		utf8_fit(notes, 60, true, first, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
+		desk_draft_set(d, "subject", first);
+	}
+	if (d->journal)
+		journal_sync(d->journal);   /* durable before it leaves this machine */
+	d->draft.notes = (char *)textbuf_text(d->notes);
+	id = db_contact_save(db, &d->draft);
+	d->draft.notes = NULL;
+	if (id < 0) {
+		if (!db_ok(db))
+			d->save = SAVE_WAITING;
+		return -1;
+	}
+	d->saved_id = id;
+	d->save = SAVE_DONE;
+	d->draft_dirty = false;
+	if (d->journal)
+		journal_saved(d->journal, d->draft.draft_id);
+	/* The new contact heads the timeline now. */
+	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
+		desk_filter(d, db, d->filter.channel, d->filter.kind);
+	return 0;
+}
+
+void desk_draft_close(struct desk *d)
+{
+	if (d->draft_open && d->save != SAVE_DONE && d->journal)
+		journal_discard(d->journal, d->draft.draft_id);
+	d->draft_open = false;
+	d->draft_dirty = false;
+	d->save = SAVE_NONE;
+}
+
+int desk_quick_create(struct desk *d, struct db *db, const char *name)
+{
+	long long id;
+
+	if (!d->has_call || !d->call.ani_e164[0]) {
+		db_set_error(db, "No caller number to create a customer from.");
+		return -1;
+	}
+	id = db_customer_create(db, name, d->call.ani_e164);
+	if (id < 0)
+		return -1;
+	d->call.customer_id = id;
+	return desk_open_customer(d, db, id);
+}
+
+bool desk_sync_pending(const struct desk *d)
+{
+	return d->journal && journal_sync_pending(d->journal);
+}
+
+void desk_sync(struct desk *d, bool force)
+{
+	if (d->journal && (force || journal_sync_due(d->journal, journal_now_ms())))
+		journal_sync(d->journal);
+}

@@ -1,0 +1,885 @@
+/* check_journal.c - the draft journal: what was typed comes back after a
+ * kill, a torn write or a corrupt record; saved drafts leave nothing. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ccterm/journal.h"
+#include "ccterm/textbuf.h"
+#include "suites.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+/* For checks in long loops: ck_assert costs a message to the runner each time. */
+#define CHECK(c) do { if (!(c)) ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c); } while (0)
+#define ID "3f2a7c1e-0b4d-4e8f-9a6b-1c2d3e4f5a6b"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/ccterm-journal-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_dir(void)
+{
+	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* dir/name; two buffers so two paths can be live at once. */
+static const char *in_dir(const char *name)
+{
+	static char bufs[2][256];
+	static int which;
+	char *b = bufs[which++ % 2];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", dir, name);
+	return b;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	CHECK(stat(path, &st) == 0);
+	return st.st_size;
+}
+
+static struct journal *open_ok(const char *path)
+{
+	char err[256];
+	struct journal *j = journal_open(path, err, sizeof(err));
+
+	ck_assert_msg(j != NULL, "journal_open: %s", err);
+	return j;
+}
+
+/* --- a reference text and random edits of it ----------------------------- */
+
+struct ref {
+	char s[16384];
+	size_t len;
+};
+
+struct op {
+	bool insert;
+	size_t off, len;
+	const char *bytes;
+};
+
+static uint32_t rnd(uint64_t *st, uint32_t below)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return (uint32_t)(*st % below);
+}
+
+static size_t boundary_before(const struct ref *r, size_t o)
+{
+	while (o > 0 && o < r->len && ((unsigned char)r->s[o] & 0xC0) == 0x80)
+		o--;
+	return o;
+}
+
+/* One random edit of r (inserts of Korean, ASCII, newlines, emoji; deletes
+ * of 1-3 characters), applied to r and described in op. */
+static void next_op(struct ref *r, uint64_t *st, struct op *op)
+{
+	static const char *const pieces[] = {
+		"a", "xyz", " ", "\n", "한", "국어 ", "고객님", "é", "😀", "0123456789",
+	};
+	bool insert = r->len == 0 || rnd(st, 100) < (r->len < 2000 ? 60u : 40u);
+
+	if (insert) {
+		const char *p = pieces[rnd(st, N(pieces))];
+
+		op->insert = true;
+		op->bytes = p;
+		op->len = strlen(p);
+		op->off = boundary_before(r, rnd(st, (uint32_t)r->len + 1));
+		memmove(r->s + op->off + op->len, r->s + op->off, r->len - op->off + 1);
+		memcpy(r->s + op->off, p, op->len);
+		r->len += op->len;
+	} else {
+		size_t end;
+		uint32_t k = 1 + rnd(st, 3);
+
+		op->insert = false;
+		op->bytes = NULL;
+		op->off = boundary_before(r, rnd(st, (uint32_t)r->len));
+		end = op->off;
+		while (k-- > 0 && end < r->len) {
+			end++;
+			while (end < r->len && ((unsigned char)r->s[end] & 0xC0) == 0x80)
+				end++;
+		}
+		op->len = end - op->off;
+		memmove(r->s + op->off, r->s + end, r->len - end + 1);
+		r->len -= op->len;
+	}
+}
+
+static int journal_op(struct journal *j, const struct op *op)
+{
+	return op->insert ? journal_insert(j, "notes", op->off, op->bytes, op->len)
+			  : journal_delete(j, "notes", op->off, op->len);
+}
+
+/* The draft at path must be open with notes == want. */
+static void expect_notes(const char *path, const char *want)
+{
+	struct draft_state d;
+	const char *notes;
+
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	notes = draft_state_get(&d, "notes");
+	ck_assert_ptr_nonnull(notes);
+	ck_assert_uint_eq(strlen(notes), strlen(want));
+	ck_assert_str_eq(notes, want);
+	draft_state_free(&d);
+}
+
+static void copy_prefix(const char *from, const char *to, size_t n)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char *b = malloc(n + 1);
+
+	CHECK(in != NULL);
+	CHECK(out != NULL);
+	CHECK(fread(b, 1, n, in) == n);
+	CHECK(fwrite(b, 1, n, out) == n);
+	free(b);
+	fclose(in);
+	fclose(out);
+}
+
+static void append_bytes(const char *path, const void *b, size_t n)
+{
+	FILE *f = fopen(path, "ab");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+	fclose(f);
+}
+
+static void poke(const char *path, off_t at, unsigned char v)
+{
+	int fd = open(path, O_WRONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, &v, 1, at), 1);
+	close(fd);
+}
+
+/* --- records encoded by hand, from the format in journal.h --------------- */
+
+static uint32_t crc32_bitwise(const unsigned char *p, size_t n, uint32_t crc)
+{
+	crc = ~crc;
+	while (n-- > 0) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+static void le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static size_t record(unsigned char *out, int type, const void *payload, size_t n)
+{
+	out[0] = 0xFE;
+	out[1] = 'J';
+	out[2] = (unsigned char)type;
+	out[3] = 0;
+	le32(out + 4, (uint32_t)n);
+	memcpy(out + 12, payload, n);
+	le32(out + 8, crc32_bitwise(out + 12, n, crc32_bitwise(out, 8, 0)));
+	return 12 + n;
+}
+
+/* name + optional u32s + bytes, as SET / INSERT / DELETE payloads are. */
+static size_t field_payload(unsigned char *out, const char *name, int nints, const uint32_t *ints,
+			    const char *bytes)
+{
+	size_t o = 0, nl = strlen(name);
+
+	out[o++] = (unsigned char)nl;
+	memcpy(out + o, name, nl);
+	o += nl;
+	for (int i = 0; i < nints; i++, o += 4)
+		le32(out + o, ints[i]);
+	if (bytes) {
+		memcpy(out + o, bytes, strlen(bytes));
+		o += strlen(bytes);
+	}
+	return o;
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+START_TEST(uuid_is_version_4)
+{
+	char a[JOURNAL_UUID_LEN + 1], b[JOURNAL_UUID_LEN + 1];
+
+	ck_assert_int_eq(journal_uuid(a), 0);
+	ck_assert_int_eq(journal_uuid(b), 0);
+	ck_assert_uint_eq(strlen(a), 36);
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			ck_assert_int_eq(a[i], '-');
+		else
+			ck_assert_ptr_nonnull(strchr("0123456789abcdef", a[i]));
+	}
+	ck_assert_int_eq(a[14], '4');
+	ck_assert_ptr_nonnull(strchr("89ab", a[19]));
+	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+START_TEST(fields_come_back)
+{
+	const char *path = in_dir("kim.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+
+	ck_assert_ptr_null(journal_draft(j));
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "카드 분실"), 0);
+	ck_assert_int_eq(journal_set(j, "phone", "010-1234-5678"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "카드 분실 신고"), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 0, "고객님 요청", strlen("고객님 요청")), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 3, " ", 1), 0);
+	ck_assert_int_eq(journal_delete(j, "notes", 0, 3), 0);
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "notes"), " 객님 요청");
+	journal_close(j);
+
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, ID);
+	ck_assert_str_eq(draft_state_get(&d, "subject"), "카드 분실 신고");
+	ck_assert_str_eq(draft_state_get(&d, "phone"), "010-1234-5678");
+	ck_assert_str_eq(draft_state_get(&d, "notes"), " 객님 요청");
+	ck_assert_ptr_null(draft_state_get(&d, "email"));
+	ck_assert_uint_eq(d.nfields, 3);
+	draft_state_free(&d);
+
+	/* No file at all: nothing to restore. */
+	ck_assert_int_eq(journal_recover(in_dir("nobody.journal"), &d), 0);
+	ck_assert_uint_eq(d.nfields, 0);
+	draft_state_free(&d);
+}
+END_TEST
+
+START_TEST(random_edits_replay_exactly)
+{
+	static struct ref r;
+	const char *path = in_dir("r.journal");
+
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		uint64_t st = seed * 0x9E3779B97F4A7C15ull;
+		struct journal *j = open_ok(path);
+		struct op op;
+
+		memset(&r, 0, sizeof(r));
+		ck_assert_int_eq(journal_begin(j, ID), 0);
+		for (int i = 0; i < 3000; i++) {
+			next_op(&r, &st, &op);
+			CHECK(journal_op(j, &op) == 0);
+		}
+		ck_assert_str_eq(draft_state_get(journal_draft(j), "notes"), r.s);
+		journal_close(j);
+		expect_notes(path, r.s);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+}
+END_TEST
+
+START_TEST(torn_tail_at_every_byte)
+{
+	static struct ref states[41];
+	const char *path = in_dir("t.journal"), *cut = in_dir("cut.journal");
+	struct journal *j = open_ok(path);
+	off_t ends[41], size;
+	uint64_t st = 42;
+	struct ref r = { .len = 0 };
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "notes", ""), 0);
+	ends[0] = file_size(path);
+	states[0] = r;
+	for (int i = 1; i < 41; i++) {
+		struct op op;
+
+		next_op(&r, &st, &op);
+		ck_assert_int_eq(journal_op(j, &op), 0);
+		ends[i] = file_size(path);
+		states[i] = r;
+	}
+	journal_close(j);
+	size = file_size(path);
+	ck_assert_int_eq(size, ends[40]);
+
+	/* Cut the file at every byte: what was whole before the cut comes back. */
+	for (off_t n = 0; n <= size; n++) {
+		struct draft_state d;
+		int k = -1, rc;
+
+		copy_prefix(path, cut, (size_t)n);
+		while (k + 1 < 41 && ends[k + 1] <= n)
+			k++;
+		rc = journal_recover(cut, &d);
+		if (k < 0) {
+			/* Before the first SET: the draft is begun or not, notes never set. */
+			CHECK(rc >= 0);
+			ck_assert_ptr_null(draft_state_get(&d, "notes"));
+		} else {
+			CHECK(rc == 1);
+			if (strcmp(draft_state_get(&d, "notes"), states[k].s) != 0)
+				ck_abort_msg("cut at %lld: state %d expected", (long long)n, k);
+		}
+		draft_state_free(&d);
+	}
+}
+END_TEST
+
+START_TEST(garbage_tail_ignored_then_cut)
+{
+	static const unsigned char junk[] = {
+		0xFE, 'J', 3, 0, 0xFF, 0xFF, 0, 0, 1, 2, 3, 4, 'g', 'a', 'r', 0xFE, 'J', 0xFE, 0x00, 0x7F,
+	};
+	const char *path = in_dir("g.journal");
+	struct journal *j = open_ok(path);
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 0, "상담 내용", strlen("상담 내용")), 0);
+	journal_close(j);
+	append_bytes(path, junk, sizeof(junk));
+	expect_notes(path, "상담 내용");
+
+	/* Reopening rewrites the file; new edits after the junk replay too. */
+	j = open_ok(path);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_int_eq(journal_insert(j, "notes", strlen("상담 내용"), "!", 1), 0);
+	journal_close(j);
+	expect_notes(path, "상담 내용!");
+	ck_assert_int_lt(file_size(path), 200);
+}
+END_TEST
+
+START_TEST(corrupt_record_skipped)
+{
+	const char *path = in_dir("c.journal");
+
+	/* First a flipped payload byte, then a wrecked length field. */
+	for (int variant = 0; variant < 2; variant++) {
+		struct journal *j = open_ok(path);
+		struct draft_state d;
+		off_t b_at;
+
+		ck_assert_int_eq(journal_begin(j, ID), 0);
+		ck_assert_int_eq(journal_set(j, "a", "one"), 0);
+		b_at = file_size(path);
+		ck_assert_int_eq(journal_set(j, "b", "two"), 0);
+		ck_assert_int_eq(journal_set(j, "c", "three"), 0);
+		journal_close(j);
+		if (variant == 0)
+			poke(path, b_at + 12 + 2, 'T');
+		else
+			poke(path, b_at + 5, 0x7F);
+
+		ck_assert_int_eq(journal_recover(path, &d), 1);
+		ck_assert_str_eq(draft_state_get(&d, "a"), "one");
+		ck_assert_ptr_null(draft_state_get(&d, "b"));
+		ck_assert_str_eq(draft_state_get(&d, "c"), "three");
+		draft_state_free(&d);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+}
+END_TEST
+
+START_TEST(hand_encoded_records_and_bad_offsets)
+{
+	static const unsigned char check[] = "123456789";
+	const char *path = in_dir("h.journal");
+	unsigned char buf[2048], p[256];
+	size_t o = 0;
+	FILE *f;
+
+	/* The format's checksum is the usual CRC-32. */
+	ck_assert_uint_eq(crc32_bitwise(check, 9, 0), 0xCBF43926u);
+
+	o += record(buf + o, JOURNAL_BEGIN, ID, strlen(ID));
+	o += record(buf + o, JOURNAL_SET, p, field_payload(p, "notes", 0, NULL, "가나"));
+	o += record(buf + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 100 }, "x"));
+	o += record(buf + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 1 }, "x"));  /* inside 가 */
+	o += record(buf + o, JOURNAL_DELETE, p, field_payload(p, "notes", 2, (uint32_t[]){ 0, 99 }, NULL));
+	o += record(buf + o, JOURNAL_DELETE, p, field_payload(p, "notes", 2, (uint32_t[]){ 4294967295u, 2 }, NULL));
+	o += record(buf + o, JOURNAL_DELETE, p, field_payload(p, "notes", 2, (uint32_t[]){ 2, 3 }, NULL)); /* splits */
+	o += record(buf + o, JOURNAL_DELETE, p, field_payload(p, "notes", 2, (uint32_t[]){ 3, 3 }, NULL)); /* -> 가 */
+	o += record(buf + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 3 }, "!"));   /* -> 가! */
+	o += record(buf + o, JOURNAL_SET, p, field_payload(p, "", 0, NULL, "nameless"));
+	o += record(buf + o, 9, "?", 1);                                                       /* unknown type */
+	o += record(buf + o, JOURNAL_SAVED, "another-draft", strlen("another-draft"));
+	o += record(buf + o, JOURNAL_DELETE, p, field_payload(p, "subject", 2, (uint32_t[]){ 0, 1 }, NULL));
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, o, f), o);
+	fclose(f);
+	expect_notes(path, "가!");
+
+	/* SAVED with the open draft's id closes it. */
+	o = record(buf, JOURNAL_SAVED, ID, strlen(ID));
+	append_bytes(path, buf, o);
+	{
+		struct draft_state d;
+
+		ck_assert_int_eq(journal_recover(path, &d), 0);
+		draft_state_free(&d);
+	}
+}
+END_TEST
+
+START_TEST(refused_edits_are_not_written)
+{
+	const char *path = in_dir("x.journal");
+	struct journal *j = open_ok(path);
+	char name[16];
+	off_t size;
+
+	errno = 0;
+	ck_assert_int_eq(journal_set(j, "subject", "no draft yet"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_ne(journal_error(j), "");
+	ck_assert_int_eq(journal_begin(j, "0123456789012345678901234567890123456789"), -1);
+	ck_assert_int_eq(file_size(path), 0);
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 0, "abc", 3), 0);
+	size = file_size(path);
+	ck_assert_int_eq(journal_insert(j, "notes", 4, "d", 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(journal_delete(j, "notes", 1, 3), -1);
+	ck_assert_int_eq(journal_delete(j, "other", 0, 1), -1);
+	ck_assert_int_eq(journal_set(j, "a_field_name_that_is_far_too_long", "x"), -1);
+	ck_assert_int_eq(journal_set(j, "", "x"), -1);
+	ck_assert_int_eq(file_size(path), size);
+	for (int i = 1; i < JOURNAL_MAX_FIELDS; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		ck_assert_int_eq(journal_set(j, name, "v"), 0);
+	}
+	size = file_size(path);
+	ck_assert_int_eq(journal_set(j, "one_too_many", "v"), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	ck_assert_int_eq(file_size(path), size);
+	ck_assert_int_eq(journal_delete(j, "notes", 1, 1), 0);
+	journal_close(j);
+	expect_notes(path, "ac");
+}
+END_TEST
+
+START_TEST(saved_draft_leaves_nothing)
+{
+	const char *path = in_dir("s.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "배송 문의"), 0);
+	ck_assert_int_eq(journal_saved(j, "not-this-one"), 0);     /* another id changes nothing */
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_int_gt(file_size(path), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_ptr_null(journal_draft(j));
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 0);
+	draft_state_free(&d);
+
+	/* Discarding too; and a later draft after it replays alone. */
+	ck_assert_int_eq(journal_begin(j, "draft-2"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "old"), 0);
+	ck_assert_int_eq(journal_discard(j, "draft-2"), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_begin(j, "draft-3"), 0);
+	ck_assert_int_eq(journal_set(j, "phone", "02-555-0100"), 0);
+	journal_close(j);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "draft-3");
+	ck_assert_ptr_null(draft_state_get(&d, "subject"));
+	draft_state_free(&d);
+}
+END_TEST
+
+START_TEST(newer_begin_supersedes)
+{
+	const char *path = in_dir("n.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+
+	ck_assert_int_eq(journal_begin(j, "first"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "first subject"), 0);
+	ck_assert_int_eq(journal_begin(j, "second"), 0);
+	ck_assert_int_eq(journal_set(j, "phone", "1"), 0);
+	ck_assert_int_eq(journal_saved(j, "first"), 0);     /* not the open one */
+	journal_close(j);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "second");
+	ck_assert_ptr_null(draft_state_get(&d, "subject"));
+	ck_assert_str_eq(draft_state_get(&d, "phone"), "1");
+	draft_state_free(&d);
+}
+END_TEST
+
+START_TEST(reopen_restores_and_compacts)
+{
+	static struct ref r;
+	const char *path = in_dir("o.journal");
+	struct journal *j = open_ok(path);
+	const struct draft_state *open_draft;
+	uint64_t st = 7;
+	struct op op;
+	off_t before;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "해지 방어"), 0);
+	for (int i = 0; i < 800; i++) {
+		next_op(&r, &st, &op);
+		CHECK(journal_op(j, &op) == 0);
+	}
+	journal_close(j);
+	before = file_size(path);
+
+	j = open_ok(path);
+	open_draft = journal_draft(j);
+	ck_assert_ptr_nonnull(open_draft);
+	ck_assert_str_eq(open_draft->id, ID);
+	ck_assert_str_eq(draft_state_get(open_draft, "notes"), r.s);
+	ck_assert_str_eq(draft_state_get(open_draft, "subject"), "해지 방어");
+	ck_assert_int_lt(file_size(path), before / 4);
+	ck_assert_int_lt(file_size(path), (off_t)r.len + 200);
+	ck_assert_int_ne(access(in_dir("o.journal.tmp"), F_OK), 0);
+	for (int i = 0; i < 200; i++) {
+		next_op(&r, &st, &op);
+		CHECK(journal_op(j, &op) == 0);
+	}
+	journal_close(j);
+	expect_notes(path, r.s);
+}
+END_TEST
+
+START_TEST(long_session_compacts_itself)
+{
+	const char *path = in_dir("l.journal");
+	struct journal *j = open_ok(path);
+	char block[500];
+	off_t largest = 0;
+
+	memset(block, 'z', sizeof(block));
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "keep"), 0);
+	for (int i = 0; i < 3000; i++) {           /* ~1.5 MB of records */
+		off_t size;
+
+		CHECK(journal_insert(j, "notes", 4, block, sizeof(block)) == 0);
+		CHECK(journal_delete(j, "notes", 4, sizeof(block)) == 0);
+		size = file_size(path);
+		if (size > largest)
+			largest = size;
+	}
+	ck_assert_int_le(largest, 300 * 1024);
+	journal_close(j);
+	expect_notes(path, "keep");
+}
+END_TEST
+
+START_TEST(second_console_refused)
+{
+	const char *path = in_dir("lock.journal");
+	struct journal *a = open_ok(path), *b;
+	char err[256];
+
+	b = journal_open(path, err, sizeof(err));
+	ck_assert_ptr_null(b);
+	ck_assert_ptr_nonnull(strstr(err, "in use"));
+	journal_close(a);
+	b = open_ok(path);
+	journal_close(b);
+}
+END_TEST
+
+START_TEST(sync_is_batched)
+{
+	const char *path = in_dir("b.journal");
+	struct journal *j = open_ok(path);
+	long long t0 = journal_now_ms();
+
+	ck_assert(!journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, t0 + 100000));
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "a"), 0);
+	ck_assert(journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, t0));
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+	ck_assert_int_eq(journal_sync(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	ck_assert_int_eq(journal_sync(j), 0);       /* nothing to do */
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(default_path_under_xdg_state)
+{
+	char path[512], want[512], small[8];
+	struct stat st;
+	const char *old_xdg = getenv("XDG_STATE_HOME"), *old_home = getenv("HOME");
+	char *saved_xdg = old_xdg ? strdup(old_xdg) : NULL, *saved_home = old_home ? strdup(old_home) : NULL;
+
+	setenv("XDG_STATE_HOME", in_dir("state/deeper"), 1);
+	ck_assert_int_eq(journal_default_path("kim", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/state/deeper/ccterm/kim.journal", dir);
+	ck_assert_str_eq(path, want);
+	ck_assert_int_eq(stat(in_dir("state/deeper/ccterm"), &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(journal_default_path("../x/y", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/state/deeper/ccterm/_._x_y.journal", dir);
+	ck_assert_str_eq(path, want);
+	ck_assert_int_eq(journal_default_path("kim", small, sizeof(small)), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	ck_assert_int_eq(journal_default_path("", path, sizeof(path)), -1);
+
+	/* A relative XDG_STATE_HOME is ignored: ~/.local/state. */
+	setenv("XDG_STATE_HOME", "relative/state", 1);
+	setenv("HOME", in_dir("home"), 1);
+	ck_assert_int_eq(journal_default_path("lee", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/home/.local/state/ccterm/lee.journal", dir);
+	ck_assert_str_eq(path, want);
+	ck_assert_int_eq(stat(in_dir("home/.local/state/ccterm"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	journal_close(open_ok(path));
+
+	if (saved_xdg)
+		setenv("XDG_STATE_HOME", saved_xdg, 1);
+	else
+		unsetenv("XDG_STATE_HOME");
+	if (saved_home)
+		setenv("HOME", saved_home, 1);
+	free(saved_xdg);
+	free(saved_home);
+}
+END_TEST
+
+/* --- a killed console -------------------------------------------------- */
+
+/* In a child: journal `steps` random edits of seed, telling the parent the
+ * count every `every` steps, then a final 'count'; then wait to be killed. */
+static void child_types(const char *path, uint64_t seed, int steps, int every, int wfd)
+{
+	static struct ref r;
+	char err[256];
+	struct journal *j = journal_open(path, err, sizeof(err));
+	struct op op;
+
+	if (!j || journal_begin(j, ID) < 0 || journal_set(j, "subject", "환불 문의") < 0)
+		_exit(2);
+	for (int i = 1; i <= steps; i++) {
+		next_op(&r, &seed, &op);
+		if (journal_op(j, &op) < 0)
+			_exit(3);
+		if (i % every == 0 && write(wfd, &i, sizeof(i)) != sizeof(i))
+			_exit(4);
+	}
+	for (;;)
+		pause();
+}
+
+static pid_t spawn_typist(const char *path, uint64_t seed, int steps, int every, int *rfd)
+{
+	int fds[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		child_types(path, seed, steps, every, fds[1]);
+	}
+	close(fds[1]);
+	*rfd = fds[0];
+	return pid;
+}
+
+static void kill_hard(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+}
+
+START_TEST(sigkill_after_typing_loses_nothing)
+{
+	static struct ref r;
+	const char *path = in_dir("k.journal");
+	uint64_t seed = 1234;
+	struct draft_state d;
+	struct op op;
+	int rfd, got = 0;
+	pid_t pid = spawn_typist(path, seed, 1500, 1500, &rfd);
+
+	ck_assert_int_eq(read(rfd, &got, sizeof(got)), (ssize_t)sizeof(got));
+	ck_assert_int_eq(got, 1500);
+	kill_hard(pid);
+	close(rfd);
+
+	memset(&r, 0, sizeof(r));
+	for (int i = 0; i < 1500; i++)
+		next_op(&r, &seed, &op);
+	expect_notes(path, r.s);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, ID);
+	ck_assert_str_eq(draft_state_get(&d, "subject"), "환불 문의");
+	draft_state_free(&d);
+}
+END_TEST
+
+START_TEST(sigkill_mid_typing_keeps_a_prefix)
+{
+	static struct ref r;
+	const char *path = in_dir("m.journal");
+	uint64_t seed = 99;
+	struct draft_state d;
+	struct op op;
+	const char *notes;
+	int rfd, got = 0, steps = 20000, match = -1;
+	pid_t pid = spawn_typist(path, seed, steps, 100, &rfd);
+
+	while (got < 1000)
+		CHECK(read(rfd, &got, sizeof(got)) == (ssize_t)sizeof(got));
+	kill_hard(pid);
+	close(rfd);
+
+	/* What comes back is the text after some step at or past the last one reported. */
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	notes = draft_state_get(&d, "notes");
+	ck_assert_ptr_nonnull(notes);
+	memset(&r, 0, sizeof(r));
+	for (int i = 1; i <= steps && match < 0; i++) {
+		next_op(&r, &seed, &op);
+		if (i >= got && r.len == strlen(notes) && memcmp(r.s, notes, r.len) == 0)
+			match = i;
+	}
+	ck_assert_msg(match >= got, "recovered text is no state at or after step %d", got);
+	draft_state_free(&d);
+
+	/* And the console starting again picks it up and goes on. */
+	journal_close(open_ok(path));
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(draft_state_get(&d, "notes"), r.s);
+	draft_state_free(&d);
+}
+END_TEST
+
+/* --- the notes editor journaled as it is used ---------------------------- */
+
+static void to_journal(void *arg, bool insert, size_t off, const char *bytes, size_t len)
+{
+	struct journal *j = arg;
+
+	CHECK((insert ? journal_insert(j, "notes", off, bytes, len) : journal_delete(j, "notes", off, len)) == 0);
+}
+
+START_TEST(textbuf_edits_replay)
+{
+	static const char *const typed[] = { "네", ", ", "확인했습니다", "\n", "e\xCC\x81", "OK", "😀" };
+	const char *path = in_dir("tb.journal");
+	struct journal *j = open_ok(path);
+	struct textbuf *tb = textbuf_new(0);
+	uint64_t st = 5;
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	textbuf_set_on_edit(tb, to_journal, j);
+	for (int i = 0; i < 4000; i++) {
+		switch (rnd(&st, 8)) {
+		case 0: case 1: case 2: {
+			const char *s = typed[rnd(&st, N(typed))];
+
+			textbuf_insert(tb, s, strlen(s));
+			break;
+		}
+		case 3: textbuf_backspace(tb); break;
+		case 4: textbuf_delete(tb); break;
+		case 5: textbuf_left(tb); break;
+		case 6: textbuf_up(tb, 1 + (int)rnd(&st, 20)); break;
+		default: textbuf_down(tb, 1 + (int)rnd(&st, 20)); break;
+		}
+	}
+	journal_close(j);
+	expect_notes(path, textbuf_text(tb));
+	textbuf_free(tb);
+}
+END_TEST
+
+Suite *journal_suite(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc = tcase_create("replay");
+
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_add_test(tc, uuid_is_version_4);
+	tcase_add_test(tc, fields_come_back);
+	tcase_add_test(tc, random_edits_replay_exactly);
+	tcase_add_test(tc, newer_begin_supersedes);
+	tcase_add_test(tc, refused_edits_are_not_written);
+	tcase_add_test(tc, textbuf_edits_replay);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("damage");
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, torn_tail_at_every_byte);
+	tcase_add_test(tc, garbage_tail_ignored_then_cut);
+	tcase_add_test(tc, corrupt_record_skipped);
+	tcase_add_test(tc, hand_encoded_records_and_bad_offsets);
+	tcase_add_test(tc, sigkill_after_typing_loses_nothing);
+	tcase_add_test(tc, sigkill_mid_typing_keeps_a_prefix);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("file");
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, saved_draft_leaves_nothing);
+	tcase_add_test(tc, reopen_restores_and_compacts);
+	tcase_add_test(tc, long_session_compacts_itself);
+	tcase_add_test(tc, second_console_refused);
+	tcase_add_test(tc, sync_is_batched);
+	tcase_add_test(tc, default_path_under_xdg_state);
+	suite_add_tcase(s, tc);
+	return s;
+}
