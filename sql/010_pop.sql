@@ -171,10 +171,18 @@ returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 tex
 language plpgsql stable as $$
 begin
 	return query
-	select 'header', c.id::text, c.external_id, c.name, customer_contact_value(c.id, 'phone'),
-		customer_contact_value(c.id, 'email'), c.tier, c.segment, c.branch_code, b.name, c.value_won::text,
-		customer_rrn_masked(c.id), extract(epoch from c.created_at)::bigint::text
-	from customer c left join branch b on b.code = c.branch_code
+	select 'header', c.id::text, c.external_id, c.name, k.phone, k.email, c.tier, c.segment, c.branch_code,
+		b.name, c.value_won::text, customer_rrn_masked(c.id), extract(epoch from c.created_at)::bigint::text
+	from customer c
+	left join branch b on b.code = c.branch_code
+	cross join lateral (
+		-- both preferred contacts in one pass over the customer's few contact points
+		select (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+		        filter (where cp.kind = 'phone'))[1] as phone,
+		       (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+		        filter (where cp.kind = 'email'))[1] as email
+		from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+		where cc.customer_id = c.id) k
 	where c.id = p_customer;
 	if not found then
 		return;

@@ -120,7 +120,7 @@ static bool at_char(const struct draft_field *f, size_t off)
 }
 
 /* The field named in a payload, added (empty) when missing; NULL when the
- * draft is full (ENOSPC) or out of memory (ENOMEM). */
+ * draft is full (E2BIG) or out of memory (ENOMEM). */
 static struct draft_field *field_get(struct draft_state *d, const char *name, size_t nl, int *why)
 {
 	struct draft_field *f = field_find(d, name, nl);
@@ -128,7 +128,7 @@ static struct draft_field *field_get(struct draft_state *d, const char *name, si
 	if (f)
 		return f;
 	if (d->nfields >= JOURNAL_MAX_FIELDS) {
-		*why = ENOSPC;
+		*why = E2BIG;
 		return NULL;
 	}
 	f = &d->fields[d->nfields];
@@ -147,7 +147,7 @@ static struct draft_field *field_get(struct draft_state *d, const char *name, si
 /*
  * Applies one record to d. Returns 0, or an errno value saying why the
  * record does not apply (EINVAL malformed / out of bounds / no draft open,
- * ENOSPC too many fields, EMSGSIZE value too long, ENOMEM); d is then
+ * E2BIG too many fields, EMSGSIZE value too long, ENOMEM); d is then
  * unchanged (except that an INSERT into a new field that runs out of
  * memory leaves that field behind, empty).
  */
@@ -274,7 +274,8 @@ static size_t record_at(const unsigned char *b, size_t size, size_t p)
  * (a corrupt record, a torn tail) is skipped up to the next valid record;
  * *valid_end is where the last valid record ends. -1 only when out of memory.
  */
-static int replay(const unsigned char *b, size_t size, struct draft_state *d, bool *is_open, size_t *valid_end)
+static int replay(const unsigned char *b, size_t size, struct draft_state *d, bool *is_open,
+		  size_t *valid_end)
 {
 	size_t p = 0;
 

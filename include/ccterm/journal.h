@@ -38,7 +38,12 @@
  * character) is skipped.
  *
  * Errors: functions returning int give 0 on success and -1 with errno set;
- * journal_error() then has a message.
+ * journal_error() then has a message. An edit the journal refuses (EINVAL,
+ * E2BIG, EMSGSIZE, ENOMEM) changes nothing. An edit whose write fails
+ * (EIO, ENOSPC from the disk, EFBIG, ...) is kept in the journal's copy of
+ * the draft, and the file is rewritten whole from that copy at the next
+ * call or journal_sync (journal_sync_due says when to retry), so the file
+ * never replays to something other than what the agent sees.
  */
 #ifndef CCTERM_JOURNAL_H
 #define CCTERM_JOURNAL_H
@@ -120,8 +125,9 @@ int journal_begin(struct journal *j, const char *draft_id);
 /*
  * Changes a field of the open draft. The journal checks each edit against
  * its own copy of the draft before writing (EINVAL: no draft open, a bad
- * name, an offset or length outside the value; ENOSPC: a 17th field;
- * EMSGSIZE: record too long), so what is written always replays.
+ * name, an offset or length outside the value or inside a UTF-8
+ * character; E2BIG: a 17th field; EMSGSIZE: record too long), so what is
+ * written always replays.
  * journal_set replaces the whole value; insert/delete edit it at a byte
  * offset (insert into a field never set starts from "").
  */

@@ -350,6 +350,8 @@ static int wrap(const struct textbuf *tb, int width, struct textbuf_layout *lo)
 
 	lo->nrows = 0;
 	lo->width = width;
+	lo->cur_row = 0;
+	lo->cur_col = 0;
 	while (i < tb->len) {
 		size_t next;
 		int w;

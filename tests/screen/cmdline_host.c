@@ -11,8 +11,8 @@
  *	-q	with -t: the hook draws nothing and returns 0
  *	-a	with -t: the hook returns -1 (stop) at tick N
  * Screen: row 0 "GOT: <line>" or "CANCELLED"; row 1 "READS: n TTY: ok|changed"
- * (the tty modes after the read, compared with curses' own); row 2 "READY"
- * and "TICKS: n"; row 5 a marker; row rows-3 and rows-1 bars around the
+ * (the tty modes after the read, compared with curses' own); row 2 "READY",
+ * "TICKS: n" and, after the last read, "DONE" (then 'q' exits); row 5 a marker; row rows-3 and rows-1 bars around the
  * input row rows-2, which holds an old message before the first read.
  */
 #include "config.h"
@@ -93,8 +93,8 @@ static void draw(int rows, int cols, const char *got, int reads, bool tty_ok, co
 	refresh();
 }
 
-/* Block until ':' arrives through curses (other keys are ignored). */
-static void wait_colon(void)
+/* Block until the key arrives through curses (other keys are ignored). */
+static void wait_key(wint_t key)
 {
 	for (;;) {
 		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
@@ -102,9 +102,10 @@ static void wait_colon(void)
 		int rc;
 
 		while ((rc = get_wch(&wc)) != ERR)
-			if (rc == OK && wc == ':')
+			if (rc == OK && wc == key)
 				return;
-		poll(&p, 1, 1000);
+		if (poll(&p, 1, 1000) > 0 && (p.revents & (POLLHUP | POLLERR)))
+			return;
 	}
 }
 
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 		char *line;
 
 		if (colon)
-			wait_colon();
+			wait_key(':');
 		line = cmdline_read(c, prompt, rows - 2, cols);
 		done++;
 		tty_ok = tcgetattr(STDIN_FILENO, &now) == 0 && same_tty(&now, &curses_tio);
@@ -178,6 +179,10 @@ int main(int argc, char **argv)
 		free(line);
 		draw(rows, cols, got, done, tty_ok, &h);
 	}
+	/* Keep the screen (endwin leaves the alternate screen) until 'q'. */
+	mvaddstr(2, 20, "DONE");
+	refresh();
+	wait_key('q');
 	cmdline_free(c);
 	endwin();
 	return 0;

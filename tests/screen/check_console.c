@@ -1,0 +1,434 @@
+/* check_console.c - the agent's console in a real terminal: a call pops the
+ * customer with history and tier, unknown and shared numbers, logging a
+ * contact, and never losing it (SIGKILL, hangup, database restart). */
+#include "config.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../integration/testdb.h"
+#include "vt.h"
+
+static struct db *db;
+static char dbname[64];
+static char xdg[64];
+
+static void setup(void)
+{
+	db = testdb_create(dbname);
+	snprintf(xdg, sizeof(xdg), "/tmp/ccterm-con-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(xdg));
+	ck_assert_int_eq(db_exec(db, "insert into branch (code, name) values ('SEL', '서울 본점') "
+				     "on conflict do nothing", 0, NULL), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	if (db)
+		testdb_drop(db, dbname);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", xdg);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void sql(const char *q)
+{
+	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
+}
+
+/* A customer with a phone and n interactions, one of them hostile. */
+static long long customer(const char *name, const char *tier, const char *phone, int n)
+{
+	const char *p[4] = { name, tier, phone, NULL };
+	char count[16];
+	PGresult *res;
+	long long id;
+
+	snprintf(count, sizeof(count), "%d", n);
+	p[3] = count;
+	res = db_query(db, "with c as (insert into customer (external_id, name, tier, branch_code, value_won) "
+			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
+			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
+			   "on conflict (kind, value) do update set value = excluded.value returning id), "
+			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
+			   "select c.id, cp.id, true from c, cp), "
+			   "i as (insert into interaction (customer_id, occurred_at, channel, kind, subject, amount_won) "
+			   "select c.id, now() - g * interval '1 hour', "
+			   "(array['phone','web','email','store','chat'])[1 + g % 5], "
+			   "case when g % 7 = 0 then 'complaint' else 'inquiry' end, 'Item ' || g, "
+			   "case when g % 3 = 0 then g * 1000 end "
+			   "from c, generate_series(1, $4::int) g) select id from c", 4, p);
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+static long long call_to(const char *ani_e164, const char *agent)
+{
+	const char *p[2] = { ani_e164, agent };
+	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);
+	long long id;
+
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+static struct vt *console(const char *login, int rows, int cols)
+{
+	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256];
+	const char *argv[] = { bin, NULL };
+	const char *env[] = { pgdb, pguser, cfg, state, pghost, NULL };
+	struct vt *vt;
+
+	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
+	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
+	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
+	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
+	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
+	snprintf(pghost, sizeof(pghost), "PGHOST=%s", getenv("PGHOST") ? getenv("PGHOST") : "");
+	vt = vt_spawn(argv, env, rows, cols);
+	ck_assert_ptr_nonnull(vt);
+	return vt;
+}
+
+static long count(const char *q)
+{
+	char *v = testdb_value(db, q);
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+START_TEST(call_pops_customer_with_tier_and_history)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_a1", "상담원 하나", "agent");
+	customer("홍길동", "platinum", "+821012345678", 120);
+	sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
+	vt = console("cc_a1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821012345678", "cc_a1");
+	/* The offer arrives by NOTIFY: the pop opens the contact form on its own. */
+	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 3000);
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 1000);
+	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "PLATINUM", 2000);
+	VT_ASSERT_WAIT(vt, "010-1234-5678", 1000);
+	VT_ASSERT_WAIT(vt, "₩1,234,500", 1000);
+	VT_ASSERT_WAIT(vt, "! Open complaint", 1000);
+	VT_ASSERT_WAIT(vt, "Case #", 1000);
+	VT_ASSERT_WAIT(vt, "History (120)", 1000);
+	VT_ASSERT_WAIT(vt, "Item 1 ", 1000);
+	/* Filters by single keys: complaints only. */
+	ck_assert_int_eq(vt_type(vt, "C"), 0);
+	VT_ASSERT_WAIT(vt, "only complaint", 2000);
+	VT_ASSERT_WAIT(vt, "Item 7 ", 1000);
+	VT_ASSERT_GONE(vt, "Item 1 ", 1000);
+	/* Scrolling pages in older items by keyset: the oldest complaint is 119. */
+	ck_assert_int_eq(vt_type(vt, "a"), 0);
+	VT_ASSERT_WAIT(vt, "all channels", 2000);
+	for (int i = 0; i < 12; i++)
+		ck_assert_int_eq(vt_type(vt, "<PgDn>"), 0);
+	VT_ASSERT_WAIT(vt, "Item 120 ", 3000);
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "Item 120", 2000);
+	vt_free(vt);
+	ck_assert_int_ge(count("select count(*) from audit_log where action = 'view' and login = 'cc_a1'"), 1);
+}
+END_TEST
+
+START_TEST(unknown_number_offers_create)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_a2", "Agent Two", "agent");
+	vt = console("cc_a2", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821099990000", "cc_a2");
+	VT_ASSERT_WAIT(vt, "Unknown caller 010-9999-0000", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F7>"), 0);
+	VT_ASSERT_WAIT(vt, "New customer with phone 010-9999-0000", 2000);
+	ck_assert_int_eq(vt_type(vt, "이영희<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "이영희 [registered]", 3000);
+	ck_assert_int_eq(vt_type(vt, "새 고객 첫 문의<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	vt_free(vt);
+	/* The contact is linked to the new customer and the call. */
+	ck_assert_int_eq(count("select count(*) from interaction i join customer c on c.id = i.customer_id "
+			       "where c.name = '이영희' and i.call_id is not null and i.body = '새 고객 첫 문의'"), 1);
+}
+END_TEST
+
+START_TEST(shared_number_asks_who)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_a3", "Agent Three", "agent");
+	customer("김철수", "registered", "+8223124567", 3);
+	customer("김영희", "contracted", "+8223124567", 2);
+	vt = console("cc_a3", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+8223124567", "cc_a3");
+	VT_ASSERT_WAIT(vt, "2 customers share 02-312-4567", 3000);
+	VT_ASSERT_WAIT(vt, "김철수", 1000);
+	VT_ASSERT_WAIT(vt, "김영희", 1000);
+	{
+		int r1, r2, c;
+		bool young_first;
+
+		ck_assert(vt_find(vt, "김철수", &r1, &c));
+		ck_assert(vt_find(vt, "김영희", &r2, &c));
+		young_first = r2 < r1;
+		/* The second line is the one chosen: the pop shows that customer. */
+		ck_assert_int_eq(vt_type(vt, "<Down><Enter>"), 0);
+		VT_ASSERT_WAIT(vt, young_first ? "김철수  REGISTERED" : "김영희  CONTRACTED", 3000);
+	}
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(typing_and_f10_saves_exactly_one_row)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_a4", "Agent Four", "agent");
+	customer("Emily Clark", "registered", "+821022223333", 5);
+	vt = console("cc_a4", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821022223333", "cc_a4");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	/* Korean input, cursor moved by character: "안녕하세요" then fix a typo. */
+	ck_assert_int_eq(vt_type(vt, "안녕하세X<Backspace>요<Enter>두 번째 줄<Left><Left><Left>(2)"), 0);
+	VT_ASSERT_WAIT(vt, "안녕하세요", 2000);
+	VT_ASSERT_WAIT(vt, "두 번(2)째 줄", 2000);
+	/* Kind: complaint opens a case. */
+	ck_assert_int_eq(vt_type(vt, "<Tab>"), 0);   /* wraps to Kind */
+	ck_assert_int_eq(vt_type(vt, "<Right>"), 0);
+	VT_ASSERT_WAIT(vt, "◂complaint▸", 2000);
+	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Contact saved", 2000);
+	vt_free(vt);
+	ck_assert_int_eq(count("select count(*) from interaction where agent_login = 'cc_a4'"), 1);
+	ck_assert_int_eq(count("select count(*) from interaction where agent_login = 'cc_a4' and kind = 'complaint' "
+			       "and body = E'안녕하세요\\n두 번(2)째 줄' and case_id is not null and call_id is not null"), 1);
+	ck_assert_int_eq(count("select count(*) from cases where owner_login = 'cc_a4'"), 1);
+}
+END_TEST
+
+/* Types a draft, ends the console with how, starts it again: the draft is back. */
+static void draft_survives(const char *login, void (*end)(struct vt *))
+{
+	struct vt *vt;
+	int status;
+
+	testdb_agent(db, login, "Agent Kill", "agent");
+	customer("박지성", "contracted", "+821055556666", 2);
+	vt = console(login, 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821055556666", login);
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	ck_assert_int_eq(vt_type(vt, "고객이 환불을 원함<Enter>last words"), 0);
+	VT_ASSERT_WAIT(vt, "last words", 2000);
+	end(vt);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	vt_free(vt);
+
+	vt = console(login, 24, 80);
+	VT_ASSERT_WAIT(vt, "restored from the journal", 5000);
+	VT_ASSERT_WAIT(vt, "고객이 환불을 원함", 1000);
+	VT_ASSERT_WAIT(vt, "last words", 1000);
+	VT_ASSERT_WAIT(vt, "박지성 [contracted]", 2000);
+	ck_assert_int_eq(vt_type(vt, "!<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	vt_free(vt);
+	ck_assert_int_eq(count("select count(*) from interaction where body = E'고객이 환불을 원함\\nlast words!' "
+			       "and call_id is not null"), 1);
+}
+
+static void end_sigkill(struct vt *vt) { ck_assert_int_eq(vt_signal(vt, SIGKILL), 0); }
+static void end_hangup(struct vt *vt) { ck_assert(vt_hangup(vt)); }
+
+START_TEST(draft_survives_sigkill) { draft_survives("cc_a5", end_sigkill); }
+END_TEST
+
+START_TEST(draft_survives_ssh_drop) { draft_survives("cc_a6", end_hangup); }
+END_TEST
+
+START_TEST(hostile_customer_text_is_inert)
+{
+	struct vt *vt;
+	char row[4096];
+
+	testdb_agent(db, "cc_a7", "Agent Seven", "agent");
+	customer("Bad\x1b[2J\x1b]52;c;aGk=\x07Guy\xc2\x9b" "31m", "registered", "+821077778888", 1);
+	sql("update interaction set subject = E'\\x1b[5;1HOVERWRITE\\x1b(0' where true");
+	vt = console("cc_a7", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821077778888", "cc_a7");
+	VT_ASSERT_WAIT(vt, "Bad␛[2J␛]52;c;aGk=␇Guy", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
+	/* Nothing was cleared, moved or switched to line drawing. */
+	vt_row(vt, 0, row, sizeof(row));
+	ck_assert_ptr_nonnull(strstr(row, "ccterm │ Customer"));
+	ck_assert(!vt_find(vt, "OVERWRITE", NULL, NULL) || vt_find(vt, "␛[5;1HOVERWRITE", NULL, NULL));
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(fits_80x24_and_follows_a_resize)
+{
+	struct vt *vt;
+	int row, col;
+
+	testdb_agent(db, "cc_a8", "Agent Eight", "agent");
+	customer("최지우", "all", "+821033334444", 60);
+	vt = console("cc_a8", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821033334444", "cc_a8");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "History (60)", 2000);
+	ck_assert(vt_find(vt, "Agent Eight (cc_a8) │", &row, &col));
+	ck_assert_int_eq(row, 23);
+	ck_assert_int_eq(vt_resize(vt, 50, 120), 0);
+	ck_assert(vt_wait_quiet(vt, 200, 3000));
+	ck_assert(vt_find(vt, "Agent Eight (cc_a8) │", &row, &col));
+	ck_assert_int_eq(row, 49);
+	/* More rows show more history. */
+	VT_ASSERT_WAIT(vt, "Item 30 ", 2000);
+	ck_assert_int_eq(vt_resize(vt, 20, 70), 0);
+	VT_ASSERT_WAIT(vt, "ccterm needs at least 80x24", 2000);
+	vt_free(vt);
+}
+END_TEST
+
+START_TEST(search_finds_by_phone_and_name)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_a9", "Agent Nine", "agent");
+	customer("홍길동", "platinum", "+821012345678", 2);
+	customer("Emily Clark", "registered", "+821022223333", 2);
+	vt = console("cc_a9", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);
+	VT_ASSERT_WAIT(vt, "Search:", 2000);
+	ck_assert_int_eq(vt_type(vt, "+82 10 2222 3333<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "1 customer for", 2000);
+	VT_ASSERT_WAIT(vt, "Emily Clark", 1000);
+	ck_assert_int_eq(vt_type(vt, "<Up><C-u>홍<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "1 customer for \"홍\"", 2000);
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "PLATINUM", 2000);
+	vt_free(vt);
+}
+END_TEST
+
+/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
+static int pg(const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), top ? top : ".", what);
+	return system(cmd);
+}
+
+START_TEST(save_waits_for_a_database_restart)
+{
+	char env[1024], *host;
+	FILE *p;
+	struct vt *vt;
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	ck_assert_int_eq(pg("start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=") + 5;
+	host[strcspn(host, " ")] = '\0';
+	setenv("PGHOST", host, 1);
+	setup();
+
+	testdb_agent(db, "cc_r1", "Agent Restart", "agent");
+	customer("정우성", "platinum", "+821044445555", 3);
+	vt = console("cc_r1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821044445555", "cc_r1");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	ck_assert_int_eq(vt_type(vt, "서버가 꺼지기 전"), 0);
+	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전", 2000);
+	db_close(db);
+	db = NULL;
+	ck_assert_int_eq(pg("stop"), 0);
+	VT_ASSERT_WAIT(vt, "DB DOWN", 5000);
+	/* Typing and saving go on while the server is away; the text stays. */
+	ck_assert_int_eq(vt_type(vt, " 그리고 후<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "the database is down; retrying", 3000);
+	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전 그리고 후", 1000);
+	ck_assert_int_eq(pg("start"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 10000);
+	VT_ASSERT_WAIT(vt, "DB ok", 2000);
+	vt_free(vt);
+	db = testdb_connect(dbname, NULL);
+	ck_assert_int_eq(count("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
+			       "and agent_login = 'cc_r1'"), 1);
+	teardown();
+	db = NULL;
+	pg("stop");
+}
+END_TEST
+
+static Suite *console_suite(void)
+{
+	Suite *s = suite_create("console");
+	TCase *tc = tcase_create("agent");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, call_pops_customer_with_tier_and_history);
+	tcase_add_test(tc, unknown_number_offers_create);
+	tcase_add_test(tc, shared_number_asks_who);
+	tcase_add_test(tc, typing_and_f10_saves_exactly_one_row);
+	tcase_add_test(tc, draft_survives_sigkill);
+	tcase_add_test(tc, draft_survives_ssh_drop);
+	tcase_add_test(tc, hostile_customer_text_is_inert);
+	tcase_add_test(tc, fits_80x24_and_follows_a_resize);
+	tcase_add_test(tc, search_finds_by_phone_and_name);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restart");
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, save_waits_for_a_database_restart);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(console_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
