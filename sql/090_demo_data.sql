@@ -470,7 +470,7 @@ declare
 	v_perm bigint;       -- interaction power-law permutation multiplier, coprime to n
 	v_bm bigint;         -- seed-dependent offset of the phone number bijections
 	v_p1 float8; v_ph float8; v_h bigint; v_u0 float8;
-	v_order_window bigint := 10000000;  -- order interactions among the newest this many get orders rows
+	v_order_window bigint := 5000000;   -- order interactions among the newest this many get orders rows
 	v_agents text[] := array['demo', 'kim.minji', 'lee.jihoon', 'park.soyeon', 'choi.dongwook',
 	                         'jung.hayoung', 'kang.taeho', 'yoon.seoa', 'lim.jaehyun', 'han.yuri'];
 	v_cp bigint;         -- contact_point ids are v_cp + (customer | n + customer | 2n + household + 1)

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 		keymap_free(app.keys);
 		return 1;
 	}
+	db_quiet_notices(app.db);
 	rc = app_run(&app);
 	desk_free(&app.desk);
 	db_close(app.db);

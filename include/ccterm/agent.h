@@ -19,4 +19,11 @@ struct agent_info {
  * role is no agent (ccterm-admin agent add), -1 on a database error. */
 int db_agent_self(struct db *db, struct agent_info *a);
 
+/* Changes this agent's state (ready, not_ready, break ...), kept with its
+ * time; since gets when the current state began. 0 or -1. */
+int db_agent_set_state(struct db *db, const char *state, const char *reason, time_t *since);
+
+/* Calls waiting in this agent's queues, or -1. */
+long db_queue_waiting(struct db *db);
+
 #endif

@@ -38,6 +38,11 @@ const char *db_sqlstate(const struct db *db);
 bool db_ok(const struct db *db);
 bool db_reset(struct db *db);
 
+/* Server notices (and a FATAL on an idle connection) are kept for
+ * db_error() instead of being printed on stderr, which a full-screen
+ * program cannot have written over its screen. */
+void db_quiet_notices(struct db *db);
+
 /* Records an error message produced outside libpq (e.g. validation). */
 void db_set_error(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -6,18 +6,21 @@
 #ifndef CCTERM_NOTIFY_H
 #define CCTERM_NOTIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "ccterm/db.h"
 
-/* LISTEN on this agent's channel; call after every (re)connect, before
- * re-reading the offered calls, so nothing falls between the two. */
+/* LISTEN on this agent's channel and its queues' channels; call after
+ * every (re)connect, before re-reading the offered calls and the queue
+ * counts, so nothing falls between the two. */
 int notify_listen(struct db *db, const char *login);
 
 /* The socket to poll() for notifications, -1 while disconnected. */
 int notify_fd(struct db *db);
 
-/* Reads what arrived and collects the call ids notified (up to max).
- * Returns how many, or -1 when the connection is lost. Never blocks. */
-int notify_drain(struct db *db, long long *call_ids, size_t max);
+/* Reads what arrived and collects the call ids offered to this agent (up
+ * to max); *queues_changed tells whether a queue this agent serves moved.
+ * Returns how many calls, or -1 when the connection is lost. Never blocks. */
+int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_changed);
 
 #endif

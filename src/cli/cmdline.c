@@ -455,8 +455,8 @@ static bool filter_key(struct cmdline *c, wchar_t wc, wchar_t *out)
 		el_beep(c->el);           /* the row is full: never wrap */
 		return false;
 	}
-	if (wc <= 0xff) {
-		/* libedit would take U+0080..U+00FF for meta keys: insert it here. */
+	if (wc >= 0xa0 && wc <= 0xff) {
+		/* libedit would take U+00A0..U+00FF for meta keys: insert it here. */
 		wchar_t s[2] = { wc, L'\0' };
 
 		el_winsertstr(c->el, s);
@@ -503,18 +503,22 @@ static wchar_t *hint_fn(EditLine *el)
 	return cmdline_of(el)->hint;
 }
 
-static unsigned char fn_accept(EditLine *el, int ch)
+/* c->result = b..e without surrounding blanks, NULL if nothing is left. */
+static void trim_to_result(struct cmdline *c, const wchar_t *b, const wchar_t *e)
 {
-	struct cmdline *c = cmdline_of(el);
-	const LineInfoW *li = el_wline(el);
-	const wchar_t *b = li->buffer, *e = li->lastchar;
-
 	while (b < e && iswspace((wint_t)*b))
 		b++;
 	while (e > b && iswspace((wint_t)e[-1]))
 		e--;
 	free(c->result);
 	c->result = e > b ? wcs_to_utf8(b, (size_t)(e - b)) : NULL;
+}
+
+static unsigned char fn_accept(EditLine *el, int ch)
+{
+	const LineInfoW *li = el_wline(el);
+
+	trim_to_result(cmdline_of(el), li->buffer, li->lastchar);
 	return CC_NEWLINE;   /* no newline on screen: the row stays put */
 }
 
@@ -830,6 +834,7 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 {
 	struct termios tio;
 	bool have_tio;
+	const wchar_t *got;
 	int old_cursor, n;
 	char *line;
 
@@ -857,9 +862,12 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 	fflush(stdout);
 
 	have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
-	el_wgets(c->el, &n);
+	got = el_wgets(c->el, &n);
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
+	/* Without a tty libedit reads a plain line and never calls fn_accept. */
+	if (got && n > 0 && !c->result && !c->cancelled && !c->hangup)
+		trim_to_result(c, got, got + n);
 
 	/* Give back what was read ahead (a second Esc): it is the console's. */
 	while (c->in_len > 0)

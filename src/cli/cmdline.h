@@ -64,7 +64,8 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols);
 /*
  * While cmdline_read waits for a key it also polls fd (the database socket;
  * -1 for none) and calls idle(arg) when fd is readable, or after
- * CMDLINE_IDLE_MS without anything happening. idle(arg) returns:
+ * CMDLINE_IDLE_MS without anything happening; it must consume what made fd
+ * readable (PQconsumeInput), or it is called again at once. idle(arg) returns:
  *	 0	nothing was drawn: editing goes on untouched;
  *	>0	it drew with curses and refreshed: the line is repainted (idle
  *		should leave row `row` alone);

@@ -29,3 +29,27 @@ int db_agent_self(struct db *db, struct agent_info *a)
 	PQclear(res);
 	return 0;
 }
+
+int db_agent_set_state(struct db *db, const char *state, const char *reason, time_t *since)
+{
+	const char *p[2] = { state, reason };
+	PGresult *res = db_query(db, "select extract(epoch from agent_set_state($1, $2))::bigint", 2, p);
+
+	if (!res)
+		return -1;
+	*since = (time_t)atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+long db_queue_waiting(struct db *db)
+{
+	PGresult *res = db_query(db, "select queue_waiting_mine()", 0, NULL);
+	long n;
+
+	if (!res)
+		return -1;
+	n = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}

@@ -69,6 +69,19 @@ bool db_reset(struct db *db)
 	return false;
 }
 
+static void notice_keep(void *arg, const char *message)
+{
+	struct db *db = arg;
+
+	snprintf(db->error, sizeof(db->error), "%s", message);
+	db->error[strcspn(db->error, "\n")] = '\0';
+}
+
+void db_quiet_notices(struct db *db)
+{
+	PQsetNoticeProcessor(db->conn, notice_keep, db);
+}
+
 void db_set_error(struct db *db, const char *fmt, ...)
 {
 	va_list ap;

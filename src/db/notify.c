@@ -7,20 +7,35 @@
 
 #include "ccterm/notify.h"
 
-int notify_listen(struct db *db, const char *login)
+static int listen_on(struct db *db, const char *channel)
 {
-	char channel[96], *ident, sql[160];
-	int rc;
+	char *ident = PQescapeIdentifier(db_pg(db), channel, strlen(channel)), sql[160];
 
-	snprintf(channel, sizeof(channel), "agent_%s", login);
-	ident = PQescapeIdentifier(db_pg(db), channel, strlen(channel));
 	if (!ident) {
 		db_set_error(db, "cannot quote channel %s", channel);
 		return -1;
 	}
 	snprintf(sql, sizeof(sql), "listen %s", ident);
 	PQfreemem(ident);
-	rc = db_exec(db, sql, 0, NULL);
+	return db_exec(db, sql, 0, NULL);
+}
+
+int notify_listen(struct db *db, const char *login)
+{
+	char channel[96];
+	PGresult *res;
+	int rc;
+
+	snprintf(channel, sizeof(channel), "agent_%s", login);
+	if (listen_on(db, channel) < 0)
+		return -1;
+	res = db_query(db, "select queue_channels_mine()", 0, NULL);
+	if (!res)
+		return -1;
+	rc = 0;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++)
+		rc = listen_on(db, PQgetvalue(res, i, 0));
+	PQclear(res);
 	return rc;
 }
 
@@ -29,17 +44,20 @@ int notify_fd(struct db *db)
 	return db_ok(db) ? PQsocket(db_pg(db)) : -1;
 }
 
-int notify_drain(struct db *db, long long *call_ids, size_t max)
+int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_changed)
 {
 	PGnotify *n;
 	size_t got = 0;
 
+	*queues_changed = false;
 	if (!db_ok(db) || !PQconsumeInput(db_pg(db)) || !db_ok(db))
 		return -1;
 	while ((n = PQnotifies(db_pg(db)))) {
 		long long id = atoll(n->extra);
 
-		if (id > 0 && got < max)
+		if (strncmp(n->relname, "queue_", 6) == 0)
+			*queues_changed = true;
+		else if (id > 0 && got < max)
 			call_ids[got++] = id;
 		PQfreemem(n);
 	}

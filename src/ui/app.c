@@ -127,6 +127,22 @@ static void app_offer_pops(struct app *app)
 	app->dirty = true;
 }
 
+static void app_queue_refresh(struct app *app)
+{
+	app->queue_waiting = db_queue_waiting(app->db);
+	app->dirty = true;
+}
+
+static void app_set_state(struct app *app, const char *state, const char *reason)
+{
+	if (db_agent_set_state(app->db, state, reason, &app->agent.state_since) < 0) {
+		app_db_error(app);
+		return;
+	}
+	snprintf(app->agent.state, sizeof(app->agent.state), "%s", state);
+	app->dirty = true;
+}
+
 /* After every (re)connect: LISTEN first, then re-read what is offered, so a
  * notification lost while disconnected loses nothing. */
 static void app_connected(struct app *app)
@@ -141,6 +157,9 @@ static void app_connected(struct app *app)
 	}
 	for (int i = 0; i < n; i++)
 		desk_offer(&app->desk, ids[i]);
+	app_queue_refresh(app);
+	if (strcmp(app->agent.state, "logged_out") == 0)
+		app_set_state(app, "not_ready", "login");
 	if (desk_resume(&app->desk, app->db) < 0)
 		app_db_error(app);
 	app_offer_pops(app);
@@ -166,12 +185,15 @@ static void app_reconnect(struct app *app)
 static void app_notified(struct app *app)
 {
 	long long ids[DESK_MAX_PENDING];
-	int n = notify_drain(app->db, ids, DESK_MAX_PENDING);
+	bool queues;
+	int n = notify_drain(app->db, ids, DESK_MAX_PENDING, &queues);
 
 	if (n < 0) {
 		app_db_error(app);
 		return;
 	}
+	if (queues)
+		app_queue_refresh(app);
 	for (int i = 0; i < n; i++)
 		desk_offer(&app->desk, ids[i]);
 	if (n > 0)
@@ -231,9 +253,11 @@ static void draw_status(struct app *app, int rows, int cols)
 		fmt_duration((long)(now - app->desk.call_started), t, sizeof(t));
 		snprintf(call, sizeof(call), "call #%lld %s", app->desk.call.id, t);
 	}
-	snprintf(line, sizeof(line), " %s (%s) │ %s %s │ %s │ DB %s",
-		 app->agent.name, app->agent.login, app->agent.state, since, call,
-		 app->db_down ? "DOWN" : "ok");
+	/* Most important first: what is cut on a narrow screen is the call detail. */
+	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s", app->agent.name,
+		 cols >= 100 ? " (" : "", cols >= 100 ? app->agent.login : "", cols >= 100 ? ")" : "",
+		 app->agent.state, since, app->db_down ? "DOWN" : "ok",
+		 app->queue_waiting < 0 ? 0 : app->queue_waiting, call);
 	draw_bar(stdscr, rows - 1, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, 0, cols - 10, line, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, cols - 9, 9, clock, STYLE_STATUS);
@@ -319,6 +343,10 @@ static void app_key(struct app *app, int key)
 	case ACTION_QUIT: app->quit = true; break;
 	case ACTION_HELP: app_show(app, &view_help); break;
 	case ACTION_TAKE_POP: app_take_call(app); break;
+	case ACTION_TOGGLE_READY:
+		app_set_state(app, strcmp(app->agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
+		break;
+	case ACTION_BREAK: app_set_state(app, "break", "break key"); break;
 	case ACTION_SEARCH: search_reset(); app_show(app, &view_search); break;
 	case ACTION_CUSTOMER: app_show(app, &view_pop); break;
 	case ACTION_NEW_CONTACT:
@@ -406,6 +434,8 @@ int app_run(struct app *app)
 			got_hangup = 1;   /* the terminal went away (SSH drop) */
 	}
 	desk_sync(&app->desk, true);
+	if (!app->db_down)   /* nobody routes calls to a console that is gone */
+		db_agent_set_state(app->db, "logged_out", got_hangup ? "hangup" : "exit", &app->agent.state_since);
 	endwin();
 	return got_hangup ? 129 : got_terminate ? 143 : 0;
 }

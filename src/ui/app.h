@@ -23,6 +23,7 @@ struct app {
 	char message[256];             /* the message line: errors, hints */
 	bool dirty;
 	bool quit;
+	long queue_waiting;            /* calls waiting in my queues, -1 unknown */
 	int cursor_y, cursor_x;        /* where the text cursor shows, -1: hidden */
 	bool db_down;                  /* lost: reconnect is tried once a second */
 	time_t db_retry_at;

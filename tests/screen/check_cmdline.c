@@ -130,7 +130,7 @@ static void wait_row_cursor(struct vt *t, int row, const char *text, int col)
 
 START_TEST(korean_text_edits_by_character)
 {
-	vt = host("-n", "3", NULL);
+	vt = host("-n", "4", NULL);
 	settle(vt);
 	/* The prompt replaced the old message on the row; nothing else moved. */
 	VT_ASSERT_ROW(vt, INPUT_ROW, ":");
@@ -148,6 +148,8 @@ START_TEST(korean_text_edits_by_character)
 	read_line(vt, "가나다<Home><Right>Z<End>!<Left><Left><Delete><Enter>", 2, "GOT: 가Z나!");
 	/* Emacs keys: ^A/^E, ^B/^F, ^W deletes the Korean word before the cursor. */
 	read_line(vt, "  한글 단어<C-w>끝<C-a><C-f><C-f>*<C-e>.   <Enter>", 3, "GOT: *한글 끝.");
+	/* U+00A0..U+00FF are text, not libedit's meta keys. */
+	read_line(vt, "café ü<Left><Left>ß<Enter>", 4, "GOT: caféß ü");
 	assert_frame_intact(vt);
 	quit(vt);
 }
@@ -296,6 +298,18 @@ START_TEST(line_never_leaves_its_row)
 }
 END_TEST
 
+START_TEST(made_before_curses_started)
+{
+	/* el_init() then saw a cooked tty; curses' raw mode must still win. */
+	vt = host("-e", "-n", "3", NULL);
+	read_line(vt, "abc<C-c>", 1, "CANCELLED");
+	read_line(vt, "안녕<Left>X<Enter>", 2, "GOT: 안X녕");
+	read_line(vt, "<Up><C-a><C-d><Enter>", 3, "GOT: X녕");
+	assert_frame_intact(vt);
+	quit(vt);
+}
+END_TEST
+
 START_TEST(typeahead_after_colon_reaches_the_line)
 {
 	/* As in the console: curses reads ':', the rest was typed at once. */
@@ -372,6 +386,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, tab_completes_words);
 	tcase_add_test(tc, cancel_keys_and_empty_line);
 	tcase_add_test(tc, line_never_leaves_its_row);
+	tcase_add_test(tc, made_before_curses_started);
 	tcase_add_test(tc, typeahead_after_colon_reaches_the_line);
 	tcase_add_test(tc, idle_hook_draws_while_typing);
 	tcase_add_test(tc, quiet_idle_hook_leaves_the_line_alone);

@@ -58,13 +58,13 @@ START_TEST(console_shows_the_agent)
 
 	testdb_agent(db, "sc_agent1", "홍길동", "agent");
 	vt = console("sc_agent1", 24, 80);
-	VT_ASSERT_WAIT(vt, " 홍길동 (sc_agent1) │", 5000);
+	VT_ASSERT_WAIT(vt, " 홍길동 │ not_ready", 5000);
 	/* The status bar is the last row; the agent's home screen names the branch. */
-	ck_assert(vt_find(vt, " 홍길동 (sc_agent1) │", &row, &col));
+	ck_assert(vt_find(vt, " 홍길동 │ not_ready", &row, &col));
 	ck_assert_int_eq(row, 23);
 	ck_assert_int_eq(col, 0);
 	VT_ASSERT_WAIT(vt, "Branch: SEL 서울 본점", 1000);
-	VT_ASSERT_WAIT(vt, "logged_out", 1000);
+	VT_ASSERT_WAIT(vt, "not_ready", 1000);
 	vt_free(vt);
 }
 END_TEST

@@ -1,11 +1,12 @@
 /* cmdline_host.c - a tiny curses program around the command line, for
  * tests/screen/check_cmdline (which drives it in a pty). Not a test itself.
  *
- * cmdline_host [-h HISTFILE] [-n READS] [-p PROMPT] [-c] [-t MS] [-q] [-a N]
+ * cmdline_host [-h HISTFILE] [-n READS] [-p PROMPT] [-c] [-e] [-t MS] [-q] [-a N]
  *	-h	history file (default: none)
  *	-n	exit after this many reads (default 1)
  *	-p	prompt (default ":")
  *	-c	wait for ':' through curses before each read, as the console does
+ *	-e	create the command line before initscr() (default: after)
  *	-t	an idle fd (a timerfd) that fires every MS milliseconds; the hook
  *		draws "TICK n" on row 3 and returns 1
  *	-q	with -t: the hook draws nothing and returns 0
@@ -113,19 +114,20 @@ int main(int argc, char **argv)
 {
 	const char *history = NULL, *prompt = ":";
 	int reads = 1, opt, rows, cols, done = 0, tick_ms = 0;
-	bool colon = false, tty_ok = true;
+	bool colon = false, early = false, tty_ok = true;
 	struct host h = { .tfd = -1 };
 	struct termios curses_tio, now;
-	struct cmdline *c;
+	struct cmdline *c = NULL;
 	char got[1024] = "";
 
 	setlocale(LC_ALL, "");
-	while ((opt = getopt(argc, argv, "h:n:p:ct:qa:")) != -1) {
+	while ((opt = getopt(argc, argv, "h:n:p:cet:qa:")) != -1) {
 		switch (opt) {
 		case 'h': history = optarg; break;
 		case 'n': reads = atoi(optarg); break;
 		case 'p': prompt = optarg; break;
 		case 'c': colon = true; break;
+		case 'e': early = true; break;
 		case 't': tick_ms = atoi(optarg); break;
 		case 'q': h.quiet = true; break;
 		case 'a': h.abort_at = atoi(optarg); break;
@@ -136,6 +138,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cmdline_host: needs a terminal; tests/screen/check_cmdline runs it\n");
 		return 77;
 	}
+	if (early)
+		c = cmdline_new(history);
 	initscr();
 	raw();
 	noecho();
@@ -146,7 +150,8 @@ int main(int argc, char **argv)
 	getmaxyx(stdscr, rows, cols);
 	tcgetattr(STDIN_FILENO, &curses_tio);
 
-	c = cmdline_new(history);   /* after initscr: the harder case */
+	if (!early)
+		c = cmdline_new(history);   /* el_init() while curses is in raw mode */
 	if (!c) {
 		endwin();
 		fprintf(stderr, "cmdline_new failed\n");
