@@ -10,6 +10,7 @@
 #include "ccterm/embedded.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
+#include "cli/cmdline.h"
 #include "ui/app.h"
 
 static const char usage[] =
@@ -135,8 +136,12 @@ int main(int argc, char **argv)
 		keymap_free(app.keys);
 		return 1;
 	}
+	/* The command history lives beside the journal. */
+	snprintf(path + strlen(path) - (strlen(path) > 8 ? 8 : 0), 9, ".history");
+	app.cli = cmdline_new(path);
 	db_quiet_notices(app.db);
 	rc = app_run(&app);
+	cmdline_free(app.cli);
 	desk_free(&app.desk);
 	db_close(app.db);
 	keymap_free(app.keys);

@@ -11,6 +11,7 @@
 
 #include "ccterm/format.h"
 #include "ccterm/notify.h"
+#include "cli/commands.h"
 #include "app.h"
 #include "draw.h"
 
@@ -120,7 +121,7 @@ void app_take_call(struct app *app)
 static void app_offer_pops(struct app *app)
 {
 	struct desk *d = &app->desk;
-	bool typing = app->view->key != NULL || (d->draft_open && d->draft_dirty && d->save != SAVE_DONE);
+	bool typing = app->in_command || app->view->key != NULL || (d->draft_open && d->draft_dirty && d->save != SAVE_DONE);
 
 	if (d->npending && !typing)
 		app_take_call(app);
@@ -133,7 +134,7 @@ static void app_queue_refresh(struct app *app)
 	app->dirty = true;
 }
 
-static void app_set_state(struct app *app, const char *state, const char *reason)
+void app_set_state(struct app *app, const char *state, const char *reason)
 {
 	if (db_agent_set_state(app->db, state, reason, &app->agent.state_since) < 0) {
 		app_db_error(app);
@@ -311,26 +312,8 @@ static void app_back(struct app *app)
 	app_show(app, to);
 }
 
-static void app_key(struct app *app, int key)
+void app_action(struct app *app, enum action a)
 {
-	enum action a;
-
-	if (key == KEYC_RESIZE) {
-		app->dirty = true;
-		return;
-	}
-	a = keymap_lookup(app->keys, app->view->context, key);
-	/* Text-taking views see printable keys before the generic bindings. */
-	if (app->view->key && (a == ACTION_NONE || (key >= ' ' && key < KEYC_SPECIAL && key != 127))) {
-		int r = app->view->key(app, key);
-
-		if (r & VIEW_HANDLED) {
-			app->dirty |= (r & VIEW_REDRAW) != 0;
-			return;
-		}
-	}
-	if (a == ACTION_NONE)
-		return;
 	if (app->view->action) {
 		int r = app->view->action(app, a);
 
@@ -342,6 +325,7 @@ static void app_key(struct app *app, int key)
 	switch (a) {
 	case ACTION_QUIT: app->quit = true; break;
 	case ACTION_HELP: app_show(app, &view_help); break;
+	case ACTION_COMMAND: commands_prompt(app); break;
 	case ACTION_TAKE_POP: app_take_call(app); break;
 	case ACTION_TOGGLE_READY:
 		app_set_state(app, strcmp(app->agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
@@ -360,6 +344,53 @@ static void app_key(struct app *app, int key)
 	}
 }
 
+static void app_draw(struct app *app);
+
+int app_idle(void *arg)
+{
+	struct app *app = arg;
+	time_t now = time(NULL);
+
+	if (app->db_down)
+		app_reconnect(app);
+	else
+		app_notified(app);
+	desk_sync(&app->desk, false);
+	if (now != app->drawn_second) {
+		app->drawn_second = now;
+		app->dirty = true;
+	}
+	if (!app->dirty)
+		return 0;
+	app->dirty = false;
+	/* libedit may have cleared below its row behind curses' back. */
+	redrawwin(stdscr);
+	app_draw(app);
+	return 1;
+}
+
+static void app_key(struct app *app, int key)
+{
+	enum action a;
+
+	if (key == KEYC_RESIZE) {
+		app->dirty = true;
+		return;
+	}
+	a = keymap_lookup(app->keys, app->view->context, key);
+	/* Text-taking views see printable keys before the generic bindings. */
+	if (app->view->key && (a == ACTION_NONE || (key >= ' ' && key < KEYC_SPECIAL && key != 127))) {
+		int r = app->view->key(app, key);
+
+		if (r & VIEW_HANDLED) {
+			app->dirty |= (r & VIEW_REDRAW) != 0;
+			return;
+		}
+	}
+	if (a != ACTION_NONE)
+		app_action(app, a);
+}
+
 static void curses_start(void)
 {
 	initscr();
@@ -376,7 +407,6 @@ static void curses_start(void)
 int app_run(struct app *app)
 {
 	struct sigaction sa;
-	time_t drawn_second = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -404,8 +434,8 @@ int app_run(struct app *app)
 		if (app->db_down)
 			app_reconnect(app);
 
-		if (now != drawn_second) {   /* the clocks tick once a second */
-			drawn_second = now;
+		if (now != app->drawn_second) {   /* the clocks tick once a second */
+			app->drawn_second = now;
 			app->dirty = true;
 		}
 		if (app->dirty) {

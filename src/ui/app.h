@@ -8,6 +8,8 @@
 #include "ccterm/agent.h"
 #include "ccterm/db.h"
 #include "ccterm/keymap.h"
+struct cmdline;
+
 #include "desk.h"
 #include "view.h"
 
@@ -20,11 +22,14 @@ struct app {
 	const struct view_ops *view;   /* the screen shown */
 	const struct view_ops *prev;   /* where Esc goes back to */
 	struct desk desk;
+	struct cmdline *cli;           /* the ':' command line */
 	char message[256];             /* the message line: errors, hints */
 	bool dirty;
 	bool quit;
 	long queue_waiting;            /* calls waiting in my queues, -1 unknown */
 	int cursor_y, cursor_x;        /* where the text cursor shows, -1: hidden */
+	bool in_command;               /* the ':' line is open: pops wait */
+	time_t drawn_second;           /* the clocks redraw when this changes */
 	bool db_down;                  /* lost: reconnect is tried once a second */
 	time_t db_retry_at;
 };
@@ -39,6 +44,12 @@ void app_cursor(struct app *app, int y, int x);
 void app_db_error(struct app *app);
 void app_open_customer(struct app *app, long long customer_id);
 void app_open_detail(struct app *app, const struct timeline_item *it);
+/* Runs a named action as if its key was pressed. */
+void app_action(struct app *app, enum action a);
+void app_set_state(struct app *app, const char *state, const char *reason);
+/* What the loop does while the agent types a command: notifications,
+ * reconnects, journal syncs. Returns >0 when it redrew the screen. */
+int app_idle(void *app);
 /* Takes the oldest offered call: pop, then the contact form (or the picker). */
 void app_take_call(struct app *app);
 

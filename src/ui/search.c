@@ -111,6 +111,18 @@ static int search_action(struct app *app, enum action a)
 	return S.in_list ? list_action(app, a, S.nhits, &S.sel, S.hits) : VIEW_UNHANDLED;
 }
 
+void search_run(struct app *app, const char *query)
+{
+	search_reset();
+	lineedit_set(&S.input, query);
+	app_show(app, &view_search);
+	if (*query) {
+		search_action(app, ACTION_OPEN);
+		if (S.nhits == 1)
+			app_open_customer(app, S.hits[0].id);
+	}
+}
+
 static int search_key(struct app *app, int key)
 {
 	if (lineedit_key(&S.input, key)) {

@@ -36,6 +36,8 @@ extern const struct view_ops view_form;
 
 /* Per-view resets and inputs. */
 void search_reset(void);
+/* Opens the search screen with query run (one hit opens that customer). */
+void search_run(struct app *app, const char *query);
 void picker_reset(void);
 struct timeline_item;
 void detail_set(const struct timeline_item *it, char *body);

@@ -339,6 +339,43 @@ START_TEST(search_finds_by_phone_and_name)
 }
 END_TEST
 
+START_TEST(command_line_searches_with_completion_and_history)
+{
+	struct vt *vt;
+	int status;
+
+	testdb_agent(db, "cc_a10", "Agent Ten", "agent");
+	customer("홍길동", "platinum", "+821012345678", 2);
+	vt = console("cc_a10", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	/* Tab completes the command and then the customer's name. */
+	ck_assert_int_eq(vt_type(vt, ":sea<Tab>"), 0);
+	VT_ASSERT_WAIT(vt, ":search ", 2000);
+	ck_assert_int_eq(vt_type(vt, "홍<Tab>"), 0);
+	VT_ASSERT_WAIT(vt, ":search 홍길동", 2000);
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "PLATINUM", 3000);
+	ck_assert_int_eq(vt_type(vt, ":ready<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "│ ready ", 2000);
+	ck_assert_int_eq(vt_type(vt, ":bogus<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "Unknown command 'bogus'", 2000);
+	ck_assert_int_eq(vt_type(vt, ":quit<Enter>"), 0);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	vt_free(vt);
+	ck_assert_int_eq(count("select count(*) from agent_state where login = 'cc_a10' and state = 'ready'"), 1);
+	ck_assert_int_eq(count("select count(*) from agent where login = 'cc_a10' and state = 'logged_out'"), 1);
+
+	/* The history survives the session: Up recalls the last command. */
+	vt = console("cc_a10", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, ":<Up>"), 0);
+	VT_ASSERT_WAIT(vt, ":quit", 2000);
+	ck_assert_int_eq(vt_type(vt, "<C-c>"), 0);
+	VT_ASSERT_GONE(vt, ":quit", 2000);
+	vt_free(vt);
+}
+END_TEST
+
 /* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
 static int pg(const char *what)
 {
@@ -414,6 +451,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, hostile_customer_text_is_inert);
 	tcase_add_test(tc, fits_80x24_and_follows_a_resize);
 	tcase_add_test(tc, search_finds_by_phone_and_name);
+	tcase_add_test(tc, command_line_searches_with_completion_and_history);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_set_timeout(tc, 90);

@@ -1,0 +1,699 @@
+/* pop_bench.c - the screen pop end to end: from the commit of the CTI's call
+ * to the caller drawn on the agent's terminal, next to the floor of the same
+ * statements over raw libpq, in the same run, on the same data.
+ *
+ * The console is the real ccterm in a pty (tests/screen/vt.c reads its
+ * screen through libvterm), logged in as the agent bench_agent. For each
+ * call: commit call_arrive() for a customer with one phone nobody else has,
+ * t0 when PQexec returns, t1 when the terminal shows both the status bar's
+ * "call #ID " and the form's "NAME [tier]". The floor: a second connection
+ * (agent bench_floor) LISTENs, commits call_arrive() the same way, waits on
+ * its socket for the notification and runs the console's screen_pop()
+ * statement: t1 when the result is in hand. See bench/README.md. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "ccterm/admin.h"
+#include "ccterm/db.h"
+#include "../tests/screen/vt.h"
+
+#define AGENT "bench_agent"
+#define FLOOR_AGENT "bench_floor"
+#define AGENT_BRANCH "CALL"
+#define DNIS "+8215881234"
+#define ROWS 24
+#define COLS 80
+#define TARGET_P99_MS 5.0
+#define TARGET_RATIO 3.0
+
+/* The console's own pop statement (src/db/pop.c), so the floor runs the same. */
+#define POP_SQL "select section, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12 from screen_pop($1::bigint)"
+#define ARRIVE_SQL "select call_arrive($1, $1, '" DNIS "', null, $2)"
+#define HANGUP_SQL "update call set state = 'ended', ended_at = now() where id = $1::bigint"
+
+struct opts {
+	int calls;
+	int warmup;
+	int explain;        /* calls whose screen_pop is run under EXPLAIN ANALYZE */
+	int gap_ms;         /* from one console pop to the next */
+	int timeout_ms;     /* one pop at most */
+	int seed;
+	const char *conninfo;
+	const char *ccterm;
+};
+
+struct sample {
+	long long id;
+	char name[256];
+	char tier[16];
+	char phone[32];     /* E.164 */
+};
+
+struct series {
+	const char *label;
+	double *v;
+	size_t n;
+};
+
+struct bench {
+	struct opts o;
+	struct db *db;          /* superuser: set-up and the CTI's call_arrive */
+	PGconn *cti;            /* = db_pg(db) */
+	PGconn *floor;          /* bench_floor: LISTEN + screen_pop */
+	struct vt *vt;
+	char tmpdir[64];
+	struct sample *s;
+	size_t ns, next;
+	long long *calls;       /* every call made, hung up at the end */
+	size_t ncalls, capcalls;
+	struct series arrive, console, notified, floor_total, floor_pop, server;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void die(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static void cleanup(struct bench *b);
+
+static void die(struct bench *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pop_bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (b)
+		cleanup(b);
+	exit(1);
+}
+
+static void series_init(struct series *s, const char *label, size_t cap)
+{
+	s->label = label;
+	s->n = 0;
+	s->v = calloc(cap ? cap : 1, sizeof(*s->v));
+	if (!s->v) {
+		fputs("pop_bench: out of memory\n", stderr);
+		exit(1);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest value with at least q of the values at or below it. */
+static double pct(const struct series *s, double q)
+{
+	size_t k;
+
+	if (s->n == 0)
+		return 0;
+	k = (size_t)(q * (double)s->n + 0.999999);
+	if (k < 1)
+		k = 1;
+	if (k > s->n)
+		k = s->n;
+	return s->v[k - 1];
+}
+
+/* ---- the database ------------------------------------------------------------------ */
+
+static PGresult *q(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PGresult *res = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(res));
+		msg[strcspn(msg, "\n")] = '\0';
+		PQclear(res);
+		die(b, "%s: %s", sql, msg);
+	}
+	return res;
+}
+
+static void exec(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PQclear(q(b, c, sql, n, p));
+}
+
+static void remember_call(struct bench *b, long long id)
+{
+	if (b->ncalls == b->capcalls) {
+		size_t cap = b->capcalls ? b->capcalls * 2 : 1024;
+		long long *n = realloc(b->calls, cap * sizeof(*n));
+
+		if (!n)
+			die(b, "out of memory");
+		b->calls = n;
+		b->capcalls = cap;
+	}
+	b->calls[b->ncalls++] = id;
+}
+
+/* The CTI's call: one statement in autocommit, so PQexec returns after the commit. */
+static long long arrive(struct bench *b, const char *phone, const char *agent)
+{
+	const char *p[2] = { phone, agent };
+	PGresult *res = q(b, b->cti, ARRIVE_SQL, 2, p);
+	long long id = atoll(PQgetvalue(res, 0, 0));
+
+	PQclear(res);
+	remember_call(b, id);
+	return id;
+}
+
+static void hang_up(struct bench *b, long long id)
+{
+	char v[24];
+	const char *p[1] = { v };
+
+	snprintf(v, sizeof(v), "%lld", id);
+	exec(b, b->cti, HANGUP_SQL, 1, p);
+}
+
+static void agent_ensure(struct bench *b, const char *login, const char *name)
+{
+	struct agent_spec a = { .login = login, .name = name, .branch = AGENT_BRANCH, .role = "agent" };
+
+	if (admin_agent_add(b->db, &a) < 0)
+		die(b, "agent add %s: %s", login, db_error(b->db));
+}
+
+static void setup_db(struct bench *b)
+{
+	char err[512];
+	PGresult *res;
+	const char *p[1] = { AGENT_BRANCH };
+
+	b->db = db_open(b->o.conninfo, err, sizeof(err));
+	if (!b->db)
+		die(b, "%s", err);
+	b->cti = db_pg(b->db);
+	res = q(b, b->cti, "select 1 from pg_proc where proname = 'screen_pop'", 0, NULL);
+	if (PQntuples(res) == 0)
+		die(b, "database %s is not migrated (ccterm-admin migrate)", PQdb(b->cti));
+	PQclear(res);
+	res = q(b, b->cti, "select 1 from branch where code = $1", 1, p);
+	if (PQntuples(res) == 0 && admin_branch_add(b->db, AGENT_BRANCH, "콜센터", "서울") < 0)
+		die(b, "branch add: %s", db_error(b->db));
+	PQclear(res);
+	agent_ensure(b, AGENT, "Bench Agent");
+	agent_ensure(b, FLOOR_AGENT, "Bench Floor");
+	/* Calls left over by an interrupted run would pop first. */
+	exec(b, b->cti, "update call set state = 'ended', ended_at = now() "
+			"where agent_login in ('" AGENT "', '" FLOOR_AGENT "') and state in ('offered', 'answered')",
+	     0, NULL);
+}
+
+/* Customers with exactly one phone that no one else has, named plainly enough
+ * to be found on the screen, in random order. */
+static void sample_load(struct bench *b, size_t need)
+{
+	char seed[32], draw[32], lim[32];
+	const char *p[2] = { draw, lim };
+	PGresult *res;
+
+	snprintf(seed, sizeof(seed), "%.6f", (double)(b->o.seed % 1000) / 1000.0);
+	{
+		const char *sp[1] = { seed };
+
+		exec(b, b->cti, "select setseed($1::float8)", 1, sp);
+	}
+	snprintf(draw, sizeof(draw), "%zu", need * 2 + 100);
+	snprintf(lim, sizeof(lim), "%zu", need);
+	res = q(b, b->cti,
+		"select c.id, c.name, c.tier, cp.value "
+		"from (select distinct (1 + floor(random() * m.hi))::bigint as id "
+		"      from (select max(id) as hi from customer) m, generate_series(1, $1::int)) r "
+		"join customer c on c.id = r.id "
+		"join customer_contact cc on cc.customer_id = c.id "
+		"join contact_point cp on cp.id = cc.contact_point_id and cp.kind = 'phone' "
+		"where (select count(*) from customer_contact x join contact_point y on y.id = x.contact_point_id "
+		"       where x.customer_id = c.id and y.kind = 'phone') = 1 "
+		"  and (select count(*) from customer_contact z where z.contact_point_id = cp.id) = 1 "
+		"  and c.name ~ '^[[:alnum:] .가-힣-]{1,30}$' "
+		"order by random() limit $2::int",
+		2, p);
+	b->ns = (size_t)PQntuples(res);
+	if (b->ns == 0)
+		die(b, "no customer with a phone of their own: load data first (ccterm-admin demo-data)");
+	b->s = calloc(b->ns, sizeof(*b->s));
+	if (!b->s)
+		die(b, "out of memory");
+	for (size_t i = 0; i < b->ns; i++) {
+		struct sample *s = &b->s[i];
+
+		s->id = atoll(PQgetvalue(res, (int)i, 0));
+		snprintf(s->name, sizeof(s->name), "%s", PQgetvalue(res, (int)i, 1));
+		snprintf(s->tier, sizeof(s->tier), "%s", PQgetvalue(res, (int)i, 2));
+		snprintf(s->phone, sizeof(s->phone), "%s", PQgetvalue(res, (int)i, 3));
+	}
+	PQclear(res);
+	if (b->ns < need)
+		fprintf(stderr, "pop_bench: only %zu customers qualify for %zu calls: some are called twice\n",
+			b->ns, need);
+}
+
+static const struct sample *sample_next(struct bench *b)
+{
+	return &b->s[b->next++ % b->ns];
+}
+
+static void setup_floor(struct bench *b)
+{
+	const char *keys[] = { "host", "port", "dbname", "user", "application_name", NULL };
+	const char *vals[] = { PQhost(b->cti), PQport(b->cti), PQdb(b->cti), FLOOR_AGENT, "pop_bench floor", NULL };
+
+	b->floor = PQconnectdbParams(keys, vals, 0);
+	if (PQstatus(b->floor) != CONNECTION_OK)
+		die(b, "connecting as %s: %s", FLOOR_AGENT, PQerrorMessage(b->floor));
+	exec(b, b->floor, "listen agent_" FLOOR_AGENT, 0, NULL);
+}
+
+/* ---- the console ------------------------------------------------------------------- */
+
+static void setup_console(struct bench *b)
+{
+	static char host[600], port[64], dbname[300], user[64], cfg[128], state[128];
+	const char *argv[] = { b->o.ccterm, NULL };
+	const char *env[] = { host, port, dbname, user, cfg, state, NULL };
+
+	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-bench-XXXXXX");
+	if (!mkdtemp(b->tmpdir))
+		die(b, "mkdtemp: %s", strerror(errno));
+	snprintf(host, sizeof(host), "PGHOST=%s", PQhost(b->cti));
+	snprintf(port, sizeof(port), "PGPORT=%s", PQport(b->cti));
+	snprintf(dbname, sizeof(dbname), "PGDATABASE=%s", PQdb(b->cti));
+	snprintf(user, sizeof(user), "PGUSER=%s", AGENT);
+	/* No user key map; a journal of its own. */
+	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", b->tmpdir);
+	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", b->tmpdir);
+	b->vt = vt_spawn(argv, env, ROWS, COLS);
+	if (!b->vt)
+		die(b, "cannot start %s: %s", b->o.ccterm, strerror(errno));
+	if (!vt_wait_for(b->vt, "Waiting for calls", 15000)) {
+		vt_dump(b->vt, stderr);
+		die(b, "%s did not come up as %s", b->o.ccterm, AGENT);
+	}
+}
+
+/* Pump the terminal until both texts are on screen; the time they were seen, or < 0. */
+static double wait_both(struct vt *vt, const char *a, const char *c, double deadline)
+{
+	for (;;) {
+		double left;
+
+		if (vt_find(vt, a, NULL, NULL) && vt_find(vt, c, NULL, NULL))
+			return now_ms();
+		left = deadline - now_ms();
+		if (left <= 0 || vt_pump(vt, (int)left + 1) < 0)
+			return -1;
+	}
+}
+
+/* Keep reading the terminal until t (so the console never blocks on output). */
+static void pump_until(struct vt *vt, double t)
+{
+	double left;
+
+	while ((left = t - now_ms()) > 0)
+		if (vt_pump(vt, (int)left + 1) < 0)
+			return;
+}
+
+static void console_pop(struct bench *b, const struct sample *s, bool record)
+{
+	char want_call[48], want_name[300];
+	double t_pre, t0, t1;
+	long long id;
+
+	t_pre = now_ms();
+	id = arrive(b, s->phone, AGENT);
+	t0 = now_ms();
+	snprintf(want_call, sizeof(want_call), "call #%lld ", id);
+	snprintf(want_name, sizeof(want_name), "%s [%s]", s->name, s->tier);
+	t1 = wait_both(b->vt, want_call, want_name, t0 + b->o.timeout_ms);
+	if (t1 < 0) {
+		vt_dump(b->vt, stderr);
+		die(b, "call #%lld (customer %lld, %s): \"%s\" not drawn within %d ms", id, s->id, s->phone,
+		    want_name, b->o.timeout_ms);
+	}
+	if (record) {
+		b->arrive.v[b->arrive.n++] = t0 - t_pre;
+		b->console.v[b->console.n++] = t1 - t0;
+	}
+	/* Out of the timed part: back to the customer view (the form takes typing,
+	 * so a pop would wait in the banner), and the caller hangs up. */
+	if (vt_type(b->vt, "<F4>") < 0 || !vt_wait_for(b->vt, "ccterm │ Customer", b->o.timeout_ms)) {
+		vt_dump(b->vt, stderr);
+		die(b, "the console did not go to the customer view");
+	}
+	hang_up(b, id);
+}
+
+/* ---- the floor: the same statements, nothing drawn ---------------------------------- */
+
+/* Waits on the socket for call id's notification; false on timeout. */
+static bool floor_wait_notify(struct bench *b, long long id, double deadline)
+{
+	for (;;) {
+		PGnotify *n;
+		bool got = false;
+		struct pollfd pfd = { .fd = PQsocket(b->floor), .events = POLLIN };
+		double left;
+
+		if (!PQconsumeInput(b->floor))
+			die(b, "floor connection: %s", PQerrorMessage(b->floor));
+		while ((n = PQnotifies(b->floor))) {
+			got |= atoll(n->extra) == id;
+			PQfreemem(n);
+		}
+		if (got)
+			return true;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return false;
+		if (poll(&pfd, 1, (int)left + 1) < 0 && errno != EINTR)
+			die(b, "poll: %s", strerror(errno));
+	}
+}
+
+static void floor_pop(struct bench *b, const struct sample *s, bool record)
+{
+	char v[24];
+	const char *p[1] = { v };
+	double t_pre, t0, tn, t1;
+	PGresult *res;
+	long long id;
+	bool drawn = false;
+
+	t_pre = now_ms();
+	id = arrive(b, s->phone, FLOOR_AGENT);
+	t0 = now_ms();
+	if (!floor_wait_notify(b, id, t0 + b->o.timeout_ms))
+		die(b, "floor: no notification for call #%lld within %d ms", id, b->o.timeout_ms);
+	tn = now_ms();
+	snprintf(v, sizeof(v), "%lld", id);
+	res = q(b, b->floor, POP_SQL, 1, p);
+	t1 = now_ms();
+	for (int r = 0; r < PQntuples(res); r++)
+		drawn |= strcmp(PQgetvalue(res, r, 0), "header") == 0 && strcmp(PQgetvalue(res, r, 3), s->name) == 0;
+	PQclear(res);
+	if (!drawn)
+		die(b, "floor: call #%lld did not pop customer %lld (%s)", id, s->id, s->name);
+	if (record) {
+		b->arrive.v[b->arrive.n++] = t0 - t_pre;
+		b->notified.v[b->notified.n++] = tn - t0;
+		b->floor_total.v[b->floor_total.n++] = t1 - t0;
+		b->floor_pop.v[b->floor_pop.n++] = t1 - tn;
+	}
+	hang_up(b, id);
+}
+
+/* The server's own time for screen_pop, from EXPLAIN ANALYZE (timing off: the
+ * plan is one function scan; the figure is its execution time). */
+static void server_times(struct bench *b)
+{
+	exec(b, b->floor, "unlisten *", 0, NULL);
+	for (int i = 0; i < b->o.explain; i++) {
+		const struct sample *s = sample_next(b);
+		char v[24];
+		const char *p[1] = { v };
+		long long id = arrive(b, s->phone, FLOOR_AGENT);
+		PGresult *res;
+		double ms = -1;
+
+		snprintf(v, sizeof(v), "%lld", id);
+		res = q(b, b->floor, "explain (analyze, costs off, timing off) " POP_SQL, 1, p);
+		for (int r = 0; r < PQntuples(res); r++)
+			if (sscanf(PQgetvalue(res, r, 0), " Execution Time: %lf ms", &ms) == 1)
+				break;
+		PQclear(res);
+		if (ms >= 0)
+			b->server.v[b->server.n++] = ms;
+		hang_up(b, id);
+	}
+}
+
+/* ---- report -------------------------------------------------------------------------- */
+
+static void print_row(struct series *s)
+{
+	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+	printf("  %-36s %6zu %9.3f %9.3f %9.3f %9.3f\n", s->label, s->n, pct(s, 0.5), pct(s, 0.9), pct(s, 0.99),
+	       s->n ? s->v[s->n - 1] : 0.0);
+}
+
+static void print_value(struct bench *b, const char *label, const char *sql)
+{
+	PGresult *res = q(b, b->cti, sql, 0, NULL);
+
+	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
+	PQclear(res);
+}
+
+static void loadavg(char *buf, size_t size)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, size, "?");
+	if (fp) {
+		if (fgets(buf, (int)size, fp))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(fp);
+	}
+}
+
+static void report_head(struct bench *b)
+{
+	char when[64], la[128];
+	time_t t = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	loadavg(la, sizeof(la));
+	printf("ccterm screen-pop benchmark, %s\n", when);
+	print_value(b, "dataset: customers ~",
+		    "select to_char(reltuples, 'FM999999999999') from pg_class where oid = 'customer'::regclass");
+	print_value(b, ", interactions ~",
+		    "select to_char(reltuples, 'FM999999999999') from pg_class where oid = 'interaction'::regclass");
+	print_value(b, " (pg_class.reltuples); database ", "select current_database()");
+	print_value(b, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
+	printf("\n");
+	print_value(b, "server: PostgreSQL ", "select current_setting('server_version')");
+	print_value(b, ", shared_buffers ", "select current_setting('shared_buffers')");
+	print_value(b, ", synchronous_commit ", "select current_setting('synchronous_commit')");
+	printf("\nhost: %ld CPUs, load average at start %s\n", sysconf(_SC_NPROCESSORS_ONLN), la);
+	printf("console: %s in a %dx%d pty as %s; %d calls after %d warm-up, one every %d ms or more\n",
+	       b->o.ccterm, COLS, ROWS, AGENT, b->o.calls, b->o.warmup, b->o.gap_ms);
+	printf("         (customers: %zu drawn at random, each with one phone of their own)\n\n", b->ns);
+	fflush(stdout);
+}
+
+static void report(struct bench *b)
+{
+	double c50, c99, f50, f99;
+	char la[128];
+	bool ok_abs, ok_ratio;
+
+	loadavg(la, sizeof(la));
+	printf("%-38s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
+	print_row(&b->console);
+	print_row(&b->floor_total);
+	print_row(&b->notified);
+	print_row(&b->floor_pop);
+	print_row(&b->server);
+	print_row(&b->arrive);
+	c50 = pct(&b->console, 0.5);
+	c99 = pct(&b->console, 0.99);
+	f50 = pct(&b->floor_total, 0.5);
+	f99 = pct(&b->floor_total, 0.99);
+	ok_abs = c99 <= TARGET_P99_MS;
+	ok_ratio = c99 <= TARGET_RATIO * f99;
+	printf("\nconsole / floor: p50 %.2fx, p99 %.2fx\n", f50 > 0 ? c50 / f50 : 0, f99 > 0 ? c99 / f99 : 0);
+	printf("target console p99 <= %.0f ms:        %s (%.3f ms)\n", TARGET_P99_MS, ok_abs ? "met" : "MISSED", c99);
+	printf("target console p99 <= %.0fx floor p99: %s (%.3f ms <= %.3f ms)\n", TARGET_RATIO,
+	       ok_ratio ? "met" : "MISSED", c99, TARGET_RATIO * f99);
+	printf("load average at end %s\n", la);
+	fflush(stdout);
+}
+
+/* ---- main ---------------------------------------------------------------------------- */
+
+static void cleanup(struct bench *b)
+{
+	if (b->vt) {
+		struct vt *vt = b->vt;
+
+		b->vt = NULL;
+		if (vt_type(vt, "<C-q>") == 0)
+			vt_wait_exit(vt, 3000, NULL);
+		vt_free(vt);
+	}
+	if (b->db && PQstatus(b->cti) == CONNECTION_OK && b->ncalls) {
+		/* Every call made, in one statement, whatever state the run stopped in. */
+		size_t len = b->ncalls * 21 + 3, off = 0;
+		char *arr = malloc(len);
+
+		if (arr) {
+			const char *p[1] = { arr };
+			PGresult *res;
+
+			off += (size_t)snprintf(arr + off, len - off, "{");
+			for (size_t i = 0; i < b->ncalls; i++)
+				off += (size_t)snprintf(arr + off, len - off, "%s%lld", i ? "," : "", b->calls[i]);
+			snprintf(arr + off, len - off, "}");
+			res = PQexecParams(b->cti, "update call set state = 'ended', ended_at = coalesce(ended_at, now()) "
+					   "where id = any ($1::bigint[]) and state <> 'ended'", 1, NULL, p, NULL, NULL, 0);
+			PQclear(res);
+			/* The console saves nothing unless told to; anything it did save goes. */
+			res = PQexecParams(b->cti, "delete from interaction where call_id = any ($1::bigint[])",
+					   1, NULL, p, NULL, NULL, 0);
+			PQclear(res);
+			free(arr);
+		}
+		b->ncalls = 0;
+	}
+	if (b->floor) {
+		PQfinish(b->floor);
+		b->floor = NULL;
+	}
+	if (b->db) {
+		db_close(b->db);
+		b->db = NULL;
+	}
+	if (b->tmpdir[0]) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "pop_bench: could not remove %s\n", b->tmpdir);
+		b->tmpdir[0] = '\0';
+	}
+}
+
+static const char usage[] =
+	"usage: pop_bench [--calls N] [--warmup W] [--explain M] [--gap-ms MS] [--seed S]\n"
+	"                 [-d CONNINFO] [--ccterm PATH]\n"
+	"  -d CONNINFO   a migrated database with data, as a role that may create roles\n"
+	"                (default: the libpq environment)\n"
+	"  --calls N     calls measured, console and floor each (1000)\n"
+	"  --warmup W    calls made first and not counted (50)\n"
+	"  --explain M   calls whose screen_pop runs under EXPLAIN ANALYZE (200)\n"
+	"  --gap-ms MS   at least this long from one console pop to the next (250)\n"
+	"  --ccterm PATH the console (default $CCTERM_BUILDDIR/ccterm, else ./ccterm)\n";
+
+static int int_arg(const char *name, const char *v, int min)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < min || n > 10000000) {
+		fprintf(stderr, "pop_bench: %s: '%s' is not a number >= %d\n", name, v, min);
+		exit(2);
+	}
+	return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "calls", required_argument, NULL, 'n' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "explain", required_argument, NULL, 'e' },
+		{ "gap-ms", required_argument, NULL, 'g' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "ccterm", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct bench bench;
+	static char ccterm[4096];
+	struct bench *b = &bench;
+	const char *bd = getenv("CCTERM_BUILDDIR");
+	size_t n;
+	int opt;
+
+	b->o = (struct opts){ .calls = 1000, .warmup = 50, .explain = 200, .gap_ms = 250, .timeout_ms = 5000,
+			      .seed = 1 };
+	snprintf(ccterm, sizeof(ccterm), "%s/ccterm", bd && *bd ? bd : ".");
+	b->o.ccterm = ccterm;
+	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': b->o.conninfo = optarg; break;
+		case 'n': b->o.calls = int_arg("--calls", optarg, 1); break;
+		case 'w': b->o.warmup = int_arg("--warmup", optarg, 0); break;
+		case 'e': b->o.explain = int_arg("--explain", optarg, 0); break;
+		case 'g': b->o.gap_ms = int_arg("--gap-ms", optarg, 0); break;
+		case 't': b->o.timeout_ms = int_arg("--timeout-ms", optarg, 100); break;
+		case 's': b->o.seed = int_arg("--seed", optarg, 0); break;
+		case 'c': b->o.ccterm = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (access(b->o.ccterm, X_OK) != 0) {
+		fprintf(stderr, "pop_bench: %s: %s (build it, or --ccterm PATH)\n", b->o.ccterm, strerror(errno));
+		return 2;
+	}
+
+	setup_db(b);
+	n = 2 * ((size_t)b->o.calls + (size_t)b->o.warmup) + (size_t)b->o.explain;
+	sample_load(b, n);
+	series_init(&b->console, "console: commit -> customer drawn", (size_t)b->o.calls);
+	series_init(&b->floor_total, "floor: commit -> pop in hand", (size_t)b->o.calls);
+	series_init(&b->notified, "floor: commit -> notified", (size_t)b->o.calls);
+	series_init(&b->floor_pop, "floor: screen_pop round trip", (size_t)b->o.calls);
+	series_init(&b->server, "server: screen_pop execution", (size_t)b->o.explain);
+	series_init(&b->arrive, "call_arrive round trip (w/ commit)", 2 * (size_t)b->o.calls);
+	setup_floor(b);
+	setup_console(b);
+	report_head(b);
+
+	for (int i = 0; i < b->o.warmup + b->o.calls; i++) {
+		bool record = i >= b->o.warmup;
+		double start = now_ms();
+
+		console_pop(b, sample_next(b), record);
+		floor_pop(b, sample_next(b), record);
+		/* The console goes back to idle: its journal's fsync (within 200 ms
+		 * of a change) is done before the next call, as between real calls. */
+		pump_until(b->vt, start + b->o.gap_ms);
+	}
+	server_times(b);
+	report(b);
+	cleanup(b);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* commands.c - what can be typed after ':': a table of commands, each a
+ * name, its help and what it does, with Tab completion of commands and of
+ * customer names after "search" and "open". */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/notify.h"
+#include "cli/cmdline.h"
+#include "cli/commands.h"
+#include "ui/app.h"
+
+struct command {
+	const char *name;
+	const char *help;
+	void (*run)(struct app *app, const char *arg);
+};
+
+static void cmd_search(struct app *app, const char *arg) { search_run(app, arg); }
+static void cmd_ready(struct app *app, const char *arg) { app_set_state(app, "ready", arg); }
+static void cmd_notready(struct app *app, const char *arg) { app_set_state(app, "not_ready", arg); }
+static void cmd_break(struct app *app, const char *arg) { app_set_state(app, "break", *arg ? arg : "break"); }
+static void cmd_take(struct app *app, const char *arg) { app_take_call(app); }
+static void cmd_quit(struct app *app, const char *arg) { app->quit = true; }
+static void cmd_new(struct app *app, const char *arg) { app_action(app, ACTION_NEW_CONTACT); }
+static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_SAVE); }
+static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
+
+/* open ID: a customer by number; anything else searches, opening a single hit. */
+static void cmd_open(struct app *app, const char *arg)
+{
+	char *end;
+	long long id = strtoll(arg, &end, 10);
+
+	if (*arg && *end == '\0' && id > 0)
+		app_open_customer(app, id);
+	else
+		search_run(app, arg);
+}
+
+static void cmd_filter(struct app *app, const char *arg)
+{
+	static const struct { const char *word; enum action a; } filters[] = {
+		{ "all", ACTION_FILTER_ALL }, { "phone", ACTION_FILTER_PHONE }, { "web", ACTION_FILTER_WEB },
+		{ "email", ACTION_FILTER_EMAIL }, { "store", ACTION_FILTER_STORE },
+		{ "mobile", ACTION_FILTER_MOBILE }, { "chat", ACTION_FILTER_CHAT },
+		{ "complaint", ACTION_FILTER_COMPLAINT }, { "order", ACTION_FILTER_ORDER },
+	};
+
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (strcmp(arg, filters[i].word) == 0) {
+			app_show(app, &view_pop);
+			app_action(app, filters[i].a);
+			return;
+		}
+	app_message(app, "filter all|phone|web|email|store|mobile|chat|complaint|order");
+}
+
+static const struct command commands[] = {
+	{ "search", "search PHONE|NAME|E-MAIL|ID|ORDER: find customers", cmd_search },
+	{ "open", "open CUSTOMER-ID|TEXT: open a customer", cmd_open },
+	{ "filter", "filter CHANNEL|KIND|all: the timeline", cmd_filter },
+	{ "ready", "ready: take calls", cmd_ready },
+	{ "notready", "notready [REASON]: stop taking calls", cmd_notready },
+	{ "break", "break [REASON]", cmd_break },
+	{ "take", "take: the waiting call", cmd_take },
+	{ "new", "new: a new contact", cmd_new },
+	{ "save", "save: the open contact", cmd_save },
+	{ "help", "help: all keys", cmd_help },
+	{ "quit", "quit ccterm", cmd_quit },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void commands_run(struct app *app, const char *line)
+{
+	size_t n = strcspn(line, " ");
+	const char *arg = line + n;
+
+	while (*arg == ' ')
+		arg++;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strlen(commands[i].name) == n && strncmp(line, commands[i].name, n) == 0) {
+			commands[i].run(app, arg);
+			return;
+		}
+	app_message(app, "Unknown command '%.*s'. Tab lists the commands.", (int)(n > 40 ? 40 : n), line);
+}
+
+/* Tab: a command name, or a customer name after search/open. */
+static size_t complete(void *arg, const char *before, char **out, size_t max)
+{
+	struct app *app = arg;
+	const char *space = strchr(before, ' ');
+	size_t got = 0;
+
+	if (!space) {
+		for (size_t i = 0; i < NCOMMANDS && got < max; i++)
+			if (strncmp(commands[i].name, before, strlen(before)) == 0)
+				out[got++] = strdup(commands[i].name);
+		return got;
+	}
+	if ((strncmp(before, "search ", 7) == 0 || strncmp(before, "open ", 5) == 0) && space[1]) {
+		struct customer_hit hits[20];
+		const char *word = space + 1;
+		int n = db_search(app->db, word, hits, 20);
+
+		for (int i = 0; i < n && got < max; i++) {
+			bool dup = false;
+
+			if (strncmp(hits[i].name, word, strlen(word)) != 0)
+				continue;   /* found by phone or e-mail: not a name to complete */
+			for (size_t j = 0; j < got; j++)
+				dup |= strcmp(out[j], hits[i].name) == 0;
+			if (!dup)
+				out[got++] = strdup(hits[i].name);
+		}
+	}
+	return got;
+}
+
+void commands_prompt(struct app *app)
+{
+	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
+	char *line;
+
+	cmdline_set_completion(app->cli, complete, app);
+	cmdline_set_idle(app->cli, app_idle, app, notify_fd(app->db));
+	app->in_command = true;
+	line = cmdline_read(app->cli, ":", rows - 2, cols);
+	app->in_command = false;
+	app->dirty = true;
+	if (!line)
+		return;
+	app->message[0] = '\0';
+	commands_run(app, line);
+	free(line);
+}
