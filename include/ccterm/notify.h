@@ -14,12 +14,15 @@
  * every (re)connect, before re-reading the offered calls and the queue
  * counts, so nothing falls between the two. */
 int notify_listen(struct db *db, const char *login);
+/* Also LISTEN for every change on the floor (supervisors' boards). */
+int notify_listen_floor(struct db *db);
 
 /* The socket to poll() for notifications, -1 while disconnected. */
 int notify_fd(struct db *db);
 
 /* Reads what arrived and collects the call ids offered to this agent (up
- * to max); *queues_changed tells whether a queue this agent serves moved.
+ * to max); *queues_changed tells whether a queue this agent serves moved
+ * (or, for a supervisor, anything on the floor).
  * Returns how many calls, or -1 when the connection is lost. Never blocks. */
 int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_changed);
 

@@ -1,4 +1,5 @@
-/* ccterm-cti - CTI events into the database: a call arrives, is answered, hangs up. */
+/* ccterm-cti - CTI events into the database: a call arrives (and is routed),
+ * is answered, hangs up; agents change state; a simulated floor. */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,13 +7,19 @@
 #include <string.h>
 
 #include "ccterm/db.h"
-#include "ccterm/phone.h"
+#include "ccterm/floor.h"
+#include "cti/simulate.h"
 
 static const char usage[] =
 	"usage: ccterm-cti [-d CONNINFO] COMMAND ...\n"
-	"  call --ani NUMBER [--dnis NUMBER] [--queue NAME] [--agent LOGIN]   prints the call id\n"
+	"  call --ani NUMBER [--dnis NUMBER] [--queue NAME] [--agent LOGIN]   prints the call id;\n"
+	"       without --agent the call is offered to the longest-idle ready agent of the queue, or waits\n"
 	"  answer ID\n"
-	"  hangup ID\n";
+	"  hangup ID                 before an answer: an abandon\n"
+	"  no-answer ID              the offered agent did not pick up: offer it to someone else\n"
+	"  agent LOGIN ready|not-ready|break|logout\n"
+	"  simulate --rate CALLS_PER_SEC --duration SECONDS [--agents N] [--queue NAME] [--speed X]\n"
+	"           [--talk S] [--wrap S] [--patience S] [--seed N] [--prefix P]\n";
 
 static const char *opt_get(int argc, char **argv, const char *name)
 {
@@ -25,54 +32,70 @@ static const char *opt_get(int argc, char **argv, const char *name)
 static int cmd_call(struct db *db, int argc, char **argv)
 {
 	const char *ani = opt_get(argc, argv, "--ani");
-	char e164[PHONE_E164_MAX];
-	const char *p[5];
-	PGresult *res;
+	long long id;
 
 	if (!ani) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	/* An unparseable caller id (withheld, "anonymous") is still a call. */
-	p[0] = ani;
-	p[1] = phone_normalize(ani, NULL, e164, sizeof(e164)) == 0 ? e164 : NULL;
-	p[2] = opt_get(argc, argv, "--dnis");
-	p[3] = opt_get(argc, argv, "--queue");
-	p[4] = opt_get(argc, argv, "--agent");
-	res = db_query(db, "select call_arrive($1, $2, $3, $4, $5)", 5, p);
-	if (!res)
+	if (db_call_arrive(db, ani, opt_get(argc, argv, "--dnis"), opt_get(argc, argv, "--queue"),
+			   opt_get(argc, argv, "--agent"), &id) < 0)
 		return -1;
-	printf("%s\n", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	printf("%lld\n", id);
 	return 0;
 }
 
-static int cmd_update(struct db *db, const char *what, const char *id)
+static int cmd_update(struct db *db, const char *what, const char *arg)
 {
-	const char *p[1] = { id };
-	const char *sql = strcmp(what, "answer") == 0
-		? "update call set state = 'answered', answered_at = now() "
-		  "where id = $1::bigint and state in ('queued', 'offered')"
-		: "update call set state = case when answered_at is null then 'abandoned' else 'ended' end, "
-		  "ended_at = now() where id = $1::bigint and state not in ('ended', 'abandoned')";
-	PGresult *res;
-	int n;
+	long long id;
+	int rc;
 
-	if (strspn(id, "0123456789") != strlen(id) || !*id) {
-		fprintf(stderr, "ccterm-cti: %s: call id must be a number\n", id);
+	if (!*arg || strspn(arg, "0123456789") != strlen(arg) || strlen(arg) > 18) {
+		fprintf(stderr, "ccterm-cti: %s: call id must be a number\n", arg);
 		return 2;
 	}
-	res = db_query(db, sql, 1, p);
-	if (!res)
+	id = atoll(arg);
+	if (strcmp(what, "answer") == 0)
+		rc = db_call_answer(db, id);
+	else if (strcmp(what, "hangup") == 0)
+		rc = db_call_hangup(db, id, NULL);
+	else
+		rc = db_call_no_answer(db, id);
+	if (rc < 0)
 		return -1;
-	n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	if (n == 0) {
-		db_set_error(db, "call %s: no such call in a state that can be %s", id,
-			     strcmp(what, "answer") == 0 ? "answered" : "hung up");
+	if (rc == 0) {
+		db_set_error(db, "call %s: no such call in a state that can be %s", arg,
+			     strcmp(what, "answer") == 0 ? "answered"
+			     : strcmp(what, "hangup") == 0 ? "hung up" : "taken back from a ringing agent");
 		return -1;
 	}
 	return 0;
+}
+
+/* The words a PBX or a person types, to the states the database keeps. */
+static const char *state_word(const char *w)
+{
+	static const char *const words[][2] = {
+		{ "ready", "ready" }, { "not-ready", "not_ready" }, { "not_ready", "not_ready" },
+		{ "break", "break" }, { "logout", "logged_out" }, { "logged_out", "logged_out" },
+		{ "wrap-up", "wrap_up" }, { "wrap_up", "wrap_up" },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i][0]) == 0)
+			return words[i][1];
+	return NULL;
+}
+
+static int cmd_agent(struct db *db, int argc, char **argv)
+{
+	const char *state;
+
+	if (argc != 2 || !(state = state_word(argv[1]))) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return db_agent_set_state_for(db, argv[0], state, "cti") < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -87,7 +110,7 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc < 2 || (strcmp(argv[1], "call") != 0 && argc < 3)) {
+	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 && argc < 3)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -98,8 +121,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "call") == 0)
 		rc = cmd_call(db, argc - 2, argv + 2);
-	else if (strcmp(argv[1], "answer") == 0 || strcmp(argv[1], "hangup") == 0)
+	else if (strcmp(argv[1], "answer") == 0 || strcmp(argv[1], "hangup") == 0 ||
+		 strcmp(argv[1], "no-answer") == 0)
 		rc = cmd_update(db, argv[1], argv[2]);
+	else if (strcmp(argv[1], "agent") == 0)
+		rc = cmd_agent(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "simulate") == 0)
+		rc = sim_main(db, argc - 2, argv + 2);
 	else {
 		fputs(usage, stderr);
 		rc = 2;

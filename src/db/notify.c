@@ -39,6 +39,11 @@ int notify_listen(struct db *db, const char *login)
 	return rc;
 }
 
+int notify_listen_floor(struct db *db)
+{
+	return listen_on(db, "floor");
+}
+
 int notify_fd(struct db *db)
 {
 	return db_ok(db) ? PQsocket(db_pg(db)) : -1;
@@ -55,7 +60,7 @@ int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_ch
 	while ((n = PQnotifies(db_pg(db)))) {
 		long long id = atoll(n->extra);
 
-		if (strncmp(n->relname, "queue_", 6) == 0)
+		if (strncmp(n->relname, "queue_", 6) == 0 || strcmp(n->relname, "floor") == 0)
 			*queues_changed = true;
 		else if (id > 0 && got < max)
 			call_ids[got++] = id;

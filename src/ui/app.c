@@ -144,6 +144,11 @@ void app_set_state(struct app *app, const char *state, const char *reason)
 	app->dirty = true;
 }
 
+static bool app_is_supervisor(const struct app *app)
+{
+	return strcmp(app->agent.role, "supervisor") == 0 || strcmp(app->agent.role, "admin") == 0;
+}
+
 /* After every (re)connect: LISTEN first, then re-read what is offered, so a
  * notification lost while disconnected loses nothing. */
 static void app_connected(struct app *app)
@@ -158,7 +163,12 @@ static void app_connected(struct app *app)
 	}
 	for (int i = 0; i < n; i++)
 		desk_offer(&app->desk, ids[i]);
+	if (app_is_supervisor(app) && notify_listen_floor(app->db) < 0) {
+		app_db_error(app);
+		return;
+	}
 	app_queue_refresh(app);
+	wallboard_stale();
 	if (strcmp(app->agent.state, "logged_out") == 0)
 		app_set_state(app, "not_ready", "login");
 	if (desk_resume(&app->desk, app->db) < 0)
@@ -193,8 +203,10 @@ static void app_notified(struct app *app)
 		app_db_error(app);
 		return;
 	}
-	if (queues)
+	if (queues) {
 		app_queue_refresh(app);
+		wallboard_stale();
+	}
 	for (int i = 0; i < n; i++)
 		desk_offer(&app->desk, ids[i]);
 	if (n > 0)
@@ -333,6 +345,14 @@ void app_action(struct app *app, enum action a)
 	case ACTION_BREAK: app_set_state(app, "break", "break key"); break;
 	case ACTION_SEARCH: search_reset(); app_show(app, &view_search); break;
 	case ACTION_CUSTOMER: app_show(app, &view_pop); break;
+	case ACTION_WALLBOARD:
+		if (!app_is_supervisor(app)) {
+			app_message(app, "The floor boards are for supervisors.");
+			break;
+		}
+		wallboard_stale();
+		app_show(app, &view_wallboard);
+		break;
 	case ACTION_NEW_CONTACT:
 		if (!app->desk.draft_open)
 			desk_draft_new(&app->desk);
@@ -455,6 +475,14 @@ int app_run(struct app *app)
 		timeout = 1000 - (int)(now_ms() % 1000);
 		if (desk_sync_pending(&app->desk) && timeout > JOURNAL_SYNC_MS)
 			timeout = JOURNAL_SYNC_MS;
+		if (app->view == &view_wallboard && !app->db_down) {
+			int due = wallboard_refresh(app);
+
+			if (due > 0 && due < timeout)
+				timeout = due;
+			if (app->dirty)
+				continue;
+		}
 		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
 			break;
 		desk_sync(&app->desk, false);

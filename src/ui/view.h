@@ -33,6 +33,12 @@ extern const struct view_ops view_search;
 extern const struct view_ops view_picker;
 extern const struct view_ops view_detail;
 extern const struct view_ops view_form;
+extern const struct view_ops view_wallboard;
+
+/* The floor changed: the wallboard fetches again (coalesced). */
+void wallboard_stale(void);
+/* Fetches when due; returns ms until the next fetch may run, 0 when none waits. */
+int wallboard_refresh(struct app *app);
 
 /* Per-view resets and inputs. */
 void search_reset(void);

@@ -1,0 +1,467 @@
+/* floor.c - the call floor: a call's life, agents' states, the supervisor's
+ * boards and what the simulator needs (sql/020_routing.sql). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/floor.h"
+#include "ccterm/phone.h"
+
+static const char *field(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+}
+
+#define COPY(dst, res, row, col) snprintf((dst), sizeof(dst), "%s", field((res), (row), (col)))
+
+/* A number, or fallback for SQL NULL. */
+static double number_or(const PGresult *res, int row, int col, double fallback)
+{
+	return PQgetisnull(res, row, col) ? fallback : atof(PQgetvalue(res, row, col));
+}
+
+static void id_text(long long id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld", id);
+}
+
+/* A PostgreSQL text[] literal of n strings, every element quoted; malloc'd. */
+static char *array_literal(const char *const *items, size_t n)
+{
+	size_t len = 3;
+	char *buf, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += 2 * strlen(items[i]) + 3;
+	buf = malloc(len);
+	if (!buf)
+		return NULL;
+	p = buf;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		*p++ = '"';
+		for (const char *s = items[i]; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return buf;
+}
+
+/* --- a call's life ------------------------------------------------------ */
+
+int db_call_arrive(struct db *db, const char *ani, const char *dnis, const char *queue, const char *agent,
+		   long long *id)
+{
+	char e164[PHONE_E164_MAX];
+	const char *p[5];
+	PGresult *res;
+
+	/* An unparseable caller id (withheld, "anonymous") is still a call. */
+	p[0] = ani;
+	p[1] = ani && phone_normalize(ani, NULL, e164, sizeof(e164)) == 0 ? e164 : NULL;
+	p[2] = dnis;
+	p[3] = queue;
+	p[4] = agent;
+	res = db_query(db, "select call_arrive($1, $2, $3, $4, $5)", 5, p);
+	if (!res)
+		return -1;
+	*id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* Runs a one-value statement on a call id; the value is copied to out (may be NULL). */
+static int call_fn(struct db *db, const char *sql, long long id, char *out, size_t outsz)
+{
+	char idbuf[24];
+	const char *p[1] = { idbuf };
+	PGresult *res;
+	int rc;
+
+	id_text(id, idbuf, sizeof(idbuf));
+	res = db_query(db, sql, 1, p);
+	if (!res)
+		return -1;
+	rc = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && strcmp(PQgetvalue(res, 0, 0), "f") != 0;
+	if (out)
+		snprintf(out, outsz, "%s", rc ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return rc;
+}
+
+int db_call_answer(struct db *db, long long id)
+{
+	return call_fn(db, "select call_answer($1::bigint)", id, NULL, 0);
+}
+
+int db_call_hangup(struct db *db, long long id, char *state)
+{
+	return call_fn(db, "select call_hangup($1::bigint)", id, state, 16);
+}
+
+int db_call_no_answer(struct db *db, long long id)
+{
+	return call_fn(db, "select call_no_answer($1::bigint)", id, NULL, 0);
+}
+
+int db_call_state(struct db *db, long long id, char *state, char *agent)
+{
+	char idbuf[24];
+	const char *p[1] = { idbuf };
+	PGresult *res;
+	int found;
+
+	id_text(id, idbuf, sizeof(idbuf));
+	res = db_query(db, "select state, coalesce(agent_login, '') from call where id = $1::bigint", 1, p);
+	if (!res)
+		return -1;
+	found = PQntuples(res) == 1;
+	snprintf(state, 16, "%s", found ? PQgetvalue(res, 0, 0) : "");
+	snprintf(agent, 64, "%s", found ? PQgetvalue(res, 0, 1) : "");
+	PQclear(res);
+	return found;
+}
+
+/* --- agents --------------------------------------------------------------- */
+
+int db_agent_set_state_for(struct db *db, const char *login, const char *state, const char *reason)
+{
+	const char *p[3] = { login, state, reason };
+
+	return db_exec(db, "select agent_set_state_for($1, $2, $3)", 3, p);
+}
+
+int db_route_pending(struct db *db, const char *queue)
+{
+	const char *p[1] = { queue };
+	PGresult *res = db_query(db, "select route_pending(id) from queue where name = $1", 1, p);
+	int n;
+
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		db_set_error(db, "unknown queue %s", queue);
+		return -1;
+	}
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+/* --- the boards ------------------------------------------------------------- */
+
+int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max)
+{
+	PGresult *res = db_query(db,
+		"select queue_id, name, sla_seconds, sla_target_pct, waiting_now, longest_wait_secs, "
+		"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, "
+		"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, "
+		"agents_break, agents_not_ready from wallboard_queues()", 0, NULL);
+	int n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if ((size_t)n > max)
+		n = (int)max;
+	for (int r = 0; r < n; r++) {
+		struct queue_stat *q = &out[r];
+
+		memset(q, 0, sizeof(*q));
+		q->id = atoi(field(res, r, 0));
+		COPY(q->name, res, r, 1);
+		q->sla_seconds = atoi(field(res, r, 2));
+		q->sla_target_pct = atof(field(res, r, 3));
+		q->waiting = atol(field(res, r, 4));
+		q->longest_wait_secs = atol(field(res, r, 5));
+		q->offered = atol(field(res, r, 6));
+		q->answered = atol(field(res, r, 7));
+		q->abandoned = atol(field(res, r, 8));
+		q->answered_in_sla = atol(field(res, r, 9));
+		q->abandoned_after_sla = atol(field(res, r, 10));
+		q->service_level_pct = number_or(res, r, 11, -1);
+		q->asa_secs = number_or(res, r, 12, -1);
+		q->agents_ready = atol(field(res, r, 13));
+		q->agents_ringing = atol(field(res, r, 14));
+		q->agents_on_call = atol(field(res, r, 15));
+		q->agents_wrap_up = atol(field(res, r, 16));
+		q->agents_break = atol(field(res, r, 17));
+		q->agents_not_ready = atol(field(res, r, 18));
+	}
+	PQclear(res);
+	return n;
+}
+
+int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct agent_stat *out, size_t max,
+			long *total)
+{
+	static const char *const sorts[] = {
+		[AGENT_SORT_STATE] = "state", [AGENT_SORT_TIME] = "time", [AGENT_SORT_LOGIN] = "login",
+		[AGENT_SORT_NAME] = "name", [AGENT_SORT_HANDLED] = "handled",
+	};
+	char limit[24], off[24];
+	const char *p[3] = { sorts[sort], limit, off };
+	PGresult *res;
+	int n;
+
+	snprintf(limit, sizeof(limit), "%zu", max);
+	snprintf(off, sizeof(off), "%ld", offset < 0 ? 0 : offset);
+	res = db_query(db, "select login, name, coalesce(branch_code, ''), state, state_secs, call_id, call_state, "
+			   "customer_id, customer_name, handled_today, total "
+			   "from wallboard_agents($1, $2::integer, $3::integer)", 3, p);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	*total = 0;
+	for (int r = 0; r < n; r++) {
+		struct agent_stat *a = &out[r];
+
+		memset(a, 0, sizeof(*a));
+		COPY(a->login, res, r, 0);
+		COPY(a->name, res, r, 1);
+		COPY(a->branch, res, r, 2);
+		COPY(a->state, res, r, 3);
+		a->state_secs = atol(field(res, r, 4));
+		a->call_id = atoll(field(res, r, 5));
+		COPY(a->call_state, res, r, 6);
+		a->customer_id = atoll(field(res, r, 7));
+		COPY(a->customer, res, r, 8);
+		a->handled_today = atol(field(res, r, 9));
+		*total = atol(field(res, r, 10));
+	}
+	/* An empty page past the end still says how many there are. */
+	if (n == 0 && offset > 0) {
+		PQclear(res);
+		res = db_query(db, "select count(*) from agent", 0, NULL);
+		if (!res)
+			return -1;
+		*total = atol(PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	return n;
+}
+
+int db_branch_satisfaction(struct db *db, struct branch_sat *out, size_t max)
+{
+	PGresult *res = db_query(db, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n "
+				     "from branch_satisfaction()", 0, NULL);
+	int n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if ((size_t)n > max)
+		n = (int)max;
+	for (int r = 0; r < n; r++) {
+		struct branch_sat *b = &out[r];
+
+		memset(b, 0, sizeof(*b));
+		COPY(b->code, res, r, 0);
+		COPY(b->name, res, r, 1);
+		b->today_avg = number_or(res, r, 2, -1);
+		b->today_n = atol(field(res, r, 3));
+		b->week_avg = number_or(res, r, 4, -1);
+		b->week_n = atol(field(res, r, 5));
+	}
+	PQclear(res);
+	return n;
+}
+
+int db_agent_day(struct db *db, const char *login, struct agent_day *out)
+{
+	const char *p[1] = { login };
+	PGresult *res = db_query(db, "select state, secs from agent_day($1)", 1, p);
+
+	if (!res)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *s = PQgetvalue(res, r, 0);
+		long secs = atol(PQgetvalue(res, r, 1));
+
+		if (strcmp(s, "ready") == 0)
+			out->ready = secs;
+		else if (strcmp(s, "ringing") == 0)
+			out->ringing = secs;
+		else if (strcmp(s, "on_call") == 0)
+			out->on_call = secs;
+		else if (strcmp(s, "wrap_up") == 0)
+			out->wrap_up = secs;
+		else if (strcmp(s, "not_ready") == 0)
+			out->not_ready = secs;
+		else if (strcmp(s, "break") == 0)
+			out->on_break = secs;
+		else
+			out->logged_out = secs;
+	}
+	PQclear(res);
+	return 0;
+}
+
+double agent_day_occupancy(const struct agent_day *d)
+{
+	long busy = d->ringing + d->on_call + d->wrap_up;
+
+	return busy + d->ready > 0 ? 100.0 * (double)busy / (double)(busy + d->ready) : -1;
+}
+
+/* --- for the simulator ---------------------------------------------------- */
+
+int db_queue_names(struct db *db, char (*names)[40], size_t max)
+{
+	PGresult *res = db_query(db, "select name from queue order by name", 0, NULL);
+	int n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if ((size_t)n > max)
+		n = (int)max;
+	for (int r = 0; r < n; r++)
+		snprintf(names[r], sizeof(names[r]), "%s", PQgetvalue(res, r, 0));
+	PQclear(res);
+	return n;
+}
+
+int db_sim_agents(struct db *db, const char *const *logins, size_t n, char (*queues)[40], size_t nq)
+{
+	const char **qv = malloc((nq ? nq : 1) * sizeof(*qv));
+	char *la, *qa;
+	const char *p[2];
+	int rc = -1;
+
+	if (!qv)
+		return -1;
+	for (size_t i = 0; i < nq; i++)
+		qv[i] = queues[i];
+	la = array_literal(logins, n);
+	qa = array_literal(qv, nq);
+	free(qv);
+	p[0] = la;
+	p[1] = qa;
+	if (!la || !qa || db_exec(db, "begin", 0, NULL) < 0)
+		goto out;
+	if (db_exec(db, "insert into agent (login, name, branch_code) "
+			"select u.login, 'Simulated agent ' || u.ord, (select code from branch where code = 'CALL') "
+			"from unnest($1::text[]) with ordinality u(login, ord) on conflict (login) do nothing", 1, p) < 0 ||
+	    db_exec(db, "insert into agent_queue (login, queue_id) "
+			"select u.login, q.id "
+			"from unnest($1::text[]) with ordinality u(login, ord) "
+			"cross join generate_series(0, least(cardinality($2::text[]), 3) - 1) k "
+			"join queue q on q.name = ($2::text[])[1 + (u.ord - 1 + k) % cardinality($2::text[])] "
+			"on conflict do nothing", 2, p) < 0 ||
+	    db_exec(db, "select count(call_hangup(c.id)) from call c "
+			"where c.agent_login = any($1::text[]) and c.state in ('offered', 'answered')", 1, p) < 0 ||
+	    db_exec(db, "select count(agent_set_state_for(u.login, 'logged_out', 'simulator start')) "
+			"from unnest($1::text[]) u(login)", 1, p) < 0 ||
+	    db_exec(db, "commit", 0, NULL) < 0) {
+		db_exec(db, "rollback", 0, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(la);
+	free(qa);
+	return rc;
+}
+
+int db_phone_sample(struct db *db, char (*out)[17], size_t max)
+{
+	char lim[24];
+	const char *p[1] = { lim };
+	PGresult *res;
+	int n;
+
+	snprintf(lim, sizeof(lim), "%zu", max);
+	res = db_query(db, "select value from contact_point where kind = 'phone' order by random() limit $1::integer",
+		       1, p);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	for (int r = 0; r < n; r++)
+		snprintf(out[r], sizeof(out[r]), "%s", PQgetvalue(res, r, 0));
+	PQclear(res);
+	return n;
+}
+
+int db_offers_listen(struct db *db, const char *login)
+{
+	char channel[96], sql[160], *ident;
+
+	snprintf(channel, sizeof(channel), "agent_%s", login);
+	ident = PQescapeIdentifier(db_pg(db), channel, strlen(channel));
+	if (!ident) {
+		db_set_error(db, "cannot quote channel %s", channel);
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "listen %s", ident);
+	PQfreemem(ident);
+	return db_exec(db, sql, 0, NULL);
+}
+
+int db_offers_drain(struct db *db, struct call_offer *out, size_t max)
+{
+	PGnotify *note;
+	size_t got = 0;
+
+	if (!db_ok(db) || !PQconsumeInput(db_pg(db))) {
+		db_set_error(db, "%s", PQerrorMessage(db_pg(db)));
+		return -1;
+	}
+	while (got < max && (note = PQnotifies(db_pg(db)))) {
+		if (strncmp(note->relname, "agent_", 6) == 0 && atoll(note->extra) > 0) {
+			snprintf(out[got].login, sizeof(out[got].login), "%s", note->relname + 6);
+			out[got].call_id = atoll(note->extra);
+			got++;
+		}
+		PQfreemem(note);
+	}
+	return (int)got;
+}
+
+int db_call_summary(struct db *db, const long long *ids, size_t n, struct call_summary *out)
+{
+	char *arr = malloc(n * 21 + 3), *p = arr;
+	const char *params[1];
+	PGresult *res;
+
+	memset(out, 0, sizeof(*out));
+	if (!arr)
+		return -1;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
+	*p++ = '}';
+	*p = '\0';
+	params[0] = arr;
+	res = db_query(db,
+		"select count(*), count(v.answered) filter (where v.answered = 1), "
+		"count(*) filter (where v.abandoned = 1), coalesce(sum(v.in_sla), 0), "
+		"coalesce(sum(v.abandoned_late), 0), count(*) filter (where c.state in ('queued', 'offered', 'answered')), "
+		"round(100.0 * sum(v.in_sla) / nullif(sum(v.answered) + sum(v.abandoned_late), 0), 1), "
+		"round(sum(v.answer_ms) / 1000.0 / nullif(sum(v.answered), 0), 1) "
+		"from call c, call_stat_of(c) v where c.id = any($1::bigint[])", 1, params);
+	free(arr);
+	if (!res)
+		return -1;
+	out->calls = atol(field(res, 0, 0));
+	out->answered = atol(field(res, 0, 1));
+	out->abandoned = atol(field(res, 0, 2));
+	out->answered_in_sla = atol(field(res, 0, 3));
+	out->abandoned_after_sla = atol(field(res, 0, 4));
+	out->open = atol(field(res, 0, 5));
+	out->service_level_pct = number_or(res, 0, 6, -1);
+	out->asa_secs = number_or(res, 0, 7, -1);
+	PQclear(res);
+	return 0;
+}
