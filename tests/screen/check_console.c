@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ccterm/admin.h"
 #include "../integration/testdb.h"
 #include "vt.h"
 
@@ -376,6 +377,60 @@ START_TEST(command_line_searches_with_completion_and_history)
 }
 END_TEST
 
+static long long value(const char *q)
+{
+	char *v = testdb_value(db, q);
+	long long n = v ? atoll(v) : -1;
+
+	free(v);
+	return n;
+}
+
+START_TEST(wallboard_shows_waiting_calls_and_agents)
+{
+	struct agent_spec a = { .login = "cc_ag1", .name = "Floor Agent", .branch = "SEL", .role = "agent",
+				.queues = "general" };
+	struct vt *vt;
+	long long first, call;
+	char want[64];
+
+	ck_assert_int_eq(admin_queue_add(db, "general", 20, 80), 0);
+	testdb_agent(db, "cc_s1", "Supervisor One", "supervisor");
+	ck_assert_msg(admin_agent_add(db, &a) == 0, "%s", db_error(db));
+	vt = console("cc_s1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F9>"), 0);
+	VT_ASSERT_WAIT(vt, "1 Queues", 2000);
+	VT_ASSERT_WAIT(vt, " general            0", 2000);
+	/* Nobody is ready: three calls wait, and the board says so within a second. */
+	sql("select call_arrive('010-1111-0001', '+821011110001', null, 'general', null)");
+	sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
+	sql("select call_arrive('010-1111-0003', '+821011110003', null, 'general', null)");
+	VT_ASSERT_WAIT(vt, " general            3", 1000);
+	first = value("select min(id) from call");
+	/* An agent going ready takes the oldest call; the count drops. */
+	sql("select agent_set_state_for('cc_ag1', 'ready', null)");
+	VT_ASSERT_WAIT(vt, " general            2", 1000);
+	call = value("select id from call where agent_login = 'cc_ag1'");
+	ck_assert_int_eq(call, first);
+	sql("select call_answer(id) from call where agent_login = 'cc_ag1'");
+	/* The agent board shows them on that call. */
+	ck_assert_int_eq(vt_type(vt, "2"), 0);
+	VT_ASSERT_WAIT(vt, "2 agents · sorted by state", 2000);
+	snprintf(want, sizeof(want), "on_call");
+	VT_ASSERT_WAIT(vt, want, 1000);
+	snprintf(want, sizeof(want), "#%lld", call);
+	VT_ASSERT_WAIT(vt, want, 1000);
+	/* Agents are not shown the floor. */
+	vt_free(vt);
+	vt = console("cc_ag1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Floor Agent", 5000);
+	ck_assert_int_eq(vt_type(vt, "<Esc><F9>"), 0);
+	VT_ASSERT_WAIT(vt, "for supervisors", 2000);
+	vt_free(vt);
+}
+END_TEST
+
 /* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
 static int pg(const char *what)
 {
@@ -452,6 +507,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, fits_80x24_and_follows_a_resize);
 	tcase_add_test(tc, search_finds_by_phone_and_name);
 	tcase_add_test(tc, command_line_searches_with_completion_and_history);
+	tcase_add_test(tc, wallboard_shows_waiting_calls_and_agents);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_set_timeout(tc, 90);
