@@ -7,6 +7,10 @@ language plpgsql as $$
 begin
 	if tg_op = 'INSERT' or old.state is distinct from new.state then
 		perform pg_notify('floor', tg_table_name);
+		-- the agent's own console learns its new state (set by CTI or routing)
+		if tg_table_name = 'agent' then
+			perform pg_notify('agent_' || new.login, 'state');
+		end if;
 	end if;
 	return null;
 end $$;

@@ -21,9 +21,9 @@ int notify_listen_floor(struct db *db);
 int notify_fd(struct db *db);
 
 /* Reads what arrived and collects the call ids offered to this agent (up
- * to max); *queues_changed tells whether a queue this agent serves moved
- * (or, for a supervisor, anything on the floor).
+ * to max); *changed tells whether anything else moved: a queue this agent
+ * serves, the agent's own state, or (for a supervisor) the floor.
  * Returns how many calls, or -1 when the connection is lost. Never blocks. */
-int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_changed);
+int notify_drain(struct db *db, long long *call_ids, size_t max, bool *changed);
 
 #endif

@@ -49,20 +49,22 @@ int notify_fd(struct db *db)
 	return db_ok(db) ? PQsocket(db_pg(db)) : -1;
 }
 
-int notify_drain(struct db *db, long long *call_ids, size_t max, bool *queues_changed)
+int notify_drain(struct db *db, long long *call_ids, size_t max, bool *changed)
 {
 	PGnotify *n;
 	size_t got = 0;
 
-	*queues_changed = false;
+	*changed = false;
 	if (!db_ok(db) || !PQconsumeInput(db_pg(db)) || !db_ok(db))
 		return -1;
 	while ((n = PQnotifies(db_pg(db)))) {
 		long long id = atoll(n->extra);
 
-		if (strncmp(n->relname, "queue_", 6) == 0 || strcmp(n->relname, "floor") == 0)
-			*queues_changed = true;
-		else if (id > 0 && got < max)
+		/* agent_<login> with a call id is an offer; queue_N, floor and
+		 * "state" on the agent's channel only say that something moved. */
+		if (strncmp(n->relname, "agent_", 6) != 0 || id <= 0)
+			*changed = true;
+		else if (got < max)
 			call_ids[got++] = id;
 		PQfreemem(n);
 	}

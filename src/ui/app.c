@@ -144,6 +144,14 @@ void app_set_state(struct app *app, const char *state, const char *reason)
 	app->dirty = true;
 }
 
+/* Wrap-up ends by itself: the agent is ready again after WRAP_UP_SECS. */
+#define WRAP_UP_SECS 30
+static void app_wrap_up_ends(struct app *app, time_t now)
+{
+	if (strcmp(app->agent.state, "wrap_up") == 0 && now - app->agent.state_since >= WRAP_UP_SECS)
+		app_set_state(app, "ready", "wrap-up over");
+}
+
 static bool app_is_supervisor(const struct app *app)
 {
 	return strcmp(app->agent.role, "supervisor") == 0 || strcmp(app->agent.role, "admin") == 0;
@@ -206,6 +214,8 @@ static void app_notified(struct app *app)
 	if (queues) {
 		app_queue_refresh(app);
 		wallboard_stale();
+		if (db_agent_self(app->db, &app->agent) < 0)
+			app_db_error(app);
 	}
 	for (int i = 0; i < n; i++)
 		desk_offer(&app->desk, ids[i]);
@@ -260,7 +270,8 @@ static void draw_status(struct app *app, int rows, int cols)
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	fmt_duration((long)(now - app->agent.state_since), since, sizeof(since));
-	if (app->desk.has_call) {
+	if (app->desk.has_call && (strcmp(app->agent.state, "on_call") == 0 ||
+				   strcmp(app->agent.state, "ringing") == 0)) {
 		char t[16];
 
 		fmt_duration((long)(now - app->desk.call_started), t, sizeof(t));
@@ -453,6 +464,8 @@ int app_run(struct app *app)
 
 		if (app->db_down)
 			app_reconnect(app);
+		else
+			app_wrap_up_ends(app, now);
 
 		if (now != app->drawn_second) {   /* the clocks tick once a second */
 			app->drawn_second = now;

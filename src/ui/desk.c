@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/floor.h"
 #include "ccterm/utf8.h"
 #include "desk.h"
 
@@ -99,6 +100,9 @@ int desk_take_call(struct desk *d, struct db *db)
 	id = d->pending[0];
 	if (desk_pop_call(d, db, id) < 0)
 		return -1;
+	/* Taking the pop answers the call: the agent is on it from now on. */
+	if (strcmp(d->call.state, "offered") == 0 && db_call_answer(db, id) > 0)
+		snprintf(d->call.state, sizeof(d->call.state), "answered");
 	desk_draft_new(d);
 	return 0;
 }
