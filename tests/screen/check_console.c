@@ -12,30 +12,13 @@
 #include <unistd.h>
 
 #include "ccterm/admin.h"
-#include "../integration/testdb.h"
-#include "vt.h"
-
-static struct db *db;
-static char dbname[64];
-static char xdg[64];
+#include "console.h"
 
 static void setup(void)
 {
-	db = testdb_create(dbname);
-	snprintf(xdg, sizeof(xdg), "/tmp/ccterm-con-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(xdg));
+	console_setup();
 	ck_assert_int_eq(db_exec(db, "insert into branch (code, name) values ('SEL', '서울 본점') "
 				     "on conflict do nothing", 0, NULL), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	if (db)
-		testdb_drop(db, dbname);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", xdg);
-	ck_assert_int_eq(system(cmd), 0);
 }
 
 static void sql(const char *q)
@@ -83,33 +66,6 @@ static long long call_to(const char *ani_e164, const char *agent)
 	return id;
 }
 
-static struct vt *console(const char *login, int rows, int cols)
-{
-	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256];
-	const char *argv[] = { bin, NULL };
-	const char *env[] = { pgdb, pguser, cfg, state, pghost, NULL };
-	struct vt *vt;
-
-	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
-	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
-	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
-	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
-	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
-	snprintf(pghost, sizeof(pghost), "PGHOST=%s", getenv("PGHOST") ? getenv("PGHOST") : "");
-	vt = vt_spawn(argv, env, rows, cols);
-	ck_assert_ptr_nonnull(vt);
-	return vt;
-}
-
-static long count(const char *q)
-{
-	char *v = testdb_value(db, q);
-	long n = v ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
 START_TEST(call_pops_customer_with_tier_and_history)
 {
 	struct vt *vt;
@@ -146,7 +102,7 @@ START_TEST(call_pops_customer_with_tier_and_history)
 	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
 	VT_ASSERT_WAIT(vt, "Item 120", 2000);
 	vt_free(vt);
-	ck_assert_int_ge(count("select count(*) from audit_log where action = 'view' and login = 'cc_a1'"), 1);
+	ck_assert_int_ge(value("select count(*) from audit_log where action = 'view' and login = 'cc_a1'"), 1);
 }
 END_TEST
 
@@ -167,7 +123,7 @@ START_TEST(unknown_number_offers_create)
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
 	vt_free(vt);
 	/* The contact is linked to the new customer and the call. */
-	ck_assert_int_eq(count("select count(*) from interaction i join customer c on c.id = i.customer_id "
+	ck_assert_int_eq(value("select count(*) from interaction i join customer c on c.id = i.customer_id "
 			       "where c.name = '이영희' and i.call_id is not null and i.body = '새 고객 첫 문의'"), 1);
 }
 END_TEST
@@ -223,10 +179,10 @@ START_TEST(typing_and_f10_saves_exactly_one_row)
 	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Contact saved", 2000);
 	vt_free(vt);
-	ck_assert_int_eq(count("select count(*) from interaction where agent_login = 'cc_a4'"), 1);
-	ck_assert_int_eq(count("select count(*) from interaction where agent_login = 'cc_a4' and kind = 'complaint' "
+	ck_assert_int_eq(value("select count(*) from interaction where agent_login = 'cc_a4'"), 1);
+	ck_assert_int_eq(value("select count(*) from interaction where agent_login = 'cc_a4' and kind = 'complaint' "
 			       "and body = E'안녕하세요\\n두 번(2)째 줄' and case_id is not null and call_id is not null"), 1);
-	ck_assert_int_eq(count("select count(*) from cases where owner_login = 'cc_a4'"), 1);
+	ck_assert_int_eq(value("select count(*) from cases where owner_login = 'cc_a4'"), 1);
 }
 END_TEST
 
@@ -256,7 +212,7 @@ static void draft_survives(const char *login, void (*end)(struct vt *))
 	ck_assert_int_eq(vt_type(vt, "!<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
 	vt_free(vt);
-	ck_assert_int_eq(count("select count(*) from interaction where body = E'고객이 환불을 원함\\nlast words!' "
+	ck_assert_int_eq(value("select count(*) from interaction where body = E'고객이 환불을 원함\\nlast words!' "
 			       "and call_id is not null"), 1);
 }
 
@@ -363,8 +319,8 @@ START_TEST(command_line_searches_with_completion_and_history)
 	ck_assert_int_eq(vt_type(vt, ":quit<Enter>"), 0);
 	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
 	vt_free(vt);
-	ck_assert_int_eq(count("select count(*) from agent_state where login = 'cc_a10' and state = 'ready'"), 1);
-	ck_assert_int_eq(count("select count(*) from agent where login = 'cc_a10' and state = 'logged_out'"), 1);
+	ck_assert_int_eq(value("select count(*) from agent_state where login = 'cc_a10' and state = 'ready'"), 1);
+	ck_assert_int_eq(value("select count(*) from agent where login = 'cc_a10' and state = 'logged_out'"), 1);
 
 	/* The history survives the session: Up recalls the last command. */
 	vt = console("cc_a10", 24, 80);
@@ -376,15 +332,6 @@ START_TEST(command_line_searches_with_completion_and_history)
 	vt_free(vt);
 }
 END_TEST
-
-static long long value(const char *q)
-{
-	char *v = testdb_value(db, q);
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
 
 START_TEST(wallboard_shows_waiting_calls_and_agents)
 {
@@ -482,10 +429,9 @@ START_TEST(save_waits_for_a_database_restart)
 	VT_ASSERT_WAIT(vt, "DB ok", 2000);
 	vt_free(vt);
 	db = testdb_connect(dbname, NULL);
-	ck_assert_int_eq(count("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
+	ck_assert_int_eq(value("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
 			       "and agent_login = 'cc_r1'"), 1);
-	teardown();
-	db = NULL;
+	console_teardown();
 	pg("stop");
 }
 END_TEST
@@ -495,7 +441,7 @@ static Suite *console_suite(void)
 	Suite *s = suite_create("console");
 	TCase *tc = tcase_create("agent");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, call_pops_customer_with_tier_and_history);
 	tcase_add_test(tc, unknown_number_offers_create);
@@ -518,11 +464,5 @@ static Suite *console_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(console_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return console_main(console_suite());
 }

@@ -10,46 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../integration/testdb.h"
-#include "vt.h"
-
-static struct db *db;
-static char dbname[64];
-static char xdg[64];
-
-static void setup(void)
-{
-	db = testdb_create(dbname);
-	snprintf(xdg, sizeof(xdg), "/tmp/ccterm-xdg-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(xdg));
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	testdb_drop(db, dbname);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", xdg);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* ccterm as login, in a rows x cols terminal, with its own config and state dirs. */
-static struct vt *console(const char *login, int rows, int cols)
-{
-	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128];
-	const char *argv[] = { bin, NULL };
-	const char *env[] = { pgdb, pguser, cfg, state, NULL };
-	struct vt *vt;
-
-	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
-	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
-	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
-	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
-	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
-	vt = vt_spawn(argv, env, rows, cols);
-	ck_assert_ptr_nonnull(vt);
-	return vt;
-}
+#include "console.h"
 
 START_TEST(console_shows_the_agent)
 {
@@ -175,7 +136,7 @@ static Suite *screen_suite(void)
 	Suite *s = suite_create("screen");
 	TCase *tc = tcase_create("console");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, console_setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, console_shows_the_agent);
 	tcase_add_test(tc, hostile_text_stays_inert);
@@ -189,11 +150,5 @@ static Suite *screen_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(screen_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return console_main(screen_suite());
 }
