@@ -5,8 +5,8 @@
  * The console is the real ccterm in a pty (tests/screen/vt.c reads its
  * screen through libvterm), logged in as the agent bench_agent. For each
  * call: commit call_arrive() for a customer with one phone nobody else has,
- * t0 when PQexec returns, t1 when the terminal shows both the status bar's
- * "call #ID " and the form's "NAME [tier]". The floor: a second connection
+ * t0 when PQexec returns, t1 when the terminal shows the contact form of
+ * that call: "NAME [tier]" and "ANI 010-...". The floor: a second connection
  * (agent bench_floor) LISTENs, commits call_arrive() the same way, waits on
  * its socket for the notification and runs the console's screen_pop()
  * statement: t1 when the result is in hand. See bench/README.md. */
@@ -28,6 +28,7 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/db.h"
+#include "ccterm/phone.h"
 #include "../tests/screen/vt.h"
 
 #define AGENT "bench_agent"
@@ -359,16 +360,16 @@ static void pump_until(struct vt *vt, double t)
 
 static void console_pop(struct bench *b, const struct sample *s, bool record)
 {
-	char want_call[48], want_name[300];
+	char want_ani[64], num[40], want_name[300];
 	double t_pre, t0, t1;
 	long long id;
 
 	t_pre = now_ms();
 	id = arrive(b, s->phone, AGENT);
 	t0 = now_ms();
-	snprintf(want_call, sizeof(want_call), "call #%lld ", id);
+	snprintf(want_ani, sizeof(want_ani), "ANI %s", phone_format(s->phone, num, sizeof(num)));
 	snprintf(want_name, sizeof(want_name), "%s [%s]", s->name, s->tier);
-	t1 = wait_both(b->vt, want_call, want_name, t0 + b->o.timeout_ms);
+	t1 = wait_both(b->vt, want_ani, want_name, t0 + b->o.timeout_ms);
 	if (t1 < 0) {
 		vt_dump(b->vt, stderr);
 		die(b, "call #%lld (customer %lld, %s): \"%s\" not drawn within %d ms", id, s->id, s->phone,

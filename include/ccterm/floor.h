@@ -120,9 +120,10 @@ double agent_day_occupancy(const struct agent_day *d);
 /* Queue names (40 bytes each) by name, up to max. Count or -1. */
 int db_queue_names(struct db *db, char (*names)[40], size_t max);
 
-/* Agent rows (no login roles) for these logins, each with up to three of the
- * queues as skills, round robin; calls left open by an earlier run are hung
- * up and the agents logged out. 0 or -1. */
+/* Agent rows (no login roles) for these logins, each with three of the
+ * queues as skills (the next three of the list, so the queues are shared out
+ * evenly); calls left open by an earlier run are hung up and the agents
+ * logged out. 0 or -1. */
 int db_sim_agents(struct db *db, const char *const *logins, size_t n, char (*queues)[40], size_t nq);
 
 /* Up to max customers' phone numbers (E.164, 17 bytes each), in random order. */

@@ -9,7 +9,8 @@
  * (offers arrive as notifications) until the next scheduled event, and each
  * event is one short statement. Model times (talk, wrap-up, patience, ring)
  * are in floor seconds, run --speed times faster; --rate and --duration are
- * real time. At the end the calls still open are hung up and the simulated
+ * real time. The database keeps real time, so above --speed 1 the service
+ * level (its threshold is real seconds) flatters the modelled floor. At the end the calls still open are hung up and the simulated
  * agents logged out, so the database is left as a quiet floor. */
 #include "config.h"
 
@@ -660,9 +661,9 @@ static void sim_report(struct sim *s, double secs)
 		if (s->calls[i].ours)
 			ids[n++] = s->calls[i].id;
 	if (db_call_summary(s->db, ids, n, &sum) == 0) {
-		printf("simulate: %.1f s, %zu agents, %zu queues: %ld calls offered, %ld answered (%ld within SLA), "
+		printf("simulate: %.1f s, %zu agents, %zu queue%s: %ld calls offered, %ld answered (%ld within SLA), "
 		       "%ld abandoned (%ld after SLA)",
-		       secs, s->nagents, s->nq, sum.calls, sum.answered, sum.answered_in_sla, sum.abandoned,
+		       secs, s->nagents, s->nq, s->nq == 1 ? "" : "s", sum.calls, sum.answered, sum.answered_in_sla, sum.abandoned,
 		       sum.abandoned_after_sla);
 		if (s->cut_waiting || s->cut_talking)
 			printf("; at the end %ld waiting hung up (abandoned), %ld in talk ended", s->cut_waiting,

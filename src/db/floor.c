@@ -240,7 +240,7 @@ int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct
 		*total = atol(field(res, r, 10));
 	}
 	/* An empty page past the end still says how many there are. */
-	if (n == 0 && offset > 0) {
+	if (n == 0) {
 		PQclear(res);
 		res = db_query(db, "select count(*) from agent", 0, NULL);
 		if (!res)
@@ -358,7 +358,8 @@ int db_sim_agents(struct db *db, const char *const *logins, size_t n, char (*que
 			"select u.login, q.id "
 			"from unnest($1::text[]) with ordinality u(login, ord) "
 			"cross join generate_series(0, least(cardinality($2::text[]), 3) - 1) k "
-			"join queue q on q.name = ($2::text[])[1 + (u.ord - 1 + k) % cardinality($2::text[])] "
+			"join queue q on q.name = ($2::text[])[1 + ((u.ord - 1) * least(cardinality($2::text[]), 3) + k) "
+			"% cardinality($2::text[])] "
 			"on conflict do nothing", 2, p) < 0 ||
 	    db_exec(db, "select count(call_hangup(c.id)) from call c "
 			"where c.agent_login = any($1::text[]) and c.state in ('offered', 'answered')", 1, p) < 0 ||
