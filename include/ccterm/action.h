@@ -26,6 +26,7 @@
 	_(CREATE_CUSTOMER,"create-customer","Create the unknown caller as a customer") \
 	_(CUSTOMER,    "customer",     "Show the customer and history") \
 	_(DISCARD,     "discard",      "Discard the open contact (press twice)") \
+	_(HANGUP,      "hangup",       "End the current call (then wrap-up)") \
 	_(WALLBOARD,   "wallboard",    "Supervisor wallboard") \
 	_(REFRESH,     "refresh",      "Redraw the screen") \
 	_(FILTER_ALL,  "filter-all",   "Timeline: all channels") \

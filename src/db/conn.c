@@ -16,7 +16,9 @@ struct db {
 
 static void db_take_error(struct db *db, const PGresult *res)
 {
-	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	/* The primary message reads best on a status line ("no such call 1"
+	 * rather than "ERROR:  no such call 1"). */
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	if (!msg || !*msg)

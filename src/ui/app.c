@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ccterm/floor.h"
 #include "ccterm/format.h"
 #include "ccterm/notify.h"
 #include "cli/commands.h"
@@ -155,6 +156,27 @@ static void app_wrap_up_ends(struct app *app, time_t now)
 static bool app_is_supervisor(const struct app *app)
 {
 	return strcmp(app->agent.role, "supervisor") == 0 || strcmp(app->agent.role, "admin") == 0;
+}
+
+/* The agent ends the call: wrap-up starts (and ends by itself). */
+static void app_hangup(struct app *app)
+{
+	char state[16];
+	int rc;
+
+	if (!app->desk.has_call) {
+		app_message(app, "No call to end.");
+		return;
+	}
+	rc = db_call_hangup(app->db, app->desk.call.id, state);
+	if (rc < 0) {
+		app_db_error(app);
+		return;
+	}
+	app_message(app, rc ? "Call ended: wrap-up. F5 ready when done (or it ends in %d s)."
+			    : "The call had ended already.", WRAP_UP_SECS);
+	if (db_agent_self(app->db, &app->agent) < 0)
+		app_db_error(app);
 }
 
 /* After every (re)connect: LISTEN first, then re-read what is offered, so a
@@ -354,6 +376,7 @@ void app_action(struct app *app, enum action a)
 		app_set_state(app, strcmp(app->agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
 		break;
 	case ACTION_BREAK: app_set_state(app, "break", "break key"); break;
+	case ACTION_HANGUP: app_hangup(app); break;
 	case ACTION_SEARCH: search_reset(); app_show(app, &view_search); break;
 	case ACTION_CUSTOMER: app_show(app, &view_pop); break;
 	case ACTION_WALLBOARD:

@@ -84,8 +84,12 @@ int desk_resume(struct desk *d, struct db *db)
 {
 	if (!d->draft_restored || d->has_call || d->has_customer)
 		return 0;
-	if (d->draft.call_id && desk_pop_call(d, db, d->draft.call_id) < 0)
-		return -1;
+	if (d->draft.call_id && desk_pop_call(d, db, d->draft.call_id) < 0) {
+		if (!db_ok(db))
+			return -1;
+		/* The call is gone (another database?): the draft keeps its text. */
+		desk_draft_set(d, "call_id", "");
+	}
 	if (d->draft.customer_id && !d->has_customer)
 		return desk_open_customer(d, db, d->draft.customer_id);
 	return 0;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "draw.h"
@@ -18,6 +19,9 @@ static void home_draw(struct app *app, WINDOW *w, int top, int height)
 	draw_text(w, y++, 2, cols - 4, line, STYLE_NORMAL);
 	y++;
 	draw_text(w, y++, 2, cols - 4, "Waiting for calls. A call offered to you pops here.", STYLE_NORMAL);
+	if (strcmp(app->agent.state, "ready") != 0)
+		draw_text(w, y++, 2, cols - 4, "You are not ready: F5 and the queues' calls are routed to you.",
+			  STYLE_WARN);
 	draw_text(w, y++, 2, cols - 4, "F2 search a customer · F5 ready / not ready · F1 all keys · Ctrl-Q quit",
 		  STYLE_DIM);
 	(void)height;
