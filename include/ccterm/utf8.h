@@ -17,6 +17,13 @@ bool utf8_valid(const char *s, size_t len);
  */
 int utf8_decode(const char *s, size_t len, uint32_t *cp);
 
+/*
+ * For input arriving in pieces (a keyboard): decodes one code point from
+ * s[0..len) into *cp and returns the bytes used, 0 when the sequence is
+ * not complete yet, -1 when it is not UTF-8.
+ */
+int utf8_decode_stream(const char *s, size_t len, uint32_t *cp);
+
 /* Encodes cp into out (>= 4 bytes); returns the byte count. */
 int utf8_encode(uint32_t cp, char *out);
 

@@ -35,6 +35,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "ccterm/utf8.h"
 #include "cmdline.h"
 
 #define HISTORY_SIZE 500
@@ -99,68 +100,15 @@ static struct cmdline *cmdline_of(EditLine *el)
 	return p;
 }
 
-/* One character from s[0..len): bytes used, 0 if incomplete, -1 if invalid. */
+/* One character from s[0..len) into *out: bytes used, 0 if incomplete, -1 if invalid. */
 static int utf8_take(const unsigned char *s, size_t len, wchar_t *out)
 {
 	uint32_t cp;
-	size_t n, i;
+	int n = utf8_decode_stream((const char *)s, len, &cp);
 
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*out = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return -1;
-	}
-	for (i = 1; i < n; i++) {
-		if (i >= len)
-			return 0;
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return -1;
-	*out = (wchar_t)cp;
-	return (int)n;
-}
-
-static size_t utf8_put(wchar_t wc, char *out)
-{
-	uint32_t cp = (uint32_t)wc;
-
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	if (n > 0)
+		*out = (wchar_t)cp;
+	return n;
 }
 
 /* s[0..n) as a malloc'd UTF-8 string. */
@@ -171,7 +119,7 @@ static char *wcs_to_utf8(const wchar_t *s, size_t n)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		p += utf8_put(s[i], p);
+		p += utf8_encode((uint32_t)s[i], p);
 	*p = '\0';
 	return out;
 }

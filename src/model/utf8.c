@@ -131,6 +131,24 @@ int utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+int utf8_decode_stream(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t need;
+
+	if (len == 0)
+		return 0;
+	need = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 1;
+	if (len < need && p[0] <= 0xF4) {
+		/* A valid start whose rest has not arrived yet. */
+		for (size_t i = 1; i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return -1;
+		return 0;
+	}
+	return decode_strict(p, len, cp);
+}
+
 /* Code points that cannot be encoded (surrogates, > U+10FFFF) become U+FFFD. */
 int utf8_encode(uint32_t cp, char *out)
 {

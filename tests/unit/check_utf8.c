@@ -348,6 +348,24 @@ START_TEST(test_sanitize_random)
 }
 END_TEST
 
+/* Keyboard input arrives byte by byte: incomplete is not invalid. */
+START_TEST(test_decode_stream_pieces)
+{
+	uint32_t cp = 0;
+
+	ck_assert_int_eq(utf8_decode_stream("", 0, &cp), 0);
+	ck_assert_int_eq(utf8_decode_stream("\xed", 1, &cp), 0);          /* 한, first byte */
+	ck_assert_int_eq(utf8_decode_stream("\xed\x95", 2, &cp), 0);
+	ck_assert_int_eq(utf8_decode_stream("\xed\x95\x9c", 3, &cp), 3);
+	ck_assert_uint_eq(cp, 0xD55C);
+	ck_assert_int_eq(utf8_decode_stream("\xed\x41", 2, &cp), -1);     /* broken continuation */
+	ck_assert_int_eq(utf8_decode_stream("\xc0\xaf", 2, &cp), -1);     /* overlong */
+	ck_assert_int_eq(utf8_decode_stream("\xff", 1, &cp), -1);
+	ck_assert_int_eq(utf8_decode_stream("a\xed", 2, &cp), 1);
+	ck_assert_uint_eq(cp, 'a');
+}
+END_TEST
+
 Suite *utf8_suite(void)
 {
 	Suite *s = suite_create("utf8");
@@ -375,6 +393,7 @@ Suite *utf8_suite(void)
 	tcase_add_test(tc, test_sanitize_limit);
 	tcase_add_test(tc, test_sanitize_limit_exact);
 	tcase_add_test(tc, test_sanitize_random);
+	tcase_add_test(tc, test_decode_stream_pieces);
 	suite_add_tcase(s, tc);
 	return s;
 }
