@@ -42,9 +42,27 @@ $$;
 
 -- A customer's preferred contact of one kind: the primary one, else a mobile,
 -- else the oldest.
+-- Branch-store staff see personal numbers masked: the last four digits of a
+-- phone, the first letter and the domain of an e-mail. Whether the viewer
+-- is branch staff comes from their agent row, so every client masks alike.
+create or replace function pii_masked_for_me() returns boolean
+language sql stable as $$
+	select exists (select 1 from agent where login = session_user and role = 'branch')
+$$;
+
+create or replace function pii_contact(p_kind text, p_value text) returns text
+language sql stable as $$
+	select case
+		when p_value is null or not pii_masked_for_me() then p_value
+		when p_kind = 'phone' then '***-****-' || right(p_value, 4)
+		when p_kind = 'email' then left(p_value, 1) || '***' || substr(p_value, strpos(p_value, '@'))
+		else '***'
+	end
+$$;
+
 create or replace function customer_contact_value(p_customer bigint, p_kind text) returns text
 language sql stable as $$
-	select cp.value
+	select pii_contact(p_kind, cp.value)
 	from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
 	where cc.customer_id = p_customer and cp.kind = p_kind
 	order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
@@ -173,7 +191,8 @@ returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 tex
 language plpgsql stable as $$
 begin
 	return query
-	select 'header', c.id::text, c.external_id, c.name, k.phone, k.email, c.tier, c.segment, c.branch_code,
+	select 'header', c.id::text, c.external_id, c.name, pii_contact('phone', k.phone),
+		pii_contact('email', k.email), c.tier, c.segment, c.branch_code,
 		b.name, c.value_won::text, customer_rrn_masked(c.id), extract(epoch from c.created_at)::bigint::text
 	from customer c
 	left join branch b on b.code = c.branch_code
@@ -442,12 +461,14 @@ revoke all on function screen_pop(bigint), customer_pop(bigint), pop_sections(bi
 	timeline(bigint, text, text, timestamptz, bigint, integer), customer_alerts(bigint),
 	customer_offers(bigint), customer_search(text, text, integer), customer_create(text, text),
 	contact_save(uuid, bigint, bigint, text, text, text, text, text, text, text, boolean),
-	calls_offered(), customer_contact_value(bigint, text), timeline_key(timestamptz)
+	calls_offered(), customer_contact_value(bigint, text), timeline_key(timestamptz),
+	pii_masked_for_me(), pii_contact(text, text)
 	from public;
 grant execute on function screen_pop(bigint), customer_pop(bigint), pop_sections(bigint),
 	timeline(bigint, text, text, timestamptz, bigint, integer), customer_alerts(bigint),
 	customer_offers(bigint), customer_search(text, text, integer), calls_offered(),
-	customer_contact_value(bigint, text), timeline_key(timestamptz)
+	customer_contact_value(bigint, text), timeline_key(timestamptz), pii_masked_for_me(),
+	pii_contact(text, text)
 	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
 -- Branch staff read and look up; creating customers and logging contacts is
 -- for agents and supervisors (who hold the insert rights these need).

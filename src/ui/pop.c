@@ -74,9 +74,9 @@ static int pop_draw_header(struct app *app, WINDOW *w, int y, int cols)
 	snprintf(line, sizeof(line), "%s  %s", p->h.phone[0] ? phone : "no phone", money);
 	draw_text(w, y++, x, cols - x - 1, line, STYLE_NORMAL);
 	fmt_age(p->h.customer_since, time(NULL), since, sizeof(since));
-	snprintf(line, sizeof(line), "%s · %s %s · %s · since %s · RRN %s", p->h.external_id,
-		 p->h.segment[0] ? p->h.segment : "no segment", p->h.branch, p->h.branch_name,
-		 since, p->h.rrn_masked[0] ? p->h.rrn_masked : "-");
+	snprintf(line, sizeof(line), "RRN %s · %s · %s %s · %s · since %s",
+		 p->h.rrn_masked[0] ? p->h.rrn_masked : "-", p->h.external_id,
+		 p->h.segment[0] ? p->h.segment : "no segment", p->h.branch, p->h.branch_name, since);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	if (p->nalerts) {
 		x = 1;

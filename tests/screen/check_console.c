@@ -333,6 +333,28 @@ START_TEST(command_line_searches_with_completion_and_history)
 }
 END_TEST
 
+START_TEST(branch_staff_see_numbers_masked)
+{
+	struct vt *vt;
+
+	testdb_agent(db, "cc_b1", "Store Staff", "branch");
+	customer("홍길동", "platinum", "+821012345678", 2);
+	sql("insert into customer_secret select id, '800301-1234567' from customer");
+	vt = console("cc_b1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F2>홍<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "***-****-5678", 3000);
+	ck_assert(!vt_find(vt, "1234-5678", NULL, NULL));
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "PLATINUM  ***-****-5678", 3000);
+	VT_ASSERT_WAIT(vt, "RRN 800301-1******", 1000);
+	ck_assert(!vt_find(vt, "1234-5678", NULL, NULL));
+	vt_free(vt);
+	/* The look was audited. */
+	ck_assert_int_ge(value("select count(*) from audit_log where login = 'cc_b1' and action = 'view'"), 1);
+}
+END_TEST
+
 START_TEST(wallboard_shows_waiting_calls_and_agents)
 {
 	struct agent_spec a = { .login = "cc_ag1", .name = "Floor Agent", .branch = "SEL", .role = "agent",
@@ -454,6 +476,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, search_finds_by_phone_and_name);
 	tcase_add_test(tc, command_line_searches_with_completion_and_history);
 	tcase_add_test(tc, wallboard_shows_waiting_calls_and_agents);
+	tcase_add_test(tc, branch_staff_see_numbers_masked);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_set_timeout(tc, 90);
