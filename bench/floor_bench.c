@@ -1,0 +1,962 @@
+/* floor_bench.c - what the supervisor's floor costs: one wallboard refresh
+ * (the query of each board through src/db/floor.c, next to the same SQL over
+ * raw libpq), the real console's tab switch to the screen settling, the
+ * delay from a committed call to the wallboard showing it while
+ * `ccterm-cti simulate` keeps the floor busy, and the statements an idle
+ * agent console sends. See bench/FLOOR.md. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "ccterm/db.h"
+#include "ccterm/floor.h"
+#include "../tests/screen/vt.h"
+
+#define SUPERVISOR "fb_super"
+#define IDLE_AGENT "fb_idle"
+#define BENCH_QUEUE "0_bench"   /* sorts first: always on the visible part of the board */
+#define SIM_PREFIX "fs_"
+#define ROWS 50
+#define COLS 160
+#define QUIET_MS 150            /* no output for this long: the screen has settled */
+#define TARGET_REFRESH_MS 20.0
+#define TARGET_EVENT_MS 1000.0
+
+/* The db layer's statements (src/db/floor.c), for the raw libpq floor. */
+#define QUEUES_SQL "select queue_id, name, sla_seconds, sla_target_pct, waiting_now, longest_wait_secs, " \
+	"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, " \
+	"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, " \
+	"agents_break, agents_not_ready from wallboard_queues()"
+#define AGENTS_SQL "select login, name, coalesce(branch_code, ''), state, state_secs, call_id, call_state, " \
+	"customer_id, customer_name, handled_today, total " \
+	"from wallboard_agents($1, $2::integer, $3::integer)"
+#define BRANCHES_SQL "select branch_code, branch_name, today_avg, today_n, week_avg, week_n " \
+	"from branch_satisfaction()"
+
+struct opts {
+	int runs;           /* per board, db layer and raw each */
+	int redraws;        /* tab switches per tab */
+	int events;         /* marker calls under load */
+	int event_gap_ms;
+	int sim_rate, sim_agents;
+	int idle_secs;
+	const char *conninfo;
+	const char *idle_db;
+	const char *ccterm, *cti;
+};
+
+struct series {
+	const char *label;
+	double *v;
+	size_t n, cap;
+};
+
+struct bench {
+	struct opts o;
+	struct db *su;          /* superuser: set-up, marker calls, pg_stat sampling */
+	PGconn *suc;
+	struct db *sup;         /* the supervisor, through the db layer */
+	PGconn *raw;            /* the supervisor, raw libpq */
+	struct vt *vt;
+	pid_t sim;
+	char tmpdir[64];
+	long long *calls;
+	size_t ncalls, capcalls;
+	struct series q_db, q_raw, a_db, a_raw, b_db, b_raw, a2_db;
+	struct series redraw_q, redraw_a, redraw_b, event;
+	int event_missed;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void cleanup(struct bench *b);
+
+static void die(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static void die(struct bench *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("floor_bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (b)
+		cleanup(b);
+	exit(1);
+}
+
+static void series_init(struct series *s, const char *label, size_t cap)
+{
+	s->label = label;
+	s->n = 0;
+	s->cap = cap ? cap : 1;
+	s->v = calloc(s->cap, sizeof(*s->v));
+	if (!s->v) {
+		fputs("floor_bench: out of memory\n", stderr);
+		exit(1);
+	}
+}
+
+static void series_add(struct series *s, double v)
+{
+	if (s->n < s->cap)
+		s->v[s->n++] = v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest value with at least q of the values at or below it. */
+static double pct(const struct series *s, double q)
+{
+	size_t k;
+
+	if (s->n == 0)
+		return 0;
+	k = (size_t)(q * (double)s->n + 0.999999);
+	if (k < 1)
+		k = 1;
+	if (k > s->n)
+		k = s->n;
+	return s->v[k - 1];
+}
+
+/* ---- the database ------------------------------------------------------------------ */
+
+static PGresult *q(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PGresult *res = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(res));
+		msg[strcspn(msg, "\n")] = '\0';
+		PQclear(res);
+		die(b, "%s: %s", sql, msg);
+	}
+	return res;
+}
+
+static void exec(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PQclear(q(b, c, sql, n, p));
+}
+
+static long long q_ll(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PGresult *res = q(b, c, sql, n, p);
+	long long v = PQntuples(res) && !PQgetisnull(res, 0, 0) ? atoll(PQgetvalue(res, 0, 0)) : -1;
+
+	PQclear(res);
+	return v;
+}
+
+static void notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* A conninfo for the same server and database (or dbname) as another role. */
+static void conninfo_as(struct bench *b, const char *user, const char *dbname, char *out, size_t size)
+{
+	snprintf(out, size, "host='%s' port='%s' dbname='%s' user='%s' application_name='floor_bench'",
+		 PQhost(b->suc), PQport(b->suc), dbname ? dbname : PQdb(b->suc), user);
+}
+
+/* Calls of the bench queue, and the queue, from this or an interrupted run: the
+ * simulator must not find the queue when it starts (it would staff it). */
+static void drop_bench_queue(struct bench *b)
+{
+	exec(b, b->suc, "delete from call where queue_id = (select id from queue where name = '" BENCH_QUEUE "')", 0,
+	     NULL);
+	exec(b, b->suc, "delete from queue where name = '" BENCH_QUEUE "'", 0, NULL);
+}
+
+static void setup_db(struct bench *b)
+{
+	char err[512], ci[1024];
+	const char *p[1] = { SUPERVISOR };
+
+	b->su = db_open(b->o.conninfo, err, sizeof(err));
+	if (!b->su)
+		die(b, "%s", err);
+	b->suc = db_pg(b->su);
+	PQsetNoticeProcessor(b->suc, notice_quiet, NULL);
+	if (q_ll(b, b->suc, "select count(*) from agent where login = $1 and role = 'supervisor'", 1, p) != 1)
+		die(b, "no supervisor %s in %s: run bench/run-floor", SUPERVISOR, PQdb(b->suc));
+	drop_bench_queue(b);
+	conninfo_as(b, SUPERVISOR, NULL, ci, sizeof(ci));
+	b->sup = db_open(ci, err, sizeof(err));
+	if (!b->sup)
+		die(b, "as %s: %s", SUPERVISOR, err);
+	b->raw = PQconnectdb(ci);
+	if (PQstatus(b->raw) != CONNECTION_OK)
+		die(b, "as %s: %s", SUPERVISOR, PQerrorMessage(b->raw));
+}
+
+/* ---- 1. the queries of one refresh --------------------------------------------------- */
+
+static void time_queries(struct bench *b)
+{
+	static struct queue_stat qs[200];
+	static struct agent_stat as[100];
+	static struct branch_sat bs[2000];
+	const char *ap[3] = { "state", "100", "0" };
+	long total;
+
+	for (int i = -10; i < b->o.runs; i++) {
+		double t0, t1;
+		PGresult *res;
+		int n;
+
+		t0 = now_ms();
+		n = db_wallboard_queues(b->sup, qs, 200);
+		t1 = now_ms();
+		if (n < 0)
+			die(b, "db_wallboard_queues: %s", db_error(b->sup));
+		if (i >= 0)
+			series_add(&b->q_db, t1 - t0);
+
+		t0 = now_ms();
+		res = q(b, b->raw, QUEUES_SQL, 0, NULL);
+		t1 = now_ms();
+		PQclear(res);
+		if (i >= 0)
+			series_add(&b->q_raw, t1 - t0);
+
+		t0 = now_ms();
+		n = db_wallboard_agents(b->sup, AGENT_SORT_STATE, 0, as, 100, &total);
+		t1 = now_ms();
+		if (n < 0)
+			die(b, "db_wallboard_agents: %s", db_error(b->sup));
+		if (i >= 0)
+			series_add(&b->a_db, t1 - t0);
+
+		t0 = now_ms();
+		res = q(b, b->raw, AGENTS_SQL, 3, ap);
+		t1 = now_ms();
+		PQclear(res);
+		if (i >= 0)
+			series_add(&b->a_raw, t1 - t0);
+
+		/* The costliest sort: calls today counted for every agent before the cut. */
+		t0 = now_ms();
+		n = db_wallboard_agents(b->sup, AGENT_SORT_HANDLED, 0, as, 100, &total);
+		t1 = now_ms();
+		if (n < 0)
+			die(b, "db_wallboard_agents: %s", db_error(b->sup));
+		if (i >= 0)
+			series_add(&b->a2_db, t1 - t0);
+
+		t0 = now_ms();
+		n = db_branch_satisfaction(b->sup, bs, 2000);
+		t1 = now_ms();
+		if (n < 0)
+			die(b, "db_branch_satisfaction: %s", db_error(b->sup));
+		if (i >= 0)
+			series_add(&b->b_db, t1 - t0);
+
+		t0 = now_ms();
+		res = q(b, b->raw, BRANCHES_SQL, 0, NULL);
+		t1 = now_ms();
+		PQclear(res);
+		if (i >= 0)
+			series_add(&b->b_raw, t1 - t0);
+	}
+}
+
+/* ---- the console ------------------------------------------------------------------- */
+
+static struct vt *spawn_console(struct bench *b, const char *user, const char *dbname, const char *sub)
+{
+	static char host[2][600], port[2][64], db[2][300], usr[2][64], cfg[2][160], state[2][160];
+	static int k;
+	const char *argv[] = { b->o.ccterm, NULL };
+	const char *env[7];
+	struct vt *vt;
+
+	k = (k + 1) % 2;
+	snprintf(host[k], sizeof(host[k]), "PGHOST=%s", PQhost(b->suc));
+	snprintf(port[k], sizeof(port[k]), "PGPORT=%s", PQport(b->suc));
+	snprintf(db[k], sizeof(db[k]), "PGDATABASE=%s", dbname);
+	snprintf(usr[k], sizeof(usr[k]), "PGUSER=%s", user);
+	snprintf(cfg[k], sizeof(cfg[k]), "XDG_CONFIG_HOME=%s/%s/config", b->tmpdir, sub);
+	snprintf(state[k], sizeof(state[k]), "XDG_STATE_HOME=%s/%s/state", b->tmpdir, sub);
+	env[0] = host[k];
+	env[1] = port[k];
+	env[2] = db[k];
+	env[3] = usr[k];
+	env[4] = cfg[k];
+	env[5] = state[k];
+	env[6] = NULL;
+	vt = vt_spawn(argv, env, ROWS, COLS);
+	if (!vt)
+		die(b, "cannot start %s: %s", b->o.ccterm, strerror(errno));
+	return vt;
+}
+
+/* Pumps until QUIET_MS pass without output (or timeout); the time of the last
+ * read that brought bytes, or t0 if none came after t0. */
+static double settle(struct vt *vt, double t0, int timeout_ms)
+{
+	double last = t0, deadline = t0 + timeout_ms;
+
+	for (;;) {
+		double now = now_ms();
+		int n;
+
+		if (now - last >= QUIET_MS || now >= deadline)
+			return last;
+		n = vt_pump(vt, (int)(last + QUIET_MS - now) + 1);
+		if (n < 0)
+			return last;
+		if (n > 0)
+			last = now_ms();
+	}
+}
+
+static void setup_supervisor(struct bench *b)
+{
+	b->vt = spawn_console(b, SUPERVISOR, PQdb(b->suc), "super");
+	if (!vt_wait_for(b->vt, "F1 Help", 15000)) {
+		vt_dump(b->vt, stderr);
+		die(b, "%s did not come up as %s", b->o.ccterm, SUPERVISOR);
+	}
+	settle(b->vt, now_ms(), 3000);
+	if (vt_type(b->vt, "<F9>") < 0 || !vt_wait_for(b->vt, "1 Queues", 5000) || !vt_wait_for(b->vt, "q001", 5000)) {
+		vt_dump(b->vt, stderr);
+		die(b, "F9 did not show the queue board");
+	}
+	settle(b->vt, now_ms(), 3000);
+}
+
+/* ---- 2. a tab switch: the board fetched and drawn with what changed ------------------ */
+
+/* Before each tab key the benchmark changes something that tab shows, in a
+ * column no trigger watches (so no 'floor' NOTIFY: the console cannot know).
+ * On the key the console draws the tab from the figures it has, fetches, and
+ * draws again: t1 is when the changed text is on the screen, i.e. key ->
+ * fetch -> redraw -> terminal. */
+struct redraw_target {
+	const char *key;
+	char ident[64];        /* the agent's login, the branch's code */
+	char restore[256];
+};
+
+static void redraw_targets(struct bench *b, struct redraw_target *t)
+{
+	PGresult *res;
+	char login[64], code[32];
+
+	res = q(b, b->suc, "select login from wallboard_agents('state', 1, 0)", 0, NULL);
+	if (PQntuples(res) != 1)
+		die(b, "no agents");
+	snprintf(login, sizeof(login), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = q(b, b->suc, "select branch_code from branch_satisfaction() where branch_code <> '' limit 1", 0, NULL);
+	if (PQntuples(res) != 1)
+		die(b, "no survey answers by branch");
+	snprintf(code, sizeof(code), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+
+	t[0].key = "1";
+	snprintf(t[0].ident, sizeof(t[0].ident), "q001");
+	res = q(b, b->suc, "select sla_seconds from queue where name = 'q001'", 0, NULL);
+	snprintf(t[0].restore, sizeof(t[0].restore), "update queue set sla_seconds = %s where name = 'q001'",
+		 PQntuples(res) ? PQgetvalue(res, 0, 0) : "20");
+	PQclear(res);
+
+	t[1].key = "2";
+	snprintf(t[1].ident, sizeof(t[1].ident), "%s", login);
+	res = q(b, b->suc, "select name from agent where login = $1", 1, (const char *const[]){ login });
+	{
+		char *esc = PQescapeLiteral(b->suc, PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)));
+
+		snprintf(t[1].restore, sizeof(t[1].restore), "update agent set name = %s where login = '%s'",
+			 esc ? esc : "name", login);
+		PQfreemem(esc);
+	}
+	PQclear(res);
+
+	t[2].key = "3";
+	snprintf(t[2].ident, sizeof(t[2].ident), "%s", code);
+	res = q(b, b->suc, "select name from branch where code = $1", 1, (const char *const[]){ code });
+	{
+		char *esc = PQescapeLiteral(b->suc, PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)));
+
+		snprintf(t[2].restore, sizeof(t[2].restore), "update branch set name = %s where code = '%s'",
+			 esc ? esc : "name", code);
+		PQfreemem(esc);
+	}
+	PQclear(res);
+}
+
+static void time_redraws(struct bench *b)
+{
+	struct redraw_target t[3];
+	double tick = -1, end = now_ms() + 2500;
+	int run = 0;
+
+	redraw_targets(b, t);
+	/* Left alone, the console writes only when the clocks tick, once a second:
+	 * learn when, and send each key well clear of the next tick. */
+	while (now_ms() < end) {
+		int n = vt_pump(b->vt, (int)(end - now_ms()) + 1);
+
+		if (n < 0)
+			die(b, "the console is gone");
+		if (n > 0)
+			tick = now_ms();
+	}
+	if (tick < 0)
+		die(b, "the console's clock does not tick");
+	for (int i = -3; i < b->o.redraws; i++) {
+		for (size_t k = 0; k < 3; k++) {
+			struct series *s = k == 0 ? &b->redraw_q : k == 1 ? &b->redraw_a : &b->redraw_b;
+			char sql[300], want[80];
+			double t0, phase;
+
+			run++;
+			/* The queue's SLA shows as "80%/1017s", a name as itself. */
+			if (k == 0) {
+				snprintf(sql, sizeof(sql), "update queue set sla_seconds = %d where name = '%.63s'", 1000 + run,
+					 t[k].ident);
+				snprintf(want, sizeof(want), "%%/%ds", 1000 + run);
+			} else {
+				snprintf(sql, sizeof(sql), "update %s set name = 'Bench %d' where %s = '%.63s'",
+					 k == 1 ? "agent" : "branch", run, k == 1 ? "login" : "code", t[k].ident);
+				snprintf(want, sizeof(want), "Bench %d ", run);
+			}
+			exec(b, b->suc, sql, 0, NULL);
+			while ((phase = (double)((long long)(now_ms() - tick) % 1000)) < 60 || phase > 300)
+				if (vt_pump(b->vt, (int)(phase < 60 ? 60 - phase : 1060 - phase)) < 0)
+					die(b, "the console is gone");
+			t0 = now_ms();
+			if (vt_type(b->vt, t[k].key) < 0)
+				die(b, "the console is gone");
+			if (!vt_wait_for(b->vt, want, 5000)) {
+				vt_dump(b->vt, stderr);
+				die(b, "tab %s did not show \"%s\"", t[k].key, want);
+			}
+			if (i >= 0)
+				series_add(s, now_ms() - t0);
+			/* Everything drawn, and more than the board's 100 ms coalescing apart. */
+			settle(b->vt, now_ms(), 2000);
+		}
+	}
+	for (size_t k = 0; k < 3; k++)
+		exec(b, b->suc, t[k].restore, 0, NULL);
+}
+
+/* ---- 3. event to screen under simulate --rate ---------------------------------------- */
+
+static void start_sim(struct bench *b, int duration)
+{
+	char rate[16], agents[16], dur[16], log[128];
+	pid_t pid;
+
+	snprintf(rate, sizeof(rate), "%d", b->o.sim_rate);
+	snprintf(agents, sizeof(agents), "%d", b->o.sim_agents);
+	snprintf(dur, sizeof(dur), "%d", duration);
+	snprintf(log, sizeof(log), "%s/simulate.log", b->tmpdir);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die(b, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl(b->o.cti, b->o.cti, "-d", b->o.conninfo, "simulate", "--rate", rate, "--duration", dur, "--agents",
+		      agents, "--prefix", SIM_PREFIX, (char *)NULL);
+		_exit(127);
+	}
+	b->sim = pid;
+}
+
+static long board_waiting(struct vt *vt)
+{
+	char buf[VT_ROW_MAX(COLS)];
+	int row;
+	long n = -1;
+
+	if (vt_find(vt, BENCH_QUEUE " ", &row, NULL) && vt_row(vt, row, buf, sizeof(buf))) {
+		const char *s = strstr(buf, BENCH_QUEUE);
+
+		if (s && sscanf(s + strlen(BENCH_QUEUE), "%ld", &n) != 1)
+			n = -1;
+	}
+	return n;
+}
+
+static void remember_call(struct bench *b, long long id)
+{
+	if (b->ncalls == b->capcalls) {
+		size_t cap = b->capcalls ? b->capcalls * 2 : 256;
+		long long *n = realloc(b->calls, cap * sizeof(*n));
+
+		if (!n)
+			die(b, "out of memory");
+		b->calls = n;
+		b->capcalls = cap;
+	}
+	b->calls[b->ncalls++] = id;
+}
+
+static void time_events(struct bench *b, long *sim_calls)
+{
+	int duration = b->o.events * b->o.event_gap_ms / 1000 + 20;
+	long long before, ready = 0;
+	double deadline;
+
+	before = q_ll(b, b->suc, "select count(*) from call", 0, NULL);
+	start_sim(b, duration);
+	/* The simulator is up when its agents are ready; only then the bench queue,
+	 * which it therefore neither staffs nor calls. */
+	deadline = now_ms() + 20000;
+	while (now_ms() < deadline) {
+		ready = q_ll(b, b->suc, "select count(*) from agent where login like '" SIM_PREFIX "%' "
+					"and state <> 'logged_out'", 0, NULL);
+		if (ready >= b->o.sim_agents)
+			break;
+		vt_pump(b->vt, 200);
+	}
+	if (ready < b->o.sim_agents)
+		die(b, "the simulator did not bring its %d agents in (see %s/simulate.log)", b->o.sim_agents, b->tmpdir);
+	exec(b, b->suc, "insert into queue (name, sla_seconds) values ('" BENCH_QUEUE "', 20)", 0, NULL);
+	if (vt_type(b->vt, "1") < 0 || !vt_wait_for(b->vt, BENCH_QUEUE, 5000)) {
+		vt_dump(b->vt, stderr);
+		die(b, "the board did not show the queue " BENCH_QUEUE);
+	}
+	settle(b->vt, now_ms(), 2000);
+	for (int i = 1; i <= b->o.events; i++) {
+		char ani[32];
+		const char *p[1] = { ani };
+		double t0, t1 = -1, start = now_ms(), end;
+		long long id;
+
+		snprintf(ani, sizeof(ani), "+82109%07d", i);
+		id = q_ll(b, b->suc, "select call_arrive($1, $1, '+8215889999', '" BENCH_QUEUE "', null)", 1, p);
+		t0 = now_ms();
+		remember_call(b, id);
+		end = t0 + 5000;
+		while (now_ms() < end) {
+			if (board_waiting(b->vt) >= i) {
+				t1 = now_ms();
+				break;
+			}
+			if (vt_pump(b->vt, (int)(end - now_ms()) + 1) < 0)
+				die(b, "the console is gone");
+		}
+		if (t1 < 0)
+			b->event_missed++;
+		else
+			series_add(&b->event, t1 - t0);
+		while (now_ms() < start + b->o.event_gap_ms)
+			vt_pump(b->vt, (int)(start + b->o.event_gap_ms - now_ms()) + 1);
+	}
+	*sim_calls = (long)(q_ll(b, b->suc, "select count(*) from call", 0, NULL) - before - b->o.events);
+}
+
+static void stop_sim(struct bench *b)
+{
+	int status;
+	double deadline = now_ms() + 5000;
+
+	if (b->sim <= 0)
+		return;
+	/* Its remaining seconds are of no use: stop it now (it hangs up and logs out). */
+	kill(b->sim, SIGTERM);
+	while (waitpid(b->sim, &status, WNOHANG) == 0) {
+		if (now_ms() > deadline) {
+			kill(b->sim, SIGKILL);
+			waitpid(b->sim, &status, 0);
+			break;
+		}
+		if (b->vt)
+			vt_pump(b->vt, 50);
+		else
+			usleep(50000);
+	}
+	b->sim = 0;
+}
+
+/* ---- 4. an idle agent console ---------------------------------------------------------- */
+
+struct idle_sample {
+	long long commits, rollbacks;
+	char query_start[64];
+	int backends;
+};
+
+static void idle_sample(struct bench *b, struct idle_sample *s)
+{
+	const char *p[2] = { b->o.idle_db, IDLE_AGENT };
+	PGresult *res;
+
+	exec(b, b->suc, "select pg_stat_clear_snapshot()", 0, NULL);
+	res = q(b, b->suc, "select xact_commit, xact_rollback from pg_stat_database where datname = $1", 1, p);
+	s->commits = PQntuples(res) ? atoll(PQgetvalue(res, 0, 0)) : -1;
+	s->rollbacks = PQntuples(res) ? atoll(PQgetvalue(res, 0, 1)) : -1;
+	PQclear(res);
+	res = q(b, b->suc, "select count(*), coalesce(max(query_start)::text, '') from pg_stat_activity "
+			   "where datname = $1 and usename = $2", 2, p);
+	s->backends = atoi(PQgetvalue(res, 0, 0));
+	snprintf(s->query_start, sizeof(s->query_start), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+}
+
+static void pump_for(struct vt *vt, int ms)
+{
+	double end = now_ms() + ms;
+
+	while (now_ms() < end)
+		if (vt_pump(vt, (int)(end - now_ms()) + 1) < 0)
+			return;
+}
+
+/* Pending statistics reach shared memory within ~1 s of a transaction's end,
+ * and at the latest 10 s later for a backend that went idle (PostgreSQL 15). */
+#define STATS_FLUSH_MS 11000
+
+static void time_idle(struct bench *b)
+{
+	struct vt *vt = spawn_console(b, IDLE_AGENT, b->o.idle_db, "idle");
+	struct idle_sample s0, s1, s2, s3;
+
+	if (!vt_wait_for(vt, "Waiting for calls", 15000)) {
+		vt_dump(vt, stderr);
+		vt_free(vt);
+		die(b, "%s did not come up as %s on %s", b->o.ccterm, IDLE_AGENT, b->o.idle_db);
+	}
+	pump_for(vt, STATS_FLUSH_MS + 1000);     /* its start-up statements are counted by now */
+	idle_sample(b, &s0);
+	pump_for(vt, b->o.idle_secs * 1000);
+	idle_sample(b, &s1);
+	pump_for(vt, STATS_FLUSH_MS);            /* and whatever it sent in the window, too */
+	idle_sample(b, &s2);
+	/* A positive control: one key that does query (F5: ready), to show the count moves. */
+	vt_type(vt, "<F5>");
+	pump_for(vt, STATS_FLUSH_MS + 1000);
+	idle_sample(b, &s3);
+	if (vt_type(vt, "<C-q>") == 0)
+		vt_wait_exit(vt, 3000, NULL);
+	vt_free(vt);
+
+	printf("\n4. idle agent console: %s as %s, alone on the database %s\n", b->o.ccterm, IDLE_AGENT, b->o.idle_db);
+	printf("   backends of %s there: %d; pg_stat_activity.query_start at start of window %s, at end %s (%s)\n",
+	       IDLE_AGENT, s1.backends, s0.query_start, s1.query_start,
+	       strcmp(s0.query_start, s1.query_start) == 0 ? "unchanged: no statement" : "CHANGED: statements sent");
+	printf("   transactions on %s in the %d s window (+ %d s for the stats to land), any backend (autovacuum\n"
+	       "   workers count too): %lld committed, %lld rolled back\n",
+	       b->o.idle_db, b->o.idle_secs, STATS_FLUSH_MS / 1000, s2.commits - s0.commits,
+	       s2.rollbacks - s0.rollbacks);
+	printf("   control: after one <F5> (ready) the transaction count moved by %lld, query_start %s\n",
+	       s3.commits - s2.commits, strcmp(s2.query_start, s3.query_start) ? "changed" : "did NOT change");
+	printf("queries from an idle agent console in %d s: %s (pg_stat_activity.query_start of its backend)   target 0: %s\n",
+	       b->o.idle_secs, strcmp(s0.query_start, s1.query_start) == 0 ? "0" : ">= 1",
+	       strcmp(s0.query_start, s1.query_start) == 0 ? "met" : "MISSED");
+	fflush(stdout);
+}
+
+/* ---- report -------------------------------------------------------------------------- */
+
+static void print_row(struct series *s)
+{
+	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+	printf("  %-44s %6zu %9.3f %9.3f %9.3f %9.3f\n", s->label, s->n, pct(s, 0.5), pct(s, 0.9), pct(s, 0.99),
+	       s->n ? s->v[s->n - 1] : 0.0);
+}
+
+static void print_head(void)
+{
+	printf("%-46s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
+}
+
+static void print_value(struct bench *b, const char *label, const char *sql)
+{
+	PGresult *res = q(b, b->suc, sql, 0, NULL);
+
+	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
+	PQclear(res);
+}
+
+static void loadavg(char *buf, size_t size)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, size, "?");
+	if (fp) {
+		if (fgets(buf, (int)size, fp))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(fp);
+	}
+}
+
+static void report_head(struct bench *b)
+{
+	char when[64], la[128];
+	time_t t = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	loadavg(la, sizeof(la));
+	printf("ccterm floor benchmark, %s\n", when);
+	print_value(b, "dataset: queues ", "select count(*) from queue");
+	print_value(b, ", agents ", "select count(*) from agent");
+	print_value(b, ", calls today ", "select count(*) from call where created_at >= floor_day_start()");
+	print_value(b, " (queue_stat rows today ", "select count(*) from queue_stat where bucket >= floor_day_start()");
+	print_value(b, "), survey answers in 8 days ",
+		    "select count(*) from interaction where kind = 'survey' and occurred_at >= floor_day_start(now(), 7)");
+	print_value(b, ", customers ", "select count(*) from customer");
+	print_value(b, "; database ", "select current_database()");
+	print_value(b, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
+	printf("\n");
+	print_value(b, "server: PostgreSQL ", "select current_setting('server_version')");
+	print_value(b, ", shared_buffers ", "select current_setting('shared_buffers')");
+	printf("\nhost: %ld CPUs, load average at start %s\n\n", sysconf(_SC_NPROCESSORS_ONLN), la);
+	fflush(stdout);
+}
+
+/* ---- main ---------------------------------------------------------------------------- */
+
+static void cleanup(struct bench *b)
+{
+	stop_sim(b);
+	if (b->vt) {
+		struct vt *vt = b->vt;
+
+		b->vt = NULL;
+		if (vt_type(vt, "<C-q>") == 0)
+			vt_wait_exit(vt, 3000, NULL);
+		vt_free(vt);
+	}
+	if (b->su && PQstatus(b->suc) == CONNECTION_OK) {
+		PGresult *res = PQexec(b->suc, "delete from call where queue_id = (select id from queue where name = '"
+					       BENCH_QUEUE "')");
+
+		PQclear(res);
+		res = PQexec(b->suc, "delete from queue where name = '" BENCH_QUEUE "'");
+		PQclear(res);
+	}
+	if (b->raw) {
+		PQfinish(b->raw);
+		b->raw = NULL;
+	}
+	if (b->sup) {
+		db_close(b->sup);
+		b->sup = NULL;
+	}
+	if (b->su) {
+		db_close(b->su);
+		b->su = NULL;
+	}
+	if (b->tmpdir[0]) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "floor_bench: could not remove %s\n", b->tmpdir);
+		b->tmpdir[0] = '\0';
+	}
+}
+
+static const char usage[] =
+	"usage: floor_bench [-d CONNINFO] [--idle-db DB] [--runs N] [--redraws N] [--events N]\n"
+	"                   [--event-gap-ms MS] [--sim-rate R] [--sim-agents N] [--idle-secs S]\n"
+	"                   [--ccterm PATH] [--cti PATH]\n"
+	"  -d CONNINFO     the floor database (bench/run-floor makes it), as a superuser\n"
+	"  --idle-db DB    a migrated database with the agent " IDLE_AGENT " and nothing else going on\n"
+	"                  (ccterm_idle_bench; \"\" skips part 4)\n"
+	"  --runs N        each board's query, db layer and raw libpq (200)\n"
+	"  --redraws N     tab switches per tab in the console (50)\n"
+	"  --events N      marker calls under the simulator, one per --event-gap-ms (40, 500)\n"
+	"  --sim-rate R    ccterm-cti simulate --rate (50); --sim-agents N its agents (200)\n"
+	"  --idle-secs S   how long the idle console is watched (30)\n";
+
+static int int_arg(const char *name, const char *v, int min)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < min || n > 10000000) {
+		fprintf(stderr, "floor_bench: %s: '%s' is not a number >= %d\n", name, v, min);
+		exit(2);
+	}
+	return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "idle-db", required_argument, NULL, 'i' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "redraws", required_argument, NULL, 'r' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "event-gap-ms", required_argument, NULL, 'g' },
+		{ "sim-rate", required_argument, NULL, 'R' },
+		{ "sim-agents", required_argument, NULL, 'A' },
+		{ "idle-secs", required_argument, NULL, 'I' },
+		{ "ccterm", required_argument, NULL, 'c' },
+		{ "cti", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct bench bench;
+	static char ccterm[4096], cti[4096];
+	struct bench *b = &bench;
+	const char *bd = getenv("CCTERM_BUILDDIR");
+	long sim_calls = 0;
+	char la[128];
+	int opt;
+
+	b->o = (struct opts){ .runs = 200, .redraws = 50, .events = 40, .event_gap_ms = 500, .sim_rate = 50,
+			      .sim_agents = 200, .idle_secs = 30, .conninfo = "", .idle_db = "ccterm_idle_bench" };
+	snprintf(ccterm, sizeof(ccterm), "%s/ccterm", bd && *bd ? bd : ".");
+	snprintf(cti, sizeof(cti), "%s/ccterm-cti", bd && *bd ? bd : ".");
+	b->o.ccterm = ccterm;
+	b->o.cti = cti;
+	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': b->o.conninfo = optarg; break;
+		case 'i': b->o.idle_db = optarg; break;
+		case 'n': b->o.runs = int_arg("--runs", optarg, 1); break;
+		case 'r': b->o.redraws = int_arg("--redraws", optarg, 1); break;
+		case 'e': b->o.events = int_arg("--events", optarg, 0); break;
+		case 'g': b->o.event_gap_ms = int_arg("--event-gap-ms", optarg, 50); break;
+		case 'R': b->o.sim_rate = int_arg("--sim-rate", optarg, 1); break;
+		case 'A': b->o.sim_agents = int_arg("--sim-agents", optarg, 1); break;
+		case 'I': b->o.idle_secs = int_arg("--idle-secs", optarg, 1); break;
+		case 'c': b->o.ccterm = optarg; break;
+		case 'C': b->o.cti = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (access(b->o.ccterm, X_OK) != 0 || access(b->o.cti, X_OK) != 0) {
+		fprintf(stderr, "floor_bench: %s or %s: %s (build them, or --ccterm / --cti)\n", b->o.ccterm, b->o.cti,
+			strerror(errno));
+		return 2;
+	}
+	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-floor-bench-XXXXXX");
+	if (!mkdtemp(b->tmpdir))
+		die(NULL, "mkdtemp: %s", strerror(errno));
+
+	setup_db(b);
+	series_init(&b->q_db, "queues (all): db_wallboard_queues", (size_t)b->o.runs);
+	series_init(&b->q_raw, "queues (all): raw libpq", (size_t)b->o.runs);
+	series_init(&b->a_db, "agents, page of 100 by state: db layer", (size_t)b->o.runs);
+	series_init(&b->a_raw, "agents, page of 100 by state: raw libpq", (size_t)b->o.runs);
+	series_init(&b->a2_db, "agents, page of 100 by calls today: db layer", (size_t)b->o.runs);
+	series_init(&b->b_db, "satisfaction: db_branch_satisfaction", (size_t)b->o.runs);
+	series_init(&b->b_raw, "satisfaction: raw libpq", (size_t)b->o.runs);
+	series_init(&b->redraw_q, "tab 1 queues: key -> new figures drawn", (size_t)b->o.redraws);
+	series_init(&b->redraw_a, "tab 2 agents: key -> new figures drawn", (size_t)b->o.redraws);
+	series_init(&b->redraw_b, "tab 3 satisfaction: key -> new figures drawn", (size_t)b->o.redraws);
+	series_init(&b->event, "call committed -> waiting count on screen", (size_t)b->o.events);
+	report_head(b);
+
+	time_queries(b);
+	printf("1. the query of one refresh, as the supervisor %s, %d runs each after 10 warm-up\n", SUPERVISOR,
+	       b->o.runs);
+	print_head();
+	print_row(&b->q_db);
+	print_row(&b->q_raw);
+	print_row(&b->a_db);
+	print_row(&b->a_raw);
+	print_row(&b->a2_db);
+	print_row(&b->b_db);
+	print_row(&b->b_raw);
+	fflush(stdout);
+
+	setup_supervisor(b);
+	time_redraws(b);
+	printf("\n2. refresh to screen: %s in a %dx%d pty as %s on F9; from a tab key (the console draws the tab,\n"
+	       "   fetches its board at once, draws again) to a change made just before (unnotified) on the screen;\n"
+	       "   %d per tab after 3 warm-up\n",
+	       b->o.ccterm, COLS, ROWS, SUPERVISOR, b->o.redraws);
+	print_head();
+	print_row(&b->redraw_q);
+	print_row(&b->redraw_a);
+	print_row(&b->redraw_b);
+	fflush(stdout);
+
+	if (b->o.events > 0) {
+		time_events(b, &sim_calls);
+		stop_sim(b);
+		printf("\n3. event to screen under `ccterm-cti simulate --rate %d --agents %d` (%ld calls by the simulator\n"
+		       "   meanwhile): a call committed into the unstaffed queue " BENCH_QUEUE " every %d ms, until the\n"
+		       "   queue board shows its waiting count; %d missed (not within 5 s)\n",
+		       b->o.sim_rate, b->o.sim_agents, sim_calls, b->o.event_gap_ms, b->event_missed);
+		print_head();
+		print_row(&b->event);
+		fflush(stdout);
+	}
+
+	/* The supervisor goes first, so nothing of the floor runs during the idle watch. */
+	if (b->vt) {
+		struct vt *vt = b->vt;
+
+		b->vt = NULL;
+		if (vt_type(vt, "<C-q>") == 0)
+			vt_wait_exit(vt, 3000, NULL);
+		vt_free(vt);
+	}
+	if (b->o.idle_db[0])
+		time_idle(b);
+
+	{
+		double rq = b->q_db.n ? pct(&b->q_db, 0.99) : 0, ra = b->a_db.n ? pct(&b->a_db, 0.99) : 0;
+		double rb = b->b_db.n ? pct(&b->b_db, 0.99) : 0, e99 = pct(&b->event, 0.99);
+		double sq = pct(&b->redraw_q, 0.99), sa = pct(&b->redraw_a, 0.99), sb = pct(&b->redraw_b, 0.99);
+
+		printf("\ntarget refresh <= %.0f ms (query p99): queues %.2f, agents %.2f, satisfaction %.2f: %s\n",
+		       TARGET_REFRESH_MS, rq, ra, rb,
+		       rq <= TARGET_REFRESH_MS && ra <= TARGET_REFRESH_MS && rb <= TARGET_REFRESH_MS ? "met" : "MISSED");
+		printf("target refresh <= %.0f ms (key -> new figures drawn p99): queues %.2f, agents %.2f, satisfaction %.2f: %s\n",
+		       TARGET_REFRESH_MS, sq, sa, sb,
+		       sq <= TARGET_REFRESH_MS && sa <= TARGET_REFRESH_MS && sb <= TARGET_REFRESH_MS ? "met" : "MISSED");
+		if (b->o.events > 0)
+			printf("target event -> screen <= %.0f ms (p99): %.1f, %d missed: %s\n", TARGET_EVENT_MS, e99,
+			       b->event_missed, e99 <= TARGET_EVENT_MS && b->event_missed == 0 ? "met" : "MISSED");
+	}
+	loadavg(la, sizeof(la));
+	printf("load average at end %s\n", la);
+	cleanup(b);
+	return 0;
+}
