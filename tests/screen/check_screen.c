@@ -131,6 +131,24 @@ START_TEST(a_role_that_is_no_agent_is_told_why)
 }
 END_TEST
 
+START_TEST(no_color_still_reads)
+{
+	struct vt *vt;
+
+	/* The child inherits the test's environment. */
+	setenv("NO_COLOR", "1", 1);
+	testdb_agent(db, "sc_agent6", "Mono Kim", "agent");
+	vt = console("sc_agent6", 24, 80);
+	VT_ASSERT_WAIT(vt, " Mono Kim │ not_ready", 5000);
+	/* Without colour the bars stand out in reverse video. */
+	ck_assert(vt_cell_attrs(vt, 23, 2) & VT_ATTR_REVERSE);
+	ck_assert(vt_cell_attrs(vt, 0, 2) & VT_ATTR_REVERSE);
+	ck_assert(!(vt_cell_attrs(vt, 3, 2) & VT_ATTR_REVERSE));
+	vt_free(vt);
+	unsetenv("NO_COLOR");
+}
+END_TEST
+
 static Suite *screen_suite(void)
 {
 	Suite *s = suite_create("screen");
@@ -144,6 +162,7 @@ static Suite *screen_suite(void)
 	tcase_add_test(tc, help_lists_the_keys_and_esc_goes_back);
 	tcase_add_test(tc, bad_keymap_line_is_reported_and_console_starts);
 	tcase_add_test(tc, a_role_that_is_no_agent_is_told_why);
+	tcase_add_test(tc, no_color_still_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }
