@@ -454,6 +454,7 @@ static void curses_start(void)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(50);
+	typeahead(-1);    /* draw a frame in one go; keys are read by the loop anyway */
 	curs_set(0);
 	draw_init_colors();
 }
