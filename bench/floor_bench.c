@@ -24,6 +24,7 @@
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
 #include "../tests/screen/vt.h"
+#include "series.h"
 
 #define SUPERVISOR "fb_super"
 #define IDLE_AGENT "fb_idle"
@@ -58,12 +59,6 @@ struct opts {
 	const char *ccterm, *cti;
 };
 
-struct series {
-	const char *label;
-	double *v;
-	size_t n, cap;
-};
-
 struct bench {
 	struct opts o;
 	struct db *su;          /* superuser: set-up, marker calls, pg_stat sampling */
@@ -79,14 +74,6 @@ struct bench {
 	struct series redraw_q, redraw_a, redraw_b, event;
 	int event_missed;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static void cleanup(struct bench *b);
 
@@ -104,46 +91,6 @@ static void die(struct bench *b, const char *fmt, ...)
 	if (b)
 		cleanup(b);
 	exit(1);
-}
-
-static void series_init(struct series *s, const char *label, size_t cap)
-{
-	s->label = label;
-	s->n = 0;
-	s->cap = cap ? cap : 1;
-	s->v = calloc(s->cap, sizeof(*s->v));
-	if (!s->v) {
-		fputs("floor_bench: out of memory\n", stderr);
-		exit(1);
-	}
-}
-
-static void series_add(struct series *s, double v)
-{
-	if (s->n < s->cap)
-		s->v[s->n++] = v;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest rank: the smallest value with at least q of the values at or below it. */
-static double pct(const struct series *s, double q)
-{
-	size_t k;
-
-	if (s->n == 0)
-		return 0;
-	k = (size_t)(q * (double)s->n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > s->n)
-		k = s->n;
-	return s->v[k - 1];
 }
 
 /* ---- the database ------------------------------------------------------------------ */
@@ -693,13 +640,6 @@ static void time_idle(struct bench *b)
 
 /* ---- report -------------------------------------------------------------------------- */
 
-static void print_row(struct series *s)
-{
-	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
-	printf("  %-44s %6zu %9.3f %9.3f %9.3f %9.3f\n", s->label, s->n, pct(s, 0.5), pct(s, 0.9), pct(s, 0.99),
-	       s->n ? s->v[s->n - 1] : 0.0);
-}
-
 static void print_head(void)
 {
 	printf("%-46s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
@@ -895,13 +835,13 @@ int main(int argc, char **argv)
 	printf("1. the query of one refresh, as the supervisor %s, %d runs each after 10 warm-up\n", SUPERVISOR,
 	       b->o.runs);
 	print_head();
-	print_row(&b->q_db);
-	print_row(&b->q_raw);
-	print_row(&b->a_db);
-	print_row(&b->a_raw);
-	print_row(&b->a2_db);
-	print_row(&b->b_db);
-	print_row(&b->b_raw);
+	series_print(&b->q_db, 44);
+	series_print(&b->q_raw, 44);
+	series_print(&b->a_db, 44);
+	series_print(&b->a_raw, 44);
+	series_print(&b->a2_db, 44);
+	series_print(&b->b_db, 44);
+	series_print(&b->b_raw, 44);
 	fflush(stdout);
 
 	setup_supervisor(b);
@@ -911,9 +851,9 @@ int main(int argc, char **argv)
 	       "   %d per tab after 3 warm-up\n",
 	       b->o.ccterm, COLS, ROWS, SUPERVISOR, b->o.redraws);
 	print_head();
-	print_row(&b->redraw_q);
-	print_row(&b->redraw_a);
-	print_row(&b->redraw_b);
+	series_print(&b->redraw_q, 44);
+	series_print(&b->redraw_a, 44);
+	series_print(&b->redraw_b, 44);
 	fflush(stdout);
 
 	if (b->o.events > 0) {
@@ -924,7 +864,7 @@ int main(int argc, char **argv)
 		       "   queue board shows its waiting count; %d missed (not within 5 s)\n",
 		       b->o.sim_rate, b->o.sim_agents, sim_calls, b->o.event_gap_ms, b->event_missed);
 		print_head();
-		print_row(&b->event);
+		series_print(&b->event, 44);
 		fflush(stdout);
 	}
 

@@ -30,6 +30,7 @@
 #include "ccterm/db.h"
 #include "ccterm/phone.h"
 #include "../tests/screen/vt.h"
+#include "series.h"
 
 #define AGENT "bench_agent"
 #define FLOOR_AGENT "bench_floor"
@@ -63,12 +64,6 @@ struct sample {
 	char phone[32];     /* E.164 */
 };
 
-struct series {
-	const char *label;
-	double *v;
-	size_t n;
-};
-
 struct bench {
 	struct opts o;
 	struct db *db;          /* superuser: set-up and the CTI's call_arrive */
@@ -82,14 +77,6 @@ struct bench {
 	size_t ncalls, capcalls;
 	struct series arrive, console, notified, floor_total, floor_pop, server;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static void die(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
@@ -107,39 +94,6 @@ static void die(struct bench *b, const char *fmt, ...)
 	if (b)
 		cleanup(b);
 	exit(1);
-}
-
-static void series_init(struct series *s, const char *label, size_t cap)
-{
-	s->label = label;
-	s->n = 0;
-	s->v = calloc(cap ? cap : 1, sizeof(*s->v));
-	if (!s->v) {
-		fputs("pop_bench: out of memory\n", stderr);
-		exit(1);
-	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest rank: the smallest value with at least q of the values at or below it. */
-static double pct(const struct series *s, double q)
-{
-	size_t k;
-
-	if (s->n == 0)
-		return 0;
-	k = (size_t)(q * (double)s->n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > s->n)
-		k = s->n;
-	return s->v[k - 1];
 }
 
 /* ---- the database ------------------------------------------------------------------ */
@@ -376,8 +330,8 @@ static void console_pop(struct bench *b, const struct sample *s, bool record)
 		    want_name, b->o.timeout_ms);
 	}
 	if (record) {
-		b->arrive.v[b->arrive.n++] = t0 - t_pre;
-		b->console.v[b->console.n++] = t1 - t0;
+		series_add(&b->arrive, t0 - t_pre);
+		series_add(&b->console, t1 - t0);
 	}
 	/* Out of the timed part: back to the customer view (the form takes typing,
 	 * so a pop would wait in the banner), and the caller hangs up. */
@@ -439,10 +393,10 @@ static void floor_pop(struct bench *b, const struct sample *s, bool record)
 	if (!drawn)
 		die(b, "floor: call #%lld did not pop customer %lld (%s)", id, s->id, s->name);
 	if (record) {
-		b->arrive.v[b->arrive.n++] = t0 - t_pre;
-		b->notified.v[b->notified.n++] = tn - t0;
-		b->floor_total.v[b->floor_total.n++] = t1 - t0;
-		b->floor_pop.v[b->floor_pop.n++] = t1 - tn;
+		series_add(&b->arrive, t0 - t_pre);
+		series_add(&b->notified, tn - t0);
+		series_add(&b->floor_total, t1 - t0);
+		series_add(&b->floor_pop, t1 - tn);
 	}
 	hang_up(b, id);
 }
@@ -467,19 +421,12 @@ static void server_times(struct bench *b)
 				break;
 		PQclear(res);
 		if (ms >= 0)
-			b->server.v[b->server.n++] = ms;
+			series_add(&b->server, ms);
 		hang_up(b, id);
 	}
 }
 
 /* ---- report -------------------------------------------------------------------------- */
-
-static void print_row(struct series *s)
-{
-	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
-	printf("  %-36s %6zu %9.3f %9.3f %9.3f %9.3f\n", s->label, s->n, pct(s, 0.5), pct(s, 0.9), pct(s, 0.99),
-	       s->n ? s->v[s->n - 1] : 0.0);
-}
 
 static void print_value(struct bench *b, const char *label, const char *sql)
 {
@@ -534,12 +481,12 @@ static void report(struct bench *b)
 
 	loadavg(la, sizeof(la));
 	printf("%-38s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
-	print_row(&b->console);
-	print_row(&b->floor_total);
-	print_row(&b->notified);
-	print_row(&b->floor_pop);
-	print_row(&b->server);
-	print_row(&b->arrive);
+	series_print(&b->console, 36);
+	series_print(&b->floor_total, 36);
+	series_print(&b->notified, 36);
+	series_print(&b->floor_pop, 36);
+	series_print(&b->server, 36);
+	series_print(&b->arrive, 36);
 	c50 = pct(&b->console, 0.5);
 	c99 = pct(&b->console, 0.99);
 	f50 = pct(&b->floor_total, 0.5);
