@@ -24,6 +24,7 @@
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
 #include "../tests/screen/vt.h"
+#include "bench.h"
 #include "series.h"
 
 #define SUPERVISOR "fb_super"
@@ -77,48 +78,12 @@ struct bench {
 
 static void cleanup(struct bench *b);
 
-static void die(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-
-static void die(struct bench *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("floor_bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (b)
-		cleanup(b);
-	exit(1);
-}
 
 /* ---- the database ------------------------------------------------------------------ */
 
-static PGresult *q(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
-{
-	PGresult *res = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(res));
-		msg[strcspn(msg, "\n")] = '\0';
-		PQclear(res);
-		die(b, "%s: %s", sql, msg);
-	}
-	return res;
-}
-
-static void exec(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
-{
-	PQclear(q(b, c, sql, n, p));
-}
-
 static long long q_ll(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
 {
-	PGresult *res = q(b, c, sql, n, p);
+	PGresult *res = bench_query(c, sql, n, p);
 	long long v = PQntuples(res) && !PQgetisnull(res, 0, 0) ? atoll(PQgetvalue(res, 0, 0)) : -1;
 
 	PQclear(res);
@@ -142,9 +107,9 @@ static void conninfo_as(struct bench *b, const char *user, const char *dbname, c
  * simulator must not find the queue when it starts (it would staff it). */
 static void drop_bench_queue(struct bench *b)
 {
-	exec(b, b->suc, "delete from call where queue_id = (select id from queue where name = '" BENCH_QUEUE "')", 0,
+	bench_exec(b->suc, "delete from call where queue_id = (select id from queue where name = '" BENCH_QUEUE "')", 0,
 	     NULL);
-	exec(b, b->suc, "delete from queue where name = '" BENCH_QUEUE "'", 0, NULL);
+	bench_exec(b->suc, "delete from queue where name = '" BENCH_QUEUE "'", 0, NULL);
 }
 
 static void setup_db(struct bench *b)
@@ -154,19 +119,19 @@ static void setup_db(struct bench *b)
 
 	b->su = db_open(b->o.conninfo, err, sizeof(err));
 	if (!b->su)
-		die(b, "%s", err);
+		bench_die("%s", err);
 	b->suc = db_pg(b->su);
 	PQsetNoticeProcessor(b->suc, notice_quiet, NULL);
 	if (q_ll(b, b->suc, "select count(*) from agent where login = $1 and role = 'supervisor'", 1, p) != 1)
-		die(b, "no supervisor %s in %s: run bench/run-floor", SUPERVISOR, PQdb(b->suc));
+		bench_die("no supervisor %s in %s: run bench/run-floor", SUPERVISOR, PQdb(b->suc));
 	drop_bench_queue(b);
 	conninfo_as(b, SUPERVISOR, NULL, ci, sizeof(ci));
 	b->sup = db_open(ci, err, sizeof(err));
 	if (!b->sup)
-		die(b, "as %s: %s", SUPERVISOR, err);
+		bench_die("as %s: %s", SUPERVISOR, err);
 	b->raw = PQconnectdb(ci);
 	if (PQstatus(b->raw) != CONNECTION_OK)
-		die(b, "as %s: %s", SUPERVISOR, PQerrorMessage(b->raw));
+		bench_die("as %s: %s", SUPERVISOR, PQerrorMessage(b->raw));
 }
 
 /* ---- 1. the queries of one refresh --------------------------------------------------- */
@@ -188,12 +153,12 @@ static void time_queries(struct bench *b)
 		n = db_wallboard_queues(b->sup, qs, 200);
 		t1 = now_ms();
 		if (n < 0)
-			die(b, "db_wallboard_queues: %s", db_error(b->sup));
+			bench_die("db_wallboard_queues: %s", db_error(b->sup));
 		if (i >= 0)
 			series_add(&b->q_db, t1 - t0);
 
 		t0 = now_ms();
-		res = q(b, b->raw, QUEUES_SQL, 0, NULL);
+		res = bench_query(b->raw, QUEUES_SQL, 0, NULL);
 		t1 = now_ms();
 		PQclear(res);
 		if (i >= 0)
@@ -203,12 +168,12 @@ static void time_queries(struct bench *b)
 		n = db_wallboard_agents(b->sup, AGENT_SORT_STATE, 0, as, 100, &total);
 		t1 = now_ms();
 		if (n < 0)
-			die(b, "db_wallboard_agents: %s", db_error(b->sup));
+			bench_die("db_wallboard_agents: %s", db_error(b->sup));
 		if (i >= 0)
 			series_add(&b->a_db, t1 - t0);
 
 		t0 = now_ms();
-		res = q(b, b->raw, AGENTS_SQL, 3, ap);
+		res = bench_query(b->raw, AGENTS_SQL, 3, ap);
 		t1 = now_ms();
 		PQclear(res);
 		if (i >= 0)
@@ -219,7 +184,7 @@ static void time_queries(struct bench *b)
 		n = db_wallboard_agents(b->sup, AGENT_SORT_HANDLED, 0, as, 100, &total);
 		t1 = now_ms();
 		if (n < 0)
-			die(b, "db_wallboard_agents: %s", db_error(b->sup));
+			bench_die("db_wallboard_agents: %s", db_error(b->sup));
 		if (i >= 0)
 			series_add(&b->a2_db, t1 - t0);
 
@@ -227,12 +192,12 @@ static void time_queries(struct bench *b)
 		n = db_branch_satisfaction(b->sup, bs, 2000);
 		t1 = now_ms();
 		if (n < 0)
-			die(b, "db_branch_satisfaction: %s", db_error(b->sup));
+			bench_die("db_branch_satisfaction: %s", db_error(b->sup));
 		if (i >= 0)
 			series_add(&b->b_db, t1 - t0);
 
 		t0 = now_ms();
-		res = q(b, b->raw, BRANCHES_SQL, 0, NULL);
+		res = bench_query(b->raw, BRANCHES_SQL, 0, NULL);
 		t1 = now_ms();
 		PQclear(res);
 		if (i >= 0)
@@ -266,7 +231,7 @@ static struct vt *spawn_console(struct bench *b, const char *user, const char *d
 	env[6] = NULL;
 	vt = vt_spawn(argv, env, ROWS, COLS);
 	if (!vt)
-		die(b, "cannot start %s: %s", b->o.ccterm, strerror(errno));
+		bench_die("cannot start %s: %s", b->o.ccterm, strerror(errno));
 	return vt;
 }
 
@@ -295,12 +260,12 @@ static void setup_supervisor(struct bench *b)
 	b->vt = spawn_console(b, SUPERVISOR, PQdb(b->suc), "super");
 	if (!vt_wait_for(b->vt, "F1 Help", 15000)) {
 		vt_dump(b->vt, stderr);
-		die(b, "%s did not come up as %s", b->o.ccterm, SUPERVISOR);
+		bench_die("%s did not come up as %s", b->o.ccterm, SUPERVISOR);
 	}
 	settle(b->vt, now_ms(), 3000);
 	if (vt_type(b->vt, "<F9>") < 0 || !vt_wait_for(b->vt, "1 Queues", 5000) || !vt_wait_for(b->vt, "q001", 5000)) {
 		vt_dump(b->vt, stderr);
-		die(b, "F9 did not show the queue board");
+		bench_die("F9 did not show the queue board");
 	}
 	settle(b->vt, now_ms(), 3000);
 }
@@ -323,27 +288,27 @@ static void redraw_targets(struct bench *b, struct redraw_target *t)
 	PGresult *res;
 	char login[64], code[32];
 
-	res = q(b, b->suc, "select login from wallboard_agents('state', 1, 0)", 0, NULL);
+	res = bench_query(b->suc, "select login from wallboard_agents('state', 1, 0)", 0, NULL);
 	if (PQntuples(res) != 1)
-		die(b, "no agents");
+		bench_die("no agents");
 	snprintf(login, sizeof(login), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	res = q(b, b->suc, "select branch_code from branch_satisfaction() where branch_code <> '' limit 1", 0, NULL);
+	res = bench_query(b->suc, "select branch_code from branch_satisfaction() where branch_code <> '' limit 1", 0, NULL);
 	if (PQntuples(res) != 1)
-		die(b, "no survey answers by branch");
+		bench_die("no survey answers by branch");
 	snprintf(code, sizeof(code), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 
 	t[0].key = "1";
 	snprintf(t[0].ident, sizeof(t[0].ident), "q001");
-	res = q(b, b->suc, "select sla_seconds from queue where name = 'q001'", 0, NULL);
+	res = bench_query(b->suc, "select sla_seconds from queue where name = 'q001'", 0, NULL);
 	snprintf(t[0].restore, sizeof(t[0].restore), "update queue set sla_seconds = %s where name = 'q001'",
 		 PQntuples(res) ? PQgetvalue(res, 0, 0) : "20");
 	PQclear(res);
 
 	t[1].key = "2";
 	snprintf(t[1].ident, sizeof(t[1].ident), "%s", login);
-	res = q(b, b->suc, "select name from agent where login = $1", 1, (const char *const[]){ login });
+	res = bench_query(b->suc, "select name from agent where login = $1", 1, (const char *const[]){ login });
 	{
 		char *esc = PQescapeLiteral(b->suc, PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)));
 
@@ -355,7 +320,7 @@ static void redraw_targets(struct bench *b, struct redraw_target *t)
 
 	t[2].key = "3";
 	snprintf(t[2].ident, sizeof(t[2].ident), "%s", code);
-	res = q(b, b->suc, "select name from branch where code = $1", 1, (const char *const[]){ code });
+	res = bench_query(b->suc, "select name from branch where code = $1", 1, (const char *const[]){ code });
 	{
 		char *esc = PQescapeLiteral(b->suc, PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)));
 
@@ -379,12 +344,12 @@ static void time_redraws(struct bench *b)
 		int n = vt_pump(b->vt, (int)(end - now_ms()) + 1);
 
 		if (n < 0)
-			die(b, "the console is gone");
+			bench_die("the console is gone");
 		if (n > 0)
 			tick = now_ms();
 	}
 	if (tick < 0)
-		die(b, "the console's clock does not tick");
+		bench_die("the console's clock does not tick");
 	for (int i = -3; i < b->o.redraws; i++) {
 		for (size_t k = 0; k < 3; k++) {
 			struct series *s = k == 0 ? &b->redraw_q : k == 1 ? &b->redraw_a : &b->redraw_b;
@@ -402,16 +367,16 @@ static void time_redraws(struct bench *b)
 					 k == 1 ? "agent" : "branch", run, k == 1 ? "login" : "code", t[k].ident);
 				snprintf(want, sizeof(want), "Bench %d ", run);
 			}
-			exec(b, b->suc, sql, 0, NULL);
+			bench_exec(b->suc, sql, 0, NULL);
 			while ((phase = (double)((long long)(now_ms() - tick) % 1000)) < 60 || phase > 300)
 				if (vt_pump(b->vt, (int)(phase < 60 ? 60 - phase : 1060 - phase)) < 0)
-					die(b, "the console is gone");
+					bench_die("the console is gone");
 			t0 = now_ms();
 			if (vt_type(b->vt, t[k].key) < 0)
-				die(b, "the console is gone");
+				bench_die("the console is gone");
 			if (!vt_wait_for(b->vt, want, 5000)) {
 				vt_dump(b->vt, stderr);
-				die(b, "tab %s did not show \"%s\"", t[k].key, want);
+				bench_die("tab %s did not show \"%s\"", t[k].key, want);
 			}
 			if (i >= 0)
 				series_add(s, now_ms() - t0);
@@ -420,7 +385,7 @@ static void time_redraws(struct bench *b)
 		}
 	}
 	for (size_t k = 0; k < 3; k++)
-		exec(b, b->suc, t[k].restore, 0, NULL);
+		bench_exec(b->suc, t[k].restore, 0, NULL);
 }
 
 /* ---- 3. event to screen under simulate --rate ---------------------------------------- */
@@ -437,7 +402,7 @@ static void start_sim(struct bench *b, int duration)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die(b, "fork: %s", strerror(errno));
+		bench_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
@@ -475,7 +440,7 @@ static void remember_call(struct bench *b, long long id)
 		long long *n = realloc(b->calls, cap * sizeof(*n));
 
 		if (!n)
-			die(b, "out of memory");
+			bench_die("out of memory");
 		b->calls = n;
 		b->capcalls = cap;
 	}
@@ -501,11 +466,11 @@ static void time_events(struct bench *b, long *sim_calls)
 		vt_pump(b->vt, 200);
 	}
 	if (ready < b->o.sim_agents)
-		die(b, "the simulator did not bring its %d agents in (see %s/simulate.log)", b->o.sim_agents, b->tmpdir);
-	exec(b, b->suc, "insert into queue (name, sla_seconds) values ('" BENCH_QUEUE "', 20)", 0, NULL);
+		bench_die("the simulator did not bring its %d agents in (see %s/simulate.log)", b->o.sim_agents, b->tmpdir);
+	bench_exec(b->suc, "insert into queue (name, sla_seconds) values ('" BENCH_QUEUE "', 20)", 0, NULL);
 	if (vt_type(b->vt, "1") < 0 || !vt_wait_for(b->vt, BENCH_QUEUE, 5000)) {
 		vt_dump(b->vt, stderr);
-		die(b, "the board did not show the queue " BENCH_QUEUE);
+		bench_die("the board did not show the queue " BENCH_QUEUE);
 	}
 	settle(b->vt, now_ms(), 2000);
 	for (int i = 1; i <= b->o.events; i++) {
@@ -525,7 +490,7 @@ static void time_events(struct bench *b, long *sim_calls)
 				break;
 			}
 			if (vt_pump(b->vt, (int)(end - now_ms()) + 1) < 0)
-				die(b, "the console is gone");
+				bench_die("the console is gone");
 		}
 		if (t1 < 0)
 			b->event_missed++;
@@ -573,12 +538,12 @@ static void idle_sample(struct bench *b, struct idle_sample *s)
 	const char *p[2] = { b->o.idle_db, IDLE_AGENT };
 	PGresult *res;
 
-	exec(b, b->suc, "select pg_stat_clear_snapshot()", 0, NULL);
-	res = q(b, b->suc, "select xact_commit, xact_rollback from pg_stat_database where datname = $1", 1, p);
+	bench_exec(b->suc, "select pg_stat_clear_snapshot()", 0, NULL);
+	res = bench_query(b->suc, "select xact_commit, xact_rollback from pg_stat_database where datname = $1", 1, p);
 	s->commits = PQntuples(res) ? atoll(PQgetvalue(res, 0, 0)) : -1;
 	s->rollbacks = PQntuples(res) ? atoll(PQgetvalue(res, 0, 1)) : -1;
 	PQclear(res);
-	res = q(b, b->suc, "select count(*), coalesce(max(query_start)::text, '') from pg_stat_activity "
+	res = bench_query(b->suc, "select count(*), coalesce(max(query_start)::text, '') from pg_stat_activity "
 			   "where datname = $1 and usename = $2", 2, p);
 	s->backends = atoi(PQgetvalue(res, 0, 0));
 	snprintf(s->query_start, sizeof(s->query_start), "%s", PQgetvalue(res, 0, 1));
@@ -606,7 +571,7 @@ static void time_idle(struct bench *b)
 	if (!vt_wait_for(vt, "Waiting for calls", 15000)) {
 		vt_dump(vt, stderr);
 		vt_free(vt);
-		die(b, "%s did not come up as %s on %s", b->o.ccterm, IDLE_AGENT, b->o.idle_db);
+		bench_die("%s did not come up as %s on %s", b->o.ccterm, IDLE_AGENT, b->o.idle_db);
 	}
 	pump_for(vt, STATS_FLUSH_MS + 1000);     /* its start-up statements are counted by now */
 	idle_sample(b, &s0);
@@ -647,7 +612,7 @@ static void print_head(void)
 
 static void print_value(struct bench *b, const char *label, const char *sql)
 {
-	PGresult *res = q(b, b->suc, sql, 0, NULL);
+	PGresult *res = bench_query(b->suc, sql, 0, NULL);
 
 	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
 	PQclear(res);
@@ -757,6 +722,11 @@ static int int_arg(const char *name, const char *v, int min)
 	return (int)n;
 }
 
+static void cleanup_hook(void *b)
+{
+	cleanup(b);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -780,6 +750,8 @@ int main(int argc, char **argv)
 	long sim_calls = 0;
 	char la[128];
 	int opt;
+
+	bench_on_die("floor_bench", cleanup_hook, b);
 
 	b->o = (struct opts){ .runs = 200, .redraws = 50, .events = 40, .event_gap_ms = 500, .sim_rate = 50,
 			      .sim_agents = 200, .idle_secs = 30, .conninfo = "", .idle_db = "ccterm_idle_bench" };
@@ -815,7 +787,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-floor-bench-XXXXXX");
 	if (!mkdtemp(b->tmpdir))
-		die(NULL, "mkdtemp: %s", strerror(errno));
+		bench_die("mkdtemp: %s", strerror(errno));
 
 	setup_db(b);
 	series_init(&b->q_db, "queues (all): db_wallboard_queues", (size_t)b->o.runs);

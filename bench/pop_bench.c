@@ -30,6 +30,7 @@
 #include "ccterm/db.h"
 #include "ccterm/phone.h"
 #include "../tests/screen/vt.h"
+#include "bench.h"
 #include "series.h"
 
 #define AGENT "bench_agent"
@@ -78,46 +79,10 @@ struct bench {
 	struct series arrive, console, notified, floor_total, floor_pop, server;
 };
 
-static void die(struct bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 static void cleanup(struct bench *b);
 
-static void die(struct bench *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pop_bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (b)
-		cleanup(b);
-	exit(1);
-}
-
 /* ---- the database ------------------------------------------------------------------ */
-
-static PGresult *q(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
-{
-	PGresult *res = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(res));
-		msg[strcspn(msg, "\n")] = '\0';
-		PQclear(res);
-		die(b, "%s: %s", sql, msg);
-	}
-	return res;
-}
-
-static void exec(struct bench *b, PGconn *c, const char *sql, int n, const char *const *p)
-{
-	PQclear(q(b, c, sql, n, p));
-}
 
 static void remember_call(struct bench *b, long long id)
 {
@@ -126,7 +91,7 @@ static void remember_call(struct bench *b, long long id)
 		long long *n = realloc(b->calls, cap * sizeof(*n));
 
 		if (!n)
-			die(b, "out of memory");
+			bench_die("out of memory");
 		b->calls = n;
 		b->capcalls = cap;
 	}
@@ -137,7 +102,7 @@ static void remember_call(struct bench *b, long long id)
 static long long arrive(struct bench *b, const char *phone, const char *agent)
 {
 	const char *p[2] = { phone, agent };
-	PGresult *res = q(b, b->cti, ARRIVE_SQL, 2, p);
+	PGresult *res = bench_query(b->cti, ARRIVE_SQL, 2, p);
 	long long id = atoll(PQgetvalue(res, 0, 0));
 
 	PQclear(res);
@@ -151,7 +116,7 @@ static void hang_up(struct bench *b, long long id)
 	const char *p[1] = { v };
 
 	snprintf(v, sizeof(v), "%lld", id);
-	exec(b, b->cti, HANGUP_SQL, 1, p);
+	bench_exec(b->cti, HANGUP_SQL, 1, p);
 }
 
 /* Notices (a role already in its group ...) are not the benchmark's business. */
@@ -166,7 +131,7 @@ static void agent_ensure(struct bench *b, const char *login, const char *name)
 	struct agent_spec a = { .login = login, .name = name, .branch = AGENT_BRANCH, .role = "agent" };
 
 	if (admin_agent_add(b->db, &a) < 0)
-		die(b, "agent add %s: %s", login, db_error(b->db));
+		bench_die("agent add %s: %s", login, db_error(b->db));
 }
 
 static void setup_db(struct bench *b)
@@ -177,21 +142,21 @@ static void setup_db(struct bench *b)
 
 	b->db = db_open(b->o.conninfo, err, sizeof(err));
 	if (!b->db)
-		die(b, "%s", err);
+		bench_die("%s", err);
 	b->cti = db_pg(b->db);
 	PQsetNoticeProcessor(b->cti, notice_quiet, NULL);
-	res = q(b, b->cti, "select 1 from pg_proc where proname = 'screen_pop'", 0, NULL);
+	res = bench_query(b->cti, "select 1 from pg_proc where proname = 'screen_pop'", 0, NULL);
 	if (PQntuples(res) == 0)
-		die(b, "database %s is not migrated (ccterm-admin migrate)", PQdb(b->cti));
+		bench_die("database %s is not migrated (ccterm-admin migrate)", PQdb(b->cti));
 	PQclear(res);
-	res = q(b, b->cti, "select 1 from branch where code = $1", 1, p);
+	res = bench_query(b->cti, "select 1 from branch where code = $1", 1, p);
 	if (PQntuples(res) == 0 && admin_branch_add(b->db, AGENT_BRANCH, "콜센터", "서울") < 0)
-		die(b, "branch add: %s", db_error(b->db));
+		bench_die("branch add: %s", db_error(b->db));
 	PQclear(res);
 	agent_ensure(b, AGENT, "Bench Agent");
 	agent_ensure(b, FLOOR_AGENT, "Bench Floor");
 	/* Calls left over by an interrupted run would pop first. */
-	exec(b, b->cti, "update call set state = 'ended', ended_at = now() "
+	bench_exec(b->cti, "update call set state = 'ended', ended_at = now() "
 			"where agent_login in ('" AGENT "', '" FLOOR_AGENT "') and state in ('offered', 'answered')",
 	     0, NULL);
 }
@@ -208,11 +173,11 @@ static void sample_load(struct bench *b, size_t need)
 	{
 		const char *sp[1] = { seed };
 
-		exec(b, b->cti, "select setseed($1::float8)", 1, sp);
+		bench_exec(b->cti, "select setseed($1::float8)", 1, sp);
 	}
 	snprintf(draw, sizeof(draw), "%zu", need * 2 + 100);
 	snprintf(lim, sizeof(lim), "%zu", need);
-	res = q(b, b->cti,
+	res = bench_query(b->cti,
 		"select c.id, c.name, c.tier, cp.value "
 		"from (select distinct (1 + floor(random() * m.hi))::bigint as id "
 		"      from (select max(id) as hi from customer) m, generate_series(1, $1::int)) r "
@@ -227,10 +192,10 @@ static void sample_load(struct bench *b, size_t need)
 		2, p);
 	b->ns = (size_t)PQntuples(res);
 	if (b->ns == 0)
-		die(b, "no customer with a phone of their own: load data first (ccterm-admin demo-data)");
+		bench_die("no customer with a phone of their own: load data first (ccterm-admin demo-data)");
 	b->s = calloc(b->ns, sizeof(*b->s));
 	if (!b->s)
-		die(b, "out of memory");
+		bench_die("out of memory");
 	for (size_t i = 0; i < b->ns; i++) {
 		struct sample *s = &b->s[i];
 
@@ -257,8 +222,8 @@ static void setup_floor(struct bench *b)
 
 	b->floor = PQconnectdbParams(keys, vals, 0);
 	if (PQstatus(b->floor) != CONNECTION_OK)
-		die(b, "connecting as %s: %s", FLOOR_AGENT, PQerrorMessage(b->floor));
-	exec(b, b->floor, "listen agent_" FLOOR_AGENT, 0, NULL);
+		bench_die("connecting as %s: %s", FLOOR_AGENT, PQerrorMessage(b->floor));
+	bench_exec(b->floor, "listen agent_" FLOOR_AGENT, 0, NULL);
 }
 
 /* ---- the console ------------------------------------------------------------------- */
@@ -271,7 +236,7 @@ static void setup_console(struct bench *b)
 
 	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-bench-XXXXXX");
 	if (!mkdtemp(b->tmpdir))
-		die(b, "mkdtemp: %s", strerror(errno));
+		bench_die("mkdtemp: %s", strerror(errno));
 	snprintf(host, sizeof(host), "PGHOST=%s", PQhost(b->cti));
 	snprintf(port, sizeof(port), "PGPORT=%s", PQport(b->cti));
 	snprintf(dbname, sizeof(dbname), "PGDATABASE=%s", PQdb(b->cti));
@@ -281,10 +246,10 @@ static void setup_console(struct bench *b)
 	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", b->tmpdir);
 	b->vt = vt_spawn(argv, env, ROWS, COLS);
 	if (!b->vt)
-		die(b, "cannot start %s: %s", b->o.ccterm, strerror(errno));
+		bench_die("cannot start %s: %s", b->o.ccterm, strerror(errno));
 	if (!vt_wait_for(b->vt, "Waiting for calls", 15000)) {
 		vt_dump(b->vt, stderr);
-		die(b, "%s did not come up as %s", b->o.ccterm, AGENT);
+		bench_die("%s did not come up as %s", b->o.ccterm, AGENT);
 	}
 }
 
@@ -326,7 +291,7 @@ static void console_pop(struct bench *b, const struct sample *s, bool record)
 	t1 = wait_both(b->vt, want_ani, want_name, t0 + b->o.timeout_ms);
 	if (t1 < 0) {
 		vt_dump(b->vt, stderr);
-		die(b, "call #%lld (customer %lld, %s): \"%s\" not drawn within %d ms", id, s->id, s->phone,
+		bench_die("call #%lld (customer %lld, %s): \"%s\" not drawn within %d ms", id, s->id, s->phone,
 		    want_name, b->o.timeout_ms);
 	}
 	if (record) {
@@ -337,7 +302,7 @@ static void console_pop(struct bench *b, const struct sample *s, bool record)
 	 * so a pop would wait in the banner), and the caller hangs up. */
 	if (vt_type(b->vt, "<F4>") < 0 || !vt_wait_for(b->vt, "ccterm │ Customer", b->o.timeout_ms)) {
 		vt_dump(b->vt, stderr);
-		die(b, "the console did not go to the customer view");
+		bench_die("the console did not go to the customer view");
 	}
 	hang_up(b, id);
 }
@@ -354,7 +319,7 @@ static bool floor_wait_notify(struct bench *b, long long id, double deadline)
 		double left;
 
 		if (!PQconsumeInput(b->floor))
-			die(b, "floor connection: %s", PQerrorMessage(b->floor));
+			bench_die("floor connection: %s", PQerrorMessage(b->floor));
 		while ((n = PQnotifies(b->floor))) {
 			got |= atoll(n->extra) == id;
 			PQfreemem(n);
@@ -365,7 +330,7 @@ static bool floor_wait_notify(struct bench *b, long long id, double deadline)
 		if (left <= 0)
 			return false;
 		if (poll(&pfd, 1, (int)left + 1) < 0 && errno != EINTR)
-			die(b, "poll: %s", strerror(errno));
+			bench_die("poll: %s", strerror(errno));
 	}
 }
 
@@ -382,16 +347,16 @@ static void floor_pop(struct bench *b, const struct sample *s, bool record)
 	id = arrive(b, s->phone, FLOOR_AGENT);
 	t0 = now_ms();
 	if (!floor_wait_notify(b, id, t0 + b->o.timeout_ms))
-		die(b, "floor: no notification for call #%lld within %d ms", id, b->o.timeout_ms);
+		bench_die("floor: no notification for call #%lld within %d ms", id, b->o.timeout_ms);
 	tn = now_ms();
 	snprintf(v, sizeof(v), "%lld", id);
-	res = q(b, b->floor, POP_SQL, 1, p);
+	res = bench_query(b->floor, POP_SQL, 1, p);
 	t1 = now_ms();
 	for (int r = 0; r < PQntuples(res); r++)
 		drawn |= strcmp(PQgetvalue(res, r, 0), "header") == 0 && strcmp(PQgetvalue(res, r, 3), s->name) == 0;
 	PQclear(res);
 	if (!drawn)
-		die(b, "floor: call #%lld did not pop customer %lld (%s)", id, s->id, s->name);
+		bench_die("floor: call #%lld did not pop customer %lld (%s)", id, s->id, s->name);
 	if (record) {
 		series_add(&b->arrive, t0 - t_pre);
 		series_add(&b->notified, tn - t0);
@@ -405,7 +370,7 @@ static void floor_pop(struct bench *b, const struct sample *s, bool record)
  * plan is one function scan; the figure is its execution time). */
 static void server_times(struct bench *b)
 {
-	exec(b, b->floor, "unlisten *", 0, NULL);
+	bench_exec(b->floor, "unlisten *", 0, NULL);
 	for (int i = 0; i < b->o.explain; i++) {
 		const struct sample *s = sample_next(b);
 		char v[24];
@@ -415,7 +380,7 @@ static void server_times(struct bench *b)
 		double ms = -1;
 
 		snprintf(v, sizeof(v), "%lld", id);
-		res = q(b, b->floor, "explain (analyze, costs off, timing off) " POP_SQL, 1, p);
+		res = bench_query(b->floor, "explain (analyze, costs off, timing off) " POP_SQL, 1, p);
 		for (int r = 0; r < PQntuples(res); r++)
 			if (sscanf(PQgetvalue(res, r, 0), " Execution Time: %lf ms", &ms) == 1)
 				break;
@@ -430,7 +395,7 @@ static void server_times(struct bench *b)
 
 static void print_value(struct bench *b, const char *label, const char *sql)
 {
-	PGresult *res = q(b, b->cti, sql, 0, NULL);
+	PGresult *res = bench_query(b->cti, sql, 0, NULL);
 
 	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
 	PQclear(res);
@@ -578,6 +543,11 @@ static int int_arg(const char *name, const char *v, int min)
 	return (int)n;
 }
 
+static void cleanup_hook(void *b)
+{
+	cleanup(b);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -597,6 +567,8 @@ int main(int argc, char **argv)
 	const char *bd = getenv("CCTERM_BUILDDIR");
 	size_t n;
 	int opt;
+
+	bench_on_die("pop_bench", cleanup_hook, b);
 
 	b->o = (struct opts){ .calls = 1000, .warmup = 50, .explain = 200, .gap_ms = 600, .timeout_ms = 5000,
 			      .seed = 1 };
