@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 
 int admin_branch_add(struct db *db, const char *code, const char *name, const char *region)

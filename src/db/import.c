@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 #include "ccterm/csv.h"
 #include "ccterm/record.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/db.h"
+#include "db_priv.h"
 #include "ccterm/embedded.h"
 
 /* FNV-1a: enough to notice a migration edited after it ran. */

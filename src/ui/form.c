@@ -28,21 +28,26 @@ static struct {
 	char loaded_for[40];             /* the draft the fields were loaded from */
 	struct code_label reasons[32], dispositions[32];
 	int nreasons, ndispositions;
-	char reasons_kind[32];
 } F;
 
-/* Lists come from the database; without it the form still works with what it has. */
+/* The lists were read at connect (desk.lists); the kind's own reasons come
+ * first, then those for any kind. Without them the form works with codes. */
 static void lists_load(struct app *app)
 {
+	const struct form_lists *l = &app->desk.lists;
 	const char *kind = app->desk.draft.kind;
 
-	if (F.ndispositions <= 0)
-		F.ndispositions = db_dispositions(app->db, F.dispositions, 32);
-	if (strcmp(F.reasons_kind, kind) != 0 || F.nreasons <= 0) {
-		F.nreasons = db_reason_codes(app->db, kind, F.reasons, 32);
-		if (F.nreasons >= 0)
-			snprintf(F.reasons_kind, sizeof(F.reasons_kind), "%s", kind);
-	}
+	F.nreasons = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < l->nreasons && F.nreasons < 32; i++) {
+			const struct code_label *c = &l->reasons[i];
+
+			if (pass == 0 ? c->kind[0] && strcmp(c->kind, kind) == 0 : !c->kind[0])
+				F.reasons[F.nreasons++] = *c;
+		}
+	F.ndispositions = 0;
+	for (size_t i = 0; i < l->ndispositions && F.ndispositions < 32; i++)
+		F.dispositions[F.ndispositions++] = l->dispositions[i];
 }
 
 static void form_sync(struct app *app)
@@ -57,8 +62,6 @@ static void form_sync(struct app *app)
 	F.creating = false;
 	F.discard_armed = false;
 	textbuf_set_cursor(d->notes, textbuf_len(d->notes));
-	if (!app->db_down)
-		lists_load(app);
 }
 
 static const char *code_label_of(const struct code_label *l, int n, const char *code)
@@ -88,7 +91,7 @@ static void form_draw_who(struct app *app, WINDOW *w, int y, int cols)
 
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
 	if (d->has_call)
-		fmt_duration((long)(time(NULL) - d->call_started), timer, sizeof(timer));
+		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
 		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, d->pop.h.tier,
 			 d->has_call ? "· call " : "", timer, d->pop.nalerts ? " · ! alerts: F4 customer" : "");
@@ -118,6 +121,7 @@ static void form_draw(struct app *app, WINDOW *w, int top, int height)
 		return;
 	}
 	form_sync(app);
+	lists_load(app);
 	form_draw_who(app, w, y++, cols);
 	if (F.creating) {
 		char num[64];
@@ -186,6 +190,9 @@ static void form_draw(struct app *app, WINDOW *w, int top, int height)
 		snprintf(line, sizeof(line), "Saved as interaction #%lld. F3 new contact · F4 customer", d->saved_id);
 		draw_text_pad(w, y, 0, cols, line, STYLE_GOOD);
 		break;
+	case SAVE_SAVING:
+		draw_text_pad(w, y, 0, cols, "Saving… your text is kept.", STYLE_DIM);
+		break;
 	case SAVE_WAITING:
 		draw_text_pad(w, y, 0, cols, "Saving… the database is down; retrying. Your text is kept.", STYLE_WARN);
 		break;
@@ -248,22 +255,6 @@ static void form_choose(struct app *app, int dir)
 	}
 }
 
-void form_save(struct app *app)
-{
-	struct desk *d = &app->desk;
-
-	if (desk_draft_save(d, app->db) < 0) {
-		if (d->save == SAVE_WAITING) {
-			app->db_down = true;
-			app_message(app, "Database down: the contact will be saved when it is back.");
-		} else {
-			app_db_error(app);
-		}
-		return;
-	}
-	app_message(app, "Contact saved (#%lld).", d->saved_id);
-}
-
 static int form_action(struct app *app, enum action a)
 {
 	struct desk *d = &app->desk;
@@ -272,10 +263,8 @@ static int form_action(struct app *app, enum action a)
 		return VIEW_UNHANDLED;
 	if (F.creating) {
 		if (a == ACTION_OPEN) {
-			if (desk_quick_create(d, app->db, F.new_name.text) < 0)
-				app_db_error(app);
-			else
-				F.creating = false;
+			desk_quick_create(d, F.new_name.text);
+			F.creating = false;
 			return VIEW_HANDLED | VIEW_REDRAW;
 		}
 		if (a == ACTION_BACK) {
@@ -290,7 +279,7 @@ static int form_action(struct app *app, enum action a)
 	case ACTION_SAVE:
 		if (F.focus == F_SUBJECT || strcmp(F.subject.text, d->draft.subject) != 0)
 			desk_draft_set(d, "subject", F.subject.text);
-		form_save(app);
+		desk_draft_save(d);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_NEXT_FIELD:
 	case ACTION_PREV_FIELD:
@@ -383,6 +372,7 @@ static int form_key(struct app *app, int key)
 const struct view_ops view_form = {
 	.title = "New contact",
 	.context = KEYCTX_FORM,
+	.takes_text = true,
 	.draw = form_draw,
 	.action = form_action,
 	.key = form_key,

@@ -41,7 +41,9 @@ static int pop_draw_call(struct app *app, WINDOW *w, int y, int cols)
 	if (!d->has_call)
 		return 0;
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
-	fmt_duration((long)(time(NULL) - d->call_started), timer, sizeof(timer));
+	fmt_duration(desk_call_secs(d), timer, sizeof(timer));
+	if (strcmp(d->now.call_state, "ended") == 0)
+		snprintf(timer + strlen(timer), sizeof(timer) - strlen(timer), " ended");
 	snprintf(line, sizeof(line), "Call #%lld %s  from %s  to %s  queue %s", d->call.id, timer,
 		 d->call.ani_e164[0] ? num : d->call.ani, d->call.dnis[0] ? d->call.dnis : "-",
 		 d->call.queue[0] ? d->call.queue : "-");
@@ -181,16 +183,17 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 static int pop_move(struct app *app, long delta)
 {
 	struct desk *d = &app->desk;
-	long sel = (long)d->sel + delta;
+	/* Down from where the agent scrolled to, even while that is still loading. */
+	long sel = (long)(delta > 0 && d->sel_goal > d->sel ? d->sel_goal : d->sel) + delta;
 
-	if (d->nitems == 0)
-		return VIEW_HANDLED;
 	if (sel < 0)
 		sel = 0;
+	d->sel_goal = (size_t)sel;   /* kept while a page loads: it follows when in */
+	if (d->nitems == 0)
+		return VIEW_HANDLED;
 	/* Fetch the next keyset page before the end shows. */
-	if ((size_t)sel + TIMELINE_PAGE / 2 >= d->nitems && d->more &&
-	    desk_timeline_more(d, app->db) < 0)
-		app_db_error(app);
+	if ((size_t)sel + TIMELINE_PAGE / 2 >= d->nitems && d->more)
+		desk_timeline_more(d);
 	if ((size_t)sel >= d->nitems)
 		sel = (long)d->nitems - 1;
 	d->sel = (size_t)sel;
@@ -199,8 +202,7 @@ static int pop_move(struct app *app, long delta)
 
 static int pop_filter(struct app *app, const char *channel, const char *kind)
 {
-	if (desk_filter(&app->desk, app->db, channel, kind) < 0)
-		app_db_error(app);
+	desk_filter(&app->desk, channel, kind);
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 

@@ -260,7 +260,8 @@ START_TEST(fits_80x24_and_follows_a_resize)
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
 	VT_ASSERT_WAIT(vt, "History (60)", 2000);
-	ck_assert(vt_find(vt, " Agent Eight │ not_ready", &row, &col));
+	VT_ASSERT_WAIT(vt, " Agent Eight │ on_call", 2000);   /* the database says so once answered */
+	ck_assert(vt_find(vt, " Agent Eight │ on_call", &row, &col));
 	ck_assert_int_eq(row, 23);
 	ck_assert_int_eq(vt_resize(vt, 50, 120), 0);
 	ck_assert(vt_wait_quiet(vt, 200, 3000));
