@@ -21,51 +21,6 @@ static void setup(void)
 				     "on conflict do nothing", 0, NULL), 0);
 }
 
-static void sql(const char *q)
-{
-	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
-}
-
-/* A customer with a phone and n interactions, one of them hostile. */
-static long long customer(const char *name, const char *tier, const char *phone, int n)
-{
-	const char *p[4] = { name, tier, phone, NULL };
-	char count[16];
-	PGresult *res;
-	long long id;
-
-	snprintf(count, sizeof(count), "%d", n);
-	p[3] = count;
-	res = db_query(db, "with c as (insert into customer (external_id, name, tier, branch_code, value_won) "
-			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
-			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
-			   "on conflict (kind, value) do update set value = excluded.value returning id), "
-			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
-			   "select c.id, cp.id, true from c, cp), "
-			   "i as (insert into interaction (customer_id, occurred_at, channel, kind, subject, amount_won) "
-			   "select c.id, now() - g * interval '1 hour', "
-			   "(array['phone','web','email','store','chat'])[1 + g % 5], "
-			   "case when g % 7 = 0 then 'complaint' else 'inquiry' end, 'Item ' || g, "
-			   "case when g % 3 = 0 then g * 1000 end "
-			   "from c, generate_series(1, $4::int) g) select id from c", 4, p);
-	ck_assert_msg(res != NULL, "%s", db_error(db));
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
-}
-
-static long long call_to(const char *ani_e164, const char *agent)
-{
-	const char *p[2] = { ani_e164, agent };
-	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);
-	long long id;
-
-	ck_assert_msg(res != NULL, "%s", db_error(db));
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
-}
-
 START_TEST(call_pops_customer_with_tier_and_history)
 {
 	struct vt *vt;
@@ -100,7 +55,9 @@ START_TEST(call_pops_customer_with_tier_and_history)
 		ck_assert_int_eq(vt_type(vt, "<PgDn>"), 0);
 	VT_ASSERT_WAIT(vt, "Item 120 ", 3000);
 	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
-	VT_ASSERT_WAIT(vt, "Item 120", 2000);
+	/* The item opens in full: its own screen, with the time to the second. */
+	VT_ASSERT_WAIT(vt, "ccterm │ Interaction", 2000);
+	VT_ASSERT_WAIT(vt, "Item 120", 1000);
 	vt_free(vt);
 	ck_assert_int_ge(value("select count(*) from audit_log where action = 'view' and login = 'cc_a1'"), 1);
 }
@@ -401,34 +358,11 @@ START_TEST(wallboard_shows_waiting_calls_and_agents)
 }
 END_TEST
 
-/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
-static int pg(const char *what)
-{
-	char cmd[1024];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' %s >/dev/null",
-		 testdb_builddir(), top ? top : ".", what);
-	return system(cmd);
-}
-
 START_TEST(save_waits_for_a_database_restart)
 {
-	char env[1024], *host;
-	FILE *p;
 	struct vt *vt;
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
 
-	ck_assert_int_eq(pg("start"), 0);
-	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' conninfo",
-		 testdb_builddir(), top ? top : ".");
-	p = popen(env, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
-	pclose(p);
-	host = strstr(env, "host=") + 5;
-	host[strcspn(host, " ")] = '\0';
-	setenv("PGHOST", host, 1);
+	console_private_cluster();
 	setup();
 
 	testdb_agent(db, "cc_r1", "Agent Restart", "agent");
@@ -441,13 +375,13 @@ START_TEST(save_waits_for_a_database_restart)
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전", 2000);
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(pg("stop"), 0);
+	ck_assert_int_eq(console_pg("stop"), 0);
 	VT_ASSERT_WAIT(vt, "DB DOWN", 5000);
 	/* Typing and saving go on while the server is away; the text stays. */
 	ck_assert_int_eq(vt_type(vt, " 그리고 후<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "the database is down; retrying", 3000);
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전 그리고 후", 1000);
-	ck_assert_int_eq(pg("start"), 0);
+	ck_assert_int_eq(console_pg("start"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 10000);
 	VT_ASSERT_WAIT(vt, "DB ok", 2000);
 	vt_free(vt);
@@ -455,7 +389,7 @@ START_TEST(save_waits_for_a_database_restart)
 	ck_assert_int_eq(value("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
 			       "and agent_login = 'cc_r1'"), 1);
 	console_teardown();
-	pg("stop");
+	console_pg("stop");
 }
 END_TEST
 

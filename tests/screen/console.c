@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -54,6 +55,90 @@ long long value(const char *sql)
 
 	free(v);
 	return n;
+}
+
+void sql(const char *q)
+{
+	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
+}
+
+/* A customer with a phone and n interactions, one of them hostile. */
+long long customer(const char *name, const char *tier, const char *phone, int n)
+{
+	const char *p[4] = { name, tier, phone, NULL };
+	char count[16];
+	PGresult *res;
+	long long id;
+
+	snprintf(count, sizeof(count), "%d", n);
+	p[3] = count;
+	res = db_query(db, "with c as (insert into customer (external_id, name, tier, branch_code, value_won) "
+			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
+			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
+			   "on conflict (kind, value) do update set value = excluded.value returning id), "
+			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
+			   "select c.id, cp.id, true from c, cp), "
+			   "i as (insert into interaction (customer_id, occurred_at, channel, kind, subject, amount_won) "
+			   "select c.id, now() - g * interval '1 hour', "
+			   "(array['phone','web','email','store','chat'])[1 + g % 5], "
+			   "case when g % 7 = 0 then 'complaint' else 'inquiry' end, 'Item ' || g, "
+			   "case when g % 3 = 0 then g * 1000 end "
+			   "from c, generate_series(1, $4::int) g) select id from c", 4, p);
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+long long call_to(const char *ani_e164, const char *agent)
+{
+	const char *p[2] = { ani_e164, agent };
+	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);
+	long long id;
+
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+int console_pg(const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), top ? top : ".", what);
+	return system(cmd);
+}
+
+void console_private_cluster(void)
+{
+	char env[1024], *host;
+	FILE *p;
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	ck_assert_int_eq(console_pg("start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=");
+	ck_assert_ptr_nonnull(host);
+	host += 5;
+	host[strcspn(host, " \n")] = '\0';
+	setenv("PGHOST", host, 1);
+}
+
+long long console_backend_pid(const char *login)
+{
+	char q[256];
+
+	snprintf(q, sizeof(q), "select pid from pg_stat_activity where usename = '%s' and application_name = 'ccterm'",
+		 login);
+	return value(q);
 }
 
 int console_main(Suite *s)

@@ -20,6 +20,23 @@ struct vt *console(const char *login, int rows, int cols);
 /* One value of a query as a number (-1 for NULL). */
 long long value(const char *sql);
 
+/* Runs a statement as the superuser; fails the test on an error. */
+void sql(const char *q);
+/* A customer of branch SEL with a phone and n interactions (every 7th a
+ * complaint, every 3rd with an amount); its id. */
+long long customer(const char *name, const char *tier, const char *phone, int n);
+/* A call from ani_e164 offered straight to agent; its id. */
+long long call_to(const char *ani_e164, const char *agent);
+
+/* The test's own cluster (scripts/pg on .pgdata-restart), so stopping and
+ * restarting it disturbs no other test: console_pg("start"|"stop"), and
+ * console_private_cluster() starts it and points PGHOST at it. */
+int console_pg(const char *what);
+void console_private_cluster(void);
+
+/* The server process serving a login's console (-1 when none). */
+long long console_backend_pid(const char *login);
+
 /* Runs the suite; the exit status for main(). */
 int console_main(Suite *s);
 
