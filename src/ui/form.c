@@ -64,6 +64,15 @@ static void form_sync(struct app *app)
 	textbuf_set_cursor(d->notes, textbuf_len(d->notes));
 }
 
+/* Shown: the fields follow the draft at once, so keys typed before the
+ * first frame land in Notes too. */
+static void form_open(struct app *app, const char *arg)
+{
+	(void)arg;
+	if (app->desk.draft_open)
+		form_sync(app);
+}
+
 static const char *code_label_of(const struct code_label *l, int n, const char *code)
 {
 	for (int i = 0; i < n; i++)
@@ -373,6 +382,7 @@ const struct view_ops view_form = {
 	.title = "New contact",
 	.context = KEYCTX_FORM,
 	.takes_text = true,
+	.open = form_open,
 	.draw = form_draw,
 	.action = form_action,
 	.key = form_key,
