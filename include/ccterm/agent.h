@@ -32,6 +32,9 @@ int db_agent_set_state(struct db *db, const char *state, const char *reason, tim
 /* The same as a request whose reply is the agent row afterwards
  * (db_agent_self_read). */
 void db_agent_set_state_request(struct db_request *rq, const char *state, const char *reason);
+/* A console connecting logs its agent in (not ready, reason "login") when
+ * they were logged out; otherwise changes nothing. */
+void db_agent_login_request(struct db_request *rq);
 /* Logs this agent out, unless another console of the same login is still
  * connected (quitting one of two consoles must not log the other out). */
 void db_agent_logout_request(struct db_request *rq, const char *reason);

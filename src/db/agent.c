@@ -69,6 +69,11 @@ void db_agent_set_state_request(struct db_request *rq, const char *state, const 
 	db_request_text(rq, reason);
 }
 
+void db_agent_login_request(struct db_request *rq)
+{
+	db_request_init(rq, "select agent_set_state('not_ready', 'login') from agent_me where state = 'logged_out'");
+}
+
 void db_agent_logout_request(struct db_request *rq, const char *reason)
 {
 	db_request_init(rq, "select agent_set_state('logged_out', $1) where not exists ("

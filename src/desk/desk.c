@@ -148,9 +148,6 @@ static void agent_done(void *arg, const struct gw_reply *r)
 		d->now.agent_known = true;
 		d->wrap_up_asked = false;
 		d->events |= DESK_CHANGED;
-		if (d->login_pending && strcmp(d->now.agent.state, "logged_out") == 0)
-			desk_set_state(d, "not_ready", "login");
-		d->login_pending = false;
 	} else {
 		reply_error(d, r);
 	}
@@ -359,7 +356,9 @@ static void on_connected(void *arg)
 	notify_listen_request(&rq, desk_is_supervisor(d));
 	ask_send(d, &rq, NULL, NULL, plain_done, ask_new(d, 0));
 	read_calls(d);
-	d->login_pending = true;
+	/* Logged in before anything the agent asks for goes out behind it. */
+	db_agent_login_request(&rq);
+	ask_send(d, &rq, NULL, NULL, plain_done, ask_new(d, 0));
 	read_agent(d);
 	read_queue(d);
 	if (!d->lists.loaded) {

@@ -97,7 +97,6 @@ struct desk {
 
 	/* reads on their way: one of each at a time, again when asked meanwhile */
 	bool agent_inflight, agent_again, calls_inflight, calls_again;
-	bool login_pending;          /* logged out at connect: not ready, "login" */
 	bool wrap_up_asked;
 
 	/* offered calls not taken yet (shown in a banner while typing) */

@@ -32,6 +32,11 @@ void console_teardown(void)
 
 struct vt *console(const char *login, int rows, int cols)
 {
+	return console_at(login, rows, cols, xdg);
+}
+
+struct vt *console_at(const char *login, int rows, int cols, const char *dir)
+{
 	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256];
 	const char *argv[] = { bin, NULL };
 	const char *env[] = { pgdb, pguser, cfg, state, pghost, NULL };
@@ -40,8 +45,8 @@ struct vt *console(const char *login, int rows, int cols)
 	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
 	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
 	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
-	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
-	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
+	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", dir);
+	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", dir);
 	snprintf(pghost, sizeof(pghost), "PGHOST=%s", getenv("PGHOST") ? getenv("PGHOST") : "");
 	vt = vt_spawn(argv, env, rows, cols);
 	ck_assert_ptr_nonnull(vt);

@@ -16,6 +16,8 @@ void console_teardown(void);
 
 /* ccterm as login in a rows x cols terminal (PGHOST from this environment). */
 struct vt *console(const char *login, int rows, int cols);
+/* The same with its config and state under dir (a second terminal). */
+struct vt *console_at(const char *login, int rows, int cols, const char *dir);
 
 /* One value of a query as a number (-1 for NULL). */
 long long value(const char *sql);
