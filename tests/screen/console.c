@@ -77,8 +77,10 @@ long long customer(const char *name, const char *tier, const char *phone, int n)
 
 	snprintf(count, sizeof(count), "%d", n);
 	p[3] = count;
-	res = db_query(db, "with c as (insert into customer (external_id, name, tier, branch_code, value_won) "
+	res = db_query(db, "with c as (insert into customer (external_id, name, tier_override, branch_code, value_won) "
 			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
+			   "o as (insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+			   "select 'O-' || md5($1), c.id, now() - interval '3 days', 'web', 'delivered', 1000000 from c), "
 			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
 			   "on conflict (kind, value) do update set value = excluded.value returning id), "
 			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
