@@ -72,6 +72,37 @@ START_TEST(a_call_whose_caller_hung_up_leaves_the_banner)
 }
 END_TEST
 
+START_TEST(taking_a_call_whose_caller_hung_up_says_so)
+{
+	struct vt *vt;
+	long long id;
+	char want[256];
+
+	testdb_agent(db, "cs_a5", "Agent Late", "agent");
+	customer("윤하늘", "registered", "+821012120005", 2);
+	vt = console("cs_a5", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);   /* in the search field: the call waits */
+	VT_ASSERT_WAIT(vt, "Search:", 2000);
+	id = call_to("+821012120005", "cs_a5");
+	snprintf(want, sizeof(want), "Incoming call #%lld waiting", id);
+	VT_ASSERT_WAIT(vt, want, 3000);
+	/* The caller hangs up and the console is not told (the notification is
+	 * lost): taking the call reads the truth first and says so. */
+	sql("set session_replication_role = replica");
+	snprintf(want, sizeof(want), "update call set state = 'abandoned', ended_at = now() where id = %lld", id);
+	sql(want);
+	sql("set session_replication_role = origin");
+	ck_assert_int_eq(vt_type(vt, "<C-t>"), 0);
+	snprintf(want, sizeof(want), "Call #%lld: the caller hung up.", id);
+	VT_ASSERT_WAIT(vt, want, 3000);
+	VT_ASSERT_GONE(vt, "Incoming call #", 1000);
+	VT_ASSERT_WAIT(vt, "ccterm │ Search", 1000);   /* nothing opened */
+	vt_free(vt);
+	ck_assert_int_eq(value("select count(*) from call where state = 'abandoned' and answered_at is null"), 1);
+}
+END_TEST
+
 START_TEST(a_hang_up_stops_the_timers_and_the_bar_follows_the_database)
 {
 	struct vt *vt;
@@ -183,6 +214,7 @@ static Suite *callstate_suite(void)
 	tcase_add_checked_fixture(tc, console_setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_call_whose_caller_hung_up_leaves_the_banner);
+	tcase_add_test(tc, taking_a_call_whose_caller_hung_up_says_so);
 	tcase_add_test(tc, a_hang_up_stops_the_timers_and_the_bar_follows_the_database);
 	tcase_add_test(tc, quitting_asks_with_a_call_or_a_contact_open_and_logs_out);
 	tcase_add_test(tc, quitting_one_of_two_consoles_keeps_the_other_logged_in);
