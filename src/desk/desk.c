@@ -134,6 +134,7 @@ bool desk_is_supervisor(const struct desk *d)
 
 static void read_agent(struct desk *d);
 static void read_calls(struct desk *d);
+static void pop_call(struct desk *d, long long id, bool resume);
 
 static void agent_done(void *arg, const struct gw_reply *r)
 {
@@ -287,6 +288,12 @@ static void on_notice(void *arg, const struct notice *n)
 
 	switch (n->kind) {
 	case NOTICE_CALL:
+		/* An offer pops in one round trip when the screen is free: the pop
+		 * itself is the truth (screen_pop refuses a call not offered to this
+		 * agent); the re-reads go out behind it. */
+		if (strcmp(n->state, "offered") == 0 && !d->taking && d->npending == 0 &&
+		    !(d->has_call && d->call.id == n->call_id) && d->may_pop && d->may_pop(d->ui))
+			pop_call(d, n->call_id, false);
 		if (n->state[0] && notice_call_gone(n->state)) {
 			pending_drop(d, n->call_id);
 			if (d->has_call && d->call.id == n->call_id)
@@ -518,7 +525,9 @@ static void answer_done(void *arg, const struct gw_reply *r)
 	struct desk *d = a->d;
 
 	if (r->rc != 0 || strcmp((char *)a->buf, "true") != 0) {
-		if (r->rc != 0 && !r->lost)
+		if (r->rc != 0 && strcmp(r->sqlstate, "CC002") == 0)
+			say(d, "Call #%lld: the caller hung up.", a->id);
+		else if (r->rc != 0 && !r->lost)
 			say(d, "Call #%lld could not be taken: %s", a->id, r->error);
 		else if (r->rc == 0)
 			say(d, "Call #%lld: the caller hung up.", a->id);
@@ -549,10 +558,17 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 		d->taking = 0;
 	pending_drop(d, a->id);
 	if (r->rc != 0) {
-		if (resume && !r->lost)   /* the call is gone (another database?): the draft keeps its text */
+		if (resume && !r->lost) {   /* the call is gone: the draft keeps its text and customer */
 			desk_draft_set(d, "call_id", "");
-		else
+			if (d->draft.customer_id && !d->has_customer)
+				desk_open_customer(d, d->draft.customer_id);
+		} else if (!r->lost && (strcmp(r->sqlstate, "42501") == 0 || strcmp(r->sqlstate, "P0002") == 0)) {
+			/* no longer offered to this agent: hung up (or taken back) */
+			say(d, "Call #%lld: the caller hung up.", a->id);
+			read_calls(d);
+		} else {
 			reply_error(d, r);
+		}
 		ask_free(a);
 		return;
 	}

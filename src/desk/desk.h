@@ -58,6 +58,9 @@ struct desk_now {
 
 struct desk {
 	struct gateway *gw;
+	/* Asked when an offer arrives: may its pop take the screen now? */
+	bool (*may_pop)(void *ui);
+	void *ui;
 	unsigned events;
 	char message[256];
 	struct desk_now now;

@@ -105,6 +105,19 @@ void app_take_call(struct app *app)
 	desk_take_call(d);
 }
 
+/* The desk asks when an offer arrives: the pop goes out at once when it
+ * may take the screen (one round trip from the commit to the frame). */
+static bool app_may_pop(void *arg)
+{
+	struct app *app = arg;
+	struct focus f = app_focus(app);
+
+	if (!nav_pop_may_take_focus(&f))
+		return false;
+	app->auto_take = true;
+	return true;
+}
+
 /* A pop never steals focus or text: it is taken at once only when the
  * agent is not typing, else it waits in the banner for take-pop. */
 static void app_offer_pops(struct app *app)
@@ -431,6 +444,8 @@ int app_run(struct app *app)
 		app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
 	}
 	app->dirty = true;
+	app->desk.may_pop = app_may_pop;
+	app->desk.ui = app;
 	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
 		struct pollfd fds[2] = { { .fd = 0, .events = POLLIN } };
