@@ -140,6 +140,15 @@ static void connection_lost(struct gateway *gw, const char *why)
 		gw->hooks.lost(gw->hooks.arg, gw->error);
 }
 
+/* Server notices (and a FATAL on an idle connection) are kept as the last
+ * error instead of going to stderr, which is the agent's screen. */
+static void notice_keep(void *arg, const char *message)
+{
+	struct gateway *gw = arg;
+
+	one_line(gw->error, sizeof(gw->error), message);
+}
+
 static void connect_start(struct gateway *gw)
 {
 	/* Ours first; the caller's conninfo (expanded from dbname) overrides
@@ -165,6 +174,7 @@ static void connect_start(struct gateway *gw)
 		gw->retry_at_ms = now_ms() + GW_RETRY_MS;
 		return;
 	}
+	PQsetNoticeProcessor(gw->conn, notice_keep, gw);
 	gw->link = LINK_CONNECTING;
 	gw->want = PGRES_POLLING_WRITING;
 }

@@ -160,6 +160,14 @@ static void pct(double v, char *out, size_t sz)
 		snprintf(out, sz, "%.1f%%", v);
 }
 
+/* One column of a board row: text cut to width display columns (an ellipsis
+ * at a character boundary), padded, and the blank after it. */
+static void cell(WINDOW *w, int y, int x, int width, const char *text, enum draw_style st)
+{
+	draw_text_pad(w, y, x, width + 1, "", st);
+	draw_text(w, y, x, width, text, st);
+}
+
 static void draw_queues(WINDOW *w, int y, int ymax, int cols, long elapsed)
 {
 	char line[320], sl[16], target[16], asa[16], wait[16];
@@ -179,11 +187,16 @@ static void draw_queues(WINDOW *w, int y, int ymax, int cols, long elapsed)
 		else
 			snprintf(asa, sizeof(asa), "%.0fs", q->asa_secs);
 		fmt_duration(q->waiting ? q->longest_wait_secs + elapsed : 0, wait, sizeof(wait));
-		snprintf(line, sizeof(line), "%-14.14s %5ld %7s %6ld %6ld %6ld %7s %7s %6s  %ld/%ld/%ld/%ld", q->name,
+		/* Names are cut and padded by display columns (wide Korean text counts two). */
+		snprintf(line, sizeof(line), " %5ld %7s %6ld %6ld %6ld %7s %7s %6s  %ld/%ld/%ld/%ld",
 			 q->waiting, wait, q->offered, q->answered, q->abandoned, sl, target, asa,
 			 q->agents_ready, q->agents_on_call + q->agents_ringing, q->agents_wrap_up, q->agents_break);
-		draw_text_pad(w, y++, 1, cols - 2, line,
-			      i == W.sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL;
+
+			cell(w, y, 1, 13, q->name, st);
+			draw_text_pad(w, y++, 15, cols - 16, line, st);
+		}
 	}
 }
 
@@ -206,10 +219,15 @@ static void draw_agents(WINDOW *w, int y, int ymax, int cols, long elapsed)
 			snprintf(call, sizeof(call), "#%lld", a->call_id);
 		else
 			call[0] = '\0';
-		snprintf(line, sizeof(line), "%-12.12s %-16.16s %-9.9s %8s %-9.9s ", a->login, a->name, a->state,
-			 since, call);
-		draw_text_pad(w, y, 1, 60, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
-		draw_text_pad(w, y, 61, cols - 69, a->customer, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
+
+			cell(w, y, 1, 12, a->login, st);
+			cell(w, y, 14, 16, a->name, st);
+			snprintf(line, sizeof(line), "%-9.9s %8s %-9.9s ", a->state, since, call);
+			draw_text_pad(w, y, 31, 29, line, st);
+			draw_text_pad(w, y, 60, cols - 68, a->customer, st);
+		}
 		snprintf(line, sizeof(line), "%5ld", a->handled_today);
 		draw_text_pad(w, y++, cols - 7, 6, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
 	}
@@ -229,9 +247,14 @@ static void draw_satisfaction(WINDOW *w, int y, int ymax, int cols)
 
 		snprintf(today, sizeof(today), b->today_avg < 0 ? "-" : "%.2f", b->today_avg);
 		snprintf(week, sizeof(week), b->week_avg < 0 ? "-" : "%.2f", b->week_avg);
-		snprintf(line, sizeof(line), "%-8.8s %-24.24s %8s %6ld %8s %6ld", b->code[0] ? b->code : "-", b->name,
-			 today, b->today_n, week, b->week_n);
-		draw_text_pad(w, y++, 1, cols - 2, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
+		snprintf(line, sizeof(line), " %8s %6ld %8s %6ld", today, b->today_n, week, b->week_n);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
+
+			cell(w, y, 1, 8, b->code[0] ? b->code : "-", st);
+			cell(w, y, 10, 23, b->name, st);
+			draw_text_pad(w, y++, 34, cols - 35, line, st);
+		}
 	}
 }
 
