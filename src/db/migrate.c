@@ -105,7 +105,9 @@ static int repeatables_changed(struct db *db)
 	return changed;
 }
 
-/* All repeatable files in order, in one transaction. */
+/* All repeatable files in order, in one transaction, as the schema's owner
+ * (sql/110_owner.sql): what they create belongs to ccterm_owner, so no
+ * SECURITY DEFINER function runs with the migrator's (superuser) rights. */
 static int repeatables_apply(struct db *db)
 {
 	if (db_exec(db, "begin", 0, NULL) < 0 ||
@@ -118,11 +120,22 @@ static int repeatables_apply(struct db *db)
 
 		migrate_checksum(f->text, sum);
 		snprintf(what, sizeof(what), "repeatable %s failed", f->name);
-		if (db_exec_script(db, f->text) < 0 ||
+		if (db_exec(db, "set local role ccterm_owner", 0, NULL) < 0 || db_exec_script(db, f->text) < 0 ||
+		    db_exec(db, "reset role", 0, NULL) < 0 ||
 		    db_exec(db, "insert into schema_repeatables (name, checksum) values ($1, $2)", 2, params) < 0)
 			return fail_rollback(db, what);
 	}
 	return db_exec(db, "commit", 0, NULL) < 0 ? fail_rollback(db, "repeatable files") : 0;
+}
+
+/* What is set on the database itself, on every run: a database made from a
+ * template does not inherit it. No temporary objects for PUBLIC: they are how
+ * a caller shadows a table a SECURITY DEFINER function reads. */
+static int database_settings_apply(struct db *db)
+{
+	return db_exec(db, "do $$ begin "
+			   "execute format('revoke temporary on database %I from public', current_database()); "
+			   "end $$", 0, NULL);
 }
 
 static int migrate_locked(struct db *db, struct migrate_result *r)
@@ -151,7 +164,7 @@ static int migrate_locked(struct db *db, struct migrate_result *r)
 			return -1;
 		r->repeatables = (int)sql_repeatables_count;
 	}
-	return 0;
+	return database_settings_apply(db);
 }
 
 int db_migrate_full(struct db *db, struct migrate_result *r)

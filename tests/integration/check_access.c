@@ -182,7 +182,7 @@ START_TEST(definer_functions_are_owned_safely)
 	ck_assert_msg(v == NULL, "functions not owned by ccterm_owner: %s", v);
 	v = testdb_value(db, "select string_agg(c.relname || ' ' || pg_get_userbyid(c.relowner), ', ') "
 			     "from pg_class c where c.relnamespace = 'public'::regnamespace "
-			     "and c.relkind in ('r', 'v', 'S', 'm', 'p') and c.relname <> 'schema_migrations' "
+			     "and c.relkind in ('r', 'v', 'S', 'm', 'p') and c.relname not in ('schema_migrations', 'schema_repeatables') "
 			     "and pg_get_userbyid(c.relowner) <> 'ccterm_owner'");
 	ck_assert_msg(v == NULL, "relations not owned by ccterm_owner: %s", v);
 	/* Every SECURITY DEFINER function: pg_temp last, and not executable by PUBLIC. */
@@ -390,7 +390,7 @@ START_TEST(branch_staff_see_their_branch_only)
 	ck_assert_str_eq(v, "***-****-0002");
 	free(v);
 	/* An interaction's body of another branch's customer is not readable either. */
-	snprintf(sql, sizeof(sql), "select interaction_body(id) from interaction where customer_id = %lld", id_of("B1"));
+	snprintf(sql, sizeof(sql), "select id from interaction where customer_id = %lld", id_of("B1"));
 	{
 		char *id = testdb_value(db, sql), q[128];
 
@@ -517,7 +517,8 @@ START_TEST(agents_cannot_write_past_the_policy)
 		refused(c, sql, NULL);
 		refused(c, "set role ccterm_owner", "42501");
 		refused(c, "create role ac_made_by_agent", "42501");
-		refused(c, "select agent_set_state_for('" AGENT2 "', 'break')", i == 2 ? NULL : "42501");
+		if (strcmp(logins[i], SUPER) != 0)   /* supervisors manage the floor */
+			refused(c, "select agent_set_state_for('" AGENT2 "', 'break')", "42501");
 		db_close(c);
 	}
 	/* rules are the supervisors' */
