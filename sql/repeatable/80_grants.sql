@@ -24,6 +24,9 @@ revoke all on all sequences in schema public from public, ccterm_agent, ccterm_b
 revoke all on all functions in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti,
 	ccterm_admin;
 
+-- What ccterm_owner creates from now on is nobody else's until granted here.
+alter default privileges revoke execute on functions from public;
+
 grant usage on schema public to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin, ccterm_cti;
 
 grant select on settings, branch, reason_code, disposition, queue, agent, agent_queue, offer_rule, campaign

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "ccterm/admin.h"
 #include "ccterm/floor.h"
@@ -197,6 +198,13 @@ START_TEST(definer_functions_are_owned_safely)
 			     "and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a "
 			     "                                 where a.grantee = 0 and a.privilege_type = 'EXECUTE'))");
 	ck_assert_msg(v == NULL, "SECURITY DEFINER executable by PUBLIC: %s", v);
+	/* nor any other function, but the three row security asks */
+	v = testdb_value(db, "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p "
+			     "where p.pronamespace = 'public'::regnamespace "
+			     "and p.proname not in ('access_sees_all', 'access_is_admin', 'access_is_cti') "
+			     "and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a "
+			     "                                 where a.grantee = 0 and a.privilege_type = 'EXECUTE'))");
+	ck_assert_msg(v == NULL, "executable by PUBLIC: %s", v);
 	/* Nobody but the owner creates objects in the schema or temp objects. */
 	ck_assert_int_eq(count("select count(*) from (values ('" AGENT "'), ('" BRANCH "'), ('" SUPER "'), "
 			       "('" ADMIN "'), ('" CTI "')) r(n) "
@@ -619,6 +627,42 @@ START_TEST(calls_belong_to_their_agent)
 }
 END_TEST
 
+/* ccterm-cti, logged in as a login of ccterm_cti (not a superuser). */
+static int cti_tool(const char *args, char *out, size_t outsz)
+{
+	char line[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(line, sizeof(line), "PGDATABASE=%s PGUSER=" CTI " %s/ccterm-cti %s 2>&1", dbname, testdb_builddir(), args);
+	p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, outsz - 1, p);
+	out[n] = '\0';
+	return WEXITSTATUS(pclose(p));
+}
+
+START_TEST(the_cti_tool_runs_as_a_cti_login)
+{
+	char out[512], args[128];
+	long long id;
+
+	ck_assert_msg(cti_tool("agent " AGENT " ready", out, sizeof(out)) == 0, "%s", out);
+	ck_assert_msg(cti_tool("call --ani 010-1111-0001 --agent " AGENT, out, sizeof(out)) == 0, "%s", out);
+	id = atoll(out);
+	ck_assert_int_gt(id, 0);
+	snprintf(args, sizeof(args), "answer %lld", id);
+	ck_assert_msg(cti_tool(args, out, sizeof(out)) == 0, "%s", out);
+	snprintf(args, sizeof(args), "hangup %lld", id);
+	ck_assert_msg(cti_tool(args, out, sizeof(out)) == 0, "%s", out);
+	/* the caller was found by number: S1 */
+	snprintf(args, sizeof(args), "select count(*) from call where id = %lld and state = 'ended' "
+		 "and customer_id = %lld", id, id_of("S1"));
+	ck_assert_int_eq(count(args), 1);
+	ck_assert_int_eq(count("select count(*) from agent where login = '" AGENT "' and state = 'wrap_up'"), 1);
+}
+END_TEST
+
 /* --- the audit trail ----------------------------------------------------------- */
 
 START_TEST(every_read_is_audited_by_the_database)
@@ -788,6 +832,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, agents_cannot_write_past_the_policy);
 	tcase_add_test(tc, writes_through_functions_are_in_my_name);
 	tcase_add_test(tc, calls_belong_to_their_agent);
+	tcase_add_test(tc, the_cti_tool_runs_as_a_cti_login);
 	tcase_add_test(tc, every_read_is_audited_by_the_database);
 	tcase_add_test(tc, a_lesser_role_drops_the_old_memberships);
 	tcase_add_test(tc, logins_must_fit_their_notify_channel);
