@@ -15,6 +15,16 @@
 -- as the owner bypasses row security), and each of those applies the same
 -- rule with customer_visible() and writes the audit row itself.
 
+-- First of all, every right on the schema's objects is taken away; 80_grants.sql
+-- (or the file of a function) gives back exactly what each role needs, so a
+-- right granted by hand or by an older release does not survive a migrate.
+-- What ccterm_owner creates is nobody else's until granted.
+revoke all on all tables in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti;
+revoke all on all sequences in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti;
+revoke all on all functions in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti,
+	ccterm_admin;
+alter default privileges revoke execute on functions from public;
+
 create or replace function access_sees_all() returns boolean
 language sql stable set search_path = pg_catalog, public, pg_temp as $$
 	select pg_has_role(session_user, 'ccterm_agent', 'MEMBER')

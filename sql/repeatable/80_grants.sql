@@ -1,8 +1,9 @@
 -- 80_grants: What each group role may do. Re-applied whenever it changes, so every database converges.
 -- A repeatable file: applied after the numbered migrations whenever it changes.
 --
--- Everything is first taken away, then given back exactly: a right granted
--- by hand or by an older release does not survive a migrate.
+-- Everything was taken away first (05_access.sql) and is given back here
+-- exactly: a right granted by hand or by an older release does not survive
+-- a migrate.
 --
 --   every login    reads the lists (settings, branches, reasons, queues,
 --                  agents, rules) and reads customers through the audited
@@ -18,14 +19,6 @@
 --   admin          every table, the clear-text secrets, the audit trail
 -- No login holds rights on the customer-data tables except admins: so psql
 -- reads no more than the console, and no read escapes the audit trail.
-
-revoke all on all tables in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti;
-revoke all on all sequences in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti;
-revoke all on all functions in schema public from public, ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_cti,
-	ccterm_admin;
-
--- What ccterm_owner creates from now on is nobody else's until granted here.
-alter default privileges revoke execute on functions from public;
 
 grant usage on schema public to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin, ccterm_cti;
 

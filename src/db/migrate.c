@@ -128,6 +128,28 @@ static int repeatables_apply(struct db *db)
 	return db_exec(db, "commit", 0, NULL) < 0 ? fail_rollback(db, "repeatable files") : 0;
 }
 
+/* Every table, view, sequence and function of the schema belongs to
+ * ccterm_owner (sql/110_owner.sql), including those a later numbered
+ * migration made as the migrator; run before the repeatable files, which
+ * act as that owner. Sequences owned by a table follow it. */
+static const char ownership_sweep_sql[] =
+	"do $$ declare o record; begin "
+	"for o in select format('alter %s %s owner to ccterm_owner', "
+	"    case c.relkind when 'v' then 'view' when 'm' then 'materialized view' "
+	"                   when 'S' then 'sequence' else 'table' end, c.oid::regclass) as sql "
+	"  from pg_class c "
+	"  where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S') "
+	"    and c.relowner <> 'ccterm_owner'::regrole "
+	"    and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass "
+	"                    and d.objid = c.oid and d.deptype in ('a', 'i')) "
+	"  union all "
+	"  select format('alter routine %s owner to ccterm_owner', p.oid::regprocedure) "
+	"  from pg_proc p "
+	"  where p.pronamespace = 'public'::regnamespace and p.proowner <> 'ccterm_owner'::regrole "
+	"    and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass "
+	"                    and d.objid = p.oid and d.deptype = 'e') "
+	"loop execute o.sql; end loop; end $$";
+
 /* What is set on the database itself, on every run: a database made from a
  * template does not inherit it. No temporary objects for PUBLIC: they are how
  * a caller shadows a table a SECURITY DEFINER function reads. */
@@ -155,6 +177,13 @@ static int migrate_locked(struct db *db, struct migrate_result *r)
 		if (ran < 0)
 			return -1;
 		r->applied += ran;
+	}
+	if (db_exec(db, ownership_sweep_sql, 0, NULL) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", db_error(db));
+		db_set_error(db, "handing the schema to ccterm_owner: %s", why);
+		return -1;
 	}
 	changed = r->applied > 0 ? 1 : repeatables_changed(db);
 	if (changed < 0)
