@@ -681,6 +681,44 @@ START_TEST(the_cti_tool_runs_as_a_cti_login)
 }
 END_TEST
 
+/* psql itself, as branch staff: no more than the console. */
+static int psql_as(const char *user, const char *sql, char *out, size_t outsz)
+{
+	const char *bindir = getenv("PG_BINDIR");
+	char line[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(line, sizeof(line), "%s%spsql -X -q -At -d %s -U %s -c \"%s\" 2>&1", bindir ? bindir : "",
+		 bindir ? "/" : "", dbname, user, sql);
+	p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, outsz - 1, p);
+	out[n] = '\0';
+	return WEXITSTATUS(pclose(p));
+}
+
+START_TEST(psql_as_branch_staff_reads_no_more_than_the_console)
+{
+	static const char *const denied[] = {
+		"select count(*) from customer", "select value from contact_point",
+		"select body from interaction", "select rrn from customer_secret",
+		"select count(*) from audit_log", "create temp table t (x int)",
+	};
+	char out[1024];
+
+	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+		ck_assert_msg(psql_as(BRANCH, denied[i], out, sizeof(out)) != 0, "%s: %s", denied[i], out);
+		ck_assert_msg(strstr(out, "permission denied") != NULL, "%s: %s", denied[i], out);
+	}
+	ck_assert_int_eq(psql_as(BRANCH, "select count(*) from customer_search('부산', null, 50)", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "1\n");
+	ck_assert_int_eq(psql_as(BRANCH, "select string_agg(phone, ',') from customer_search('부', null, 50)",
+				 out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "***-****-0002\n");
+}
+END_TEST
+
 /* --- the audit trail ----------------------------------------------------------- */
 
 START_TEST(every_read_is_audited_by_the_database)
@@ -852,6 +890,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, writes_through_functions_are_in_my_name);
 	tcase_add_test(tc, calls_belong_to_their_agent);
 	tcase_add_test(tc, the_cti_tool_runs_as_a_cti_login);
+	tcase_add_test(tc, psql_as_branch_staff_reads_no_more_than_the_console);
 	tcase_add_test(tc, every_read_is_audited_by_the_database);
 	tcase_add_test(tc, a_lesser_role_drops_the_old_memberships);
 	tcase_add_test(tc, logins_must_fit_their_notify_channel);
