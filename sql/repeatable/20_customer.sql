@@ -115,13 +115,24 @@ begin
 	return v_id;
 end $$;
 
--- Every change of a customer row moves its version on: an edit made against
+-- Every edit of a customer (who they are, not the figures computed from their
+-- history: tier, value, churn) moves its version on, so an edit made against
 -- an older version is a conflict (customer_update), never a silent overwrite.
+-- A writer that moves the version itself (the import) keeps its value.
 create or replace function customer_version_bump() returns trigger
 language plpgsql as $$
 begin
-	new.version := old.version + 1;
-	new.updated_at := now();
+	if new.version is distinct from old.version then
+		return new;
+	end if;
+	if (new.external_id, new.name, new.segment, new.branch_code, new.birth_date, new.gender, new.marital_status,
+	    new.tier_override)
+	   is distinct from
+	   (old.external_id, old.name, old.segment, old.branch_code, old.birth_date, old.gender, old.marital_status,
+	    old.tier_override) then
+		new.version := old.version + 1;
+		new.updated_at := now();
+	end if;
 	return new;
 end $$;
 create or replace trigger customer_version_bump before update on customer

@@ -352,6 +352,8 @@ static const char *const customer_tables[][2] = {
 	{ "campaign_member", "customer_id" },
 	{ "call", "customer_id" },
 	{ "audit_log", "customer_id" },
+	{ "customer_metrics", "customer_id" },
+	{ "offer_response", "customer_id" },
 };
 
 /* Whatever branch staff read of a table directly, it is their branch's:
@@ -446,7 +448,7 @@ START_TEST(row_security_holds_behind_a_grant)
 	ck_assert_int_eq(count("select count(*) from pg_class c where c.relnamespace = 'public'::regnamespace and "
 			       "c.relname in ('customer', 'customer_secret', 'customer_contact', 'contact_point', "
 			       "'interaction', 'orders', 'order_line', 'cases', 'alert', 'campaign_member', 'call', "
-			       "'audit_log') and c.relrowsecurity"), 12);
+			       "'audit_log', 'customer_metrics', 'offer_response') and c.relrowsecurity"), 14);
 	br = as(BRANCH);
 	branch_reads_only_its_own(br, true);
 	ck_assert_int_eq(number_as(br, "select count(*) from customer"), 2);
