@@ -23,7 +23,7 @@ create or replace trigger call_notify after insert or update on call
 -- has the number; offer it to the named agent, or else route it in its queue.
 -- The agent's console is woken by the call_notify trigger at commit.
 create or replace function call_arrive(p_ani text, p_ani_e164 text, p_dnis text, p_queue text, p_agent text)
-returns bigint language plpgsql as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_customer bigint;
@@ -63,7 +63,7 @@ returns timestamptz language sql stable as $$
 $$;
 
 create or replace function call_sla_default() returns trigger
-language plpgsql security definer set search_path = public as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if new.sla_seconds is null and new.queue_id is not null then
 		select q.sla_seconds into new.sla_seconds from queue q where q.id = new.queue_id;
@@ -91,7 +91,7 @@ language sql immutable as $$
 $$;
 
 create or replace function call_stat_sync() returns trigger
-language plpgsql security definer set search_path = public as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	-- Offers, re-queues and the like move nothing the board counts.
 	if tg_op = 'UPDATE'
@@ -127,7 +127,7 @@ create or replace trigger call_stat_sync after insert or update or delete on cal
 -- bulk load with triggers off, a truncate, or to check the counters).
 -- Returns the number of buckets written.
 create or replace function queue_stat_rebuild(p_from timestamptz default '-infinity')
-returns bigint language plpgsql security definer set search_path = public as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_n bigint;
 begin
@@ -146,7 +146,7 @@ end $$;
 
 -- Offers a queued call to an agent who is ready (both rows locked by the caller).
 create or replace function call_offer(p_call bigint, p_login text)
-returns void language plpgsql security definer set search_path = public as $$
+returns void language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	update call set state = 'offered', agent_login = p_login, offered_at = clock_timestamp(), routed = true
 	where id = p_call;
@@ -157,7 +157,7 @@ end $$;
 -- longest idle first, while there are both. Returns how many were offered.
 -- A call locked by someone else (being answered or hung up) is passed over.
 create or replace function route_pending(p_queue integer)
-returns integer language plpgsql security definer set search_path = public as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_call bigint;
 	v_login text;
@@ -190,7 +190,7 @@ end $$;
 -- Routes the queue of this waiting call (so an older call goes first).
 -- Returns the agent the call was offered to, or NULL while it waits.
 create or replace function route_call(p_call bigint)
-returns text language plpgsql security definer set search_path = public as $$
+returns text language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_login text;
@@ -207,7 +207,7 @@ end $$;
 -- Offers the oldest call waiting in this agent's queues to the agent, when
 -- the agent is ready. Returns the call id, or NULL.
 create or replace function route_agent(p_login text)
-returns bigint language plpgsql security definer set search_path = public as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_call bigint;
@@ -238,10 +238,11 @@ end $$;
 
 -- The call is picked up. False when it is not queued or offered.
 create or replace function call_answer(p_call bigint)
-returns boolean language plpgsql security definer set search_path = public as $$
+returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 begin
+	perform call_check_mine(p_call);
 	update call set state = 'answered', answered_at = clock_timestamp()
 	where id = p_call and state in ('queued', 'offered')
 	returning agent_login into v_login;
@@ -258,13 +259,14 @@ end $$;
 -- goes back to ready), after it the call ends (the agent goes to wrap-up).
 -- Returns the call's new state, NULL when it had ended already.
 create or replace function call_hangup(p_call bigint)
-returns text language plpgsql security definer set search_path = public as $$
+returns text language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 	v_routed boolean;
 	v_new text;
 	v_agent text;
 begin
+	perform call_check_mine(p_call);
 	update call set state = case when answered_at is null then 'abandoned' else 'ended' end,
 	                ended_at = clock_timestamp()
 	where id = p_call and state not in ('ended', 'abandoned')
@@ -287,7 +289,7 @@ end $$;
 -- Ring no answer: the routed call goes back to the queue (keeping its place,
 -- its arrival time) and is offered again; the agent is set not ready.
 create or replace function call_no_answer(p_call bigint)
-returns boolean language plpgsql security definer set search_path = public as $$
+returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 begin

@@ -3,7 +3,7 @@
 
 -- The agent behind this connection changes state (the console).
 create or replace function agent_set_state(p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
 		raise exception 'unknown agent state %', p_state using errcode = '22023';
@@ -16,23 +16,23 @@ end $$;
 
 -- Calls waiting in the queues this agent serves.
 create or replace function queue_waiting_mine()
-returns bigint language sql stable as $$
+returns bigint language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	select count(*) from call c
-	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = current_user
+	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = session_user
 	where c.state = 'queued'
 $$;
 
 -- The queue channels to LISTEN on for the status bar's waiting count.
 create or replace function queue_channels_mine()
 returns setof text language sql stable as $$
-	select 'queue_' || queue_id from agent_queue where login = current_user order by queue_id
+	select 'queue_' || queue_id from agent_queue where login = session_user order by queue_id
 $$;
 
 -- The one place an agent's state changes: the row, its history, and what
 -- the change means for calls. Going ready looks for a waiting call; leaving
 -- for not_ready, break or logged_out hands back a call still ringing.
 create or replace function agent_state_move(p_login text, p_state text, p_reason text)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_since timestamptz := clock_timestamp();
 	v_old text;
@@ -70,7 +70,7 @@ end $$;
 
 -- Someone else changes an agent's state: CTI, a supervisor, the simulator.
 create or replace function agent_set_state_for(p_login text, p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	return agent_state_move(p_login, p_state, p_reason);
 end $$;

@@ -149,14 +149,15 @@ int db_calls_offered(struct db *db, long long *ids, size_t max)
 }
 
 /* The truth about this agent's calls: every call offered to or answered by
- * current_user, oldest first, with the seconds since it was offered and
- * since it was answered, as the server's clock counts them. */
-void db_my_calls_request(struct db_request *rq)
+ * the connected agent, oldest first, with the seconds in its state as the
+ * server's clock counts them (my_calls(), sql/repeatable/40_calls.sql). A
+ * database without my_calls() (older) is read through calls_offered(),
+ * which gives the ids only: state "" and no durations. */
+void db_my_calls_request(struct db_request *rq, bool ids_only)
 {
-	db_request_init(rq, "select c.id, c.state, "
-			    "extract(epoch from clock_timestamp() - coalesce(c.offered_at, c.created_at))::bigint, "
-			    "extract(epoch from clock_timestamp() - c.answered_at)::bigint "
-			    "from calls_offered() o join call c on c.id = o.id order by c.created_at, c.id");
+	db_request_init(rq, ids_only ? "select id, '', 0, null::integer from calls_offered()"
+				     : "select id, state, seconds_in_state, "
+				       "case when state = 'answered' then seconds_in_state end from my_calls()");
 }
 
 int db_my_calls_read(const struct pg_result *res, void *out, char *err, size_t errsz)

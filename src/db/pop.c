@@ -267,7 +267,8 @@ int db_timeline(struct db *db, long long customer_id, const struct timeline_filt
 
 void db_interaction_body_request(struct db_request *rq, long long interaction_id)
 {
-	db_request_init(rq, "select coalesce(body, '') from interaction where id = $1::bigint");
+	/* NULL: no such interaction, or of a customer this login may not see */
+	db_request_init(rq, "select interaction_body($1::bigint)");
 	db_request_int(rq, interaction_id);
 }
 
@@ -276,8 +277,8 @@ int db_interaction_body_read(const struct pg_result *res, void *out, char *err, 
 	char **body = out;
 
 	*body = NULL;
-	if (PQntuples(res) == 0) {
-		snprintf(err, errsz, "that interaction is not there any more");
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		snprintf(err, errsz, "that interaction is not there (or not yours to see)");
 		return -1;
 	}
 	*body = strdup(PQgetvalue(res, 0, 0));
