@@ -72,6 +72,85 @@ START_TEST(call_pops_customer_with_tier_and_history)
 }
 END_TEST
 
+/* The pop screen: at 80x24 the caller's header, alerts, open case, newest
+ * history and the form with the cursor in Notes, all at once; the history
+ * scrolls, filters and opens without leaving the form, and Esc comes back
+ * to the form with the text as it was. */
+START_TEST(the_pop_shows_everything_at_once_in_80x24)
+{
+	struct vt *vt;
+	int notes_row, row, col;
+
+	testdb_agent(db, "cc_p1", "Agent Pop", "agent");
+	customer("홍길동", "platinum", "+821012345678", 40);
+	sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
+	vt = console("cc_p1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821012345678", "cc_p1");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 1000);
+	VT_ASSERT_WAIT(vt, "010-1234-5678  ₩", 1000);   /* the value as computed */
+	VT_ASSERT_WAIT(vt, "RRN ", 1000);
+	VT_ASSERT_WAIT(vt, " complaint", 1000);         /* the alert of the open complaint */
+	VT_ASSERT_WAIT(vt, "Case #", 1000);
+	VT_ASSERT_WAIT(vt, "SLA ", 1000);
+	VT_ASSERT_WAIT(vt, "History (40)", 1000);
+	VT_ASSERT_WAIT(vt, "Item 1 ", 1000);
+	VT_ASSERT_WAIT(vt, "ccterm │ New contact", 1000);
+	ck_assert(vt_find(vt, "Notes (Enter new line", &notes_row, NULL));
+	ck_assert_int_eq(vt_cursor(vt, &row, &col), 0);
+	ck_assert_int_eq(row, notes_row + 1);   /* the cursor waits in Notes */
+	ck_assert_int_eq(col, 1);
+	ck_assert_int_eq(vt_type(vt, "고객 문의 메모"), 0);
+	VT_ASSERT_WAIT(vt, "고객 문의 메모", 1000);
+	/* PgDn scrolls the history; the cursor and the text stay. */
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(vt_type(vt, "<PgDn>"), 0);
+	VT_ASSERT_WAIT(vt, "Item 20 ", 2000);
+	VT_ASSERT_GONE(vt, "Item 1 ", 1000);
+	/* ^F filters it: phone only (every fifth item), then the next filter. */
+	ck_assert_int_eq(vt_type(vt, "<C-f>"), 0);
+	VT_ASSERT_WAIT(vt, "only phone", 2000);
+	VT_ASSERT_WAIT(vt, "Item 5 ", 2000);
+	VT_ASSERT_GONE(vt, "Item 1 ", 1000);
+	/* ^O opens the selected item in full; Esc is back in the form, text intact. */
+	ck_assert_int_eq(vt_type(vt, "<C-o>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ Interaction", 2000);
+	VT_ASSERT_WAIT(vt, "Item 5", 1000);
+	ck_assert_int_eq(vt_type(vt, "<Esc>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ New contact", 2000);
+	ck_assert_int_eq(vt_type(vt, " 계속"), 0);
+	VT_ASSERT_WAIT(vt, "고객 문의 메모 계속", 2000);
+	ck_assert(vt_find(vt, "고객 문의 메모 계속", &row, NULL));
+	ck_assert_int_eq(row, notes_row + 1);
+	vt_free(vt);
+}
+END_TEST
+
+/* From 120x40 the history and the form sit side by side. */
+START_TEST(the_pop_sits_side_by_side_at_120x40)
+{
+	struct vt *vt;
+	int hr, hc, kr, kc;
+
+	testdb_agent(db, "cc_p2", "Agent Wide", "agent");
+	customer("김영희", "contracted", "+821011112222", 40);
+	vt = console("cc_p2", 40, 120);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821011112222", "cc_p2");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	VT_ASSERT_WAIT(vt, "History (40)", 1000);
+	VT_ASSERT_WAIT(vt, "Item 25 ", 1000);   /* many rows of history */
+	ck_assert(vt_find(vt, "History (40)", &hr, &hc));
+	ck_assert(vt_find(vt, "Kind:", &kr, &kc));
+	ck_assert_int_lt(hc, 60);
+	ck_assert_int_ge(kc, 60);
+	ck_assert_int_lt(kr, hr + 3);   /* the form beside the history, not under it */
+	vt_free(vt);
+}
+END_TEST
+
 START_TEST(unknown_number_offers_create)
 {
 	struct vt *vt;
@@ -204,7 +283,10 @@ START_TEST(hostile_customer_text_is_inert)
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	call_to("+821077778888", "cc_a7");
 	VT_ASSERT_WAIT(vt, "Bad␛[2J␛]52;c;aGk=␇Guy", 3000);
+	/* The pop shows the history with the form: the hostile subject is inert there. */
+	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ Customer", 2000);
 	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
 	/* Nothing was cleared, moved or switched to line drawing. */
 	vt_row(vt, 0, row, sizeof(row));
@@ -411,6 +493,8 @@ static Suite *console_suite(void)
 	tcase_add_checked_fixture(tc, setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, call_pops_customer_with_tier_and_history);
+	tcase_add_test(tc, the_pop_shows_everything_at_once_in_80x24);
+	tcase_add_test(tc, the_pop_sits_side_by_side_at_120x40);
 	tcase_add_test(tc, unknown_number_offers_create);
 	tcase_add_test(tc, shared_number_asks_who);
 	tcase_add_test(tc, typing_and_f10_saves_exactly_one_row);
