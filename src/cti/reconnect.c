@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cti/reconnect.h"
@@ -26,9 +27,11 @@ int cti_reconnect(struct db *db, volatile sig_atomic_t *stop, const char *who)
 {
 	double wait = 0.1, t0 = mono_now();
 	int tries = 0;
+	const char *why = *db_error(db) ? db_error(db) : "no reason given";
 
-	fprintf(stderr, "%s: connection to the database lost (%s); reconnecting\n", who,
-		*db_error(db) ? db_error(db) : "no reason given");
+	/* libpq's messages run over several lines: the first says it. */
+	fprintf(stderr, "%s: connection to the database lost (%.*s); reconnecting\n", who,
+		(int)strcspn(why, "\n"), why);
 	fflush(stderr);
 	while (!*stop) {
 		tries++;

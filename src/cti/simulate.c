@@ -777,6 +777,7 @@ int sim_main(struct db *db, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
+	db_quiet_notices(db);   /* a server's FATAL on shutdown is ours to report, once */
 	rc = sim_setup(&s);
 	if (rc == 0)
 		rc = sim_loop(&s);

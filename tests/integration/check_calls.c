@@ -38,6 +38,17 @@ static void exec(const char *sql)
 	ck_assert_msg(db_exec_script(db, sql) == 0, "%s: %s", sql, db_error(db));
 }
 
+/* The setting 'ring_timeout_seconds' (no row until set). */
+static void ring_timeout(int secs)
+{
+	char v[16];
+	const char *p[1] = { v };
+
+	snprintf(v, sizeof(v), "%d", secs);
+	ck_assert_msg(db_exec(db, "insert into settings (key, value) values ('ring_timeout_seconds', $1) "
+			      "on conflict (key) do update set value = excluded.value", 1, p) == 0, "%s", db_error(db));
+}
+
 static long count(const char *sql)
 {
 	char *v = testdb_value(db, sql);
@@ -332,7 +343,11 @@ START_TEST(my_calls_and_my_state_come_from_the_server)
 	     "select c.id, p.id from customer c, contact_point p");
 	me = testdb_connect(dbname, "cl_m1");
 	ck_assert_int_eq(db_my_calls(me, calls, 4), 0);
-	ck_assert_int_eq(db_agent_set_state(me, "ready", NULL, NULL), 0);
+	{
+		time_t since;
+
+		ck_assert_int_eq(db_agent_set_state(me, "ready", NULL, &since), 0);
+	}
 	ck_assert_int_eq(db_my_state(me, &st), 1);
 	ck_assert_str_eq(st.state, "ready");
 	ck_assert_int_ge(st.seconds_in_state, 0);
@@ -426,9 +441,8 @@ START_TEST(ring_no_answer_goes_to_the_next_agent)
 	queue("cl_fast");
 	agent("cl_r1", "cl_q,cl_fast");
 	agent("cl_r2", "cl_q");
-	agent("cl_r3", "");
-	/* The default ring timeout is 20 s, per call from its offer. */
-	value_is("select value from settings where key = 'ring_timeout_seconds'", "20");
+	/* The default ring timeout is 20 s (no setting), per call from its offer. */
+	value_is("select count(*) from settings where key = 'ring_timeout_seconds'", "0");
 	set_state("cl_r1", "ready");
 	c = arrive("cl_q", NULL);
 	call_is(c, "offered/cl_r1");
@@ -441,7 +455,7 @@ START_TEST(ring_no_answer_goes_to_the_next_agent)
 
 	/* A short timeout: not taken in time, the call goes back to the queue and
 	 * straight to the next ready agent; the first is not ready, "no answer". */
-	exec("update settings set value = '1' where key = 'ring_timeout_seconds'");
+	ring_timeout(1);
 	set_state("cl_r1", "ready");
 	c = arrive("cl_q", NULL);
 	call_is(c, "offered/cl_r1");
@@ -461,22 +475,30 @@ START_TEST(ring_no_answer_goes_to_the_next_agent)
 	ck_assert_int_eq(db_call_ring_next(db, &next), 0);
 	ck_assert_int_eq(count("select count(*) from call where ring_deadline is not null"), 0);
 
-	/* Per queue: cl_fast rings 1 s whatever the setting; the next arrival
-	 * (any arrival) takes back an offer whose time is up, with nobody to run
-	 * the timer. */
-	exec("update settings set value = '20' where key = 'ring_timeout_seconds';"
-	     "update queue set ring_seconds = 1 where name = 'cl_fast'");
+	/* Per queue: cl_fast rings 1 s whatever the setting; the next arrival in
+	 * the queue takes back an offer whose time is up, with nobody to run the
+	 * timer, and waits behind it. */
+	ring_timeout(20);
+	exec("update queue set ring_seconds = 1 where name = 'cl_fast'");
 	set_state("cl_r1", "ready");
 	d = arrive("cl_fast", NULL);
 	call_is(d, "offered/cl_r1");
 	value_is("select extract(epoch from ring_deadline - offered_at)::integer from call where id = "
 		 "(select max(id) from call)", "1");
 	usleep(1100 * 1000);
-	arrive(NULL, "cl_r3");
+	c = arrive("cl_fast", NULL);
 	call_is(d, "queued/");
+	call_is(c, "queued/");
 	agent_is("cl_r1", "not_ready/no answer");
 	/* The requeued call kept its arrival time and counts once on the board. */
-	ck_assert_int_eq(count("select offered_today from wallboard_queues() where name = 'cl_fast'"), 1);
+	ck_assert_int_eq(count("select offered_today from wallboard_queues() where name = 'cl_fast'"), 2);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "%lld,%lld", d, c);
+		value_is("select string_agg(id::text, ',' order by created_at, id) from call where state = 'queued'",
+			 want);
+	}
 }
 END_TEST
 
@@ -489,7 +511,7 @@ START_TEST(ring_no_answer_of_direct_calls)
 	queue("cl_q");
 	agent("cl_d1", "cl_q");
 	agent("cl_d2", "");
-	exec("update settings set value = '1' where key = 'ring_timeout_seconds'");
+	ring_timeout(1);
 	c = arrive("cl_q", "cl_d1");
 	d = arrive(NULL, "cl_d2");
 	value_is("select count(*) from call where ring_deadline is not null", "1");
@@ -511,12 +533,12 @@ static pid_t spawn_cti(const char *const *args, const char *log)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		char bin[512];
-		const char *argv[16];
+		const char *argv[32];
 		int n = 0;
 
 		snprintf(bin, sizeof(bin), "%s/ccterm-cti", testdb_builddir());
 		argv[n++] = bin;
-		for (; *args && n < 15; args++)
+		for (; *args && n < 31; args++)
 			argv[n++] = *args;
 		argv[n] = NULL;
 		setenv("PGDATABASE", dbname, 1);
@@ -582,7 +604,7 @@ START_TEST(timers_take_back_unanswered_offers)
 	queue("cl_q");
 	agent("cl_t1", "cl_q");
 	agent("cl_t2", "cl_q");
-	exec("update settings set value = '1' where key = 'ring_timeout_seconds'");
+	ring_timeout(1);
 	pid = spawn_cti(args, log);
 	usleep(300 * 1000);
 	set_state("cl_t1", "ready");
@@ -592,7 +614,7 @@ START_TEST(timers_take_back_unanswered_offers)
 	ck_assert_msg(call_becomes(c, "queued/", 3000), "%s", file_text(log));
 	agent_is("cl_t1", "not_ready/no answer");
 	/* It then sleeps until the next deadline, however far: a 3 s one. */
-	exec("update settings set value = '3' where key = 'ring_timeout_seconds'");
+	ring_timeout(3);
 	set_state("cl_t2", "ready");
 	call_is(c, "offered/cl_t2");
 	d = arrive("cl_q", NULL);
@@ -648,7 +670,7 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 	queue("cl_sim");
 	queue("cl_ring");
 	agent("cl_ring1", "cl_ring");
-	exec("update settings set value = '1' where key = 'ring_timeout_seconds'");
+	ring_timeout(1);
 	timers = spawn_cti(timer_args, timer_log);
 	sim = spawn_cti(sim_args, sim_log);
 	usleep(2000 * 1000);
@@ -663,6 +685,9 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 		usleep(100 * 1000);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "simulate: %s", file_text(sim_log));
 	ck_assert_msg(strstr(file_text(sim_log), "calls offered") != NULL, "%s", file_text(sim_log));
+	fprintf(stderr, "simulate through a restart:\n%s", file_text(sim_log));
+	/* It did lose the connection, and waited for the server. */
+	ck_assert_msg(strstr(file_text(sim_log), "reconnected after") != NULL, "%s", file_text(sim_log));
 	{
 		char sql[256];
 
@@ -680,6 +705,7 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 	c = arrive("cl_ring", NULL);
 	call_is(c, "offered/cl_ring1");
 	ck_assert_msg(call_becomes(c, "queued/", 8000), "timers: %s", file_text(timer_log));
+	ck_assert_msg(strstr(file_text(timer_log), "reconnected after") != NULL, "%s", file_text(timer_log));
 
 	ck_assert_int_eq(stop_cti(timers), 0);
 	free(t0);
