@@ -627,6 +627,121 @@ START_TEST(timers_take_back_unanswered_offers)
 }
 END_TEST
 
+/* Ring timeouts falling due while workers route, answer, hang up and leave
+ * calls unanswered on their own connections, with the timer process
+ * running: no statement fails (no deadlock between the timer and routing),
+ * no offer stays past its deadline, no call waits beside an idle ready agent. */
+#define RACE_WORKERS 3
+#define RACE_SECONDS 4.0
+
+static double mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int race_worker(int k)
+{
+	char conninfo[128], err[256], login[2][32];
+	struct db *w;
+	int errors = 0;
+	double end = mono() + RACE_SECONDS;
+
+	snprintf(conninfo, sizeof(conninfo), "dbname=%s", dbname);
+	if (!(w = db_open(conninfo, err, sizeof(err))))
+		return 1;
+	snprintf(login[0], sizeof(login[0]), "cl_x%d", 2 * k + 1);
+	snprintf(login[1], sizeof(login[1]), "cl_x%d", 2 * k + 2);
+	for (int i = 0; mono() < end; i++) {
+		long long id;
+
+		if (i % 3 == 0 && db_call_arrive(w, "010-5555-1234", NULL, i % 2 ? "cl_x1" : "cl_x2", NULL, &id) < 0) {
+			fprintf(stderr, "race worker %d: arrive: %s\n", k, db_error(w));
+			errors++;
+		}
+		for (int j = 0; j < 2; j++) {
+			const char *p[1] = { login[j] };
+			PGresult *res = db_query(w, "select a.state, coalesce((select c.id from call c where c.agent_login "
+						    "= a.login and c.state in ('offered', 'answered')), 0) "
+						    "from agent a where a.login = $1", 1, p);
+			char state[16];
+			long long open;
+			int rc = 0;
+
+			if (!res) {
+				errors++;
+				continue;
+			}
+			snprintf(state, sizeof(state), "%s", PQgetvalue(res, 0, 0));
+			open = atoll(PQgetvalue(res, 0, 1));
+			PQclear(res);
+			/* Every other offer is left to ring out. */
+			if (strcmp(state, "ringing") == 0 && open && (open + j) % 2 == 0)
+				rc = db_call_answer(w, open);
+			else if (strcmp(state, "on_call") == 0 && open)
+				rc = db_call_hangup(w, open, NULL);
+			else if (strcmp(state, "ringing") != 0 && strcmp(state, "ready") != 0)
+				rc = db_agent_set_state_for(w, login[j], "ready", "worker");
+			if (rc < 0 && strcmp(db_sqlstate(w), "CC002") != 0) {
+				fprintf(stderr, "race worker %d: %s: %s (%s)\n", k, login[j], db_error(w), db_sqlstate(w));
+				errors++;
+			}
+		}
+		usleep(20 * 1000);
+	}
+	db_close(w);
+	return errors ? 1 : 0;
+}
+
+START_TEST(ring_timeouts_race_routing_cleanly)
+{
+	const char *args[] = { "timers", "--quiet", NULL };
+	char log[] = "/tmp/ccterm-timers-XXXXXX";
+	pid_t pids[RACE_WORKERS], timers;
+	int failed = 0;
+
+	ck_assert_int_ge(mkstemp(log), 0);
+	queue("cl_x1");
+	queue("cl_x2");
+	for (int i = 1; i <= 2 * RACE_WORKERS; i++) {
+		char login[16];
+
+		snprintf(login, sizeof(login), "cl_x%d", i);
+		agent(login, i % 2 ? "cl_x1,cl_x2" : "cl_x1");
+	}
+	ring_timeout(1);
+	timers = spawn_cti(args, log);
+	for (int k = 0; k < RACE_WORKERS; k++) {
+		pids[k] = fork();
+		ck_assert_int_ge(pids[k], 0);
+		if (pids[k] == 0)
+			_exit(race_worker(k));
+	}
+	for (int k = 0; k < RACE_WORKERS; k++) {
+		int status;
+
+		waitpid(pids[k], &status, 0);
+		failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	}
+	ck_assert_msg(failed == 0, "%d race workers saw errors", failed);
+	/* Some offers did ring out, and the timer kept up with them. */
+	ck_assert_int_gt(count("select count(*) from agent_state where reason = 'no answer'"), 0);
+	ck_assert_int_eq(count("select count(*) from call where state = 'offered' "
+			       "and ring_deadline < clock_timestamp() - interval '1.5 seconds'"), 0);
+	/* Quiet now: whatever waits, waits for want of a ready idle agent. */
+	usleep(1500 * 1000);
+	ck_assert_int_eq(count("select count(*) from call c join agent_queue aq on aq.queue_id = c.queue_id "
+			       "join agent a on a.login = aq.login where c.state = 'queued' and a.state = 'ready' "
+			       "and not exists (select 1 from call o where o.agent_login = a.login "
+			       "and o.state in ('offered', 'answered'))"), 0);
+	ck_assert_msg(stop_cti(timers) == 0, "%s", file_text(log));
+	ck_assert_msg(strstr(file_text(log), "deadlock") == NULL, "%s", file_text(log));
+	unlink(log);
+}
+END_TEST
+
 /* --- a database restart under the long-lived processes ---------------------------- */
 
 /* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
@@ -733,6 +848,7 @@ static Suite *calls_suite(void)
 	tcase_add_test(tc, ring_no_answer_goes_to_the_next_agent);
 	tcase_add_test(tc, ring_no_answer_of_direct_calls);
 	tcase_add_test(tc, timers_take_back_unanswered_offers);
+	tcase_add_test(tc, ring_timeouts_race_routing_cleanly);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_set_timeout(tc, 90);
