@@ -380,12 +380,16 @@ begin
 	return true;
 end $$;
 
--- The work of a no-answer, both rows locked by the caller.
+-- The work of a no-answer, both rows locked by the caller. Only an agent
+-- who was available (ready, or ringing with it) is set not ready: a direct
+-- offer to an agent on break or logged out leaves that state alone.
 create or replace function call_take_back(p_call bigint, p_login text)
 returns void language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	perform call_requeue(p_call);
-	perform agent_state_move(p_login, 'not_ready', 'no answer');
+	if (select a.state from agent a where a.login = p_login) in ('ready', 'ringing') then
+		perform agent_state_move(p_login, 'not_ready', 'no answer');
+	end if;
 	perform route_call(p_call);
 end $$;
 

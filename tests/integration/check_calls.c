@@ -512,6 +512,7 @@ START_TEST(ring_no_answer_of_direct_calls)
 	agent("cl_d1", "cl_q");
 	agent("cl_d2", "");
 	ring_timeout(1);
+	set_state("cl_d1", "ready");
 	c = arrive("cl_q", "cl_d1");
 	d = arrive(NULL, "cl_d2");
 	value_is("select count(*) from call where ring_deadline is not null", "1");
@@ -520,6 +521,22 @@ START_TEST(ring_no_answer_of_direct_calls)
 	call_is(c, "queued/");
 	agent_is("cl_d1", "not_ready/no answer");
 	call_is(d, "offered/cl_d2");
+	/* An agent on break or logged out keeps that state: not ready would
+	 * put a logged-out agent back on the floor. */
+	set_state("cl_d1", "break");
+	ck_assert_int_eq(db_call_hangup(db, c, NULL), 1);
+	c = arrive("cl_q", "cl_d1");
+	usleep(1100 * 1000);
+	ck_assert_int_eq(db_call_ring_expire(db), 1);
+	call_is(c, "queued/");
+	agent_is("cl_d1", "break/test");
+	ck_assert_int_eq(db_call_hangup(db, c, NULL), 1);
+	set_state("cl_d1", "logged_out");
+	c = arrive("cl_q", "cl_d1");
+	usleep(1100 * 1000);
+	ck_assert_int_eq(db_call_ring_expire(db), 1);
+	call_is(c, "queued/");
+	agent_is("cl_d1", "logged_out/test");
 }
 END_TEST
 
