@@ -1,6 +1,7 @@
 /* agent_event.c - parsing the payloads of the agent_<login> channel. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,9 @@ static int parse_call(const char *p, struct agent_event *ev)
 
 	if (*p < '1' || *p > '9')
 		return -1;
+	errno = 0;
 	id = strtoll(p, &end, 10);
-	if (*end != ' ' || id <= 0)
+	if (errno || *end != ' ' || id <= 0)
 		return -1;
 	p = end + 1;
 	for (n = 0; n < sizeof(call_states) / sizeof(call_states[0]); n++)

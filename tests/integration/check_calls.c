@@ -1,6 +1,7 @@
 /* check_calls.c - a call's state is the database's: one call per agent, a
  * NOTIFY to the agent for every change of a call or of the agent's state
- * (payloads "call <id> <state>" and "state <agent_state> <reason>"), the
+ * (payloads "call <id> <state>" and "state <agent_state> <reason>", parsed
+ * by agent_event_parse: tests/unit/check_agent_event.c), the
  * agent's calls and state with server-computed durations, ring-no-answer
  * timed by the database and run by `ccterm-cti timers`, and the long-lived
  * CTI processes carrying on through a database restart. */
@@ -19,7 +20,6 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/agent.h"
-#include "ccterm/agent_event.h"
 #include "ccterm/floor.h"
 #include "ccterm/my_calls.h"
 #include "testdb.h"
@@ -298,32 +298,6 @@ START_TEST(every_change_reaches_the_agent_with_its_new_state)
 }
 END_TEST
 
-START_TEST(payloads_parse)
-{
-	struct agent_event ev;
-
-	ck_assert_int_eq(agent_event_parse("call 42 offered", &ev), 0);
-	ck_assert_int_eq(ev.kind, AGENT_EVENT_CALL);
-	ck_assert_int_eq(ev.call_id, 42);
-	ck_assert_str_eq(ev.call_state, "offered");
-	ck_assert_int_eq(agent_event_parse("call 7 requeued", &ev), 0);
-	ck_assert_str_eq(ev.call_state, "requeued");
-	ck_assert_int_eq(agent_event_parse("state not_ready no answer", &ev), 0);
-	ck_assert_int_eq(ev.kind, AGENT_EVENT_STATE);
-	ck_assert_str_eq(ev.agent_state, "not_ready");
-	ck_assert_str_eq(ev.reason, "no answer");
-	ck_assert_int_eq(agent_event_parse("state ready ", &ev), 0);
-	ck_assert_str_eq(ev.agent_state, "ready");
-	ck_assert_str_eq(ev.reason, "");
-	/* Anything else is no event (a hint the console may ignore). */
-	ck_assert_int_eq(agent_event_parse("42", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call x offered", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 3 exploded", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 3", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("state", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("", &ev), -1);
-}
-END_TEST
 
 /* --- what the console reads: the truth, timed by the server -------------------- */
 
@@ -859,7 +833,6 @@ static Suite *calls_suite(void)
 	tcase_add_test(tc, routing_passes_over_an_agent_holding_a_direct_call);
 	tcase_add_test(tc, cti_call_to_a_busy_agent_is_refused);
 	tcase_add_test(tc, every_change_reaches_the_agent_with_its_new_state);
-	tcase_add_test(tc, payloads_parse);
 	tcase_add_test(tc, my_calls_and_my_state_come_from_the_server);
 	tcase_add_test(tc, answering_a_call_whose_caller_hung_up_says_so);
 	tcase_add_test(tc, ring_no_answer_goes_to_the_next_agent);
