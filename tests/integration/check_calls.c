@@ -604,6 +604,14 @@ START_TEST(timers_take_back_unanswered_offers)
 	/* Nobody touches the database: the timer takes the call back. */
 	ck_assert_msg(call_becomes(c, "queued/", 3000), "%s", file_text(log));
 	agent_is("cl_t1", "not_ready/no answer");
+	{
+		char *late = testdb_value(db, "select round(extract(epoch from n.started_at - r.started_at)::numeric * 1000 "
+					  "- 1000) from agent_state r, agent_state n where r.login = 'cl_t1' "
+					  "and r.state = 'ringing' and n.login = 'cl_t1' and n.reason = 'no answer'");
+
+		fprintf(stderr, "timers: a 1 s ring taken back %s ms after its deadline\n", late);
+		free(late);
+	}
 	/* It then sleeps until the next deadline, however far: a 3 s one. */
 	ring_timeout(3);
 	set_state("cl_t2", "ready");
