@@ -114,7 +114,7 @@ returns timestamptz language sql stable as $$
 $$;
 
 create or replace function call_sla_default() returns trigger
-language plpgsql security definer set search_path = public as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if new.sla_seconds is null and new.queue_id is not null then
 		select q.sla_seconds into new.sla_seconds from queue q where q.id = new.queue_id;
@@ -142,7 +142,7 @@ language sql immutable as $$
 $$;
 
 create or replace function call_stat_sync() returns trigger
-language plpgsql security definer set search_path = public as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	-- Offers, re-queues and the like move nothing the board counts.
 	if tg_op = 'UPDATE'
@@ -178,7 +178,7 @@ create or replace trigger call_stat_sync after insert or update or delete on cal
 -- bulk load with triggers off, a truncate, or to check the counters).
 -- Returns the number of buckets written.
 create or replace function queue_stat_rebuild(p_from timestamptz default '-infinity')
-returns bigint language plpgsql security definer set search_path = public as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_n bigint;
 begin
@@ -220,7 +220,7 @@ end $$;
 -- longest idle first, while there are both. Returns how many were offered.
 -- A call locked by someone else (being answered or hung up) is passed over.
 create or replace function route_pending(p_queue integer)
-returns integer language plpgsql security definer set search_path = public as $$
+returns integer language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_call bigint;
 	v_login text;
@@ -253,7 +253,7 @@ end $$;
 -- Routes the queue of this waiting call (so an older call goes first).
 -- Returns the agent the call was offered to, or NULL while it waits.
 create or replace function route_call(p_call bigint)
-returns text language plpgsql security definer set search_path = public as $$
+returns text language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_login text;
@@ -270,7 +270,7 @@ end $$;
 -- Offers the oldest call waiting in this agent's queues to the agent, when
 -- the agent is ready. Returns the call id, or NULL.
 create or replace function route_agent(p_login text)
-returns bigint language plpgsql security definer set search_path = public as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_call bigint;
@@ -304,7 +304,7 @@ end $$;
 -- SQLSTATE CC002 "the caller hung up"; a call whose agent holds another
 -- call with CC001 (one call per agent; call_one_open_per_agent backs it).
 create or replace function call_answer(p_call bigint)
-returns boolean language plpgsql security definer set search_path = public as $$
+returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 	v_state text;
@@ -336,7 +336,7 @@ end $$;
 -- goes back to ready), after it the call ends (the agent goes to wrap-up).
 -- Returns the call's new state, NULL when it had ended already.
 create or replace function call_hangup(p_call bigint)
-returns text language plpgsql security definer set search_path = public as $$
+returns text language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 	v_routed boolean;
@@ -367,7 +367,7 @@ end $$;
 -- the next ready agent; the agent it rang at is set not ready, reason
 -- 'no answer'. False when the call is not offered or has no queue.
 create or replace function call_no_answer(p_call bigint)
-returns boolean language plpgsql security definer set search_path = public as $$
+returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_login text;
 begin

@@ -3,7 +3,7 @@
 
 -- The agent behind this connection changes state (the console).
 create or replace function agent_set_state(p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
 		raise exception 'unknown agent state %', p_state using errcode = '22023';
@@ -32,7 +32,7 @@ $$;
 -- the change means for calls. Going ready looks for a waiting call; leaving
 -- for not_ready, break or logged_out hands back a call still ringing.
 create or replace function agent_state_move(p_login text, p_state text, p_reason text)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_since timestamptz := clock_timestamp();
 	v_old text;
@@ -70,7 +70,7 @@ end $$;
 
 -- Someone else changes an agent's state: CTI, a supervisor, the simulator.
 create or replace function agent_set_state_for(p_login text, p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	return agent_state_move(p_login, p_state, p_reason);
 end $$;
