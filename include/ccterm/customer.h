@@ -228,21 +228,6 @@ struct form_lists {
 void db_form_lists_request(struct db_request *rq);
 db_read_fn db_form_lists_read;            /* out: struct form_lists */
 
-/* The calls offered to or held by this agent, as the database has them;
- * durations are the server's seconds at the read. */
-#define MY_CALLS_MAX 16
-struct my_call {
-	long long id;
-	char state[16];          /* offered, answered; "" when the database did not say */
-	long offered_secs;       /* in its state, by the server's clock */
-	long answered_secs;      /* since answered, -1 while not (or not said) */
-};
-struct my_calls {
-	struct my_call calls[MY_CALLS_MAX];
-	size_t n;
-};
-void db_my_calls_request(struct db_request *rq, bool ids_only);
-db_read_fn db_my_calls_read;              /* out: struct my_calls */
 int db_reason_codes(struct db *db, const char *kind, struct code_label *out, size_t max);
 int db_dispositions(struct db *db, struct code_label *out, size_t max);
 

@@ -25,7 +25,7 @@ struct notice {
 	enum notice_kind kind;
 	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown) */
 	char state[16];         /* the new call or agent state, "" when not said */
-	char reason[64];        /* NOTICE_STATE */
+	char reason[128];       /* NOTICE_STATE */
 	char login[64];         /* whose channel (agent_<login>) */
 };
 

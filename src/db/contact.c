@@ -147,34 +147,3 @@ int db_calls_offered(struct db *db, long long *ids, size_t max)
 	PQclear(res);
 	return n;
 }
-
-/* The truth about this agent's calls: every call offered to or answered by
- * the connected agent, oldest first, with the seconds in its state as the
- * server's clock counts them (my_calls(), sql/repeatable/40_calls.sql). A
- * database without my_calls() (older) is read through calls_offered(),
- * which gives the ids only: state "" and no durations. */
-void db_my_calls_request(struct db_request *rq, bool ids_only)
-{
-	db_request_init(rq, ids_only ? "select id, '', 0, null::integer from calls_offered()"
-				     : "select id, state, seconds_in_state, "
-				       "case when state = 'answered' then seconds_in_state end from my_calls()");
-}
-
-int db_my_calls_read(const struct pg_result *res, void *out, char *err, size_t errsz)
-{
-	struct my_calls *m = out;
-	int n = PQntuples(res);
-
-	m->n = 0;
-	for (int r = 0; r < n && m->n < MY_CALLS_MAX; r++) {
-		struct my_call *c = &m->calls[m->n++];
-
-		c->id = atoll(PQgetvalue(res, r, 0));
-		DB_COPY(c->state, res, r, 1);
-		c->offered_secs = atol(db_field(res, r, 2));
-		c->answered_secs = PQgetisnull(res, r, 3) ? -1 : atol(PQgetvalue(res, r, 3));
-	}
-	(void)err;
-	(void)errsz;
-	return 0;
-}

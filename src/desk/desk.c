@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ccterm/floor.h"
+#include "ccterm/my_calls.h"
 #include "ccterm/notify.h"
 #include "ccterm/phone.h"
 #include "ccterm/utf8.h"
@@ -228,11 +229,6 @@ static void calls_done(void *arg, const struct gw_reply *r)
 	bool held = false, offered = false;
 
 	d->calls_inflight = false;
-	if (r->rc != 0 && strcmp(r->sqlstate, "42883") == 0 && !d->calls_ids_only) {
-		d->calls_ids_only = true;   /* an older database: no my_calls() */
-		d->calls_again = true;
-		goto out;
-	}
 	if (r->rc != 0) {
 		reply_error(d, r);
 		goto out;
@@ -243,12 +239,10 @@ static void calls_done(void *arg, const struct gw_reply *r)
 
 		if (d->has_call && c->id == d->call.id) {
 			held = true;
-			if (!c->state[0])
-				continue;   /* only the id: the state and timer stay as they are */
 			d->now.call_id = c->id;
 			snprintf(d->now.call_state, sizeof(d->now.call_state), "%s", c->state);
 			snprintf(d->call.state, sizeof(d->call.state), "%s", c->state);
-			d->now.call_secs = c->answered_secs >= 0 ? c->answered_secs : c->offered_secs;
+			d->now.call_secs = c->seconds_in_state;   /* since offered, or since answered */
 			d->now.call_read_ms = mono_ms();
 		} else if (c->id != d->taking && d->npending < DESK_MAX_PENDING) {
 			/* offered, or answered but not on this screen (a restart) */
@@ -281,7 +275,7 @@ static void read_calls(struct desk *d)
 	a = ask_new(d, sizeof(struct my_calls));
 	if (!a)
 		return;
-	db_my_calls_request(&rq, d->calls_ids_only);
+	db_my_calls_request(&rq);
 	if (ask_send(d, &rq, db_my_calls_read, a->buf, calls_done, a) == 0)
 		d->calls_inflight = true;
 }

@@ -100,7 +100,6 @@ struct desk {
 
 	/* reads on their way: one of each at a time, again when asked meanwhile */
 	bool agent_inflight, agent_again, calls_inflight, calls_again;
-	bool calls_ids_only;         /* the database has no my_calls(): calls_offered() */
 	bool wrap_up_asked;
 
 	/* offered calls not taken yet (shown in a banner while typing) */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/agent_event.h"
 #include "ccterm/notice.h"
 
 static bool all_digits(const char *s)
@@ -59,6 +60,22 @@ enum notice_kind notice_parse(const char *channel, const char *payload, struct n
 	if (strncmp(channel, "agent_", 6) != 0 || !channel[6])
 		return n->kind;
 	snprintf(n->login, sizeof(n->login), "%s", channel + 6);
+	{
+		/* The payloads of the contract are read by the one parser of them. */
+		struct agent_event ev;
+
+		if (agent_event_parse(p, &ev) == 0) {
+			if (ev.kind == AGENT_EVENT_CALL) {
+				n->call_id = ev.call_id;
+				snprintf(n->state, sizeof(n->state), "%s", ev.call_state);
+				return n->kind = NOTICE_CALL;
+			}
+			snprintf(n->state, sizeof(n->state), "%s", ev.agent_state);
+			snprintf(n->reason, sizeof(n->reason), "%s", ev.reason);
+			return n->kind = NOTICE_STATE;
+		}
+	}
+	/* What older servers sent, and what the contract does not know. */
 	if (all_digits(p)) {
 		n->call_id = atoll(p);
 		snprintf(n->state, sizeof(n->state), "offered");

@@ -14,6 +14,7 @@ static Suite *(*const suites[])(void) = {
 	textbuf_suite,
 	nav_suite,
 	notice_suite,
+	agent_event_suite,
 };
 
 int main(void)

@@ -14,5 +14,6 @@ Suite *journal_suite(void);
 Suite *textbuf_suite(void);
 Suite *nav_suite(void);
 Suite *notice_suite(void);
+Suite *agent_event_suite(void);
 
 #endif
