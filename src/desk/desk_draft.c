@@ -1,0 +1,250 @@
+/* desk_draft.c - the contact being logged: every change goes to the journal
+ * before it shows; saving is asked of the gateway and idempotent by draft. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccterm/floor.h"
+#include "ccterm/phone.h"
+#include "ccterm/utf8.h"
+#include "gateway/gateway.h"
+#include "desk.h"
+#include "desk_priv.h"
+
+static void saved_done(void *arg, const struct gw_reply *r)
+{
+	struct ask *a = arg;
+	struct desk *d = a->d;
+
+	if (strcmp(d->draft.draft_id, a->key) != 0) {
+		desk_ask_free(a);   /* another draft since: its own save will tell */
+		return;
+	}
+	if (r->rc != 0) {
+		if (r->lost) {
+			d->save = SAVE_WAITING;
+			desk_say(d, "Database down: the contact will be saved when it is back.");
+		} else {
+			d->save = SAVE_NONE;
+			desk_say(d, "%s", r->error);
+		}
+		desk_ask_free(a);
+		return;
+	}
+	d->saved_id = *(long long *)a->buf;
+	if (d->edited_while_saving) {
+		/* Typed after the text left: saved, but not what is on screen now. */
+		d->save = SAVE_NONE;
+		desk_say(d, "Contact saved (#%lld); what you typed since is not: F10 again.", d->saved_id);
+	} else {
+		d->save = SAVE_DONE;
+		d->draft_dirty = false;
+		if (d->journal)
+			journal_saved(d->journal, d->draft.draft_id);
+		desk_say(d, "Contact saved (#%lld).", d->saved_id);
+	}
+	/* The new contact heads the timeline now. */
+	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
+		desk_filter(d, d->filter.channel, d->filter.kind);
+	desk_ask_free(a);
+}
+
+void desk_draft_save(struct desk *d)
+{
+	struct db_request rq;
+	char err[160];
+	struct ask *a;
+
+	if (!d->draft_open)
+		return;
+	if (d->draft.customer_id == 0) {
+		desk_say(d, "Whose contact is this? F2 search the customer or F7 create them first.");
+		return;
+	}
+	if (!d->draft.subject[0]) {
+		/* No subject typed: the first line of the notes says what it was about. */
+		const char *notes = textbuf_text(d->notes);
+		char first[sizeof(d->draft.subject)];
+
+		utf8_fit(notes, 60, true, first, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
+		desk_draft_set(d, "subject", first);
+	}
+	if (db_contact_check(&d->draft, err, sizeof(err)) < 0) {
+		desk_say(d, "%s", err);
+		return;
+	}
+	if (d->journal)
+		journal_sync(d->journal);   /* durable before it leaves this machine */
+	if (!d->gw || !gateway_up(d->gw)) {
+		d->save = SAVE_WAITING;
+		desk_say(d, "Database down: the contact will be saved when it is back.");
+		return;
+	}
+	a = desk_ask_new(d, sizeof(long long));
+	if (!a)
+		return;
+	d->draft.notes = (char *)textbuf_text(d->notes);
+	db_contact_save_request(&rq, &d->draft);
+	snprintf(a->key, sizeof(a->key), "%s", d->draft.draft_id);
+	d->edited_while_saving = false;
+	d->save = SAVE_SAVING;
+	if (desk_ask_send(d, &rq, db_id_read, a->buf, saved_done, a) < 0)
+		d->save = SAVE_WAITING;
+	d->draft.notes = NULL;
+}
+
+bool desk_draft_unsaved(const struct desk *d)
+{
+	return d->draft_open && d->draft_dirty && d->save != SAVE_DONE;
+}
+
+/* --- the draft: every change goes to the journal before it shows ------- */
+
+/* The journal's names for the draft's short fields. */
+static char *draft_field(struct contact_draft *dr, const char *name, size_t *size)
+{
+#define FIELD(f) if (strcmp(name, #f) == 0) { *size = sizeof(dr->f); return dr->f; }
+	FIELD(channel) FIELD(direction) FIELD(kind) FIELD(reason) FIELD(disposition) FIELD(subject)
+#undef FIELD
+	return NULL;
+}
+
+static void notes_edited(void *arg, bool insert, size_t off, const char *bytes, size_t len)
+{
+	struct desk *d = arg;
+
+	d->draft_dirty = true;
+	if (d->save == SAVE_SAVING)
+		d->edited_while_saving = true;
+	if (d->save == SAVE_DONE)
+		d->save = SAVE_NONE;   /* edited after saving: F10 again saves the latest text */
+	if (!d->journal)
+		return;
+	if (insert)
+		journal_insert(d->journal, "notes", off, bytes, len);
+	else
+		journal_delete(d->journal, "notes", off, len);
+}
+
+static void draft_apply(struct desk *d, const char *name, const char *value)
+{
+	size_t size;
+	char *f = draft_field(&d->draft, name, &size);
+
+	if (f)
+		snprintf(f, size, "%s", value ? value : "");
+	else if (strcmp(name, "customer_id") == 0)
+		d->draft.customer_id = value ? atoll(value) : 0;
+	else if (strcmp(name, "call_id") == 0)
+		d->draft.call_id = value ? atoll(value) : 0;
+	else if (strcmp(name, "open_case") == 0)
+		d->draft.open_case = value && strcmp(value, "yes") == 0;
+}
+
+int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
+{
+	const struct draft_state *st;
+
+	memset(d, 0, sizeof(*d));
+	d->now.queue_waiting = -1;
+	desk_timeline_reset(d);
+	d->notes = textbuf_new(0);
+	if (!d->notes) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	d->journal = journal_open(journal_path, err, errsz);
+	if (!d->journal)
+		return -1;
+	st = journal_draft(d->journal);
+	if (st) {   /* an unsaved draft from before a crash or a hangup */
+		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "%s", st->id);
+		for (size_t i = 0; i < st->nfields; i++) {
+			if (strcmp(st->fields[i].name, "notes") == 0)
+				textbuf_set_text(d->notes, st->fields[i].value);
+			else
+				draft_apply(d, st->fields[i].name, st->fields[i].value);
+		}
+		d->draft_open = d->draft_restored = d->draft_dirty = true;
+	}
+	textbuf_set_on_edit(d->notes, notes_edited, d);
+	return 0;
+}
+
+void desk_free(struct desk *d)
+{
+	journal_close(d->journal);
+	textbuf_free(d->notes);
+	free(d->items);
+	free(d->detail_body);
+	memset(d, 0, sizeof(*d));
+}
+
+void desk_draft_set(struct desk *d, const char *field, const char *value)
+{
+	draft_apply(d, field, value);
+	d->draft_dirty = true;
+	if (d->save == SAVE_SAVING)
+		d->edited_while_saving = true;
+	if (d->save == SAVE_DONE)
+		d->save = SAVE_NONE;
+	if (d->journal)
+		journal_set(d->journal, field, value);
+}
+
+void desk_draft_new(struct desk *d)
+{
+	char num[32];
+
+	memset(&d->draft, 0, sizeof(d->draft));
+	if (journal_uuid(d->draft.draft_id) < 0)
+		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "00000000-0000-4000-8000-%012lx",
+			 (unsigned long)time(NULL));
+	textbuf_set_on_edit(d->notes, NULL, NULL);
+	textbuf_set_text(d->notes, "");
+	textbuf_set_on_edit(d->notes, notes_edited, d);
+	if (d->journal)
+		journal_begin(d->journal, d->draft.draft_id);
+	d->draft_open = true;
+	d->draft_restored = false;
+	d->save = SAVE_NONE;
+	d->saved_id = 0;
+	/* Prefilled from the call; not "typed" yet, so a pop may still replace it. */
+	desk_draft_set(d, "channel", "phone");
+	desk_draft_set(d, "direction", "in");
+	desk_draft_set(d, "kind", "inquiry");
+	if (d->has_call) {
+		snprintf(num, sizeof(num), "%lld", d->call.id);
+		desk_draft_set(d, "call_id", num);
+	}
+	if (d->has_customer) {
+		snprintf(num, sizeof(num), "%lld", d->pop.h.id);
+		desk_draft_set(d, "customer_id", num);
+	}
+	d->draft_dirty = false;
+}
+
+
+void desk_draft_close(struct desk *d)
+{
+	if (d->draft_open && d->save != SAVE_DONE && d->journal)
+		journal_discard(d->journal, d->draft.draft_id);
+	d->draft_open = false;
+	d->draft_dirty = false;
+	d->save = SAVE_NONE;
+}
+
+
+bool desk_sync_pending(const struct desk *d)
+{
+	return d->journal && journal_sync_pending(d->journal);
+}
+
+void desk_sync(struct desk *d, bool force)
+{
+	if (d->journal && (force || journal_sync_due(d->journal, journal_now_ms())))
+		journal_sync(d->journal);
+}
