@@ -1,4 +1,4 @@
-/* check_gateway.c - the console never waits on the database: with the server
+/* check_outage.c - the console never waits on the database: with the server
  * process serving it stopped (SIGSTOP) every keystroke still echoes, the
  * status bar says the database is not responding, nothing typed is lost and
  * the save goes through once it answers again; after a server restart an
