@@ -288,7 +288,7 @@ static void on_notice(void *arg, const struct notice *n)
 			if (d->has_call && d->call.id == n->call_id)
 				desk_call_ended(d);
 			if (d->taking == n->call_id)
-				d->taking_gone = true;
+				snprintf(d->taking_gone, sizeof(d->taking_gone), "%s", n->state);
 		}
 		desk_read_calls(d);
 		if (strcmp(n->state, "offered") != 0)

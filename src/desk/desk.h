@@ -74,7 +74,7 @@ struct desk {
 	struct customer_hit cands[SEARCH_MAX];   /* a shared number's customers */
 	size_t ncands;
 	long long taking;            /* the call whose take is on its way, 0 none */
-	bool taking_gone;            /* ... and its caller hung up meanwhile */
+	char taking_gone[16];        /* ... and it went meanwhile: abandoned, requeued ... */
 
 	/* the timeline as far as the agent scrolled: pages appended by keyset */
 	struct timeline_item *items;

@@ -82,6 +82,16 @@ static void answer_done(void *arg, const struct gw_reply *r)
 	desk_read_calls(d);
 }
 
+/* A call taken is not this agent's any more: why, as far as known. */
+static void call_gone_say(struct desk *d, long long id)
+{
+	if (strcmp(d->taking_gone, "requeued") == 0 || strcmp(d->taking_gone, "queued") == 0)
+		desk_say(d, "Call #%lld went back to its queue (not answered in time).", id);
+	else
+		desk_say(d, "Call #%lld: the caller hung up.", id);
+	d->taking_gone[0] = '\0';
+}
+
 /* A call's pop is in (taken, or resumed after a restart with a draft). */
 static void pop_call_done(void *arg, const struct gw_reply *r)
 {
@@ -100,8 +110,8 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 			if (d->draft.customer_id && !d->has_customer)
 				desk_open_customer(d, d->draft.customer_id);
 		} else if (!r->lost && (strcmp(r->sqlstate, "42501") == 0 || strcmp(r->sqlstate, "P0002") == 0)) {
-			/* no longer offered to this agent: hung up (or taken back) */
-			desk_say(d, "Call #%lld: the caller hung up.", a->id);
+			/* no longer offered to this agent: hung up, or taken back by the ring timeout */
+			call_gone_say(d, a->id);
 			desk_read_calls(d);
 		} else {
 			desk_reply_error(d, r);
@@ -109,15 +119,16 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 		desk_ask_free(a);
 		return;
 	}
-	if (!resume && (d->taking_gone || (strcmp(p->call.state, "offered") != 0 && strcmp(p->call.state, "answered") != 0 &&
-					   strcmp(p->call.state, "queued") != 0))) {
-		d->taking_gone = false;
-		desk_say(d, "Call #%lld: the caller hung up.", a->id);
+	if (!resume && (d->taking_gone[0] || (strcmp(p->call.state, "offered") != 0 &&
+					      strcmp(p->call.state, "answered") != 0))) {
+		if (!d->taking_gone[0])
+			snprintf(d->taking_gone, sizeof(d->taking_gone), "%s", p->call.state);
+		call_gone_say(d, a->id);
 		desk_ask_free(a);
 		desk_read_calls(d);
 		return;
 	}
-	d->taking_gone = false;
+	d->taking_gone[0] = '\0';
 	d->call = p->call;
 	d->pop = p->pop;
 	memcpy(d->cands, p->cands, p->ncands * sizeof(d->cands[0]));

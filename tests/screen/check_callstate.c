@@ -72,6 +72,33 @@ START_TEST(a_call_whose_caller_hung_up_leaves_the_banner)
 }
 END_TEST
 
+START_TEST(a_call_not_answered_in_time_leaves_the_banner)
+{
+	struct vt *vt;
+	long long id;
+	char want[96];
+
+	routed_agent("cs_a6", "Agent Slow");
+	customer("서하늘", "registered", "+821012120006", 2);
+	vt = console("cs_a6", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F5>"), 0);
+	VT_ASSERT_WAIT(vt, "│ ready", 2000);
+	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);   /* in the search field: the call waits */
+	VT_ASSERT_WAIT(vt, "Search:", 2000);
+	id = routed_call("+821012120006");
+	snprintf(want, sizeof(want), "Incoming call #%lld waiting", id);
+	VT_ASSERT_WAIT(vt, want, 3000);
+	/* Ring no answer (ccterm-cti no-answer): back to the queue, the agent not ready. */
+	snprintf(want, sizeof(want), "select call_no_answer(%lld)", id);
+	sql(want);
+	VT_ASSERT_GONE(vt, "Incoming call #", 2000);
+	VT_ASSERT_WAIT(vt, "│ not_ready", 2000);
+	VT_ASSERT_WAIT(vt, "Q 1", 2000);   /* the call waits in the queue again */
+	vt_free(vt);
+}
+END_TEST
+
 START_TEST(taking_a_call_whose_caller_hung_up_says_so)
 {
 	struct vt *vt;
@@ -214,6 +241,7 @@ static Suite *callstate_suite(void)
 	tcase_add_checked_fixture(tc, console_setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_call_whose_caller_hung_up_leaves_the_banner);
+	tcase_add_test(tc, a_call_not_answered_in_time_leaves_the_banner);
 	tcase_add_test(tc, taking_a_call_whose_caller_hung_up_says_so);
 	tcase_add_test(tc, a_hang_up_stops_the_timers_and_the_bar_follows_the_database);
 	tcase_add_test(tc, quitting_asks_with_a_call_or_a_contact_open_and_logs_out);
