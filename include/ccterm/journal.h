@@ -108,7 +108,9 @@ struct journal;
  * Builds $XDG_STATE_HOME/ccterm/<login>.journal (XDG_STATE_HOME unset or
  * not absolute: ~/.local/state) into buf, creating missing directories
  * with mode 0700. Bytes of login other than [A-Za-z0-9._-] and UTF-8 become
- * '_' (a leading '.' too). Returns 0, or -1 with errno (ERANGE: buf too small).
+ * '_' (a leading '.' too). Returns 0, or -1 with errno (ERANGE: buf too
+ * small; buf is then ""). When only the directories could not be made,
+ * buf still holds the path, for the message.
  */
 int journal_default_path(const char *login, char *buf, size_t size);
 
