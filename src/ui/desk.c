@@ -258,14 +258,13 @@ static bool notes_restore(struct desk *d, const struct draft_field *f)
 static void restore_note(struct desk *d, const struct journal_report *rep, bool notes_changed)
 {
 	char skipped[160];
-	size_t o = 0;
+	bool any = journal_report_describe(rep, skipped, sizeof(skipped)) > 0;
 
 	d->restore_note[0] = '\0';
-	if (notes_changed)
-		o += (size_t)snprintf(d->restore_note, sizeof(d->restore_note),
-				      " (control characters in the notes shown as symbols)");
-	if (journal_report_describe(rep, skipped, sizeof(skipped)) > 0 && o < sizeof(d->restore_note))
-		snprintf(d->restore_note + o, sizeof(d->restore_note) - o, " (journal: %s)", skipped);
+	if (notes_changed || any)
+		snprintf(d->restore_note, sizeof(d->restore_note), " (%s%s%s%s)",
+			 notes_changed ? "control characters in the notes shown as symbols" : "",
+			 notes_changed && any ? "; " : "", any ? "journal: " : "", any ? skipped : "");
 }
 
 int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
