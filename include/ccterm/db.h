@@ -31,6 +31,10 @@ int db_exec(struct db *db, const char *sql, int nparams, const char *const *para
 /* Several statements without parameters (migrations): 0 or -1. */
 int db_exec_script(struct db *db, const char *script);
 
+/* Rolls back the open transaction keeping the error that caused it; returns -1,
+ * so a failure path reads `return db_rollback(db);`. */
+int db_rollback(struct db *db);
+
 /* The SQLSTATE of the last error ("23505"), "" when none. */
 const char *db_sqlstate(const struct db *db);
 
@@ -46,9 +50,19 @@ void db_quiet_notices(struct db *db);
 /* Records an error message produced outside libpq (e.g. validation). */
 void db_set_error(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Migrations (migrate.c): applies the embedded sql/ files not yet recorded in
- * schema_migrations, each in its own transaction. *applied gets how many ran.
- * Returns 0 or -1 (db_error says which file and why). */
+/* Migrations (migrate.c): applies the embedded numbered sql/NNN_*.sql files not
+ * yet recorded in schema_migrations, each in its own transaction (a recorded one
+ * whose text changed is an error), then the sql/repeatable/ files when any of
+ * them changed or a numbered one ran. Returns 0 or -1 (db_error says which file
+ * and why). */
+struct migrate_result {
+	int applied;        /* numbered migrations run now */
+	int repeatables;    /* repeatable files applied now (all of them, or 0) */
+};
+int db_migrate_full(struct db *db, struct migrate_result *r);
+/* The checksum recorded for a migration's text (16 hex digits). */
+void migrate_checksum(const char *text, char out[17]);
+/* The same as db_migrate_full, counting only the numbered migrations run. */
 int db_migrate(struct db *db, int *applied);
 
 #endif

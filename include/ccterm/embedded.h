@@ -13,6 +13,14 @@ struct embedded_file {
 extern const struct embedded_file sql_migrations[];
 extern const size_t sql_migrations_count;
 
+/* sql/repeatable/NN_*.sql in order (functions, views, triggers, grants, policies) */
+extern const struct embedded_file sql_repeatables[];
+extern const size_t sql_repeatables_count;
+
+/* sql/demo/NAME.sql: the demo-data generator, loaded only by demo-data */
+extern const struct embedded_file sql_demo[];
+extern const size_t sql_demo_count;
+
 /* keymaps/NAME.keys */
 extern const struct embedded_file builtin_keymaps[];
 extern const size_t builtin_keymaps_count;

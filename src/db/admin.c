@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/embedded.h"
 
 int admin_branch_add(struct db *db, const char *code, const char *name, const char *region)
 {
@@ -140,16 +141,11 @@ int admin_agent_add(struct db *db, const struct agent_spec *a)
 		goto fail;
 	return db_exec(db, "commit", 0, NULL);
 fail:
-	{
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", db_error(db));
-		db_exec(db, "rollback", 0, NULL);
-		db_set_error(db, "%s", why);
-	}
-	return -1;
+	return db_rollback(db);
 }
 
+/* The generator (sql/demo/) is not part of the schema: it is loaded into a
+ * scratch schema for this one transaction and dropped with it. */
 int admin_demo_data(struct db *db, long customers, long interactions, long seed)
 {
 	char c[32], i[32], s[32];
@@ -158,5 +154,19 @@ int admin_demo_data(struct db *db, long customers, long interactions, long seed)
 	snprintf(c, sizeof(c), "%ld", customers);
 	snprintf(i, sizeof(i), "%ld", interactions);
 	snprintf(s, sizeof(s), "%ld", seed);
-	return db_exec(db, "select demo_data($1::int, $2::bigint, $3::int)", 3, p);
+	if (db_exec(db, "begin", 0, NULL) < 0)
+		return -1;
+	if (db_exec(db, "set local client_min_messages = warning", 0, NULL) < 0 ||
+	    db_exec(db, "create schema ccterm_demo", 0, NULL) < 0 ||
+	    db_exec(db, "set local search_path = ccterm_demo, public", 0, NULL) < 0)
+		goto fail;
+	for (size_t k = 0; k < sql_demo_count; k++)
+		if (db_exec_script(db, sql_demo[k].text) < 0)
+			goto fail;
+	if (db_exec(db, "select demo_data($1::int, $2::bigint, $3::int)", 3, p) < 0 ||
+	    db_exec(db, "drop schema ccterm_demo cascade", 0, NULL) < 0)
+		goto fail;
+	return db_exec(db, "commit", 0, NULL);
+fail:
+	return db_rollback(db);
 }

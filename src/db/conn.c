@@ -130,3 +130,15 @@ int db_exec_script(struct db *db, const char *script)
 	PQclear(res);
 	return rc;
 }
+
+int db_rollback(struct db *db)
+{
+	char error[sizeof(db->error)], state[sizeof(db->sqlstate)];
+
+	memcpy(error, db->error, sizeof(error));
+	memcpy(state, db->sqlstate, sizeof(state));
+	PQclear(PQexec(db->conn, "rollback"));
+	memcpy(db->error, error, sizeof(error));
+	memcpy(db->sqlstate, state, sizeof(state));
+	return -1;
+}

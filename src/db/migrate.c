@@ -1,4 +1,17 @@
-/* migrate.c - apply the embedded sql/NNN_*.sql files once each, in order. */
+/* migrate.c - bring a database to the code's schema.
+ *
+ * Two kinds of embedded SQL files (shared/STYLE.md, "versioned vs repeatable"):
+ * - sql/NNN_*.sql, numbered migrations: tables, columns, indexes. Each runs
+ *   once, is recorded in schema_migrations with its checksum, and is history:
+ *   a recorded file whose text differs from the one built in is an error that
+ *   stops the run, since that database never saw the edit.
+ * - sql/repeatable/NN_name.sql: functions, views, triggers, grants, policies. They
+ *   are re-created from source, so after the numbered ones they are applied
+ *   again, all of them in order, whenever any of them changed or a numbered
+ *   migration ran (which may have dropped what they define). Every database
+ *   converges to the code's definitions.
+ * One session advisory lock, taken before anything is read or created,
+ * serializes concurrent migrators on a database. */
 #include "config.h"
 
 #include <stdint.h>
@@ -9,8 +22,10 @@
 #include "ccterm/db.h"
 #include "ccterm/embedded.h"
 
-/* FNV-1a: enough to notice a migration edited after it ran. */
-static void text_checksum(const char *text, char out[17])
+#define MIGRATE_LOCK "7734001"
+
+/* FNV-1a: enough to notice a file edited after it ran. */
+void migrate_checksum(const char *text, char out[17])
 {
 	uint64_t h = 14695981039346656037ULL;
 
@@ -21,59 +36,150 @@ static void text_checksum(const char *text, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-static int migration_apply(struct db *db, const struct embedded_file *m, int *applied)
+/* Rolls back, naming what failed before the server's reason. */
+static int fail_rollback(struct db *db, const char *what)
 {
-	char version[16], sum[17];
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", db_error(db));
+	db_rollback(db);
+	db_set_error(db, "%s: %s", what, why);
+	return -1;
+}
+
+/* 1 when it ran now, 0 when it had run before, -1 on error. */
+static int migration_apply(struct db *db, const struct embedded_file *m)
+{
+	char version[16], sum[17], what[160];
 	const char *params[3] = { version, m->name, sum };
 	PGresult *res;
-	bool done;
+	int done;
 
 	snprintf(version, sizeof(version), "%d", atoi(m->name));
-	text_checksum(m->text, sum);
-
-	if (db_exec(db, "begin", 0, NULL) < 0)
-		return -1;
-	/* Serializes concurrent migrators on this database. */
-	if (db_exec(db, "select pg_advisory_xact_lock(7734001)", 0, NULL) < 0)
-		goto fail;
-	res = db_query(db, "select checksum from schema_migrations where version = $1", 1, params);
+	migrate_checksum(m->text, sum);
+	res = db_query(db, "select checksum, name from schema_migrations where version = $1", 1, params);
 	if (!res)
-		goto fail;
+		return -1;
 	done = PQntuples(res) > 0;
-	if (done && strcmp(PQgetvalue(res, 0, 0), sum) != 0)
-		fprintf(stderr, "ccterm: warning: migration %s changed after it was applied\n", m->name);
+	if (done && strcmp(PQgetvalue(res, 0, 0), sum) != 0) {
+		db_set_error(db, "migration %s differs from the one this database ran (as %s): "
+			     "numbered migrations are history; put the change in a new numbered "
+			     "file or a repeatable one", m->name, PQgetvalue(res, 0, 1));
+		PQclear(res);
+		return -1;
+	}
 	PQclear(res);
 	if (done)
-		return db_exec(db, "commit", 0, NULL);
+		return 0;
 
-	if (db_exec_script(db, m->text) < 0) {
+	snprintf(what, sizeof(what), "migration %s failed", m->name);
+	if (db_exec(db, "begin", 0, NULL) < 0)
+		return -1;
+	if (db_exec_script(db, m->text) < 0 ||
+	    db_exec(db, "insert into schema_migrations (version, name, checksum) values ($1, $2, $3)",
+		    3, params) < 0 || db_exec(db, "commit", 0, NULL) < 0)
+		return fail_rollback(db, what);
+	return 1;
+}
+
+/* true when a repeatable file is missing from schema_repeatables or differs. */
+static int repeatables_changed(struct db *db)
+{
+	PGresult *res = db_query(db, "select name, checksum from schema_repeatables", 0, NULL);
+	int changed;
+
+	if (!res)
+		return -1;
+	changed = PQntuples(res) != (int)sql_repeatables_count;
+	for (size_t i = 0; i < sql_repeatables_count && !changed; i++) {
+		char sum[17];
+		int found = 0;
+
+		migrate_checksum(sql_repeatables[i].text, sum);
+		for (int r = 0; r < PQntuples(res); r++)
+			if (strcmp(PQgetvalue(res, r, 0), sql_repeatables[i].name) == 0)
+				found = strcmp(PQgetvalue(res, r, 1), sum) == 0;
+		changed = !found;
+	}
+	PQclear(res);
+	return changed;
+}
+
+/* All repeatable files in order, in one transaction. */
+static int repeatables_apply(struct db *db)
+{
+	if (db_exec(db, "begin", 0, NULL) < 0 ||
+	    db_exec(db, "delete from schema_repeatables", 0, NULL) < 0)
+		return fail_rollback(db, "repeatable files");
+	for (size_t i = 0; i < sql_repeatables_count; i++) {
+		const struct embedded_file *f = &sql_repeatables[i];
+		char sum[17], what[160];
+		const char *params[2] = { f->name, sum };
+
+		migrate_checksum(f->text, sum);
+		snprintf(what, sizeof(what), "repeatable %s failed", f->name);
+		if (db_exec_script(db, f->text) < 0 ||
+		    db_exec(db, "insert into schema_repeatables (name, checksum) values ($1, $2)", 2, params) < 0)
+			return fail_rollback(db, what);
+	}
+	return db_exec(db, "commit", 0, NULL) < 0 ? fail_rollback(db, "repeatable files") : 0;
+}
+
+static int migrate_locked(struct db *db, struct migrate_result *r)
+{
+	int changed;
+
+	if (db_exec(db, "create table if not exists schema_migrations ("
+			"version integer primary key, name text not null, checksum text not null, "
+			"applied_at timestamptz not null default now())", 0, NULL) < 0 ||
+	    db_exec(db, "create table if not exists schema_repeatables ("
+			"name text primary key, checksum text not null, "
+			"applied_at timestamptz not null default now())", 0, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < sql_migrations_count; i++) {
+		int ran = migration_apply(db, &sql_migrations[i]);
+
+		if (ran < 0)
+			return -1;
+		r->applied += ran;
+	}
+	changed = r->applied > 0 ? 1 : repeatables_changed(db);
+	if (changed < 0)
+		return -1;
+	if (changed) {
+		if (repeatables_apply(db) < 0)
+			return -1;
+		r->repeatables = (int)sql_repeatables_count;
+	}
+	return 0;
+}
+
+int db_migrate_full(struct db *db, struct migrate_result *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (db_exec(db, "set client_min_messages = warning", 0, NULL) < 0 ||
+	    db_exec(db, "select pg_advisory_lock(" MIGRATE_LOCK ")", 0, NULL) < 0)
+		return -1;
+	rc = migrate_locked(db, r);
+	if (db_ok(db)) {
+		/* keep the first error's message */
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", db_error(db));
-		db_exec(db, "rollback", 0, NULL);
-		db_set_error(db, "migration %s failed: %s", m->name, why);
-		return -1;
+		db_exec(db, "select pg_advisory_unlock(" MIGRATE_LOCK ")", 0, NULL);
+		if (rc < 0)
+			db_set_error(db, "%s", why);
 	}
-	if (db_exec(db, "insert into schema_migrations (version, name, checksum) values ($1, $2, $3)",
-		    3, params) < 0 || db_exec(db, "commit", 0, NULL) < 0)
-		goto fail;
-	(*applied)++;
-	return 0;
-fail:
-	db_exec(db, "rollback", 0, NULL);
-	return -1;
+	return rc;
 }
 
 int db_migrate(struct db *db, int *applied)
 {
-	*applied = 0;
-	if (db_exec(db, "set client_min_messages = warning", 0, NULL) < 0 ||
-	    db_exec(db, "create table if not exists schema_migrations ("
-			"version integer primary key, name text not null, checksum text not null, "
-			"applied_at timestamptz not null default now())", 0, NULL) < 0)
-		return -1;
-	for (size_t i = 0; i < sql_migrations_count; i++)
-		if (migration_apply(db, &sql_migrations[i], applied) < 0)
-			return -1;
-	return 0;
+	struct migrate_result r;
+	int rc = db_migrate_full(db, &r);
+
+	*applied = r.applied;
+	return rc;
 }

@@ -25,15 +25,19 @@ struct db *testdb_connect(const char *name, const char *user)
 	return db;
 }
 
-/* A hash of the embedded migrations: a stale template is rebuilt. */
-static unsigned long migrations_hash(void)
+static unsigned long files_hash(unsigned long h, const struct embedded_file *f, size_t n)
 {
-	unsigned long h = 5381;
-
-	for (size_t i = 0; i < sql_migrations_count; i++)
-		for (const char *p = sql_migrations[i].text; *p; p++)
+	for (size_t i = 0; i < n; i++)
+		for (const char *p = f[i].text; *p; p++)
 			h = h * 33 + (unsigned char)*p;
 	return h;
+}
+
+/* A hash of the embedded schema files: a stale template is rebuilt. */
+static unsigned long migrations_hash(void)
+{
+	return files_hash(files_hash(5381, sql_migrations, sql_migrations_count),
+			  sql_repeatables, sql_repeatables_count);
 }
 
 static void template_ensure(void)

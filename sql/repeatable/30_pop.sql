@@ -1,0 +1,248 @@
+-- 30_pop: The screen pop: header, alerts, offers, open cases and the timeline, in one round trip.
+-- A repeatable file: applied after the numbered migrations whenever it changes.
+
+-- The keyset cursor as text, exact to the microsecond and independent of the
+-- session's DateStyle and TimeZone: '2025-01-02 01:00:00.123456+00'.
+create or replace function timeline_key(p_at timestamptz) returns text
+language sql stable as $$
+	select to_char(p_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"')
+$$;
+
+-- One page of the timeline, newest first, strictly older than the key
+-- (p_before_at, p_before_id) when it is given. p_channel and p_kind: NULL or
+-- '' for all. Each filter combination is its own static query, so each one
+-- keeps its own (cached) plan on the index that fits it.
+create or replace function timeline(p_customer bigint, p_channel text, p_kind text,
+	p_before_at timestamptz, p_before_id bigint, p_limit integer)
+returns table (id bigint, occurred_at timestamptz, channel text, direction text, kind text,
+	subject text, status text, amount_won bigint, agent_login text)
+language plpgsql stable as $$
+#variable_conflict use_column
+declare
+	v_channel text := nullif(p_channel, '');
+	v_kind text := nullif(p_kind, '');
+	v_at timestamptz := coalesce(p_before_at, 'infinity');
+	v_id bigint := case when p_before_at is null then 9223372036854775807
+	                    else coalesce(p_before_id, 9223372036854775807) end;
+	v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 1000);
+begin
+	if v_channel is null and v_kind is null then
+		return query
+		select i.id, i.occurred_at, i.channel, i.direction, i.kind, i.subject, i.status, i.amount_won, i.agent_login
+		from interaction i
+		where i.customer_id = p_customer and (i.occurred_at, i.id) < (v_at, v_id)
+		order by i.occurred_at desc, i.id desc
+		limit v_limit;
+	elsif v_kind is null then
+		return query
+		select i.id, i.occurred_at, i.channel, i.direction, i.kind, i.subject, i.status, i.amount_won, i.agent_login
+		from interaction i
+		where i.customer_id = p_customer and i.channel = v_channel and (i.occurred_at, i.id) < (v_at, v_id)
+		order by i.occurred_at desc, i.id desc
+		limit v_limit;
+	elsif v_channel is null then
+		return query
+		select i.id, i.occurred_at, i.channel, i.direction, i.kind, i.subject, i.status, i.amount_won, i.agent_login
+		from interaction i
+		where i.customer_id = p_customer and i.kind = v_kind and (i.occurred_at, i.id) < (v_at, v_id)
+		order by i.occurred_at desc, i.id desc
+		limit v_limit;
+	else
+		return query
+		select i.id, i.occurred_at, i.channel, i.direction, i.kind, i.subject, i.status, i.amount_won, i.agent_login
+		from interaction i
+		where i.customer_id = p_customer and i.kind = v_kind and i.channel = v_channel
+		  and (i.occurred_at, i.id) < (v_at, v_id)
+		order by i.occurred_at desc, i.id desc
+		limit v_limit;
+	end if;
+end $$;
+
+-- Warnings for the pop: open stored alerts, plus alerts derived from the data
+-- (an open complaint case, churn score >= 0.7, a case past its due time).
+-- One per kind: a stored alert wins over a derived one of the same kind, and
+-- a stored vip_complaint already says what open_complaint would. Most severe first.
+create or replace function customer_alerts(p_customer bigint)
+returns table (kind text, severity text, message text)
+language sql stable as $$
+	with stored as (
+		select distinct on (a.kind) a.kind, a.severity, a.message
+		from alert a
+		where a.customer_id = p_customer and a.cleared_at is null
+		order by a.kind, a.raised_at desc, a.id desc
+	), derived as (
+		select 'open_complaint' as kind,
+		       case when (select tier from customer where id = p_customer) = 'platinum' then 'critical' else 'warn' end
+		           as severity,
+		       format('%s open complaint%s (latest #%s)', count(*), case when count(*) > 1 then 's' else '' end,
+		              max(c.id)) as message
+		from cases c
+		where c.customer_id = p_customer and c.status <> 'closed' and c.kind = 'complaint'
+		having count(*) > 0
+		union all
+		select 'churn_risk', case when u.churn_score >= 0.9 then 'critical' else 'warn' end,
+		       'Churn risk ' || to_char(u.churn_score, 'FM0.00')
+		from customer u
+		where u.id = p_customer and u.churn_score >= 0.7
+		union all
+		select 'overdue', 'critical',
+		       format('%s case%s past due (oldest #%s)', count(*), case when count(*) > 1 then 's' else '' end,
+		              min(c.id))
+		from cases c
+		where c.customer_id = p_customer and c.status <> 'closed' and c.due_at < now()
+		having count(*) > 0
+	)
+	select kind, severity, message
+	from (select kind, severity, message from stored
+	      union all
+	      select d.kind, d.severity, d.message from derived d
+	      where not exists (select 1 from stored s
+	                        where s.kind = d.kind or (d.kind = 'open_complaint' and s.kind = 'vip_complaint'))) x
+	order by case severity when 'critical' then 0 when 'warn' then 1 else 2 end, kind
+	limit 8
+$$;
+
+-- Next-best offers: active rules whose every non-NULL condition holds, by
+-- priority, at most 5. A customer without a churn score counts as 0.
+create or replace function customer_offers(p_customer_id bigint)
+returns table (rule_id integer, name text, offer text)
+language sql stable as $$
+	select r.id, r.name, r.offer
+	from customer c
+	join offer_rule r on r.active
+		and (r.tiers is null or c.tier = any (r.tiers))
+		and (r.segments is null or c.segment = any (r.segments))
+		and (r.min_value is null or c.value_won >= r.min_value)
+		and (r.min_churn is null or coalesce(c.churn_score, 0) >= r.min_churn)
+		and (r.max_churn is null or coalesce(c.churn_score, 0) <= r.max_churn)
+		and (r.valid_from is null or current_date >= r.valid_from)
+		and (r.valid_until is null or current_date <= r.valid_until)
+	where c.id = p_customer_id
+	order by r.priority, r.id
+	limit 5
+$$;
+
+-- Everything a pop shows of one customer (sections header .. item), without
+-- the audit row: screen_pop and customer_pop write that.
+create or replace function pop_sections(p_customer bigint)
+returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
+language plpgsql stable as $$
+begin
+	return query
+	select 'header', c.id::text, c.external_id, c.name, pii_contact('phone', k.phone),
+		pii_contact('email', k.email), c.tier, c.segment, c.branch_code,
+		b.name, c.value_won::text, customer_rrn_masked(c.id), extract(epoch from c.created_at)::bigint::text
+	from customer c
+	left join branch b on b.code = c.branch_code
+	cross join lateral (
+		-- both preferred contacts in one pass over the customer's few contact points
+		select (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+		        filter (where cp.kind = 'phone'))[1] as phone,
+		       (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+		        filter (where cp.kind = 'email'))[1] as email
+		from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+		where cc.customer_id = c.id) k
+	where c.id = p_customer;
+	if not found then
+		return;
+	end if;
+
+	return query
+	select 'alert', a.kind, a.severity, a.message, null, null, null, null, null, null, null, null, null
+	from customer_alerts(p_customer) a;
+
+	return query
+	select 'offer', o.rule_id::text, o.name, o.offer, null, null, null, null, null, null, null, null, null
+	from customer_offers(p_customer) o;
+
+	return query
+	select 'case', c.id::text, c.subject, c.status, c.priority, c.owner_login,
+		extract(epoch from c.due_at - now())::bigint::text, null, null, null, null, null, null
+	from cases c
+	where c.customer_id = p_customer and c.status <> 'closed'
+	order by c.due_at nulls last, c.id
+	limit 8;
+
+	return query
+	select 'total', count(*)::text, null, null, null, null, null, null, null, null, null, null, null
+	from (select 1 from interaction i where i.customer_id = p_customer limit 10000) x;
+
+	return query
+	select 'item', t.id::text, extract(epoch from t.occurred_at)::bigint::text, timeline_key(t.occurred_at),
+		t.channel, t.direction, t.kind, t.subject, t.status, t.amount_won::text, t.agent_login, null, null
+	from timeline(p_customer, null, null, null, null, 51) t;
+end $$;
+
+-- The pop of an offered call, in one round trip. The customer is the call's
+-- (set when it arrived) or, failing that, the one customer who has the
+-- caller's number now (say, created since). A shared number pops nobody:
+-- the candidates come instead. Every customer shown gets an audit 'view' row.
+create or replace function screen_pop(p_call_id bigint)
+returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
+language plpgsql volatile as $$
+declare
+	v_call call;
+	v_queue text;
+	v_n integer := 0;
+	v_customer bigint;
+begin
+	select * into v_call from call where id = p_call_id;
+	if not found then
+		raise exception 'no such call %', p_call_id using errcode = 'P0002';
+	end if;
+	select q.name into v_queue from queue q where q.id = v_call.queue_id;
+	if v_call.ani_e164 is not null then
+		select count(*), min(c) into v_n, v_customer from customers_by_contact('phone', v_call.ani_e164) c;
+		if v_n <> 1 then
+			v_customer := null;
+		end if;
+	end if;
+	v_customer := coalesce(v_call.customer_id, v_customer);
+
+	return query
+	select 'call', v_call.id::text, v_call.ani, v_call.ani_e164, v_call.dnis, v_queue, v_call.state,
+		extract(epoch from v_call.created_at)::bigint::text, v_customer::text, v_n::text,
+		null::text, null::text, null::text;
+
+	if v_customer is not null then
+		return query select * from pop_sections(v_customer);
+		insert into audit_log (customer_id, action, detail) values (v_customer, 'view', 'pop call ' || p_call_id);
+	elsif v_n > 1 then
+		return query
+		select 'candidate', c.id::text, c.name, customer_contact_value(c.id, 'phone'),
+			customer_contact_value(c.id, 'email'), c.tier, c.branch_code, c.external_id,
+			null, null, null, null, null
+		from customers_by_contact('phone', v_call.ani_e164) k join customer c on c.id = k
+		order by c.name, c.id
+		limit 50;
+		insert into audit_log (customer_id, action, detail)
+		select k, 'view', 'pop candidate call ' || p_call_id
+		from customers_by_contact('phone', v_call.ani_e164) k
+		order by k
+		limit 50;
+	end if;
+end $$;
+
+-- The pop of a customer opened without a call (search, picker).
+create or replace function customer_pop(p_customer_id bigint)
+returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
+language plpgsql volatile as $$
+begin
+	return query select * from pop_sections(p_customer_id);
+	if not found then
+		raise exception 'no such customer %', p_customer_id using errcode = 'P0002';
+	end if;
+	insert into audit_log (customer_id, action, detail) values (p_customer_id, 'view', 'pop');
+end $$;
+
+-- Calls offered to this agent and not finished, oldest first: what the
+-- console re-reads after every (re)connect, since notifications can be lost.
+create or replace function calls_offered()
+returns table (id bigint) language sql stable as $$
+	select c.id from call c
+	where c.agent_login = current_user and c.state in ('offered', 'answered')
+	order by c.created_at, c.id
+$$;

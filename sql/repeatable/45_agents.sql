@@ -1,0 +1,76 @@
+-- 45_agents: Agents' states and the queues they serve.
+-- A repeatable file: applied after the numbered migrations whenever it changes.
+
+-- The agent behind this connection changes state (the console).
+create or replace function agent_set_state(p_state text, p_reason text default null)
+returns timestamptz language plpgsql security definer set search_path = public as $$
+begin
+	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
+		raise exception 'unknown agent state %', p_state using errcode = '22023';
+	end if;
+	if not exists (select 1 from agent where login = session_user) then
+		return null;
+	end if;
+	return agent_state_move(session_user, p_state, p_reason);
+end $$;
+
+-- Calls waiting in the queues this agent serves.
+create or replace function queue_waiting_mine()
+returns bigint language sql stable as $$
+	select count(*) from call c
+	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = current_user
+	where c.state = 'queued'
+$$;
+
+-- The queue channels to LISTEN on for the status bar's waiting count.
+create or replace function queue_channels_mine()
+returns setof text language sql stable as $$
+	select 'queue_' || queue_id from agent_queue where login = current_user order by queue_id
+$$;
+
+-- The one place an agent's state changes: the row, its history, and what
+-- the change means for calls. Going ready looks for a waiting call; leaving
+-- for not_ready, break or logged_out hands back a call still ringing.
+create or replace function agent_state_move(p_login text, p_state text, p_reason text)
+returns timestamptz language plpgsql security definer set search_path = public as $$
+declare
+	v_since timestamptz := clock_timestamp();
+	v_old text;
+	v_call bigint;
+begin
+	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
+		raise exception 'unknown agent state %', p_state using errcode = '22023';
+	end if;
+	select state into v_old from agent where login = p_login for no key update;
+	if not found then
+		raise exception 'unknown agent %', p_login using errcode = '22023';
+	end if;
+	if v_old is distinct from p_state then
+		update agent set state = p_state, state_since = v_since where login = p_login;
+		insert into agent_state (login, state, reason, started_at)
+		values (p_login, p_state, nullif(p_reason, ''), v_since);
+	else
+		select state_since into v_since from agent where login = p_login;
+	end if;
+	if p_state in ('logged_out', 'not_ready', 'break') then
+		for v_call in
+			select id from call
+			where agent_login = p_login and routed and state = 'offered'
+			for no key update skip locked   -- a call locked here is being answered or hung up
+		loop
+			update call set state = 'queued', agent_login = null, offered_at = null, routed = false
+			where id = v_call;
+			perform route_call(v_call);
+		end loop;
+	elsif p_state = 'ready' then
+		perform route_agent(p_login);
+	end if;
+	return v_since;
+end $$;
+
+-- Someone else changes an agent's state: CTI, a supervisor, the simulator.
+create or replace function agent_set_state_for(p_login text, p_state text, p_reason text default null)
+returns timestamptz language plpgsql security definer set search_path = public as $$
+begin
+	return agent_state_move(p_login, p_state, p_reason);
+end $$;
