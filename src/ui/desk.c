@@ -34,7 +34,8 @@ static int timeline_append(struct desk *d, const struct timeline_page *p)
 		d->items = ni;
 		d->cap = cap;
 	}
-	memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
+	if (p->n)   /* an empty page: d->items may still be NULL, and memcpy to NULL is undefined */
+		memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
 	d->nitems += p->n;
 	d->more = p->more;
 	d->next = p->next;
