@@ -280,8 +280,11 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 		return -1;
 	}
 	d->journal = journal_open(journal_path, err, errsz);
-	if (!d->journal)
+	if (!d->journal) {
+		textbuf_free(d->notes);         /* a console that cannot start leaks nothing */
+		d->notes = NULL;
 		return -1;
+	}
 	st = journal_draft(d->journal);
 	if (st) {   /* an unsaved draft from before a crash or a hangup */
 		bool notes_changed = false;
