@@ -273,8 +273,13 @@ static int commit(struct journal *j, int type, const struct piece *pc, int npc)
 		set_err(j, "journal: edit refused: %s", strerror(why));
 		return -1;
 	}
-	if (j->resync || (j->whole && jstate_recoverable(&j->st)))
-		return compact_now(j);
+	if (j->resync || (j->whole && jstate_recoverable(&j->st))) {
+		if (compact_now(j) < 0) {
+			j->resync = true;       /* kept in the copy: journal_sync retries */
+			return -1;
+		}
+		return 0;
+	}
 	if (j->whole)
 		return 0;       /* still saved, the file still empty: nothing to write */
 	if (write_all(j->fd, j->out, j->outlen) < 0) {

@@ -964,6 +964,40 @@ START_TEST(typing_after_save_is_kept)
 END_TEST
 
 /* A console that saved, typed on and was killed -9: the text after the save is there. */
+/* The rewrite after a save fails (disk full): the edit is kept in the copy
+ * and the next sync writes the draft whole. */
+START_TEST(failed_rewrite_after_save_heals_at_sync)
+{
+	static char want[4096];
+	const char *path = in_dir("fs.journal");
+	struct journal *j = open_ok(path);
+	struct rlimit old, small;
+	void (*old_handler)(int);
+
+	memset(want, 'w', 3000);
+	want[3000] = '\0';
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "notes", want), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 2048;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 3000, "!", 1), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_ptr_nonnull(journal_draft(j));         /* kept in the copy */
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	ck_assert_int_eq(journal_sync(j), 0);
+	strcat(want, "!");
+	expect_notes(path, want);
+	journal_close(j);
+	expect_notes(path, want);
+}
+END_TEST
+
 START_TEST(sigkill_after_save_and_edit_keeps_the_edit)
 {
 	const char *path = in_dir("ks.journal");
@@ -1195,6 +1229,7 @@ Suite *journal_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, typing_after_save_is_kept);
 	tcase_add_test(tc, sigkill_after_save_and_edit_keeps_the_edit);
+	tcase_add_test(tc, failed_rewrite_after_save_heals_at_sync);
 	tcase_add_test(tc, hand_encoded_edit_after_saved_reopens);
 	suite_add_tcase(s, tc);
 
