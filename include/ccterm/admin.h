@@ -36,4 +36,24 @@ int admin_import_interactions(struct db *db, const char *path, struct import_res
 /* Deterministic synthetic data (sql/090_demo_data.sql). */
 int admin_demo_data(struct db *db, long customers, long interactions, long seed);
 
+/* Next-best-offer rules (src/db/offer_rules.c). Every field is the text a
+ * person typed; NULL or "" means any. Lists are comma-separated. */
+struct rule_spec {
+	const char *name, *offer, *product, *priority;
+	const char *tiers, *segments, *age /* "20-29" */, *genders, *marital;
+	const char *has, *lacks, *min_value, *max_value;
+	const char *rfm_min;   /* "R,F,M" minimum scores, 0 = any */
+	const char *channels, *from, *until;
+	bool no_open_complaint;
+};
+/* Creates or replaces (by name) a rule; *hits: how many customers it reaches. */
+int admin_rule_save(struct db *db, const struct rule_spec *r, long *hits);
+int admin_rule_set_active(struct db *db, const char *name, bool active);
+/* name, priority, state, offer, conditions, offered, accepted, declined, rate. */
+PGresult *admin_rule_list(struct db *db);
+/* *hits, and up to five of the customers: id, name, tier, age, segment, value. */
+PGresult *admin_rule_test(struct db *db, const char *name, long *hits);
+/* Every customer's tier, RFM, value, churn and the quintile cut points. */
+int admin_recompute(struct db *db, long *customers);
+
 #endif

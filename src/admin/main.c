@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ccterm/admin.h"
+#include "opts.h"
 
 static const char usage[] =
 	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
@@ -20,57 +21,13 @@ static const char usage[] =
 	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
+	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
+	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
+	"           [--age MIN-MAX] [--gender F|M] [--marital single|married|..] [--has P,..] [--lacks P,..]\n"
+	"           [--min-value N] [--max-value N] [--rfm R,F,M] [--no-open-complaint] [--channel C,..]\n"
+	"           [--from DATE] [--until DATE]     (creates, or replaces the rule of that name whole)\n"
+	"  rule list | rule enable NAME | rule disable NAME | rule test NAME\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
-
-/* Options after the positional words: "--name VALUE" pairs and bare flags. */
-struct opts {
-	int argc;
-	char **argv;
-};
-
-static const char *opt_get(const struct opts *o, const char *name)
-{
-	for (int i = 0; i < o->argc; i++)
-		if (strcmp(o->argv[i], name) == 0)
-			return i + 1 < o->argc ? o->argv[i + 1] : "";
-	return NULL;
-}
-
-static int opt_check(const struct opts *o, const char *const *known)
-{
-	for (int i = 0; i < o->argc; i++) {
-		bool ok = false;
-
-		if (strncmp(o->argv[i], "--", 2) != 0)
-			continue;
-		for (const char *const *k = known; *k; k++)
-			ok |= strcmp(o->argv[i], *k) == 0;
-		if (!ok) {
-			fprintf(stderr, "ccterm-admin: unknown option %s\n", o->argv[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static const char *opt_need(const struct opts *o, const char *name)
-{
-	const char *v = opt_get(o, name);
-
-	if (!v || !*v)
-		fprintf(stderr, "ccterm-admin: %s VALUE is required\n", name);
-	return v && *v ? v : NULL;
-}
-
-static bool number_arg(const char *s, long *out)
-{
-	char *end;
-
-	if (!s)
-		return false;
-	*out = strtol(s, &end, 10);
-	return *s && *end == '\0';
-}
 
 static int cmd_migrate(struct db *db)
 {
@@ -133,6 +90,10 @@ static int run(struct db *db, int argc, char **argv)
 		return cmd_migrate(db);
 	if (strcmp(cmd, "import") == 0 && arg)
 		return cmd_import(db, sub, arg);
+	if (strcmp(cmd, "recompute") == 0)
+		return cmd_recompute(db);
+	if (strcmp(cmd, "rule") == 0)
+		return cmd_rule(db, &o);
 	if (strcmp(cmd, "demo-data") == 0) {
 		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
 

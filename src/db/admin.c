@@ -158,13 +158,17 @@ int admin_demo_data(struct db *db, long customers, long interactions, long seed)
 		return -1;
 	if (db_exec(db, "set local client_min_messages = warning", 0, NULL) < 0 ||
 	    db_exec(db, "create schema ccterm_demo", 0, NULL) < 0 ||
-	    db_exec(db, "set local search_path = ccterm_demo, public", 0, NULL) < 0)
+	    db_exec(db, "set local search_path = ccterm_demo, public", 0, NULL) < 0 ||
+	    /* figures are computed once for everyone at the end, not per statement */
+	    db_exec(db, "set local ccterm.bulk = on", 0, NULL) < 0)
 		goto fail;
 	for (size_t k = 0; k < sql_demo_count; k++)
 		if (db_exec_script(db, sql_demo[k].text) < 0)
 			goto fail;
 	if (db_exec(db, "select demo_data($1::int, $2::bigint, $3::int)", 3, p) < 0 ||
-	    db_exec(db, "drop schema ccterm_demo cascade", 0, NULL) < 0)
+	    db_exec(db, "drop schema ccterm_demo cascade", 0, NULL) < 0 ||
+	    db_exec(db, "set local ccterm.bulk = off", 0, NULL) < 0 ||
+	    db_exec(db, "select customer_metrics_refresh(null, true)", 0, NULL) < 0)
 		goto fail;
 	return db_exec(db, "commit", 0, NULL);
 fail:

@@ -291,10 +291,13 @@ static const char *const customer_steps[] = {
 	"returning line, 'unknown branch ''' || branch || ''''",
 };
 static const char *const customer_load[] = {
-	"insert into customer (external_id, name, tier, segment, branch_code, birth_date, gender, marital_status) "
-	"select external_id, name, coalesce(tier, 'registered'), segment, branch, birth_date, gender, marital_status "
+	/* A tier in the file overrides the computed one (sql/repeatable/60_value.sql);
+	 * an empty one leaves the tier to the record. */
+	"insert into customer (external_id, name, tier, tier_override, segment, branch_code, birth_date, gender, "
+	"marital_status) "
+	"select external_id, name, coalesce(tier, 'registered'), tier, segment, branch, birth_date, gender, marital_status "
 	"from stage order by line on conflict (external_id) do update set name = excluded.name, "
-	"tier = excluded.tier, segment = excluded.segment, branch_code = excluded.branch_code, "
+	"tier_override = excluded.tier_override, segment = excluded.segment, branch_code = excluded.branch_code, "
 	"birth_date = excluded.birth_date, gender = excluded.gender, marital_status = excluded.marital_status, "
 	"updated_at = now(), version = customer.version + 1",
 	"insert into customer_secret (customer_id, rrn) select c.id, s.rrn from stage s "

@@ -23,6 +23,7 @@ static const char *alert_label(const char *kind)
 	static const char *const names[][2] = {
 		{ "churn_risk", "Churn risk" }, { "overdue", "Overdue" },
 		{ "open_complaint", "Open complaint" }, { "vip_complaint", "VIP complaint" },
+		{ "payment_overdue", "Payment overdue" }, { "repeat_contact", "Repeat contact" },
 		{ "fraud", "Fraud" }, { "note", "Note" },
 	};
 

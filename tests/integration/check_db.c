@@ -297,21 +297,9 @@ START_TEST(agent_add_is_all_or_nothing)
 }
 END_TEST
 
-/* Runs a built program with the test database in its environment. */
 static int run_tool(const char *cmd, char *out, size_t outsz)
 {
-	char line[1024];
-	FILE *p;
-	size_t n = 0;
-
-	snprintf(line, sizeof(line), "PGDATABASE=%s %s/%s 2>&1", dbname, testdb_builddir(), cmd);
-	p = popen(line, "r");
-	ck_assert_ptr_nonnull(p);
-	if (out)
-		n = fread(out, 1, outsz - 1, p);
-	if (out)
-		out[n] = '\0';
-	return WEXITSTATUS(pclose(p));
+	return testdb_run(dbname, cmd, out, outsz);
 }
 
 START_TEST(cti_call_notifies_the_agent_at_commit)

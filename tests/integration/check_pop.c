@@ -19,11 +19,12 @@ static struct db *db;      /* superuser: fixtures and checks */
 static struct db *ag;      /* the agent: everything under test */
 static char dbname[64];
 
-/* Customers: C1 platinum caller with history, an open overdue complaint and
- * a stored note alert; C2 with an e-mail and an order; C3 and C4 share a
+/* Customers: C1 platinum caller with history, an open overdue complaint, a
+ * stored note alert, and monthly orders that stopped five months ago (with 20
+ * complaints in 60 hours: churn risk 1.0, computed); C2 with an e-mail and an order; C3 and C4 share a
  * landline; C5 a Latin name. Offer rules: some match C1, some must not. */
 static const char fixture[] =
-	"insert into customer (external_id, name, tier, segment, branch_code, value_won, churn_score) values "
+	"insert into customer (external_id, name, tier_override, segment, branch_code, value_won, churn_score) values "
 	"  ('C1', '홍길동', 'platinum', 'family', 'SEL', 20000000, 0.75), "
 	"  ('C2', 'Emily Clark', 'registered', 'young_single', null, 150000, 0.2), "
 	"  ('C3', '김영희', 'contracted', null, 'SEL', 0, null), "
@@ -40,6 +41,9 @@ static const char fixture[] =
 	"  join customer c on c.external_id = v.ext join contact_point p on p.value = v.val;"
 	"insert into orders (order_no, customer_id, ordered_at, channel, total_won) "
 	"  select 'ORD-2025-0042', id, now() - interval '3 days', 'web', 129000 from customer where external_id = 'C2';"
+	"insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+	"  select 'C1-' || k, id, now() - make_interval(days => 150 + 30 * k), 'web', 'delivered', 200000 "
+	"  from customer, generate_series(0, 5) k where external_id = 'C1';"
 	"insert into interaction (customer_id, occurred_at, channel, kind, subject, body, amount_won, agent_login) "
 	"  select c.id, now() - g * interval '1 hour', (array['phone', 'web', 'email'])[1 + g % 3], "
 	"         (array['inquiry', 'order', 'complaint'])[1 + g % 3], 'subject ' || g, 'body of ' || g, "
@@ -149,7 +153,9 @@ START_TEST(pop_of_a_known_caller)
 	ck_assert_str_eq(pop->h.segment, "family");
 	ck_assert_str_eq(pop->h.branch, "SEL");
 	ck_assert_str_eq(pop->h.branch_name, "서울 본점");
-	ck_assert_int_eq(pop->h.value_won, 20000000);
+	/* The value is computed from the record (customer_metrics), never typed in. */
+	ck_assert_int_eq(pop->h.value_won, count("select m.value_won from customer_metrics m join customer c "
+						 "on c.id = m.customer_id where c.external_id = 'C1'"));
 	ck_assert_str_eq(pop->h.rrn_masked, "800301-1******");
 	ck_assert(pop->h.customer_since > now - 600 && pop->h.customer_since <= now + 60);
 
@@ -160,7 +166,8 @@ START_TEST(pop_of_a_known_caller)
 		const struct customer_alert *a = &pop->alerts[i];
 
 		note |= strcmp(a->kind, "note") == 0 && strcmp(a->message, "Prefers e-mail") == 0;
-		complaint |= strcmp(a->kind, "open_complaint") == 0 && strcmp(a->severity, "critical") == 0;
+		/* a platinum customer's open complaint is the VIP warning */
+		complaint |= strcmp(a->kind, "vip_complaint") == 0 && strcmp(a->severity, "critical") == 0;
 		overdue |= strcmp(a->kind, "overdue") == 0;
 		churn |= strcmp(a->kind, "churn_risk") == 0;
 		ck_assert_str_ne(a->kind, "fraud");
@@ -630,13 +637,13 @@ START_TEST(quick_create_then_pop_by_phone)
 	/* ... created by the agent ... */
 	id = db_customer_create(ag, "박새로이", "+821077778888");
 	ck_assert_msg(id > 0, "%s", db_error(ag));
-	ck_assert_int_eq(count("select count(*) from customer where tier = 'registered' and name = '박새로이'"), 1);
+	ck_assert_int_eq(count("select count(*) from customer where tier = 'all' and name = '박새로이'"), 1);
 	ck_assert_int_eq(count("select count(*) from audit_log where action = 'create' and login = '" AGENT "'"), 1);
 	/* ... and found: popping the same call again, a new call, a search. */
 	ck_assert_int_eq(db_pop_call(ag, call_id, &call, pop, cands, &ncands), 0);
 	ck_assert_int_eq(call.customer_id, id);
 	ck_assert_str_eq(pop->h.name, "박새로이");
-	ck_assert_str_eq(pop->h.tier, "registered");
+	ck_assert_str_eq(pop->h.tier, "all");
 	call_id = call_from("010 7777 8888", "+821077778888");
 	ck_assert_int_eq(db_pop_call(ag, call_id, &call, pop, cands, &ncands), 0);
 	ck_assert_int_eq(call.customer_id, id);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ccterm/admin.h"
@@ -135,4 +136,20 @@ const char *testdb_builddir(void)
 	const char *d = getenv("CCTERM_BUILDDIR");
 
 	return d && *d ? d : ".";
+}
+
+int testdb_run(const char *name, const char *cmd, char *out, size_t outsz)
+{
+	char line[2048];
+	FILE *p;
+	size_t n = 0;
+
+	snprintf(line, sizeof(line), "PGDATABASE=%s %s/%s 2>&1", name, testdb_builddir(), cmd);
+	p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	if (out) {
+		n = fread(out, 1, outsz - 1, p);
+		out[n] = '\0';
+	}
+	return WEXITSTATUS(pclose(p));
 }

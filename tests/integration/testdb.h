@@ -26,4 +26,8 @@ char *testdb_value(struct db *db, const char *sql);
 /* The build directory (where ccterm, ccterm-admin and ccterm-cti are). */
 const char *testdb_builddir(void);
 
+/* Runs a built program (cmd: "ccterm-admin ...") against database name,
+ * its stdout and stderr into out; returns its exit status. */
+int testdb_run(const char *name, const char *cmd, char *out, size_t outsz);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/format.h"
 #include "console.h"
 
 static void setup(void)
@@ -36,8 +37,10 @@ static long long customer(const char *name, const char *tier, const char *phone,
 
 	snprintf(count, sizeof(count), "%d", n);
 	p[3] = count;
-	res = db_query(db, "with c as (insert into customer (external_id, name, tier, branch_code, value_won) "
+	res = db_query(db, "with c as (insert into customer (external_id, name, tier_override, branch_code, value_won) "
 			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
+			   "o as (insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+			   "select 'O-' || md5($1), c.id, now() - interval '3 days', 'web', 'delivered', 1000000 from c), "
 			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
 			   "on conflict (kind, value) do update set value = excluded.value returning id), "
 			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
@@ -83,8 +86,16 @@ START_TEST(call_pops_customer_with_tier_and_history)
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
 	VT_ASSERT_WAIT(vt, "PLATINUM", 2000);
 	VT_ASSERT_WAIT(vt, "010-1234-5678", 1000);
-	VT_ASSERT_WAIT(vt, "₩1,234,500", 1000);
-	VT_ASSERT_WAIT(vt, "! Open complaint", 1000);
+	/* The value shown is the one the database computed from the record. */
+	ck_assert_int_gt(value("select value_won from customer_metrics"), 0);
+	{
+		char money[32];
+
+		fmt_money(value("select value_won from customer_metrics"), money, sizeof(money));
+		VT_ASSERT_WAIT(vt, money, 1000);
+	}
+	/* A platinum customer's open complaint is the VIP warning. */
+	VT_ASSERT_WAIT(vt, "! VIP complaint", 1000);
 	VT_ASSERT_WAIT(vt, "Case #", 1000);
 	VT_ASSERT_WAIT(vt, "History (120)", 1000);
 	VT_ASSERT_WAIT(vt, "Item 1 ", 1000);
@@ -118,7 +129,8 @@ START_TEST(unknown_number_offers_create)
 	ck_assert_int_eq(vt_type(vt, "<F7>"), 0);
 	VT_ASSERT_WAIT(vt, "New customer with phone 010-9999-0000", 2000);
 	ck_assert_int_eq(vt_type(vt, "이영희<Enter>"), 0);
-	VT_ASSERT_WAIT(vt, "이영희 [registered]", 3000);
+	/* Only a phone number, no id of their own: the lowest tier. */
+	VT_ASSERT_WAIT(vt, "이영희 [all]", 3000);
 	ck_assert_int_eq(vt_type(vt, "새 고객 첫 문의<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
 	vt_free(vt);
