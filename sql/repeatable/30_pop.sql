@@ -165,9 +165,14 @@ begin
 	if not found then
 		raise exception 'no such call %', p_call_id using errcode = 'P0002';
 	end if;
-	if not access_is_cti()
-	   and (v_call.agent_login is distinct from session_user or v_call.state not in ('offered', 'answered')) then
-		raise exception 'call % is not offered to you', p_call_id using errcode = '42501';
+	if not access_is_cti() then
+		if v_call.agent_login is distinct from session_user then
+			raise exception 'call % is not offered to you', p_call_id using errcode = '42501';
+		elsif v_call.state = 'abandoned' then
+			raise exception 'the caller hung up (call %)', p_call_id using errcode = '55000';
+		elsif v_call.state not in ('offered', 'answered') then
+			raise exception 'call % is %, not offered', p_call_id, v_call.state using errcode = '55000';
+		end if;
 	end if;
 	select q.name into v_queue from queue q where q.id = v_call.queue_id;
 	if v_call.ani_e164 is not null then
