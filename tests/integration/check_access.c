@@ -432,6 +432,37 @@ START_TEST(branch_staff_see_their_branch_only)
 }
 END_TEST
 
+/* A table added later that holds customer data cannot forget either: every
+ * table with a customer_id (and customer, contact_point, order_line) has row
+ * security and no rights for any role but admins. */
+START_TEST(every_customer_table_is_guarded)
+{
+	static const char tables[] =
+		"select c.oid, c.relname, c.relrowsecurity from pg_class c "
+		"where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') "
+		"and (c.relname in ('customer', 'contact_point', 'order_line') "
+		"     or exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'customer_id'))";
+	char *v, sql[1024];
+
+	snprintf(sql, sizeof(sql), "select count(*) from (%s) t", tables);
+	ck_assert_int_ge(count(sql), 14);
+	snprintf(sql, sizeof(sql), "select string_agg(relname, ', ') from (%s) t where not relrowsecurity", tables);
+	v = testdb_value(db, sql);
+	ck_assert_msg(v == NULL, "customer data without row-level security: %s", v);
+	snprintf(sql, sizeof(sql), "select string_agg(t.relname || ' ' || g.grantee, ', ') from (%s) t "
+		 "join information_schema.role_table_grants g on g.table_name = t.relname and g.table_schema = 'public' "
+		 "where g.grantee not in ('ccterm_owner', 'ccterm_admin')", tables);
+	v = testdb_value(db, sql);
+	ck_assert_msg(v == NULL, "customer data granted to: %s", v);
+	/* and the views over it */
+	v = testdb_value(db, "select string_agg(g.table_name || ' ' || g.grantee, ', ') "
+			     "from information_schema.role_table_grants g join pg_class c on c.relname = g.table_name "
+			     "and c.relnamespace = 'public'::regnamespace and c.relkind = 'v' "
+			     "where g.grantee not in ('ccterm_owner', 'ccterm_admin') and g.table_name <> 'agent_me'");
+	ck_assert_msg(v == NULL, "views granted to: %s", v);
+}
+END_TEST
+
 /* Row-level security is the wall behind the grants: even a table granted to
  * branch staff by mistake shows only their branch's customers. */
 START_TEST(row_security_holds_behind_a_grant)
@@ -888,6 +919,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, what_a_later_migration_makes_goes_to_the_owner);
 	tcase_add_test(tc, superuser_escalation_fails_on_every_definer_function);
 	tcase_add_test(tc, branch_staff_see_their_branch_only);
+	tcase_add_test(tc, every_customer_table_is_guarded);
 	tcase_add_test(tc, row_security_holds_behind_a_grant);
 	tcase_add_test(tc, only_admins_read_a_clear_rrn);
 	tcase_add_test(tc, agents_see_every_customer_through_functions);
