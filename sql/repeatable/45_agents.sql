@@ -46,7 +46,8 @@ begin
 		raise exception 'unknown agent %', p_login using errcode = '22023';
 	end if;
 	if v_old is distinct from p_state then
-		update agent set state = p_state, state_since = v_since where login = p_login;
+		update agent set state = p_state, state_since = v_since, state_reason = nullif(p_reason, '')
+		where login = p_login;
 		insert into agent_state (login, state, reason, started_at)
 		values (p_login, p_state, nullif(p_reason, ''), v_since);
 	else
@@ -58,8 +59,7 @@ begin
 			where agent_login = p_login and routed and state = 'offered'
 			for no key update skip locked   -- a call locked here is being answered or hung up
 		loop
-			update call set state = 'queued', agent_login = null, offered_at = null, routed = false
-			where id = v_call;
+			perform call_requeue(v_call);
 			perform route_call(v_call);
 		end loop;
 	elsif p_state = 'ready' then
@@ -74,3 +74,18 @@ returns timestamptz language plpgsql security definer set search_path = pg_catal
 begin
 	return agent_state_move(p_login, p_state, p_reason);
 end $$;
+
+-- The connected agent's state, its reason ("" when none) and the seconds in
+-- it by the server's clock, never negative (a state_since written by a host
+-- whose clock runs ahead counts as 0, not -1). No row for a role that is no agent.
+create or replace function my_state()
+returns table (login text, state text, reason text, state_since timestamptz, seconds_in_state integer)
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
+	select a.login, a.state, coalesce(a.state_reason, ''), a.state_since,
+	       greatest(floor(extract(epoch from clock_timestamp() - a.state_since)), 0)::integer
+	from agent a
+	where a.login = session_user
+$$;
+
+revoke all on function my_state() from public;
+grant execute on function my_state() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;

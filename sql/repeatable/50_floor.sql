@@ -170,9 +170,11 @@ language plpgsql as $$
 begin
 	if tg_op = 'INSERT' or old.state is distinct from new.state then
 		perform pg_notify('floor', tg_table_name);
-		-- the agent's own console learns its new state (set by CTI or routing)
+		-- the agent's own console learns its new state (set by CTI, routing or
+		-- itself): "state <state> <reason>", the reason "" when none
 		if tg_table_name = 'agent' then
-			perform pg_notify('agent_' || new.login, 'state');
+			perform pg_notify('agent_' || new.login,
+			                  'state ' || new.state || ' ' || coalesce(left(new.state_reason, 200), ''));
 		end if;
 	end if;
 	return null;

@@ -661,6 +661,8 @@ START_TEST(calls_belong_to_their_agent)
 		snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", theirs);
 		refused(ag, sql, "42501");
 		ck_assert_int_eq(count("select count(*) from audit_log"), 0);
+		/* the caller gives up (one call per agent: the next offer needs the agent free) */
+		ck_assert_msg(db_call_hangup(cti, theirs, NULL) == 1, "%s", db_error(cti));
 	}
 
 	/* Its own agent pops, answers and hangs up. */
