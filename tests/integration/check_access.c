@@ -656,7 +656,7 @@ START_TEST(calls_belong_to_their_agent)
 	{
 		long long theirs = offer_to(AGENT2);
 
-		snprintf(sql, sizeof(sql), "select pg_notify('agent_" AGENT "', '%lld')", theirs);
+		snprintf(sql, sizeof(sql), "select pg_notify('agent_" AGENT "', 'call %lld offered')", theirs);
 		ck_assert_int_eq(db_exec(other, sql, 0, NULL), 0);
 		snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", theirs);
 		refused(ag, sql, "42501");

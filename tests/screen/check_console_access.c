@@ -1,5 +1,5 @@
 /* check_console_access.c - the real console against a forged NOTIFY: any
- * login may send pg_notify('agent_<login>', '<call id>'); the console takes
+ * login may send pg_notify('agent_<login>', 'call <id> offered'); the console takes
  * it as a hint, the database refuses to pop a call that is not the agent's,
  * nothing of that customer is shown or audited, and the agent's real calls
  * still pop after it. */
@@ -58,7 +58,7 @@ START_TEST(a_forged_notify_pops_nothing)
 
 	/* The other agent tells my console its call is mine. */
 	other = testdb_connect(dbname, "cx_other");
-	snprintf(sql, sizeof(sql), "select pg_notify('agent_cx_me', '%lld')", theirs);
+	snprintf(sql, sizeof(sql), "select pg_notify('agent_cx_me', 'call %lld offered')", theirs);
 	ck_assert_msg(db_exec(other, sql, 0, NULL) == 0, "%s", db_error(other));
 	db_close(other);
 	VT_ASSERT_WAIT(vt, "not offered to you", 3000);
