@@ -1,12 +1,15 @@
 /* ccterm - the call-center console. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ccterm/action.h"
 #include "ccterm/embedded.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
@@ -16,9 +19,18 @@
 
 static const char usage[] =
 	"usage: ccterm [-d CONNINFO] [-k vi|FILE]\n"
+	"       ccterm --actions   every action a key file can bind, with what it does\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"The agent is the PostgreSQL role the console connects as.\n";
+
+/* ccterm --actions: the names key files bind (keymaps/README.md), from the one list in action.h. */
+static int print_actions(void)
+{
+	for (int a = 0; a < ACTION_COUNT; a++)
+		printf("%-18s %s\n", action_name((enum action)a), action_help((enum action)a));
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
 
 static void key_error(void *arg, const char *message)
 {
@@ -125,6 +137,8 @@ int main(int argc, char **argv)
 	int opt, rc = 1;
 
 	setlocale(LC_ALL, "");
+	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
+		return print_actions();
 	while ((opt = getopt(argc, argv, "d:k:h")) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;
@@ -157,15 +171,18 @@ int main(int argc, char **argv)
 		goto out_gw;
 	}
 	/* The journal is per agent and per machine: what was typed here comes back here. */
+	path[0] = '\0';
 	if (journal_default_path(app.desk.now.agent.login, path, sizeof(path)) < 0) {
-		fprintf(stderr, "ccterm: no place for the draft journal (set XDG_STATE_HOME or HOME)\n");
+		fprintf(stderr, "ccterm: draft journal %s: %s (ccterm keeps what an agent types there: "
+			"make its directory writable or set XDG_STATE_HOME)\n", path[0] ? path : "(no path)",
+			strerror(errno));
 		goto out_gw;
 	}
 	{
 		struct agent_info me = app.desk.now.agent;
 
 		if (desk_init(&app.desk, path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "ccterm: draft journal %s: %s\n", path, err);
+			fprintf(stderr, "ccterm: %s\n", err);
 			goto out_gw;
 		}
 		desk_set_agent(&app.desk, &me);

@@ -95,6 +95,7 @@ struct desk {
 	enum save_state save;
 	long long saved_id;
 	struct journal *journal;
+	char restore_note[240];      /* what restoring changed or skipped ("" when nothing) */
 	bool edited_while_saving;    /* typed after the save's text left */
 	struct form_lists lists;
 

@@ -41,7 +41,8 @@ static int timeline_append(struct desk *d, const struct timeline_page *p)
 		d->items = ni;
 		d->cap = cap;
 	}
-	memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
+	if (p->n)   /* an empty page: d->items may still be NULL, and memcpy to NULL is undefined */
+		memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
 	d->nitems += p->n;
 	d->more = p->more;
 	d->next = p->next;
@@ -110,8 +111,13 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 			if (d->draft.customer_id && !d->has_customer)
 				desk_open_customer(d, d->draft.customer_id);
 		} else if (!r->lost && (strcmp(r->sqlstate, "42501") == 0 || strcmp(r->sqlstate, "P0002") == 0)) {
-			/* no longer offered to this agent: hung up, or taken back by the ring timeout */
-			call_gone_say(d, a->id);
+			/* Not this agent's: a call that was (hung up, or taken back by the ring
+			 * timeout), or a hint that never was (a forged NOTIFY): the database's
+			 * word then. The calls offered are read again; the next one pops. */
+			if (a->gen)
+				call_gone_say(d, a->id);
+			else
+				desk_say(d, "Call #%lld: %s", a->id, r->error);
 			desk_read_calls(d);
 		} else {
 			desk_reply_error(d, r);
@@ -167,7 +173,7 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 	desk_ask_free(a);
 }
 
-void desk_pop_call(struct desk *d, long long id, bool resume)
+void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed)
 {
 	struct db_request rq;
 	struct ask *a = desk_ask_new(d, sizeof(struct pop_reply));
@@ -176,6 +182,7 @@ void desk_pop_call(struct desk *d, long long id, bool resume)
 		return;
 	a->id = id;
 	a->flag = resume;
+	a->gen = confirmed;
 	db_pop_call_request(&rq, id);
 	if (desk_ask_send(d, &rq, db_pop_read, a->buf, pop_call_done, a) == 0 && !resume)
 		d->taking = id;
@@ -189,7 +196,7 @@ void desk_take_call(struct desk *d)
 	}
 	if (d->taking)
 		return;
-	desk_pop_call(d, d->pending[0], false);
+	desk_pop_call(d, d->pending[0], false, true);
 }
 
 /* A draft restored from the journal gets its call and customer back on
@@ -199,7 +206,7 @@ void desk_resume(struct desk *d)
 	if (!d->draft_restored || d->has_call || d->has_customer)
 		return;
 	if (d->draft.call_id)
-		desk_pop_call(d, d->draft.call_id, true);
+		desk_pop_call(d, d->draft.call_id, true, true);
 	else if (d->draft.customer_id)
 		desk_open_customer(d, d->draft.customer_id);
 }

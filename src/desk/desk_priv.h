@@ -38,8 +38,10 @@ void desk_read_calls(struct desk *d);
 /* The held call is over: its timer stops where it is. */
 void desk_call_ended(struct desk *d);
 void desk_pending_drop(struct desk *d, long long id);
-/* Pops a call (resume: a restored draft's, not answered, no new draft). */
-void desk_pop_call(struct desk *d, long long id, bool resume);
+/* Pops a call (resume: a restored draft's, not answered, no new draft;
+ * confirmed: the database said it was offered to this agent, not only a
+ * notification). */
+void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed);
 /* A restored draft's call and customer back on screen. */
 void desk_resume(struct desk *d);
 void desk_timeline_reset(struct desk *d);

@@ -441,7 +441,10 @@ int app_run(struct app *app)
 	nav_init(&app->nav);
 	if (app->desk.draft_open) {
 		app_open(app, VIEW_FORM, NULL);
-		app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
+		if (app->desk.restore_note[0])
+			app_message(app, "Draft restored from the journal%s. F10 saves it.", app->desk.restore_note);
+		else
+			app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
 	}
 	app->dirty = true;
 	app->desk.may_pop = app_may_pop;
