@@ -172,7 +172,12 @@ START_TEST(a_stopped_server_is_not_responding_and_then_answers)
 	ck_assert(!gateway_stalled(gw));
 	snprintf(q, sizeof(q), "select count(*) from pg_stat_activity where pid = %lld and application_name = 'ccterm'",
 		 pid);
-	ck_assert_str_eq(testdb_value(db, q), "1");   /* the console says who it is */
+	{
+		char *n = testdb_value(db, q);
+
+		ck_assert_str_eq(n, "1");   /* the console says who it is */
+		free(n);
+	}
 }
 END_TEST
 

@@ -38,7 +38,7 @@ static void hang_up(long long id)
 	char q[96];
 
 	snprintf(q, sizeof(q), "select call_hangup(%lld)", id);
-	sql(q);
+	console_sql(q);
 }
 
 START_TEST(a_call_whose_caller_hung_up_leaves_the_banner)
@@ -48,7 +48,7 @@ START_TEST(a_call_whose_caller_hung_up_leaves_the_banner)
 	char want[96];
 
 	routed_agent("cs_a1", "Agent Banner");
-	customer("김하늘", "registered", "+821012120000", 2);
+	console_customer("김하늘", "registered", "+821012120000", 2);
 	vt = console("cs_a1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F5>"), 0);
@@ -79,7 +79,7 @@ START_TEST(a_call_not_answered_in_time_leaves_the_banner)
 	char want[96];
 
 	routed_agent("cs_a6", "Agent Slow");
-	customer("서하늘", "registered", "+821012120006", 2);
+	console_customer("서하늘", "registered", "+821012120006", 2);
 	vt = console("cs_a6", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F5>"), 0);
@@ -91,7 +91,7 @@ START_TEST(a_call_not_answered_in_time_leaves_the_banner)
 	VT_ASSERT_WAIT(vt, want, 3000);
 	/* Ring no answer (ccterm-cti no-answer): back to the queue, the agent not ready. */
 	snprintf(want, sizeof(want), "select call_no_answer(%lld)", id);
-	sql(want);
+	console_sql(want);
 	VT_ASSERT_GONE(vt, "Incoming call #", 2000);
 	VT_ASSERT_WAIT(vt, "│ not_ready", 2000);
 	VT_ASSERT_WAIT(vt, "Q 1", 2000);   /* the call waits in the queue again */
@@ -106,20 +106,20 @@ START_TEST(taking_a_call_whose_caller_hung_up_says_so)
 	char want[256];
 
 	testdb_agent(db, "cs_a5", "Agent Late", "agent");
-	customer("윤하늘", "registered", "+821012120005", 2);
+	console_customer("윤하늘", "registered", "+821012120005", 2);
 	vt = console("cs_a5", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);   /* in the search field: the call waits */
 	VT_ASSERT_WAIT(vt, "Search:", 2000);
-	id = call_to("+821012120005", "cs_a5");
+	id = console_call("+821012120005", "cs_a5");
 	snprintf(want, sizeof(want), "Incoming call #%lld waiting", id);
 	VT_ASSERT_WAIT(vt, want, 3000);
 	/* The caller hangs up and the console is not told (the notification is
 	 * lost): taking the call reads the truth first and says so. */
-	sql("set session_replication_role = replica");
+	console_sql("set session_replication_role = replica");
 	snprintf(want, sizeof(want), "update call set state = 'abandoned', ended_at = now() where id = %lld", id);
-	sql(want);
-	sql("set session_replication_role = origin");
+	console_sql(want);
+	console_sql("set session_replication_role = origin");
 	ck_assert_int_eq(vt_type(vt, "<C-t>"), 0);
 	snprintf(want, sizeof(want), "Call #%lld: the caller hung up.", id);
 	VT_ASSERT_WAIT(vt, want, 3000);
@@ -137,7 +137,7 @@ START_TEST(a_hang_up_stops_the_timers_and_the_bar_follows_the_database)
 	char want[96];
 
 	routed_agent("cs_a2", "Agent Timer");
-	customer("박하늘", "platinum", "+821012120001", 2);
+	console_customer("박하늘", "platinum", "+821012120001", 2);
 	vt = console("cs_a2", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);   /* in the search field: the call waits */
@@ -183,10 +183,10 @@ START_TEST(quitting_asks_with_a_call_or_a_contact_open_and_logs_out)
 	int status;
 
 	testdb_agent(db, "cs_a3", "Agent Quit", "agent");
-	customer("이하늘", "registered", "+821012120002", 2);
+	console_customer("이하늘", "registered", "+821012120002", 2);
 	vt = console("cs_a3", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821012120002", "cs_a3");
+	console_call("+821012120002", "cs_a3");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	VT_ASSERT_WAIT(vt, "│ on_call", 3000);
 	ck_assert_int_eq(vt_type(vt, "반쯤 쓴 메모<C-q>"), 0);
@@ -211,13 +211,13 @@ START_TEST(quitting_one_of_two_consoles_keeps_the_other_logged_in)
 	int status;
 
 	testdb_agent(db, "cs_a4", "Agent Twice", "agent");
-	customer("최하늘", "registered", "+821012120003", 2);
+	console_customer("최하늘", "registered", "+821012120003", 2);
 	snprintf(other, sizeof(other), "%s/second", xdg);
 	a = console("cs_a4", 24, 80);
 	VT_ASSERT_WAIT(a, "Waiting for calls", 5000);
 	b = console_at("cs_a4", 24, 80, other);
 	VT_ASSERT_WAIT(b, "Waiting for calls", 5000);
-	call_to("+821012120003", "cs_a4");
+	console_call("+821012120003", "cs_a4");
 	VT_ASSERT_WAIT(a, "│ on_call", 5000);
 	/* The second terminal quits mid-call: the first stays on its call. */
 	ck_assert_int_eq(vt_type(b, "<C-q><C-q>"), 0);

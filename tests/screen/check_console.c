@@ -27,12 +27,12 @@ START_TEST(call_pops_customer_with_tier_and_history)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a1", "상담원 하나", "agent");
-	customer("홍길동", "platinum", "+821012345678", 120);
-	sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	console_customer("홍길동", "platinum", "+821012345678", 120);
+	console_sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
 	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
 	vt = console("cc_a1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821012345678", "cc_a1");
+	console_call("+821012345678", "cc_a1");
 	/* The offer arrives by NOTIFY: the pop opens the contact form on its own. */
 	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 3000);
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 1000);
@@ -82,12 +82,12 @@ START_TEST(the_pop_shows_everything_at_once_in_80x24)
 	int notes_row, row, col;
 
 	testdb_agent(db, "cc_p1", "Agent Pop", "agent");
-	customer("홍길동", "platinum", "+821012345678", 40);
-	sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	console_customer("홍길동", "platinum", "+821012345678", 40);
+	console_sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
 	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
 	vt = console("cc_p1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821012345678", "cc_p1");
+	console_call("+821012345678", "cc_p1");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 1000);
 	VT_ASSERT_WAIT(vt, "010-1234-5678  ₩", 1000);   /* the value as computed */
@@ -135,10 +135,10 @@ START_TEST(the_pop_sits_side_by_side_at_120x40)
 	int hr, hc, kr, kc;
 
 	testdb_agent(db, "cc_p2", "Agent Wide", "agent");
-	customer("김영희", "contracted", "+821011112222", 40);
+	console_customer("김영희", "contracted", "+821011112222", 40);
 	vt = console("cc_p2", 40, 120);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821011112222", "cc_p2");
+	console_call("+821011112222", "cc_p2");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	VT_ASSERT_WAIT(vt, "History (40)", 1000);
 	VT_ASSERT_WAIT(vt, "Item 25 ", 1000);   /* many rows of history */
@@ -158,7 +158,7 @@ START_TEST(unknown_number_offers_create)
 	testdb_agent(db, "cc_a2", "Agent Two", "agent");
 	vt = console("cc_a2", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821099990000", "cc_a2");
+	console_call("+821099990000", "cc_a2");
 	VT_ASSERT_WAIT(vt, "Unknown caller 010-9999-0000", 3000);
 	ck_assert_int_eq(vt_type(vt, "<F7>"), 0);
 	VT_ASSERT_WAIT(vt, "New customer with phone 010-9999-0000", 2000);
@@ -179,11 +179,11 @@ START_TEST(shared_number_asks_who)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a3", "Agent Three", "agent");
-	customer("김철수", "registered", "+8223124567", 3);
-	customer("김영희", "contracted", "+8223124567", 2);
+	console_customer("김철수", "registered", "+8223124567", 3);
+	console_customer("김영희", "contracted", "+8223124567", 2);
 	vt = console("cc_a3", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+8223124567", "cc_a3");
+	console_call("+8223124567", "cc_a3");
 	VT_ASSERT_WAIT(vt, "2 customers share 02-312-4567", 3000);
 	VT_ASSERT_WAIT(vt, "김철수", 1000);
 	VT_ASSERT_WAIT(vt, "김영희", 1000);
@@ -207,10 +207,10 @@ START_TEST(typing_and_f10_saves_exactly_one_row)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a4", "Agent Four", "agent");
-	customer("Emily Clark", "registered", "+821022223333", 5);
+	console_customer("Emily Clark", "registered", "+821022223333", 5);
 	vt = console("cc_a4", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821022223333", "cc_a4");
+	console_call("+821022223333", "cc_a4");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	/* Korean input, cursor moved by character: "안녕하세요" then fix a typo. */
 	ck_assert_int_eq(vt_type(vt, "안녕하세X<Backspace>요<Enter>두 번째 줄<Left><Left><Left>(2)"), 0);
@@ -239,10 +239,10 @@ static void draft_survives(const char *login, void (*end)(struct vt *))
 	int status;
 
 	testdb_agent(db, login, "Agent Kill", "agent");
-	customer("박지성", "contracted", "+821055556666", 2);
+	console_customer("박지성", "contracted", "+821055556666", 2);
 	vt = console(login, 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821055556666", login);
+	console_call("+821055556666", login);
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "고객이 환불을 원함<Enter>last words"), 0);
 	VT_ASSERT_WAIT(vt, "last words", 2000);
@@ -277,11 +277,11 @@ START_TEST(hostile_customer_text_is_inert)
 	char row[4096];
 
 	testdb_agent(db, "cc_a7", "Agent Seven", "agent");
-	customer("Bad\x1b[2J\x1b]52;c;aGk=\x07Guy\xc2\x9b" "31m", "registered", "+821077778888", 1);
-	sql("update interaction set subject = E'\\x1b[5;1HOVERWRITE\\x1b(0' where true");
+	console_customer("Bad\x1b[2J\x1b]52;c;aGk=\x07Guy\xc2\x9b" "31m", "registered", "+821077778888", 1);
+	console_sql("update interaction set subject = E'\\x1b[5;1HOVERWRITE\\x1b(0' where true");
 	vt = console("cc_a7", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821077778888", "cc_a7");
+	console_call("+821077778888", "cc_a7");
 	VT_ASSERT_WAIT(vt, "Bad␛[2J␛]52;c;aGk=␇Guy", 3000);
 	/* The pop shows the history with the form: the hostile subject is inert there. */
 	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
@@ -302,10 +302,10 @@ START_TEST(fits_80x24_and_follows_a_resize)
 	int row, col;
 
 	testdb_agent(db, "cc_a8", "Agent Eight", "agent");
-	customer("최지우", "all", "+821033334444", 60);
+	console_customer("최지우", "all", "+821033334444", 60);
 	vt = console("cc_a8", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821033334444", "cc_a8");
+	console_call("+821033334444", "cc_a8");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
 	VT_ASSERT_WAIT(vt, "History (60)", 2000);
@@ -329,8 +329,8 @@ START_TEST(search_finds_by_phone_and_name)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a9", "Agent Nine", "agent");
-	customer("홍길동", "platinum", "+821012345678", 2);
-	customer("Emily Clark", "registered", "+821022223333", 2);
+	console_customer("홍길동", "platinum", "+821012345678", 2);
+	console_customer("Emily Clark", "registered", "+821022223333", 2);
 	vt = console("cc_a9", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);
@@ -352,7 +352,7 @@ START_TEST(command_line_searches_with_completion_and_history)
 	int status;
 
 	testdb_agent(db, "cc_a10", "Agent Ten", "agent");
-	customer("홍길동", "platinum", "+821012345678", 2);
+	console_customer("홍길동", "platinum", "+821012345678", 2);
 	vt = console("cc_a10", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	/* Tab completes the command and then the customer's name. */
@@ -388,8 +388,8 @@ START_TEST(branch_staff_see_numbers_masked)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_b1", "Store Staff", "branch");
-	customer("홍길동", "platinum", "+821012345678", 2);
-	sql("insert into customer_secret select id, '800301-1234567' from customer");
+	console_customer("홍길동", "platinum", "+821012345678", 2);
+	console_sql("insert into customer_secret select id, '800301-1234567' from customer");
 	vt = console("cc_b1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>홍<Enter>"), 0);
@@ -422,17 +422,17 @@ START_TEST(wallboard_shows_waiting_calls_and_agents)
 	VT_ASSERT_WAIT(vt, "1 Queues", 2000);
 	VT_ASSERT_WAIT(vt, " general            0", 2000);
 	/* Nobody is ready: three calls wait, and the board says so within a second. */
-	sql("select call_arrive('010-1111-0001', '+821011110001', null, 'general', null)");
-	sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
-	sql("select call_arrive('010-1111-0003', '+821011110003', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0001', '+821011110001', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0003', '+821011110003', null, 'general', null)");
 	VT_ASSERT_WAIT(vt, " general            3", 1000);
 	first = value("select min(id) from call");
 	/* An agent going ready takes the oldest call; the count drops. */
-	sql("select agent_set_state_for('cc_ag1', 'ready', null)");
+	console_sql("select agent_set_state_for('cc_ag1', 'ready', null)");
 	VT_ASSERT_WAIT(vt, " general            2", 1000);
 	call = value("select id from call where agent_login = 'cc_ag1'");
 	ck_assert_int_eq(call, first);
-	sql("select call_answer(id) from call where agent_login = 'cc_ag1'");
+	console_sql("select call_answer(id) from call where agent_login = 'cc_ag1'");
 	/* The agent board shows them on that call. */
 	ck_assert_int_eq(vt_type(vt, "2"), 0);
 	VT_ASSERT_WAIT(vt, "2 agents · sorted by state", 2000);
@@ -458,10 +458,10 @@ START_TEST(save_waits_for_a_database_restart)
 	setup();
 
 	testdb_agent(db, "cc_r1", "Agent Restart", "agent");
-	customer("정우성", "platinum", "+821044445555", 3);
+	console_customer("정우성", "platinum", "+821044445555", 3);
 	vt = console("cc_r1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821044445555", "cc_r1");
+	console_call("+821044445555", "cc_r1");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "서버가 꺼지기 전"), 0);
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전", 2000);

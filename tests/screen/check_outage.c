@@ -75,10 +75,10 @@ START_TEST(a_stopped_server_never_stops_the_keyboard)
 	long long before, after;
 
 	testdb_agent(db, "gw_a1", "Agent Stop", "agent");
-	customer("정지훈", "registered", "+821077778888", 3);
+	console_customer("정지훈", "registered", "+821077778888", 3);
 	vt = console("gw_a1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821077778888", "gw_a1");
+	console_call("+821077778888", "gw_a1");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	VT_ASSERT_WAIT(vt, "on_call", 3000);
 	ck_assert(vt_wait_quiet(vt, 300, 3000));
@@ -124,14 +124,14 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	console_private_cluster();
 	console_setup();
 	testdb_agent(db, "gw_r1", "Agent Restart", "agent");
-	customer("유재석", "platinum", "+821066667777", 2);
-	customer("강호동", "registered", "+821066668888", 2);
+	console_customer("유재석", "platinum", "+821066667777", 2);
+	console_customer("강호동", "registered", "+821066668888", 2);
 	vt = console("gw_r1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	/* The agent is typing a note when a call is offered: it waits in the banner. */
 	ck_assert_int_eq(vt_type(vt, "<F3>메모 중"), 0);
 	VT_ASSERT_WAIT(vt, "메모 중", 2000);
-	first = call_to("+821066667777", "gw_r1");
+	first = console_call("+821066667777", "gw_r1");
 	snprintf(want, sizeof(want), "Incoming call #%lld waiting", first);
 	VT_ASSERT_WAIT(vt, want, 3000);
 	/* The server restarts: the console reconnects and re-reads what is offered. */
@@ -151,9 +151,9 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	ck_assert_int_eq(console_pg("start"), 0);
 	db = testdb_connect(dbname, NULL);
 	snprintf(want, sizeof(want), "select call_hangup(%lld)", first);
-	sql(want);
+	console_sql(want);
 	t0 = mono_ms();
-	second = call_to("+821066668888", "gw_r1");
+	second = console_call("+821066668888", "gw_r1");
 	snprintf(want, sizeof(want), "Incoming call #%lld waiting", second);
 	VT_ASSERT_WAIT(vt, want, 8000);
 	took = mono_ms() - t0;

@@ -62,13 +62,13 @@ long long value(const char *sql)
 	return n;
 }
 
-void sql(const char *q)
+void console_sql(const char *q)
 {
 	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
 }
 
 /* A customer with a phone and n interactions, one of them hostile. */
-long long customer(const char *name, const char *tier, const char *phone, int n)
+long long console_customer(const char *name, const char *tier, const char *phone, int n)
 {
 	const char *p[4] = { name, tier, phone, NULL };
 	char count[16];
@@ -97,7 +97,7 @@ long long customer(const char *name, const char *tier, const char *phone, int n)
 	return id;
 }
 
-long long call_to(const char *ani_e164, const char *agent)
+long long console_call(const char *ani_e164, const char *agent)
 {
 	const char *p[2] = { ani_e164, agent };
 	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);

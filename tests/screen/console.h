@@ -23,12 +23,12 @@ struct vt *console_at(const char *login, int rows, int cols, const char *dir);
 long long value(const char *sql);
 
 /* Runs a statement as the superuser; fails the test on an error. */
-void sql(const char *q);
+void console_sql(const char *q);
 /* A customer of branch SEL with a phone and n interactions (every 7th a
  * complaint, every 3rd with an amount); its id. */
-long long customer(const char *name, const char *tier, const char *phone, int n);
+long long console_customer(const char *name, const char *tier, const char *phone, int n);
 /* A call from ani_e164 offered straight to agent; its id. */
-long long call_to(const char *ani_e164, const char *agent);
+long long console_call(const char *ani_e164, const char *agent);
 
 /* The test's own cluster (scripts/pg on .pgdata-restart), so stopping and
  * restarting it disturbs no other test: console_pg("start"|"stop"), and
