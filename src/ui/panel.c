@@ -158,11 +158,12 @@ void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols,
 	for (int i = 0; i < rows && d->top + (size_t)i < d->nitems; i++) {
 		const struct timeline_item *it = &d->items[d->top + (size_t)i];
 		enum draw_style st = d->top + (size_t)i == d->sel ? STYLE_SELECTED : STYLE_NORMAL;
-		int lead = narrow ? 28 : 36, tail = narrow ? 0 : 17, subject_cols = cols - lead - tail;
+		/* when(11|16) channel(6) dir kind(9): 31 or 36 columns, then the subject */
+		int lead = narrow ? 31 : 36, tail = narrow ? 0 : 17, subject_cols = cols - lead - tail;
 
 		/* when channel dir kind | subject | status amount (dropped when narrow) */
 		strftime(when, sizeof(when), narrow ? "%m-%d %H:%M" : "%Y-%m-%d %H:%M", localtime_r(&it->occurred_at, &tm));
-		snprintf(line, sizeof(line), narrow ? "%-11.11s %-6.6s%s %-8.8s " : "%-16.16s %-6.6s %s %-9.9s ", when,
+		snprintf(line, sizeof(line), narrow ? "%-11.11s %-6.6s %s %-9.9s " : "%-16.16s %-6.6s %s %-9.9s ", when,
 			 it->channel, strcmp(it->direction, "out") == 0 ? "→" : "←", it->kind);
 		draw_text_pad(w, y, x, lead, line, st);
 		if (subject_cols > 0)
