@@ -52,8 +52,8 @@ $$;
 -- One call per agent: a named agent who has a call offered or answered is
 -- busy, and the call is refused (SQLSTATE CC001, "agent X already has call
 -- N (state)"); the PBX then routes it elsewhere or plays busy. Offers whose
--- ring time is up in this queue are taken back first (call_ring_expire), so
--- routing runs on time even without `ccterm-cti timers`.
+-- ring time is up in this queue are taken back (call_ring_expire) before the
+-- new call is routed, so routing runs on time even without `ccterm-cti timers`.
 create or replace function call_arrive(p_ani text, p_ani_e164 text, p_dnis text, p_queue text, p_agent text)
 returns bigint language plpgsql as $$
 declare
@@ -71,10 +71,6 @@ begin
 	end if;
 	if p_agent is not null and not exists (select 1 from agent where login = p_agent) then
 		raise exception 'unknown agent %', p_agent using errcode = '22023';
-	end if;
-	if v_queue is not null and exists (select 1 from call where state = 'offered' and queue_id = v_queue
-	                                   and ring_deadline <= clock_timestamp()) then
-		perform call_ring_expire(v_queue);
 	end if;
 	if p_ani_e164 is not null then
 		select min(c) into v_customer
@@ -99,6 +95,12 @@ begin
 		-- another offer to this agent committed in between (call_one_open_per_agent)
 		raise exception 'agent % already has a call', p_agent using errcode = 'CC001';
 	end;
+	-- After the insert, which locks the queue's counters (queue_stat): every
+	-- path takes those before the queue's advisory lock, never after.
+	if v_queue is not null and exists (select 1 from call where state = 'offered' and queue_id = v_queue
+	                                   and ring_deadline <= clock_timestamp()) then
+		perform call_ring_expire(v_queue);
+	end if;
 	if p_agent is null and v_queue is not null then
 		perform route_call(v_id);
 	end if;

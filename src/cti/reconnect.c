@@ -42,7 +42,7 @@ int cti_reconnect(struct db *db, volatile sig_atomic_t *stop, const char *who)
 			return 0;
 		}
 		nap(wait);
-		wait = wait * 2 > 5.0 ? 5.0 : wait * 2;
+		wait = wait * 2 > 2.0 ? 2.0 : wait * 2;
 	}
 	return -1;
 }

@@ -6,7 +6,7 @@
 #include <signal.h>
 #include "ccterm/db.h"
 
-/* Tries to reconnect, waiting 0.1 s, then twice as long each time up to 5 s,
+/* Tries to reconnect, waiting 0.1 s, then twice as long each time up to 2 s,
  * until the server answers or *stop is set. Says on stderr (prefixed with
  * who) that the connection was lost and when it is back. 0 when connected
  * again (LISTENs are gone: listen again), -1 when stopped. */
