@@ -55,7 +55,7 @@ $$;
 -- ring time is up in this queue are taken back (call_ring_expire) before the
 -- new call is routed, so routing runs on time even without `ccterm-cti timers`.
 create or replace function call_arrive(p_ani text, p_ani_e164 text, p_dnis text, p_queue text, p_agent text)
-returns bigint language plpgsql as $$
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_queue integer;
 	v_customer bigint;
@@ -312,6 +312,7 @@ declare
 	v_state text;
 	v_other bigint;
 begin
+	perform call_check_mine(p_call);
 	select state, agent_login into v_state, v_login from call where id = p_call for no key update;
 	if not found or v_state not in ('queued', 'offered', 'abandoned', 'ended') then
 		return false;
@@ -345,6 +346,7 @@ declare
 	v_new text;
 	v_agent text;
 begin
+	perform call_check_mine(p_call);
 	update call set state = case when answered_at is null then 'abandoned' else 'ended' end,
 	                ended_at = clock_timestamp(), ring_deadline = null
 	where id = p_call and state not in ('ended', 'abandoned')
@@ -434,7 +436,9 @@ returns double precision language sql security definer set search_path = pg_cata
 	from call c where c.state = 'offered' and c.ring_deadline is not null
 $$;
 
--- The connected agent's calls offered or answered (one, by the rule above),
+-- The connected agent's calls offered or answered (one, by the rule above;
+-- SECURITY DEFINER, since agents have no rights on the call table: the login
+-- is session_user),
 -- with durations from the server's clock, never negative: seconds_in_state
 -- since the offer, or since the answer once answered; ring_seconds_left
 -- until the ring timeout takes the offer back (NULL when not timed).
@@ -442,7 +446,7 @@ create or replace function my_calls()
 returns table (id bigint, state text, ani text, customer_id bigint, customer text, queue text,
                offered_at timestamptz, answered_at timestamptz, seconds_in_state integer,
                ring_seconds_left integer)
-language sql set search_path = pg_catalog, public, pg_temp as $$
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
 	select c.id, c.state, c.ani, c.customer_id, cu.name, q.name, c.offered_at, c.answered_at,
 	       greatest(floor(extract(epoch from clock_timestamp()
 	                      - coalesce(case when c.state = 'answered' then c.answered_at end, c.offered_at, c.created_at))),
@@ -452,7 +456,7 @@ language sql set search_path = pg_catalog, public, pg_temp as $$
 	from call c
 	left join customer cu on cu.id = c.customer_id
 	left join queue q on q.id = c.queue_id
-	where c.agent_login = current_user and c.state in ('offered', 'answered')
+	where c.agent_login = session_user and c.state in ('offered', 'answered')
 	order by c.created_at, c.id
 $$;
 

@@ -16,16 +16,16 @@ end $$;
 
 -- Calls waiting in the queues this agent serves.
 create or replace function queue_waiting_mine()
-returns bigint language sql stable as $$
+returns bigint language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	select count(*) from call c
-	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = current_user
+	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = session_user
 	where c.state = 'queued'
 $$;
 
 -- The queue channels to LISTEN on for the status bar's waiting count.
 create or replace function queue_channels_mine()
 returns setof text language sql stable as $$
-	select 'queue_' || queue_id from agent_queue where login = current_user order by queue_id
+	select 'queue_' || queue_id from agent_queue where login = session_user order by queue_id
 $$;
 
 -- The one place an agent's state changes: the row, its history, and what
@@ -80,11 +80,11 @@ end $$;
 -- whose clock runs ahead counts as 0, not -1). No row for a role that is no agent.
 create or replace function my_state()
 returns table (login text, state text, reason text, state_since timestamptz, seconds_in_state integer)
-language sql set search_path = pg_catalog, public, pg_temp as $$
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
 	select a.login, a.state, coalesce(a.state_reason, ''), a.state_since,
 	       greatest(floor(extract(epoch from clock_timestamp() - a.state_since)), 0)::integer
 	from agent a
-	where a.login = current_user
+	where a.login = session_user
 $$;
 
 revoke all on function my_state() from public;
