@@ -462,7 +462,7 @@ $$;
 
 revoke all on function call_ring_seconds(integer), call_requeue(bigint), call_take_back(bigint, text),
 	call_ring_expire(integer), call_ring_next(), my_calls() from public;
--- call_arrive (run with the caller's rights) takes back expired offers.
-grant execute on function call_ring_seconds(integer), call_ring_expire(integer), my_calls()
-	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
-grant execute on function call_ring_next() to ccterm_supervisor, ccterm_admin;
+grant execute on function my_calls() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+-- `ccterm-cti timers`, run by the PBX adapter's login (ccterm_cti), a supervisor or an admin.
+grant execute on function call_ring_expire(integer), call_ring_next()
+	to ccterm_cti, ccterm_supervisor, ccterm_admin;

@@ -90,9 +90,10 @@ int timers_main(struct db *db, int argc, char **argv)
 		}
 	}
 	if (once) {
+		double next;
 		int n = db_call_ring_expire(db);
 
-		if (n < 0)
+		if (n < 0 || db_call_ring_next(db, &next) < 0)
 			return -1;
 		printf("%d\n", n);
 		return 0;

@@ -626,6 +626,34 @@ START_TEST(timers_take_back_unanswered_offers)
 }
 END_TEST
 
+/* The PBX adapter's login (a member of ccterm_cti, no superuser) runs the timers. */
+START_TEST(timers_run_as_a_cti_login)
+{
+	char out[256], line[512];
+	long long c;
+	FILE *p;
+	size_t n;
+
+	exec("do $$ begin create role cl_pbx login; exception when duplicate_object then null; end $$;"
+	     "grant ccterm_cti to cl_pbx");
+	queue("cl_q");
+	agent("cl_p1", "cl_q");
+	ring_timeout(1);
+	set_state("cl_p1", "ready");
+	c = arrive("cl_q", NULL);
+	usleep(1100 * 1000);
+	snprintf(line, sizeof(line), "PGDATABASE=%s PGUSER=cl_pbx %s/ccterm-cti timers --once 2>&1", dbname,
+		 testdb_builddir());
+	p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	ck_assert_msg(WEXITSTATUS(pclose(p)) == 0, "%s", out);
+	ck_assert_str_eq(out, "1\n");
+	call_is(c, "queued/");
+}
+END_TEST
+
 /* Ring timeouts falling due while workers route, answer, hang up and leave
  * calls unanswered on their own connections, with the timer process
  * running: no statement fails (no deadlock between the timer and routing),
@@ -846,6 +874,7 @@ static Suite *calls_suite(void)
 	tcase_add_test(tc, ring_no_answer_goes_to_the_next_agent);
 	tcase_add_test(tc, ring_no_answer_of_direct_calls);
 	tcase_add_test(tc, timers_take_back_unanswered_offers);
+	tcase_add_test(tc, timers_run_as_a_cti_login);
 	tcase_add_test(tc, ring_timeouts_race_routing_cleanly);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
