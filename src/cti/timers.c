@@ -61,8 +61,12 @@ static int timers_turn(struct db *db, bool verbose)
 		return -1;
 	if (!has || next * 1000.0 > TIMERS_MAX_SLEEP_MS)
 		return TIMERS_MAX_SLEEP_MS;
+	/* Due now but nothing taken back: its rows are locked (an answer or a
+	 * hangup in flight); look again shortly rather than spin. */
+	if (next <= 0)
+		return n > 0 ? 0 : 50;
 	/* A few ms past the deadline, so the turn finds it due. */
-	return next <= 0 ? 0 : (int)ceil(next * 1000.0) + 5;
+	return (int)ceil(next * 1000.0) + 5;
 }
 
 static void drain(struct db *db)
