@@ -476,6 +476,38 @@ START_TEST(ring_no_answer_goes_to_the_next_agent)
 }
 END_TEST
 
+/* An offer whose row is locked (an answer or a hangup in flight) is passed
+ * over, never waited for, and taken back at the next turn. */
+START_TEST(ring_expiry_passes_over_a_locked_offer)
+{
+	struct db *other;
+	long long c;
+	char sql[128];
+
+	queue("cl_q");
+	agent("cl_l1", "cl_q");
+	ring_timeout(1);
+	set_state("cl_l1", "ready");
+	c = arrive("cl_q", NULL);
+	usleep(1100 * 1000);
+	other = testdb_connect(dbname, NULL);
+	snprintf(sql, sizeof(sql), "select 1 from call where id = %lld for no key update", c);
+	ck_assert_int_eq(db_exec(other, "begin", 0, NULL), 0);
+	ck_assert_int_eq(db_exec(other, sql, 0, NULL), 0);
+	ck_assert_int_eq(db_call_ring_expire(db), 0);
+	call_is(c, "offered/cl_l1");
+	/* The agent's row locked instead: the same. */
+	ck_assert_int_eq(db_exec(other, "rollback", 0, NULL), 0);
+	ck_assert_int_eq(db_exec(other, "begin", 0, NULL), 0);
+	ck_assert_int_eq(db_exec(other, "select 1 from agent where login = 'cl_l1' for no key update", 0, NULL), 0);
+	ck_assert_int_eq(db_call_ring_expire(db), 0);
+	ck_assert_int_eq(db_exec(other, "rollback", 0, NULL), 0);
+	ck_assert_int_eq(db_call_ring_expire(db), 1);
+	call_is(c, "queued/");
+	db_close(other);
+}
+END_TEST
+
 /* A directly offered call with a queue is timed too; without a queue it has
  * nowhere to go back to and rings until the PBX hangs up. */
 START_TEST(ring_no_answer_of_direct_calls)
@@ -872,6 +904,7 @@ static Suite *calls_suite(void)
 	tcase_add_test(tc, my_calls_and_my_state_come_from_the_server);
 	tcase_add_test(tc, answering_a_call_whose_caller_hung_up_says_so);
 	tcase_add_test(tc, ring_no_answer_goes_to_the_next_agent);
+	tcase_add_test(tc, ring_expiry_passes_over_a_locked_offer);
 	tcase_add_test(tc, ring_no_answer_of_direct_calls);
 	tcase_add_test(tc, timers_take_back_unanswered_offers);
 	tcase_add_test(tc, timers_run_as_a_cti_login);
