@@ -436,12 +436,12 @@ returns double precision language sql security definer set search_path = pg_cata
 	from call c where c.state = 'offered' and c.ring_deadline is not null
 $$;
 
--- The connected agent's calls offered or answered (one, by the rule above;
--- SECURITY DEFINER, since agents have no rights on the call table: the login
--- is session_user),
+-- The connected agent's calls offered or answered (one, by the rule above),
 -- with durations from the server's clock, never negative: seconds_in_state
 -- since the offer, or since the answer once answered; ring_seconds_left
 -- until the ring timeout takes the offer back (NULL when not timed).
+-- SECURITY DEFINER, since agents have no rights on the call table: the login
+-- is session_user.
 create or replace function my_calls()
 returns table (id bigint, state text, ani text, customer_id bigint, customer text, queue text,
                offered_at timestamptz, answered_at timestamptz, seconds_in_state integer,
