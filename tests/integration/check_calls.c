@@ -275,8 +275,16 @@ START_TEST(every_change_reaches_the_agent_with_its_new_state)
 	ck_assert_int_eq(db_call_no_answer(db, c), 1);
 	expect(l, FMT1(want, "call %lld requeued|state not_ready no answer", c));
 	call_is(c, "queued/");
-	/* A direct call: offered, then abandoned. */
 	ck_assert_int_eq(db_call_hangup(db, c, NULL), 1);
+	/* The agent leaves while it rings: the call is handed back. */
+	set_state("cl_n1", "ready");
+	expect(l, "state ready test");
+	c = arrive("cl_q", NULL);
+	expect(l, FMT2(want, "call %lld offered|state ringing call %lld", c));
+	set_state("cl_n1", "break");
+	expect(l, FMT1(want, "state break test|call %lld requeued", c));
+	ck_assert_int_eq(db_call_hangup(db, c, NULL), 1);
+	/* A direct call: offered, then abandoned. */
 	c = arrive(NULL, "cl_n1");
 	expect(l, FMT1(want, "call %lld offered", c));
 	ck_assert_int_eq(db_call_hangup(db, c, NULL), 1);
