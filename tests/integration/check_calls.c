@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -567,6 +568,8 @@ static pid_t spawn_cti(const char *const *args, const char *log)
 		const char *argv[32];
 		int n = 0;
 
+		/* Dies with the test: a failed test leaves no timer running. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		snprintf(bin, sizeof(bin), "%s/ccterm-cti", testdb_builddir());
 		argv[n++] = bin;
 		for (; *args && n < 31; args++)
@@ -822,6 +825,13 @@ static int pg(const char *what)
 	return system(cmd);
 }
 
+/* Run once after the restart test, whatever became of it (in the runner, not
+ * the forked test): the private cluster is not left running. */
+static void restart_cluster_stop(void)
+{
+	pg("stop");
+}
+
 START_TEST(simulate_and_timers_carry_on_through_a_restart)
 {
 	const char *sim_args[] = { "simulate", "--rate", "10", "--duration", "10", "--agents", "4", "--speed", "20",
@@ -920,6 +930,7 @@ static Suite *calls_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_set_timeout(tc, 90);
+	tcase_add_unchecked_fixture(tc, NULL, restart_cluster_stop);
 	tcase_add_test(tc, simulate_and_timers_carry_on_through_a_restart);
 	suite_add_tcase(s, tc);
 	return s;
