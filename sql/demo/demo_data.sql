@@ -664,26 +664,15 @@ begin
 		execute v_def;
 	end loop;
 
-	-- Early warnings.  Ordered, so the identity ids come out the same.
+	-- Raised alerts: agents' notes on about one customer in a hundred (churn
+	-- risk, overdue payments and complaints are computed from the record, in
+	-- sql/repeatable/75_warnings.sql). Ordered, so the identity ids come out the same.
 	insert into alert (customer_id, kind, severity, message, raised_at)
-	select customer_id, kind, severity, message, raised_at
-	from (select id as customer_id, 'churn_risk' as kind,
-	             case when churn_score > 0.92 then 'critical' else 'warn' end as severity,
-	             '이탈 위험 ' || to_char(churn_score, 'FM0.00') || ' - 최근 이용 감소, 리텐션 제안 검토' as message,
-	             v_anchor - (86400 + demo_mod(id, s + 40, 30 * 86400)) * interval '1 second' as raised_at
-	      from customer where churn_score > 0.8
-	      union all
-	      select customer_id, case when demo_tier(customer_id, s) = 'platinum' then 'vip_complaint' else 'open_complaint' end,
-	             case when demo_tier(customer_id, s) = 'platinum' then 'critical' else 'warn' end,
-	             '미해결 불만 ' || count(*) || '건 (최근 #' || max(id) || ')', max(opened_at)
-	      from cases where status <> 'closed' and kind = 'complaint'
-	      group by customer_id
-	      union all
-	      select customer_id, 'overdue', 'critical',
-	             '처리 기한 초과 사건 ' || count(*) || '건 (가장 오래된 #' || min(id) || ')', min(due_at)
-	      from cases where status <> 'closed' and due_at < now()
-	      group by customer_id) a
-	order by customer_id, kind;
+	select id, 'note', 'info',
+	       (array['오후 2시 이후 통화 선호', '문자보다 이메일 선호', '청각 보조: 천천히 또박또박', '법인 구매 담당자'])[1 + demo_mod(id, s + 41, 4)],
+	       v_anchor - (86400 + demo_mod(id, s + 40, 90 * 86400)) * interval '1 second'
+	from customer where demo_u(id, s + 42) < 0.01
+	order by id;
 
 	-- Next-best-offer rules, only into an empty rule table.
 	if not exists (select 1 from offer_rule) then
@@ -700,6 +689,15 @@ begin
 			('신규 가입 웰컴 쿠폰', '회원 가입 시 5,000원 쿠폰', 90, '{all}', null, null, null, null, true, null, null),
 			('여름 시즌 세일 (종료)', '여름 상품 30% 할인', 100, null, null, null, null, null, false,
 			 (v_anchor at time zone 'Asia/Seoul')::date - 200, (v_anchor at time zone 'Asia/Seoul')::date - 140);
+		-- The seed's one-to-one rules (Kookmin Bank): a single customer in their
+		-- twenties sees the workers' savings first, then the lifetime account.
+		insert into offer_rule (name, offer, product, priority, age_min, age_max, marital, lacks_products,
+		                        no_open_complaint, tiers, r_min, has_products, channels) values
+			('근로자 우대저축', '근로자 우대저축 가입 권유 (연 4.5%)', 'SAV-WORKER', 5, 20, 29, '{single}', null, false, null, null, null, null),
+			('빅맨 평생통장', '빅맨 평생통장 추천 (수수료 평생 면제)', 'SAV-LIFE', 6, 20, 29, '{single}', null, false, null, null, null, null),
+			('유아용품 첫 구매 쿠폰', '유아용품 첫 구매 10% 쿠폰', 'KD', 45, 28, 42, '{married}', '{KD}', true, null, null, null, null),
+			('카시트 보호 커버 증정', '카시트 구매 고객 보호 커버 무료 증정', 'KD-1016', 46, null, null, null, null, true, null, null, '{KD-1016}', null),
+			('단골 고객 감사 적립', '최근 구매 고객 포인트 3배 (이번 주)', null, 35, null, null, null, null, true, '{contracted,platinum}', 5, null, '{phone,store}');
 	end if;
 
 	-- Campaigns (kept when they exist) and their members.

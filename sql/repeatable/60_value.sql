@@ -49,14 +49,6 @@ language sql immutable as $$
 	            else format('%s months', floor(p_days / 30)) end
 $$;
 
--- The score 1..5 of a value against the stored cut points of one dimension.
-create or replace function metric_score(p_dim text, p_value double precision) returns smallint
-language sql stable as $$
-	select case when p_value is null then 0
-	            else coalesce((select max(b.score) from metric_bound b
-	                           where b.dim = p_dim and p_value >= b.min_value), 1) end::smallint
-$$;
-
 -- The quintile cut points over every buying customer (full recompute only).
 create or replace function metric_bounds_rebuild() returns void
 language plpgsql as $$
@@ -96,23 +88,20 @@ declare
 	v_p_spend double precision := setting_num('tier_platinum_spend_won', 3000000);
 	v_p_orders double precision := setting_num('tier_platinum_orders', 8);
 	v_p_tenure double precision := setting_num('tier_platinum_tenure_days', 730);
+	v_r float8[];
+	v_f float8[];
+	v_m float8[];
+	v_p float8[];
 	v_n integer;
 begin
 	-- 1. What the record says: aggregates of orders, interactions, cases, ids.
-	insert into customer_metrics as m (customer_id, registered, orders_n, orders_24m, spend_won, spend_12m_won,
-		spend_recent_won, spend_prior_won, first_order_at, last_order_at, gap_days, unpaid_n,
-		contacts_12m, returns_12m, complaints_30d, open_complaints, preferred_channel, computed_at)
-	select c.id,
-	       c.external_id is not null or exists (select 1 from customer_contact cc
-	            join contact_point cp on cp.id = cc.contact_point_id
-	            where cc.customer_id = c.id and cp.kind in ('web', 'email', 'card')),
-	       coalesce(o.n, 0), coalesce(o.n24, 0), coalesce(o.spend, 0), coalesce(o.spend12, 0),
-	       coalesce(o.recent, 0), coalesce(o.prior, 0), o.first_at, o.last_at, g.gap, coalesce(o.unpaid, 0),
-	       coalesce(i.contacts, 0), coalesce(i.returns, 0), coalesce(i.complaints, 0),
-	       coalesce(k.open_complaints, 0), i.channel, now()
-	from customer c
-	left join lateral (
-		select count(*) filter (where ok) as n,
+	-- Grouped per table, and run by EXECUTE so each call gets its own plan:
+	-- hash aggregates over everything when p_ids is NULL, index scans for a few.
+	execute $q$
+	with ids as (select id from customer where $1 is null or id = any ($1)),
+	o as (
+		select customer_id,
+		       count(*) filter (where ok) as n,
 		       count(*) filter (where ok and ordered_at > now() - interval '730 days') as n24,
 		       sum(total_won) filter (where ok) as spend,
 		       sum(total_won) filter (where ok and ordered_at > now() - interval '365 days') as spend12,
@@ -121,27 +110,48 @@ begin
 		                              and ordered_at > now() - interval '360 days') as prior,
 		       min(ordered_at) filter (where ok) as first_at, max(ordered_at) filter (where ok) as last_at,
 		       count(*) filter (where status = 'placed') as unpaid
-		from (select ordered_at, total_won, status, status not in ('cancelled', 'returned') as ok
-		      from orders where customer_id = c.id) x) o on true
-	left join lateral (
-		select percentile_cont(0.5) within group (order by gap) as gap
-		from (select extract(epoch from ordered_at - lag(ordered_at) over (order by ordered_at)) / 86400 as gap
+		from (select customer_id, ordered_at, total_won, status, status not in ('cancelled', 'returned') as ok
+		      from orders where $1 is null or customer_id = any ($1)) x
+		group by customer_id),
+	g as (
+		select customer_id, percentile_cont(0.5) within group (order by gap) as gap
+		from (select customer_id,
+		             extract(epoch from ordered_at - lag(ordered_at) over (partition by customer_id order by ordered_at))
+		             / 86400 as gap
 		      from orders
-		      where customer_id = c.id and status not in ('cancelled', 'returned')
+		      where ($1 is null or customer_id = any ($1)) and status not in ('cancelled', 'returned')
 		        and ordered_at > now() - interval '730 days') y
 		where gap is not null
-		having count(*) >= 2) g on true
-	left join lateral (
-		select count(*) filter (where direction = 'in' and kind not in ('web_event', 'survey')) as contacts,
+		group by customer_id
+		having count(*) >= 2),
+	i as (
+		select customer_id,
+		       count(*) filter (where direction = 'in' and kind not in ('web_event', 'survey')) as contacts,
 		       count(*) filter (where kind = 'return') as returns,
 		       count(*) filter (where kind = 'complaint' and occurred_at > now() - interval '30 days') as complaints,
 		       mode() within group (order by channel) as channel
 		from interaction
-		where customer_id = c.id and occurred_at > now() - interval '365 days') i on true
-	left join lateral (
-		select count(*) as open_complaints from cases
-		where customer_id = c.id and kind = 'complaint' and status <> 'closed') k on true
-	where v_all or c.id = any (p_ids)
+		where ($1 is null or customer_id = any ($1)) and occurred_at > now() - interval '365 days'
+		group by customer_id),
+	k as (
+		select customer_id, count(*) as open_complaints from cases
+		where ($1 is null or customer_id = any ($1)) and kind = 'complaint' and status <> 'closed'
+		group by customer_id),
+	r as (
+		select distinct cc.customer_id from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+		where ($1 is null or cc.customer_id = any ($1)) and cp.kind in ('web', 'email', 'card'))
+	insert into customer_metrics as m (customer_id, registered, orders_n, orders_24m, spend_won, spend_12m_won,
+		spend_recent_won, spend_prior_won, first_order_at, last_order_at, gap_days, unpaid_n,
+		contacts_12m, returns_12m, complaints_30d, open_complaints, preferred_channel, computed_at)
+	select c.id, c.external_id is not null or r.customer_id is not null,
+	       coalesce(o.n, 0), coalesce(o.n24, 0), coalesce(o.spend, 0), coalesce(o.spend12, 0),
+	       coalesce(o.recent, 0), coalesce(o.prior, 0), o.first_at, o.last_at, g.gap, coalesce(o.unpaid, 0),
+	       coalesce(i.contacts, 0), coalesce(i.returns, 0), coalesce(i.complaints, 0),
+	       coalesce(k.open_complaints, 0), i.channel, now()
+	from customer c join ids on ids.id = c.id
+	left join o on o.customer_id = c.id left join g on g.customer_id = c.id
+	left join i on i.customer_id = c.id left join k on k.customer_id = c.id
+	left join r on r.customer_id = c.id
 	on conflict (customer_id) do update set
 		registered = excluded.registered, orders_n = excluded.orders_n, orders_24m = excluded.orders_24m,
 		spend_won = excluded.spend_won, spend_12m_won = excluded.spend_12m_won,
@@ -150,7 +160,8 @@ begin
 		gap_days = excluded.gap_days, unpaid_n = excluded.unpaid_n, contacts_12m = excluded.contacts_12m,
 		returns_12m = excluded.returns_12m, complaints_30d = excluded.complaints_30d,
 		open_complaints = excluded.open_complaints, preferred_channel = excluded.preferred_channel,
-		computed_at = excluded.computed_at;
+		computed_at = excluded.computed_at
+	$q$ using p_ids;
 	get diagnostics v_n = row_count;
 
 	-- 2. Churn, profit and tier from the aggregates.
@@ -190,14 +201,20 @@ begin
 		perform metric_bounds_rebuild();
 	end if;
 
-	-- 3. Scores against the cut points, and the value that needs the churn score.
+	-- 3. Scores against the cut points (score = 1 + cut points at or below the
+	-- value), and the value that needs the churn score.
+	select coalesce(array_agg(min_value order by score) filter (where dim = 'R'), '{Infinity}'),
+	       coalesce(array_agg(min_value order by score) filter (where dim = 'F'), '{Infinity}'),
+	       coalesce(array_agg(min_value order by score) filter (where dim = 'M'), '{Infinity}'),
+	       coalesce(array_agg(min_value order by score) filter (where dim = 'P'), '{Infinity}')
+	into v_r, v_f, v_m, v_p from metric_bound;
 	update customer_metrics m set
-		r_score = case when m.orders_n = 0 then 0 else metric_score('R', -extract(epoch from now() - m.last_order_at) / 86400) end,
-		f_score = case when m.orders_n = 0 then 0 else metric_score('F', m.orders_24m) end,
-		m_score = case when m.orders_n = 0 then 0 else metric_score('M', m.spend_won) end,
+		r_score = case when m.orders_n = 0 then 0
+		               else 1 + width_bucket(-extract(epoch from now() - m.last_order_at) / 86400, v_r) end,
+		f_score = case when m.orders_n = 0 then 0 else 1 + width_bucket(m.orders_24m::float8, v_f) end,
+		m_score = case when m.orders_n = 0 then 0 else 1 + width_bucket(m.spend_won::float8, v_m) end,
 		profit_class = case when m.profit_12m_won <= 0 then 'D'
-		                    when metric_score('P', m.profit_12m_won) >= 3 then 'A'
-		                    when metric_score('P', m.profit_12m_won) = 2 then 'B' else 'C' end,
+		                    else (array['C', 'B', 'A'])[1 + width_bucket(m.profit_12m_won::float8, v_p)] end,
 		value_won = round(m.spend_12m_won * v_margin * (1 + v_discount)
 		                  / (1 + v_discount - 0.9 * (1 - m.churn_score)))
 	where v_all or m.customer_id = any (p_ids);

@@ -31,11 +31,14 @@ static const char usage[] =
 
 static int cmd_migrate(struct db *db)
 {
-	int applied;
+	struct migrate_result r;
 
-	if (db_migrate(db, &applied) < 0)
+	if (db_migrate_full(db, &r) < 0)
 		return -1;
-	printf("%d migration%s applied\n", applied, applied == 1 ? "" : "s");
+	printf("%d migration%s applied", r.applied, r.applied == 1 ? "" : "s");
+	if (r.repeatables)
+		printf(", %d repeatable file%s re-applied", r.repeatables, r.repeatables == 1 ? "" : "s");
+	putchar('\n');
 	return 0;
 }
 
