@@ -690,6 +690,22 @@ START_TEST(default_path_under_xdg_state)
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 	journal_close(open_ok(path));
 
+	/* A state directory that cannot be made: the path still comes back, for the message. */
+	{
+		FILE *f = fopen(in_dir("a_file"), "w");
+
+		ck_assert_ptr_nonnull(f);
+		fclose(f);
+		setenv("XDG_STATE_HOME", in_dir("a_file"), 1);
+		errno = 0;
+		ck_assert_int_eq(journal_default_path("kim", path, sizeof(path)), -1);
+		ck_assert_int_eq(errno, ENOTDIR);
+		snprintf(want, sizeof(want), "%s/a_file/ccterm/kim.journal", dir);
+		ck_assert_str_eq(path, want);
+		ck_assert_int_eq(journal_default_path("kim", small, sizeof(small)), -1);
+		ck_assert_str_eq(small, "");
+	}
+
 	if (saved_xdg)
 		setenv("XDG_STATE_HOME", saved_xdg, 1);
 	else
