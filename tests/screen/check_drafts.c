@@ -133,7 +133,8 @@ END_TEST
 START_TEST(typed_after_save_survives_ssh_drop) { typed_after_save_survives("cc_d2", end_hangup); }
 END_TEST
 
-/* F10, typing on, F10 again in one session: one row, the latest text. */
+/* F10, typing on, F10 again in one session: one row, the latest text;
+ * changes after that discarded leave the row as saved. */
 START_TEST(second_f10_updates_the_same_row)
 {
 	struct vt *vt;
@@ -150,6 +151,9 @@ START_TEST(second_f10_updates_the_same_row)
 	VT_ASSERT_GONE(vt, "Saved as interaction #", 2000);   /* the form says it is not saved */
 	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	/* Typed on and thrown away: the row keeps what was saved, and says so. */
+	ck_assert_int_eq(vt_type(vt, " third<F8><F8>"), 0);
+	VT_ASSERT_WAIT(vt, "Changes since the save discarded; interaction #", 2000);
 	vt_free(vt);
 	ck_assert_int_eq(rows_of("cc_d3"), 1);
 	ck_assert_int_eq(rows_with_body("cc_d3", "first second"), 1);
