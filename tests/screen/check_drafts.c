@@ -322,6 +322,7 @@ START_TEST(hostile_journal_is_restored_as_far_as_it_checks_out)
 	snprintf(num, sizeof(num), "%lld", cust);
 	ck_assert_int_eq(journal_set(j, "customer_id", num), 0);
 	ck_assert_int_eq(journal_set(j, "notes", "bell\a esc\x1b[2J tab\tend"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "sub\x1b[2Jject"), 0);
 	journal_close(j);
 	f = fopen(path, "ab");
 	ck_assert_ptr_nonnull(f);
@@ -333,6 +334,7 @@ START_TEST(hostile_journal_is_restored_as_far_as_it_checks_out)
 	VT_ASSERT_WAIT(vt, "control characters in the notes shown as symbols", 1000);
 	VT_ASSERT_WAIT(vt, "11 damaged bytes skipped (a torn end)", 1000);
 	VT_ASSERT_WAIT(vt, "bell␇ esc␛[2J tab end", 2000);
+	VT_ASSERT_WAIT(vt, "sub␛[2Jject", 1000);        /* drawn inert, never obeyed */
 	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
 	vt_free(vt);
