@@ -64,9 +64,27 @@ static void desk_show(struct desk *d)
 /* Fetches a call's pop into the desk without touching the draft. */
 static int desk_pop_call(struct desk *d, struct db *db, long long id)
 {
-	memset(&d->pop, 0, sizeof(d->pop));
-	if (db_pop_call(db, id, &d->call, &d->pop, d->cands, &d->ncands) < 0)
+	/* Fetched aside first: a refused pop leaves the call and customer shown as they were. */
+	struct fetched {
+		struct call_info call;
+		struct customer_pop pop;
+		struct customer_hit cands[SEARCH_MAX];
+		size_t ncands;
+	} *f = calloc(1, sizeof(*f));
+
+	if (!f) {
+		db_set_error(db, "out of memory");
 		return -1;
+	}
+	if (db_pop_call(db, id, &f->call, &f->pop, f->cands, &f->ncands) < 0) {
+		free(f);
+		return -1;
+	}
+	d->call = f->call;
+	d->pop = f->pop;
+	memcpy(d->cands, f->cands, sizeof(d->cands));
+	d->ncands = f->ncands;
+	free(f);
 	for (size_t i = 0; i < d->npending; i++)
 		if (d->pending[i] == id)
 			memmove(d->pending + i, d->pending + i + 1, (--d->npending - i) * sizeof(d->pending[0]));
@@ -96,15 +114,32 @@ int desk_resume(struct desk *d, struct db *db)
 	return 0;
 }
 
+/* A NOTIFY is a hint that anyone can send: a call the database refuses to
+ * pop for this agent (someone else's, or gone) is dropped, so it cannot
+ * stand in front of the real ones. */
+static bool pop_refused(const struct db *db)
+{
+	const char *st = db_sqlstate(db);
+
+	return strcmp(st, "42501") == 0 || strcmp(st, "P0002") == 0;
+}
+
 int desk_take_call(struct desk *d, struct db *db)
 {
 	long long id;
 
 	if (d->npending == 0)
 		return 0;
-	id = d->pending[0];
-	if (desk_pop_call(d, db, id) < 0)
-		return -1;
+	for (;;) {
+		id = d->pending[0];
+		if (desk_pop_call(d, db, id) == 0)
+			break;
+		if (!pop_refused(db))
+			return -1;
+		memmove(d->pending, d->pending + 1, (--d->npending) * sizeof(d->pending[0]));
+		if (d->npending == 0)
+			return -1;   /* db_error says why the last one was refused */
+	}
 	/* Taking the pop answers the call: the agent is on it from now on. */
 	if (strcmp(d->call.state, "offered") == 0 && db_call_answer(db, id) > 0)
 		snprintf(d->call.state, sizeof(d->call.state), "answered");
