@@ -317,7 +317,8 @@ START_TEST(hostile_journal_is_restored_as_far_as_it_checks_out)
 	journal_path_of("cc_d6", path, sizeof(path));
 	j = journal_open(path, err, sizeof(err));
 	ck_assert_msg(j != NULL, "%s", err);
-	ck_assert_int_eq(journal_uuid(id), 0);
+	/* Not a UUID: contact_save could never take it as the draft's key. */
+	snprintf(id, sizeof(id), "hostile-draft\x1b[1m");
 	ck_assert_int_eq(journal_begin(j, id), 0);
 	snprintf(num, sizeof(num), "%lld", cust);
 	ck_assert_int_eq(journal_set(j, "customer_id", num), 0);
