@@ -1,7 +1,8 @@
 /* notify.h - LISTEN/NOTIFY, the one place in db/ that listens and drains:
  * the console's channel agent_<login> and its queues' channels, the floor,
  * and the simulator's many agent channels all go through these. What a
- * payload means is read by notice_parse() (ccterm/notice.h). Notifications
+ * payload means is read by notice_parse() (ccterm/notice.h, with the agent
+ * channel's payloads in ccterm/agent_event.h). Notifications
  * are a hint: the call table is the truth, re-read after every (re)connect. */
 #ifndef CCTERM_NOTIFY_H
 #define CCTERM_NOTIFY_H
