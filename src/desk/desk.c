@@ -162,8 +162,10 @@ void desk_read_agent(struct desk *d)
 		return;
 	a->flag = true;
 	db_agent_self_request(&rq);
-	if (desk_ask_send(d, &rq, db_agent_self_read, a->buf, agent_done, a) == 0)
-		d->agent_inflight = true;
+	/* Set before: done may run inside the send (a connection lost right there). */
+	d->agent_inflight = true;
+	if (desk_ask_send(d, &rq, db_agent_self_read, a->buf, agent_done, a) < 0)
+		d->agent_inflight = false;
 }
 
 static void queue_done(void *arg, const struct gw_reply *r)
@@ -264,8 +266,9 @@ void desk_read_calls(struct desk *d)
 	if (!a)
 		return;
 	db_my_calls_request(&rq);
-	if (desk_ask_send(d, &rq, db_my_calls_read, a->buf, calls_done, a) == 0)
-		d->calls_inflight = true;
+	d->calls_inflight = true;   /* before: done may run inside the send */
+	if (desk_ask_send(d, &rq, db_my_calls_read, a->buf, calls_done, a) < 0)
+		d->calls_inflight = false;
 }
 
 /* A notification is a hint: what it says is applied only where it can only

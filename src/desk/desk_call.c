@@ -184,8 +184,10 @@ void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed)
 	a->flag = resume;
 	a->gen = confirmed;
 	db_pop_call_request(&rq, id);
-	if (desk_ask_send(d, &rq, db_pop_read, a->buf, pop_call_done, a) == 0 && !resume)
-		d->taking = id;
+	if (!resume)
+		d->taking = id;   /* before: done may run inside the send */
+	if (desk_ask_send(d, &rq, db_pop_read, a->buf, pop_call_done, a) < 0 && !resume)
+		d->taking = 0;
 }
 
 void desk_take_call(struct desk *d)
@@ -279,8 +281,9 @@ static void timeline_fetch(struct desk *d)
 		return;
 	a->gen = d->timeline_gen;
 	db_timeline_request(&rq, d->pop.h.id, &d->filter, &d->next);
-	if (desk_ask_send(d, &rq, db_timeline_read, a->buf, timeline_done, a) == 0)
-		d->fetching = true;
+	d->fetching = true;   /* before: done may run inside the send */
+	if (desk_ask_send(d, &rq, db_timeline_read, a->buf, timeline_done, a) < 0)
+		d->fetching = false;
 }
 
 void desk_filter(struct desk *d, const char *channel, const char *kind)
@@ -374,8 +377,9 @@ void desk_search(struct desk *d, const char *query)
 	db_search_request(&rq, query,
 			  phone_normalize(query, d->country[0] ? d->country : "KR", e164, sizeof(e164)) == 0 ? e164 : NULL,
 			  SEARCH_MAX);
-	if (desk_ask_send(d, &rq, db_search_read, a->buf, search_done, a) == 0)
-		d->searching = true;
+	d->searching = true;   /* before: done may run inside the send */
+	if (desk_ask_send(d, &rq, db_search_read, a->buf, search_done, a) < 0)
+		d->searching = false;
 }
 
 static void created_done(void *arg, const struct gw_reply *r)

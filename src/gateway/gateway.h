@@ -54,8 +54,9 @@ void gateway_close(struct gateway *gw);
 void gateway_set_hooks(struct gateway *gw, const struct gw_hooks *hooks);
 
 /* Queues a request; read (may be NULL) fills out from the rows, then done
- * (may be NULL) runs. The request's text is copied. 0, or -1 when the queue
- * is full (done is not called then). Requests fail at once while down. */
+ * (may be NULL) runs, exactly once (it may already have run, as lost, when
+ * the connection broke while sending). The request's text is copied. 0, or
+ * -1 when it was not taken (down, or the queue full): done is not called. */
 int gateway_send(struct gateway *gw, const struct db_request *rq, db_read_fn *read, void *out, gw_done_fn *done,
 		 void *arg);
 

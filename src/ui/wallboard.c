@@ -116,9 +116,12 @@ static int wallboard_refresh(struct app *app)
 		out = &W.fb;
 		break;
 	}
-	if (gateway_send(app->gw, &rq, read, out, fetched, app) == 0) {
-		W.stale = false;
-		W.fetching = true;
+	/* Set before: fetched may run inside the send (a connection lost right there). */
+	W.stale = false;
+	W.fetching = true;
+	if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
+		W.stale = true;
+		W.fetching = false;
 	}
 	return 0;
 }

@@ -454,7 +454,7 @@ START_TEST(save_waits_for_a_database_restart)
 {
 	struct vt *vt;
 
-	console_private_cluster();
+	console_private_cluster("restart");
 	setup();
 
 	testdb_agent(db, "cc_r1", "Agent Restart", "agent");

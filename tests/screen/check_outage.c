@@ -121,7 +121,7 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	long long t0, took;
 	char want[64];
 
-	console_private_cluster();
+	console_private_cluster("restart-outage");
 	console_setup();
 	testdb_agent(db, "gw_r1", "Agent Restart", "agent");
 	console_customer("유재석", "platinum", "+821066667777", 2);
