@@ -49,7 +49,7 @@ begin
 		values (p_customer, case when v_kind in ('complaint', 'inquiry', 'return') then v_kind else 'complaint' end,
 		        coalesce(v_subject, 'Complaint'), 'open',
 		        case when v_tier = 'platinum' then 'high' else 'normal' end,
-		        current_user, now() + interval '48 hours')
+		        current_user, null)   -- due from the case SLA settings (76_cases.sql)
 		returning id into v_case;
 		update interaction set case_id = v_case where id = v_id;
 	end if;
