@@ -117,7 +117,7 @@ static int campaign_list(struct db *db)
 {
 	static const char *const head[] = { "CAMPAIGN", "TARGET", "FROM", "UNTIL", "STATE", "CALL LIST", "CONTROL",
 					    "DONE", "ACCEPTED" };
-	static const int maxw[] = { 28, 24, 10, 10, 8, 9, 7, 6, 8 };
+	static const int maxw[] = { 28, 24, 10, 10, 9, 9, 7, 6, 8 };
 	PGresult *res = db_query(db, "select name, target, starts, coalesce(ends::text, '-'), "
 				     "case when not active then 'off' when not built then 'not built' else 'on' end, "
 				     "members, control, done, accepted from campaign_list_all()", 0, NULL);
