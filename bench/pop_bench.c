@@ -27,6 +27,7 @@
 #include <libpq-fe.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/agent_event.h"
 #include "ccterm/db.h"
 #include "ccterm/phone.h"
 #include "../tests/screen/vt.h"
@@ -321,7 +322,10 @@ static bool floor_wait_notify(struct bench *b, long long id, double deadline)
 		if (!PQconsumeInput(b->floor))
 			bench_die("floor connection: %s", PQerrorMessage(b->floor));
 		while ((n = PQnotifies(b->floor))) {
-			got |= atoll(n->extra) == id;
+			struct agent_event ev;
+
+			got |= agent_event_parse(n->extra, &ev) == 0 && ev.kind == AGENT_EVENT_CALL && ev.call_id == id &&
+			       strcmp(ev.call_state, "offered") == 0;
 			PQfreemem(n);
 		}
 		if (got)

@@ -32,6 +32,16 @@ int db_call_hangup(struct db *db, long long id, char *state);
  * call ringing, -1. */
 int db_call_no_answer(struct db *db, long long id);
 
+/* Ring no answer, timed by the database: every offer whose ring timeout
+ * (queue.ring_seconds, else settings 'ring_timeout_seconds', default 20)
+ * has passed goes back to its queue, its agent set not ready ("no answer").
+ * How many, or -1. */
+int db_call_ring_expire(struct db *db);
+
+/* Seconds until the next offer's ring timeout (may be <= 0: due now): 1 and
+ * *secs, 0 when no offer is timed, -1. */
+int db_call_ring_next(struct db *db, double *secs);
+
 /* A call's state ("queued", "offered" ...) and agent (64 bytes, "" when none).
  * 1, 0 when there is no such call, -1. */
 int db_call_state(struct db *db, long long id, char *state, char *agent);
@@ -132,7 +142,8 @@ int db_phone_sample(struct db *db, char (*out)[17], size_t max);
 /* LISTEN for calls offered to this agent. 0 or -1. */
 int db_offers_listen(struct db *db, const char *login);
 
-/* A call offered to an agent, as the call_notify trigger announced it. */
+/* A call offered to an agent, as the call_notify trigger announced it
+ * ("call <id> offered" on agent_<login>). */
 struct call_offer {
 	char login[64];
 	long long call_id;
@@ -141,6 +152,11 @@ struct call_offer {
 /* Reads what arrived without blocking: offers on the agent_<login>
  * channels, up to max (the rest stay for the next call). Count or -1. */
 int db_offers_drain(struct db *db, struct call_offer *out, size_t max);
+
+/* The calls offered now to agents whose login starts with prefix, up to
+ * max (after a reconnect: the offers whose notifications were missed).
+ * Count or -1. */
+int db_offers_open(struct db *db, const char *prefix, struct call_offer *out, size_t max);
 
 /* Figures for a set of calls, by the wallboard's definitions. */
 struct call_summary {

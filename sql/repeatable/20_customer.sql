@@ -27,12 +27,14 @@ create or replace view agent_me as
 -- The name prefix is a range on the customer_name_prefix index
 -- (lower(name) text_pattern_ops: byte order, which for UTF-8 is code point
 -- order), so it stays an index scan whatever the plan cache decides.
--- One audit 'search' row records the query.
+-- One audit 'search' row records the query. Only customers the login may
+-- see are found (customer_visible, 05_access.sql).
 create or replace function customer_search(p_query text, p_phone_e164 text, p_limit integer)
 returns table (id bigint, name text, phone text, email text, tier text, branch text, external_id text)
-language plpgsql volatile as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 #variable_conflict use_column
 declare
+	v_all boolean := access_sees_all();
 	v_q text := btrim(coalesce(p_query, ''));
 	v_lo text := lower(btrim(coalesce(p_query, '')));
 	v_hi text;
@@ -69,7 +71,7 @@ begin
 		union all
 		(select c.id, 5
 		 from customer c
-		 where lower(c.name) ~>=~ v_lo and lower(c.name) ~<~ v_hi
+		 where lower(c.name) ~>=~ v_lo and lower(c.name) ~<~ v_hi and (v_all or customer_visible(c.id))
 		 order by lower(c.name) using ~<~
 		 limit v_limit)
 	), best as (
@@ -78,17 +80,18 @@ begin
 	select c.id, c.name, customer_contact_value(c.id, 'phone'), customer_contact_value(c.id, 'email'),
 		c.tier, c.branch_code, c.external_id
 	from best b join customer c on c.id = b.cid
+	where v_all or customer_visible(c.id)
 	order by b.rank, lower(c.name), c.id
 	limit v_limit;
 
-	insert into audit_log (customer_id, action, detail) values (null, 'search', left(v_q, 200));
+	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
 
 -- Quick-create for an unknown caller: a registered customer with this phone
 -- (E.164 or NULL) as primary contact. The number may already belong to
 -- others (a family line): it is linked, not duplicated. Returns the id.
 create or replace function customer_create(p_name text, p_phone_e164 text)
-returns bigint language plpgsql volatile as $$
+returns bigint language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_name text := btrim(coalesce(p_name, ''));
 	v_phone text := nullif(btrim(coalesce(p_phone_e164, '')), '');
@@ -108,6 +111,81 @@ begin
 		insert into customer_contact (customer_id, contact_point_id, label, is_primary)
 		values (v_id, v_cp, 'mobile', true);
 	end if;
-	insert into audit_log (customer_id, action, detail) values (v_id, 'create', 'quick-create');
+	perform audit_write(v_id, 'create', 'quick-create');
 	return v_id;
+end $$;
+
+-- Every edit of a customer (who they are, not the figures computed from their
+-- history: tier, value, churn) moves its version on, so an edit made against
+-- an older version is a conflict (customer_update), never a silent overwrite.
+-- A writer that moves the version itself (the import) keeps its value.
+create or replace function customer_version_bump() returns trigger
+language plpgsql as $$
+begin
+	if new.version is distinct from old.version then
+		return new;
+	end if;
+	if (new.external_id, new.name, new.segment, new.branch_code, new.birth_date, new.gender, new.marital_status,
+	    new.tier_override)
+	   is distinct from
+	   (old.external_id, old.name, old.segment, old.branch_code, old.birth_date, old.gender, old.marital_status,
+	    old.tier_override) then
+		new.version := old.version + 1;
+		new.updated_at := now();
+	end if;
+	return new;
+end $$;
+create or replace trigger customer_version_bump before update on customer
+	for each row execute function customer_version_bump();
+
+-- The editable fields of a customer and the version they were read at
+-- (audited as a view). Nothing for a customer the login may not see.
+create or replace function customer_edit(p_customer bigint)
+returns table (version integer, name text, segment text, birth_date date, gender text, marital_status text)
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+begin
+	if not customer_visible(p_customer) then
+		return;
+	end if;
+	return query
+	select c.version, c.name, c.segment, c.birth_date, c.gender, c.marital_status from customer c where c.id = p_customer;
+	if found then
+		perform audit_write(p_customer, 'view', 'edit');
+	end if;
+end $$;
+
+-- Saves an edit made against version p_version; NULL fields stay as they are.
+-- Returns the new version. Someone else's change since p_version is a
+-- conflict (SQLSTATE 40001, "changed by someone else"): the client reads the
+-- customer again and the agent decides; nothing is overwritten.
+create or replace function customer_update(p_customer bigint, p_version integer, p_name text, p_segment text,
+	p_birth_date date, p_gender text, p_marital_status text)
+returns integer language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_version integer;
+	v_now integer;
+begin
+	if not customer_visible(p_customer) then
+		raise exception 'no such customer %', p_customer using errcode = 'P0002';
+	end if;
+	if p_name is not null and btrim(p_name) = '' then
+		raise exception 'customer name is empty' using errcode = '22023';
+	end if;
+	update customer set name = coalesce(btrim(p_name), name), segment = coalesce(p_segment, segment),
+	                    birth_date = coalesce(p_birth_date, birth_date), gender = coalesce(p_gender, gender),
+	                    marital_status = coalesce(p_marital_status, marital_status)
+	where id = p_customer and version = p_version
+	returning version into v_version;
+	if not found then
+		select version into v_now from customer where id = p_customer;
+		if not found then
+			raise exception 'no such customer %', p_customer using errcode = 'P0002';
+		end if;
+		raise exception 'customer % was changed by someone else (you edited version %, it is now at %)',
+			p_customer, p_version, v_now
+			using errcode = '40001', hint = 'read the customer again and redo the edit';
+	end if;
+	perform audit_write(p_customer, 'update', 'version ' || v_version);
+	return v_version;
 end $$;

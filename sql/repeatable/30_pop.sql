@@ -12,7 +12,8 @@ $$;
 -- (p_before_at, p_before_id) when it is given. p_channel and p_kind: NULL or
 -- '' for all. Each filter combination is its own static query, so each one
 -- keeps its own (cached) plan on the index that fits it.
-create or replace function timeline(p_customer bigint, p_channel text, p_kind text,
+-- Internal (no grant): timeline() and the pop call it, checked and audited.
+create or replace function timeline_rows(p_customer bigint, p_channel text, p_kind text,
 	p_before_at timestamptz, p_before_id bigint, p_limit integer)
 returns table (id bigint, occurred_at timestamptz, channel text, direction text, kind text,
 	subject text, status text, amount_won bigint, agent_login text)
@@ -58,9 +59,27 @@ begin
 	end if;
 end $$;
 
+-- A page of the timeline for the console: nothing for a customer the login
+-- may not see; a page read is an audit 'view' row.
+create or replace function timeline(p_customer bigint, p_channel text, p_kind text,
+	p_before_at timestamptz, p_before_id bigint, p_limit integer)
+returns table (id bigint, occurred_at timestamptz, channel text, direction text, kind text,
+	subject text, status text, amount_won bigint, agent_login text)
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+begin
+	if not customer_visible(p_customer) then
+		return;
+	end if;
+	return query select * from timeline_rows(p_customer, p_channel, p_kind, p_before_at, p_before_id, p_limit);
+	if found then
+		perform audit_write(p_customer, 'view', 'timeline');
+	end if;
+end $$;
+
 -- Everything a pop shows of one customer (sections header .. item), without
--- the audit row: screen_pop and customer_pop write that.
-create or replace function pop_sections(p_customer bigint)
+-- a check or an audit row. Internal (no grant): pop_sections, screen_pop
+-- and customer_pop check and audit.
+create or replace function pop_rows(p_customer bigint)
 returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
 	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
 language plpgsql stable as $$
@@ -107,17 +126,35 @@ begin
 	return query
 	select 'item', t.id::text, extract(epoch from t.occurred_at)::bigint::text, timeline_key(t.occurred_at),
 		t.channel, t.direction, t.kind, t.subject, t.status, t.amount_won::text, t.agent_login, null, null
-	from timeline(p_customer, null, null, null, null, 51) t;
+	from timeline_rows(p_customer, null, null, null, null, 51) t;
+end $$;
+
+-- The pop's sections of one customer the login may see (nothing otherwise),
+-- with its audit 'view' row.
+create or replace function pop_sections(p_customer bigint)
+returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+begin
+	if not customer_visible(p_customer) then
+		return;
+	end if;
+	return query select * from pop_rows(p_customer);
+	if found then
+		perform audit_write(p_customer, 'view', 'pop sections');
+	end if;
 end $$;
 
 -- The pop of an offered call, in one round trip. The customer is the call's
 -- (set when it arrived) or, failing that, the one customer who has the
 -- caller's number now (say, created since). A shared number pops nobody:
 -- the candidates come instead. Every customer shown gets an audit 'view' row.
+-- Only the agent the call is offered to (or answered by) pops it: a NOTIFY
+-- anyone can send is a hint, never a right to read a customer.
 create or replace function screen_pop(p_call_id bigint)
 returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
 	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
-language plpgsql volatile as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_call call;
 	v_queue text;
@@ -128,6 +165,10 @@ begin
 	if not found then
 		raise exception 'no such call %', p_call_id using errcode = 'P0002';
 	end if;
+	if not access_is_cti()
+	   and (v_call.agent_login is distinct from session_user or v_call.state not in ('offered', 'answered')) then
+		raise exception 'call % is not offered to you', p_call_id using errcode = '42501';
+	end if;
 	select q.name into v_queue from queue q where q.id = v_call.queue_id;
 	if v_call.ani_e164 is not null then
 		select count(*), min(c) into v_n, v_customer from customers_by_contact('phone', v_call.ani_e164) c;
@@ -136,6 +177,10 @@ begin
 		end if;
 	end if;
 	v_customer := coalesce(v_call.customer_id, v_customer);
+	if v_customer is not null and not customer_visible(v_customer) then
+		v_customer := null;
+		v_n := 0;
+	end if;
 
 	return query
 	select 'call', v_call.id::text, v_call.ani, v_call.ani_e164, v_call.dnis, v_queue, v_call.state,
@@ -143,42 +188,61 @@ begin
 		null::text, null::text, null::text;
 
 	if v_customer is not null then
-		return query select * from pop_sections(v_customer);
-		insert into audit_log (customer_id, action, detail) values (v_customer, 'view', 'pop call ' || p_call_id);
+		return query select * from pop_rows(v_customer);
+		perform audit_write(v_customer, 'view', 'pop call ' || p_call_id);
 	elsif v_n > 1 then
 		return query
 		select 'candidate', c.id::text, c.name, customer_contact_value(c.id, 'phone'),
 			customer_contact_value(c.id, 'email'), c.tier, c.branch_code, c.external_id,
 			null, null, null, null, null
 		from customers_by_contact('phone', v_call.ani_e164) k join customer c on c.id = k
+		where customer_visible(c.id)
 		order by c.name, c.id
 		limit 50;
-		insert into audit_log (customer_id, action, detail)
-		select k, 'view', 'pop candidate call ' || p_call_id
-		from customers_by_contact('phone', v_call.ani_e164) k
-		order by k
-		limit 50;
+		perform audit_write(k, 'view', 'pop candidate call ' || p_call_id)
+		from (select k from customers_by_contact('phone', v_call.ani_e164) k
+		      where customer_visible(k) order by k limit 50) x;
 	end if;
 end $$;
 
 -- The pop of a customer opened without a call (search, picker).
+-- A customer the login may not see is "no such customer": nothing told.
 create or replace function customer_pop(p_customer_id bigint)
 returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
 	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
-language plpgsql volatile as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
-	return query select * from pop_sections(p_customer_id);
+	if customer_visible(p_customer_id) then
+		return query select * from pop_rows(p_customer_id);
+	end if;
 	if not found then
 		raise exception 'no such customer %', p_customer_id using errcode = 'P0002';
 	end if;
-	insert into audit_log (customer_id, action, detail) values (p_customer_id, 'view', 'pop');
+	perform audit_write(p_customer_id, 'view', 'pop');
+end $$;
+
+-- The full text of one interaction (the timeline shows subjects), for a
+-- customer the login may see ('' when it has none); NULL for an interaction
+-- that does not exist or that the login may not see. Audited as a view.
+create or replace function interaction_body(p_interaction bigint) returns text
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_customer bigint;
+	v_body text;
+begin
+	select i.customer_id, i.body into v_customer, v_body from interaction i where i.id = p_interaction;
+	if not found or not customer_visible(v_customer) then
+		return null;
+	end if;
+	perform audit_write(v_customer, 'view', 'interaction ' || p_interaction);
+	return coalesce(v_body, '');
 end $$;
 
 -- Calls offered to this agent and not finished, oldest first: what the
 -- console re-reads after every (re)connect, since notifications can be lost.
 create or replace function calls_offered()
-returns table (id bigint) language sql stable as $$
+returns table (id bigint) language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	select c.id from call c
-	where c.agent_login = current_user and c.state in ('offered', 'answered')
+	where c.agent_login = session_user and c.state in ('offered', 'answered')
 	order by c.created_at, c.id
 $$;

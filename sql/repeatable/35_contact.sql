@@ -6,11 +6,12 @@
 -- connection, a replayed journal) returns the first row and creates nothing.
 -- With p_open_case a case is opened (due in 48 hours, owned by the agent,
 -- high priority for platinum customers) and linked, in the same transaction.
--- The call, when it had no customer yet, is linked to this one.
+-- The call, when it had no customer yet and is the agent's own, is linked
+-- to this one. Written in the session's login, never in anyone else's.
 create or replace function contact_save(p_draft uuid, p_customer bigint, p_call bigint,
 	p_channel text, p_direction text, p_kind text, p_reason text, p_disposition text,
 	p_subject text, p_body text, p_open_case boolean)
-returns bigint language plpgsql volatile as $$
+returns bigint language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_id bigint;
 	v_case bigint;
@@ -25,7 +26,7 @@ begin
 	if found then
 		return v_id;
 	end if;
-	select c.tier into v_tier from customer c where c.id = p_customer;
+	select c.tier into v_tier from customer c where c.id = p_customer and customer_visible(c.id);
 	if not found then
 		raise exception 'no such customer %', p_customer using errcode = '23503';
 	end if;
@@ -34,8 +35,8 @@ begin
 	                         reason_code, disposition, agent_login, branch_code, call_id, idempotency_key)
 	values (p_customer, now(), coalesce(nullif(p_channel, ''), 'phone'), coalesce(nullif(p_direction, ''), 'in'),
 	        v_kind, v_subject, p_body, case when p_open_case then 'open' end,
-	        nullif(p_reason, ''), nullif(p_disposition, ''), current_user,
-	        (select a.branch_code from agent a where a.login = current_user), p_call, p_draft)
+	        nullif(p_reason, ''), nullif(p_disposition, ''), session_user,
+	        (select a.branch_code from agent a where a.login = session_user), p_call, p_draft)
 	on conflict (idempotency_key) do nothing
 	returning id into v_id;
 	if v_id is null then
@@ -49,12 +50,14 @@ begin
 		values (p_customer, case when v_kind in ('complaint', 'inquiry', 'return') then v_kind else 'complaint' end,
 		        coalesce(v_subject, 'Complaint'), 'open',
 		        case when v_tier = 'platinum' then 'high' else 'normal' end,
-		        current_user, null)   -- due from the case SLA settings (76_cases.sql)
+		        session_user, null)   -- due from the case SLA settings (76_cases.sql)
 		returning id into v_case;
 		update interaction set case_id = v_case where id = v_id;
 	end if;
+	perform audit_write(p_customer, 'update', 'contact ' || v_id);
 	if p_call is not null then
-		update call set customer_id = p_customer where id = p_call and customer_id is null;
+		update call set customer_id = p_customer
+		where id = p_call and customer_id is null and (agent_login = session_user or access_is_cti());
 	end if;
 	return v_id;
 end $$;

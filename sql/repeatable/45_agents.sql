@@ -3,7 +3,7 @@
 
 -- The agent behind this connection changes state (the console).
 create or replace function agent_set_state(p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
 		raise exception 'unknown agent state %', p_state using errcode = '22023';
@@ -16,23 +16,23 @@ end $$;
 
 -- Calls waiting in the queues this agent serves.
 create or replace function queue_waiting_mine()
-returns bigint language sql stable as $$
+returns bigint language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	select count(*) from call c
-	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = current_user
+	join agent_queue aq on aq.queue_id = c.queue_id and aq.login = session_user
 	where c.state = 'queued'
 $$;
 
 -- The queue channels to LISTEN on for the status bar's waiting count.
 create or replace function queue_channels_mine()
 returns setof text language sql stable as $$
-	select 'queue_' || queue_id from agent_queue where login = current_user order by queue_id
+	select 'queue_' || queue_id from agent_queue where login = session_user order by queue_id
 $$;
 
 -- The one place an agent's state changes: the row, its history, and what
 -- the change means for calls. Going ready looks for a waiting call; leaving
 -- for not_ready, break or logged_out hands back a call still ringing.
 create or replace function agent_state_move(p_login text, p_state text, p_reason text)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_since timestamptz := clock_timestamp();
 	v_old text;
@@ -46,7 +46,8 @@ begin
 		raise exception 'unknown agent %', p_login using errcode = '22023';
 	end if;
 	if v_old is distinct from p_state then
-		update agent set state = p_state, state_since = v_since where login = p_login;
+		update agent set state = p_state, state_since = v_since, state_reason = nullif(p_reason, '')
+		where login = p_login;
 		insert into agent_state (login, state, reason, started_at)
 		values (p_login, p_state, nullif(p_reason, ''), v_since);
 	else
@@ -58,8 +59,7 @@ begin
 			where agent_login = p_login and routed and state = 'offered'
 			for no key update skip locked   -- a call locked here is being answered or hung up
 		loop
-			update call set state = 'queued', agent_login = null, offered_at = null, routed = false
-			where id = v_call;
+			perform call_requeue(v_call);
 			perform route_call(v_call);
 		end loop;
 	elsif p_state = 'ready' then
@@ -70,7 +70,22 @@ end $$;
 
 -- Someone else changes an agent's state: CTI, a supervisor, the simulator.
 create or replace function agent_set_state_for(p_login text, p_state text, p_reason text default null)
-returns timestamptz language plpgsql security definer set search_path = public as $$
+returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	return agent_state_move(p_login, p_state, p_reason);
 end $$;
+
+-- The connected agent's state, its reason ("" when none) and the seconds in
+-- it by the server's clock, never negative (a state_since written by a host
+-- whose clock runs ahead counts as 0, not -1). No row for a role that is no agent.
+create or replace function my_state()
+returns table (login text, state text, reason text, state_since timestamptz, seconds_in_state integer)
+language sql security definer set search_path = pg_catalog, public, pg_temp as $$
+	select a.login, a.state, coalesce(a.state_reason, ''), a.state_since,
+	       greatest(floor(extract(epoch from clock_timestamp() - a.state_since)), 0)::integer
+	from agent a
+	where a.login = session_user
+$$;
+
+revoke all on function my_state() from public;
+grant execute on function my_state() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;

@@ -22,7 +22,7 @@ returns table (queue_id integer, name text, sla_seconds integer, sla_target_pct 
                service_level_pct numeric, asa_secs numeric,
                agents_ready bigint, agents_ringing bigint, agents_on_call bigint,
                agents_wrap_up bigint, agents_break bigint, agents_not_ready bigint)
-language sql stable as $$
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	with today as (
 		select s.queue_id, sum(s.offered) as offered, sum(s.answered) as answered,
 		       sum(s.abandoned) as abandoned, sum(s.answered_in_sla) as in_sla,
@@ -71,7 +71,7 @@ create or replace function wallboard_agents(p_sort text default 'state', p_limit
 returns table (login text, name text, branch_code text, state text, state_secs integer,
                call_id bigint, call_state text, customer_id bigint, customer_name text,
                handled_today bigint, total bigint)
-language plpgsql stable as $$
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_day timestamptz := floor_day_start(p_at);
 begin
@@ -124,7 +124,7 @@ end $$;
 create or replace function branch_satisfaction(p_at timestamptz default now())
 returns table (branch_code text, branch_name text, today_avg numeric, today_n bigint,
                week_avg numeric, week_n bigint)
-language sql stable as $$
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	select coalesce(i.branch_code, ''), coalesce(b.name, '(no branch)'),
 	       round(avg(i.score) filter (where i.occurred_at >= d.d0), 2),
 	       count(*) filter (where i.occurred_at >= d.d0),
@@ -143,7 +143,7 @@ $$;
 -- Occupancy = (ringing + on_call + wrap_up) / (those + ready).
 create or replace function agent_day(p_login text, p_at timestamptz default now())
 returns table (state text, secs integer)
-language sql stable as $$
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	with d as materialized (select floor_day_start(p_at) as d0),
 	spans as (
 		select s.state, greatest(s.started_at, d.d0) as t0,
@@ -170,9 +170,11 @@ language plpgsql as $$
 begin
 	if tg_op = 'INSERT' or old.state is distinct from new.state then
 		perform pg_notify('floor', tg_table_name);
-		-- the agent's own console learns its new state (set by CTI or routing)
+		-- the agent's own console learns its new state (set by CTI, routing or
+		-- itself): "state <state> <reason>", the reason "" when none
 		if tg_table_name = 'agent' then
-			perform pg_notify('agent_' || new.login, 'state');
+			perform pg_notify('agent_' || new.login,
+			                  'state ' || new.state || ' ' || coalesce(left(new.state_reason, 200), ''));
 		end if;
 	end if;
 	return null;

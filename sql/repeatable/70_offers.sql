@@ -181,7 +181,7 @@ declare
 	r offer_rule := offer_rule_from_json(p);
 	v_id integer;
 begin
-	if not (pg_has_role(current_user, 'ccterm_supervisor', 'member') or pg_has_role(current_user, 'ccterm_admin', 'member')) then
+	if not (pg_has_role(session_user, 'ccterm_supervisor', 'member') or pg_has_role(session_user, 'ccterm_admin', 'member')) then
 		raise exception 'only supervisors change offer rules' using errcode = '42501';
 	end if;
 	insert into offer_rule (name, offer, product, priority, active, tiers, segments, age_min, age_max, genders,
@@ -189,7 +189,7 @@ begin
 		no_open_complaint, channels, valid_from, valid_until, updated_at, updated_by)
 	values (r.name, r.offer, r.product, r.priority, r.active, r.tiers, r.segments, r.age_min, r.age_max, r.genders,
 		r.marital, r.has_products, r.lacks_products, r.min_value, r.max_value, r.min_churn, r.max_churn,
-		r.r_min, r.f_min, r.m_min, r.no_open_complaint, r.channels, r.valid_from, r.valid_until, now(), current_user)
+		r.r_min, r.f_min, r.m_min, r.no_open_complaint, r.channels, r.valid_from, r.valid_until, now(), session_user)
 	on conflict (lower(name)) do update set
 		offer = excluded.offer, product = excluded.product, priority = excluded.priority, active = excluded.active,
 		tiers = excluded.tiers, segments = excluded.segments, age_min = excluded.age_min, age_max = excluded.age_max,
@@ -198,7 +198,7 @@ begin
 		min_churn = excluded.min_churn, max_churn = excluded.max_churn, r_min = excluded.r_min,
 		f_min = excluded.f_min, m_min = excluded.m_min, no_open_complaint = excluded.no_open_complaint,
 		channels = excluded.channels, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
-		updated_at = now(), updated_by = current_user
+		updated_at = now(), updated_by = session_user
 	returning id into v_id;
 	return v_id;
 end $$;
@@ -208,10 +208,10 @@ language plpgsql security definer set search_path = pg_catalog, public, pg_temp 
 declare
 	v_id integer;
 begin
-	if not (pg_has_role(current_user, 'ccterm_supervisor', 'member') or pg_has_role(current_user, 'ccterm_admin', 'member')) then
+	if not (pg_has_role(session_user, 'ccterm_supervisor', 'member') or pg_has_role(session_user, 'ccterm_admin', 'member')) then
 		raise exception 'only supervisors change offer rules' using errcode = '42501';
 	end if;
-	update offer_rule set active = p_active, updated_at = now(), updated_by = current_user
+	update offer_rule set active = p_active, updated_at = now(), updated_by = session_user
 	where lower(name) = lower(p_name) returning id into v_id;
 	if v_id is null then
 		raise exception 'no rule "%" (ccterm-admin rule list)', p_name using errcode = 'P0002';
@@ -264,6 +264,9 @@ begin
 	end if;
 	if not exists (select 1 from offer_rule where id = p_rule) then
 		raise exception 'no offer rule %', p_rule using errcode = 'P0002';
+	end if;
+	if not customer_visible(p_customer) then
+		raise exception 'no such customer %', p_customer using errcode = 'P0002';
 	end if;
 	insert into offer_response (rule_id, customer_id, call_id, response)
 	values (p_rule, p_customer, p_call, p_response) returning id into v_id;

@@ -49,16 +49,11 @@ language sql stable set search_path = pg_catalog, public, pg_temp as $$
 	select pg_has_role(session_user, 'ccterm_supervisor', 'MEMBER') or pg_has_role(session_user, 'ccterm_admin', 'MEMBER')
 $$;
 
--- May this login see this customer's cases? The access rule of 05_access
--- where it is installed, else everyone with the rights to call.
+-- May this login see this customer's cases? The rule of 05_access.sql.
 create or replace function case_customer_visible(p_customer bigint) returns boolean
-language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
-begin
-	if to_regprocedure('customer_visible(bigint)') is null then
-		return true;
-	end if;
-	return customer_visible(p_customer);
-end $$;
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+	select customer_visible(p_customer)
+$$;
 
 -- My team: me and every agent who serves one of my queues.
 create or replace function case_team_logins() returns setof text
@@ -320,7 +315,7 @@ language plpgsql volatile security definer set search_path = pg_catalog, public,
 declare
 	c cases := case_get(p_case);
 begin
-	insert into audit_log (login, customer_id, action, detail) values (session_user, c.customer_id, 'view', 'case ' || c.id);
+	perform audit_write(c.customer_id, 'view', 'case ' || c.id);
 	return query
 	select c.id, case_no(c.id), c.customer_id, cu.name, c.kind, c.subject, c.status, c.priority, c.owner_login,
 	       a.name, c.opened_at, c.due_at, c.closed_at, c.resolution_code, r.label, c.escalated_at,
@@ -377,7 +372,7 @@ begin
 	values (p_customer, coalesce(nullif(p_kind, ''), 'complaint'), coalesce(nullif(btrim(p_subject), ''), 'Case'),
 	        coalesce(nullif(p_priority, ''), 'normal'), coalesce(p_owner, session_user))
 	returning id into v_id;
-	insert into audit_log (login, customer_id, action, detail) values (session_user, p_customer, 'create', 'case ' || v_id);
+	perform audit_write(p_customer, 'create', 'case ' || v_id);
 	return v_id;
 end $$;
 
@@ -396,8 +391,7 @@ begin
 		perform case_check_owner(c);
 	end if;
 	perform case_note_set(p_note);
-	insert into audit_log (login, customer_id, action, detail)
-	values (session_user, c.customer_id, 'update', format('case %s %s', c.id, p_what));
+	perform audit_write(c.customer_id, 'update', format('case %s %s', c.id, p_what));
 	return c;
 end $$;
 

@@ -149,7 +149,7 @@ begin
 	if p_case is not null and p_send then
 		perform case_event_add(p_case, 'mail_queued', null, v_to);
 	end if;
-	insert into audit_log (login, customer_id, action, detail) values (session_user, v_customer, 'create', 'mail ' || v_id);
+	perform audit_write(v_customer, 'create', 'mail ' || v_id);
 	if p_send then
 		perform pg_notify('mail_outbox', v_id::text);
 	end if;

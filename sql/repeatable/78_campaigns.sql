@@ -242,8 +242,7 @@ begin
 	                   when p_outcome = 'not_reached' and x.attempts + 1 >= setting_num('campaign_max_attempts', 3) then now() end,
 	    claimed_by = null, claimed_until = null
 	where x.campaign_id = p_campaign and x.customer_id = p_customer;
-	insert into audit_log (login, customer_id, action, detail)
-	values (session_user, p_customer, 'update', format('campaign %s %s', p_campaign, p_outcome));
+	perform audit_write(p_customer, 'update', format('campaign %s %s', p_campaign, p_outcome));
 	return v_id;
 end $$;
 

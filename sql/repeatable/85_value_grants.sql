@@ -1,11 +1,21 @@
 -- 85_value_grants: who may use the figures, segments, offer rules and warnings.
 -- A repeatable file: applied after the numbered migrations whenever it changes.
--- Reads go through invoker functions and the security_invoker view, so
--- row-level security on customer decides which customers anyone sees;
--- rule changes and offer responses go through the SECURITY DEFINER functions.
+-- The per-customer figures and offer responses are customer data: like the
+-- other customer tables (05_access.sql) only admins read them directly, under
+-- row-level security for anyone else; the console reads them through the
+-- pop (SECURITY DEFINER). Rule changes and offer responses go through the
+-- SECURITY DEFINER functions.
 
-grant select on customer_metrics, metric_bound, segment_rule, offer_response, customer_fact
-	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+grant select on metric_bound, segment_rule to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+grant select on customer_metrics, offer_response, customer_fact to ccterm_admin;
+alter table customer_metrics enable row level security;
+drop policy if exists access_rule on customer_metrics;
+create policy access_rule on customer_metrics using ((select access_sees_all()) or customer_visible(customer_id))
+	with check ((select access_sees_all()) or customer_visible(customer_id));
+alter table offer_response enable row level security;
+drop policy if exists access_rule on offer_response;
+create policy access_rule on offer_response using ((select access_sees_all()) or customer_visible(customer_id))
+	with check ((select access_sees_all()) or customer_visible(customer_id));
 grant insert, update, delete on segment_rule to ccterm_supervisor, ccterm_admin;
 grant all on customer_metrics, metric_bound, segment_rule, offer_response to ccterm_admin;
 

@@ -12,30 +12,25 @@
 --   supervisor  all of that on every case, plan and build campaigns, the board
 --   admin       the sender (mail-send), the SLA watch (case-watch)
 
+-- Row security as in 05_access.sql: the row's customer (a case event: its case's).
 do $$
 declare
 	t text;
 begin
 	foreach t in array array['case_event', 'mail_outbox', 'campaign_attempt'] loop
-		execute format('revoke all on %I from public, ccterm_agent, ccterm_branch, ccterm_supervisor', t);
 		execute format('alter table %I enable row level security', t);
 		execute format('drop policy if exists access_rule on %I', t);
 	end loop;
-	-- row security as in 05_access where it is installed: the case's or the message's customer
-	if to_regprocedure('customer_visible(bigint)') is not null then
-		create policy access_rule on case_event
-			using ((select access_sees_all()) or exists (select 1 from cases k where k.id = case_id and customer_visible(k.customer_id)))
-			with check ((select access_sees_all()));
-		create policy access_rule on mail_outbox using ((select access_sees_all()) or customer_visible(customer_id))
-			with check ((select access_sees_all()) or customer_visible(customer_id));
-		create policy access_rule on campaign_attempt using ((select access_sees_all()) or customer_visible(customer_id))
-			with check ((select access_sees_all()) or customer_visible(customer_id));
-	else
-		create policy access_rule on case_event using (true);
-		create policy access_rule on mail_outbox using (true);
-		create policy access_rule on campaign_attempt using (true);
-	end if;
 end $$;
+create policy access_rule on case_event
+	using ((select access_sees_all()) or exists (select 1 from cases k where k.id = case_id and customer_visible(k.customer_id)))
+	with check ((select access_sees_all()) or exists (select 1 from cases k where k.id = case_id and customer_visible(k.customer_id)));
+create policy access_rule on mail_outbox
+	using ((select access_sees_all()) or customer_visible(customer_id))
+	with check ((select access_sees_all()) or customer_visible(customer_id));
+create policy access_rule on campaign_attempt
+	using ((select access_sees_all()) or customer_visible(customer_id))
+	with check ((select access_sees_all()) or customer_visible(customer_id));
 
 grant select on case_resolution, mail_template to ccterm_agent, ccterm_branch, ccterm_supervisor;
 grant insert, update, delete on mail_template to ccterm_supervisor;
@@ -66,7 +61,7 @@ revoke all on function case_sla_hours(text, text), case_no(bigint), case_warn_at
 grant execute on function case_sla_hours(text, text), case_no(bigint), case_warn_at(timestamptz, timestamptz),
 	case_sla_state(text, timestamptz, timestamptz), case_is_supervisor(), case_customer_visible(bigint),
 	campaign_tz()
-	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin, ccterm_cti;
 
 -- Reading cases: every login (row security decides which customers).
 grant execute on function case_list(text, text, text, integer), case_counts_mine(), case_detail(bigint),

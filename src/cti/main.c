@@ -1,5 +1,6 @@
 /* ccterm-cti - CTI events into the database: a call arrives (and is routed),
- * is answered, hangs up; agents change state; a simulated floor. */
+ * is answered, hangs up; agents change state; the database's timers (ring
+ * no answer); a simulated floor. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,15 +10,19 @@
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
 #include "cti/simulate.h"
+#include "cti/timers.h"
 
 static const char usage[] =
 	"usage: ccterm-cti [-d CONNINFO] COMMAND ...\n"
 	"  call --ani NUMBER [--dnis NUMBER] [--queue NAME] [--agent LOGIN]   prints the call id;\n"
-	"       without --agent the call is offered to the longest-idle ready agent of the queue, or waits\n"
+	"       without --agent the call is offered to the longest-idle ready agent of the queue, or waits;\n"
+	"       with --agent it is offered to that agent, refused while the agent has a call\n"
 	"  answer ID\n"
 	"  hangup ID                 before an answer: an abandon\n"
 	"  no-answer ID              the offered agent did not pick up: offer it to someone else\n"
 	"  agent LOGIN ready|not-ready|break|logout\n"
+	"  timers [--once] [--quiet]   takes back offers not answered within the ring timeout, on time;\n"
+	"                            runs until stopped (--once: one pass, prints how many)\n"
 	"  simulate --rate CALLS_PER_SEC --duration SECONDS [--agents N] [--queue NAME] [--speed X]\n"
 	"           [--talk S] [--wrap S] [--patience S] [--seed N] [--prefix P]\n";
 
@@ -110,7 +115,8 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 && argc < 3)) {
+	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 &&
+			  strcmp(argv[1], "timers") != 0 && argc < 3)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -128,6 +134,8 @@ int main(int argc, char **argv)
 		rc = cmd_agent(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "simulate") == 0)
 		rc = sim_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "timers") == 0)
+		rc = timers_main(db, argc - 2, argv + 2);
 	else {
 		fputs(usage, stderr);
 		rc = 2;

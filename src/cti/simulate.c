@@ -11,7 +11,11 @@
  * are in floor seconds, run --speed times faster; --rate and --duration are
  * real time. The database keeps real time, so above --speed 1 the service
  * level (its threshold is real seconds) flatters the modelled floor. At the end the calls still open are hung up and the simulated
- * agents logged out, so the database is left as a quiet floor. */
+ * agents logged out, so the database is left as a quiet floor.
+ *
+ * When the database goes away (a restart), the run waits for it with
+ * backoff, LISTENs again, picks up the offers made meanwhile and runs the
+ * event that failed again; the floor carries on. */
 #include "config.h"
 
 #include <errno.h>
@@ -28,6 +32,7 @@
 
 #include "ccterm/floor.h"
 #include "ccterm/notify.h"
+#include "cti/reconnect.h"
 #include "cti/simulate.h"
 
 #define SIM_MAX_QUEUES 1000
@@ -86,7 +91,8 @@ struct sim {
 	size_t nheap, capheap;
 	unsigned long seq;
 
-	long arrived, cut_waiting, cut_talking, transient_errors;
+	long arrived, cut_waiting, cut_talking, transient_errors, reconnects;
+	bool lost;              /* the connection went away during the last event */
 };
 
 static volatile sig_atomic_t sim_stop;
@@ -265,12 +271,17 @@ static int agent_index(const struct sim *s, const char *login)
 /* --- what happens ------------------------------------------------------------- */
 
 /* A failed statement: deadlocks and serialization failures are the floor's
- * weather (the event is dropped, the run goes on); anything else ends it. */
+ * weather (the event is dropped, the run goes on); a lost connection is
+ * waited out and the event run again (sim_loop); anything else ends it. */
 static int sim_failed(struct sim *s)
 {
 	const char *st = db_sqlstate(s->db);
 
-	if (db_ok(s->db) && (strcmp(st, "40P01") == 0 || strcmp(st, "40001") == 0 || strcmp(st, "55P03") == 0)) {
+	if (!db_ok(s->db)) {
+		s->lost = true;
+		return 0;
+	}
+	if (strcmp(st, "40P01") == 0 || strcmp(st, "40001") == 0 || strcmp(st, "55P03") == 0) {
 		s->transient_errors++;
 		return 0;
 	}
@@ -291,13 +302,18 @@ static int sim_arrival(struct sim *s, double now)
 		snprintf(ani, sizeof(ani), "%s", s->phones[(size_t)(sim_uniform(s) * (double)s->nphones)]);
 	else
 		snprintf(ani, sizeof(ani), "+8210%08d", (int)(sim_uniform(s) * 1e8));
-	if (db_call_arrive(s->db, ani, NULL, s->queues[q], NULL, &id) < 0)
-		return sim_failed(s);
-	s->arrived++;
-	if ((c = call_add(s, id, true)) < 0)
-		return -1;
-	if (ev_push(s, now + sim_real(s, sim_exponential(s, s->o.patience)), EV_PATIENCE, (size_t)c) < 0)
-		return -1;
+	if (db_call_arrive(s->db, ani, NULL, s->queues[q], NULL, &id) < 0) {
+		if (sim_failed(s) < 0)
+			return -1;
+		if (s->lost)
+			return 0;   /* this arrival runs again after the reconnect */
+	} else {
+		s->arrived++;
+		if ((c = call_add(s, id, true)) < 0)
+			return -1;
+		if (ev_push(s, now + sim_real(s, sim_exponential(s, s->o.patience)), EV_PATIENCE, (size_t)c) < 0)
+			return -1;
+	}
 	now += sim_exponential(s, 1.0 / s->o.rate);
 	return now < s->o.duration ? ev_push(s, now, EV_ARRIVAL, 0) : 0;
 }
@@ -350,6 +366,10 @@ static int sim_answer(struct sim *s, size_t c, double now)
 	if (call->phase != RINGING)
 		return 0;
 	rc = db_call_answer(s->db, call->id);
+	if (rc < 0 && strcmp(db_sqlstate(s->db), "CC002") == 0) {
+		call->phase = DONE;   /* the caller hung up meanwhile */
+		return 0;
+	}
 	if (rc < 0)
 		return sim_failed(s);
 	if (rc == 0)
@@ -426,6 +446,10 @@ static int sim_drain(struct sim *s)
 		double now = sim_now(s);
 
 		n = db_offers_drain(s->db, offers, 64);
+		if (n < 0 && !db_ok(s->db)) {
+			s->lost = true;
+			return 0;
+		}
 		if (n < 0)
 			return -1;
 		for (int i = 0; i < n; i++)
@@ -591,6 +615,41 @@ static int sim_setup(struct sim *s)
 	return ev_push(s, sim_exponential(s, 1.0 / s->o.rate), EV_ARRIVAL, 0);
 }
 
+/* The connection went away: wait for it, LISTEN again, and take up the
+ * offers made to our agents while we were away. 0, or -1 when stopped. */
+static int sim_recover(struct sim *s)
+{
+	struct call_offer *offers;
+	int n;
+
+	for (;;) {
+		if (cti_reconnect(s->db, &sim_stop, "ccterm-cti simulate") < 0)
+			return -1;
+		s->reconnects++;
+		s->lost = false;
+		for (size_t i = 0; i < s->nagents && db_ok(s->db); i++)
+			if (db_offers_listen(s->db, s->logins[i]) < 0)
+				break;
+		if (!db_ok(s->db))
+			continue;
+		offers = calloc(s->nagents, sizeof(*offers));
+		if (!offers)
+			return -1;
+		n = db_offers_open(s->db, s->o.prefix, offers, s->nagents);
+		if (n < 0 && !db_ok(s->db)) {
+			free(offers);
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			if (sim_offered(s, &offers[i], sim_now(s)) < 0) {
+				free(offers);
+				return -1;
+			}
+		free(offers);
+		return n < 0 ? -1 : 0;
+	}
+}
+
 static int sim_loop(struct sim *s)
 {
 	while (!sim_stop) {
@@ -600,6 +659,8 @@ static int sim_loop(struct sim *s)
 
 		if (sim_drain(s) < 0)
 			return -1;
+		if (s->lost && sim_recover(s) < 0)
+			return sim_stop ? 0 : -1;
 		now = sim_now(s);
 		if (now >= s->o.duration)
 			return 0;
@@ -608,14 +669,21 @@ static int sim_loop(struct sim *s)
 
 			if (sim_event(s, &e, now) < 0)
 				return -1;
+			if (s->lost) {
+				if (sim_recover(s) < 0)
+					return sim_stop ? 0 : -1;
+				if (ev_push(s, sim_now(s), e.kind, e.idx) < 0)   /* run it again */
+					return -1;
+			}
 			continue;
 		}
 		ms = (int)ceil(1000.0 * ((s->nheap && s->heap[0].at < s->o.duration ? s->heap[0].at : s->o.duration)
 					 - now));
 		pfd = (struct pollfd){ .fd = notify_fd(s->db), .events = POLLIN };
 		if (pfd.fd < 0) {
-			db_set_error(s->db, "connection lost");
-			return -1;
+			if (sim_recover(s) < 0)
+				return sim_stop ? 0 : -1;
+			continue;
 		}
 		if (poll(&pfd, 1, ms < 1 ? 1 : ms) < 0 && errno != EINTR) {
 			db_set_error(s->db, "poll: %s", strerror(errno));
@@ -630,6 +698,8 @@ static int sim_close(struct sim *s)
 {
 	int rc = 0;
 
+	if (!db_ok(s->db) && !sim_stop && cti_reconnect(s->db, &sim_stop, "ccterm-cti simulate") < 0)
+		return -1;
 	for (size_t i = 0; i < s->ncalls && db_ok(s->db); i++) {
 		struct sim_call *call = &s->calls[i];
 
@@ -674,6 +744,8 @@ static void sim_report(struct sim *s, double secs)
 			printf(", ASA %.1f s", sum.asa_secs);
 		if (s->transient_errors)
 			printf("; %ld events lost to deadlocks", s->transient_errors);
+		if (s->reconnects)
+			printf("; %ld reconnect%s", s->reconnects, s->reconnects == 1 ? "" : "s");
 		putchar('\n');
 	}
 	free(ids);
@@ -705,6 +777,7 @@ int sim_main(struct db *db, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
+	db_quiet_notices(db);   /* a server's FATAL on shutdown is ours to report, once */
 	rc = sim_setup(&s);
 	if (rc == 0)
 		rc = sim_loop(&s);

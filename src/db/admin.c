@@ -34,19 +34,28 @@ int admin_queue_add(struct db *db, const char *name, int sla_seconds, double tar
 			   "sla_target_pct = excluded.sla_target_pct", 3, p);
 }
 
+/* The console LISTENs on "agent_<login>", an identifier of at most 63 bytes
+ * (NAMEDATALEN - 1): a longer login would be a role whose console cannot
+ * hear its calls. */
+#define AGENT_CHANNEL_PREFIX "agent_"
+#define LOGIN_MAX (63 - (sizeof(AGENT_CHANNEL_PREFIX) - 1))
+
 /* A role name we are willing to create: it is quoted anyway, but a login
  * that needs quoting would be a pain to type at a login prompt. */
 static bool login_ok(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 63 || !(islower((unsigned char)s[0]) || s[0] == '_'))
+	if (n == 0 || n > LOGIN_MAX || !(islower((unsigned char)s[0]) || s[0] == '_'))
 		return false;
 	for (; *s; s++)
 		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_' && *s != '.')
 			return false;
 	return true;
 }
+
+/* The group roles a login can be given (ccterm_<name>), sql/001_roles.sql. */
+static const char *const agent_groups[] = { "agent", "branch", "supervisor", "admin" };
 
 static int role_create(struct db *db, const char *login, const char *role)
 {
@@ -71,6 +80,26 @@ static int role_create(struct db *db, const char *login, const char *role)
 		/* role is checked against the list below, so it is a known group */
 		snprintf(sql, sizeof(sql), "grant ccterm_%s to %s", role, ident);
 		rc = db_exec(db, sql, 0, NULL);
+	}
+	/* One group per login: a demoted admin must not keep reading secrets. */
+	for (size_t i = 0; rc == 0 && i < sizeof(agent_groups) / sizeof(agent_groups[0]); i++) {
+		const char *p2[2] = { login, agent_groups[i] };
+		PGresult *m;
+
+		if (strcmp(agent_groups[i], role) == 0)
+			continue;
+		m = db_query(db, "select 1 from pg_auth_members a join pg_roles g on g.oid = a.roleid "
+				 "join pg_roles u on u.oid = a.member where u.rolname = $1 and g.rolname = 'ccterm_' || $2",
+			     2, p2);
+		if (!m) {
+			rc = -1;
+			break;
+		}
+		if (PQntuples(m) > 0) {
+			snprintf(sql, sizeof(sql), "revoke ccterm_%s from %s", agent_groups[i], ident);
+			rc = db_exec(db, sql, 0, NULL);
+		}
+		PQclear(m);
 	}
 	PQfreemem(ident);
 	PQclear(res);
@@ -105,19 +134,18 @@ static int agent_queues_set(struct db *db, const char *login, const char *queues
 
 int admin_agent_add(struct db *db, const struct agent_spec *a)
 {
-	static const char *const roles[] = { "agent", "branch", "supervisor", "admin" };
 	const char *p[4] = { a->login, a->name, a->branch, a->role };
 	bool role_known = false;
 
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		role_known |= strcmp(a->role, roles[i]) == 0;
+	for (size_t i = 0; i < sizeof(agent_groups) / sizeof(agent_groups[0]); i++)
+		role_known |= strcmp(a->role, agent_groups[i]) == 0;
 	if (!role_known) {
 		db_set_error(db, "role '%s' is not one of agent, branch, supervisor, admin", a->role);
 		return -1;
 	}
 	if (!login_ok(a->login)) {
-		db_set_error(db, "login '%s' must be lower-case letters, digits, '_' or '.', starting with a letter",
-			     a->login);
+		db_set_error(db, "login '%s' must be at most %zu lower-case letters, digits, '_' or '.', "
+			     "starting with a letter", a->login, LOGIN_MAX);
 		return -1;
 	}
 	if (db_exec(db, "begin", 0, NULL) < 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/agent_event.h"
 #include "ccterm/floor.h"
 #include "ccterm/phone.h"
 
@@ -111,6 +112,31 @@ int db_call_hangup(struct db *db, long long id, char *state)
 int db_call_no_answer(struct db *db, long long id)
 {
 	return call_fn(db, "select call_no_answer($1::bigint)", id, NULL, 0);
+}
+
+int db_call_ring_expire(struct db *db)
+{
+	PGresult *res = db_query(db, "select call_ring_expire()", 0, NULL);
+	int n;
+
+	if (!res)
+		return -1;
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+int db_call_ring_next(struct db *db, double *secs)
+{
+	PGresult *res = db_query(db, "select call_ring_next()", 0, NULL);
+	int found;
+
+	if (!res)
+		return -1;
+	found = !PQgetisnull(res, 0, 0);
+	*secs = found ? atof(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	return found;
 }
 
 int db_call_state(struct db *db, long long id, char *state, char *agent)
@@ -420,14 +446,37 @@ int db_offers_drain(struct db *db, struct call_offer *out, size_t max)
 		return -1;
 	}
 	while (got < max && (note = PQnotifies(db_pg(db)))) {
-		if (strncmp(note->relname, "agent_", 6) == 0 && atoll(note->extra) > 0) {
+		struct agent_event ev;
+
+		if (strncmp(note->relname, "agent_", 6) == 0 && agent_event_parse(note->extra, &ev) == 0 &&
+		    ev.kind == AGENT_EVENT_CALL && strcmp(ev.call_state, "offered") == 0) {
 			snprintf(out[got].login, sizeof(out[got].login), "%s", note->relname + 6);
-			out[got].call_id = atoll(note->extra);
+			out[got].call_id = ev.call_id;
 			got++;
 		}
 		PQfreemem(note);
 	}
 	return (int)got;
+}
+
+int db_offers_open(struct db *db, const char *prefix, struct call_offer *out, size_t max)
+{
+	const char *p[1] = { prefix };
+	PGresult *res = db_query(db, "select id, agent_login from call "
+				     "where state = 'offered' and starts_with(agent_login, $1) order by id", 1, p);
+	int n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if ((size_t)n > max)
+		n = (int)max;
+	for (int i = 0; i < n; i++) {
+		out[i].call_id = atoll(PQgetvalue(res, i, 0));
+		snprintf(out[i].login, sizeof(out[i].login), "%s", PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
+	return n;
 }
 
 int db_call_summary(struct db *db, const long long *ids, size_t n, struct call_summary *out)

@@ -105,7 +105,9 @@ static int repeatables_changed(struct db *db)
 	return changed;
 }
 
-/* All repeatable files in order, in one transaction. */
+/* All repeatable files in order, in one transaction, as the schema's owner
+ * (sql/110_owner.sql): what they create belongs to ccterm_owner, so no
+ * SECURITY DEFINER function runs with the migrator's (superuser) rights. */
 static int repeatables_apply(struct db *db)
 {
 	if (db_exec(db, "begin", 0, NULL) < 0 ||
@@ -118,11 +120,44 @@ static int repeatables_apply(struct db *db)
 
 		migrate_checksum(f->text, sum);
 		snprintf(what, sizeof(what), "repeatable %s failed", f->name);
-		if (db_exec_script(db, f->text) < 0 ||
+		if (db_exec(db, "set local role ccterm_owner", 0, NULL) < 0 || db_exec_script(db, f->text) < 0 ||
+		    db_exec(db, "reset role", 0, NULL) < 0 ||
 		    db_exec(db, "insert into schema_repeatables (name, checksum) values ($1, $2)", 2, params) < 0)
 			return fail_rollback(db, what);
 	}
 	return db_exec(db, "commit", 0, NULL) < 0 ? fail_rollback(db, "repeatable files") : 0;
+}
+
+/* Every table, view, sequence and function of the schema belongs to
+ * ccterm_owner (sql/110_owner.sql), including those a later numbered
+ * migration made as the migrator; run before the repeatable files, which
+ * act as that owner. Sequences owned by a table follow it. */
+static const char ownership_sweep_sql[] =
+	"do $$ declare o record; begin "
+	"for o in select format('alter %s %s owner to ccterm_owner', "
+	"    case c.relkind when 'v' then 'view' when 'm' then 'materialized view' "
+	"                   when 'S' then 'sequence' else 'table' end, c.oid::regclass) as sql "
+	"  from pg_class c "
+	"  where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S') "
+	"    and c.relowner <> 'ccterm_owner'::regrole "
+	"    and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass "
+	"                    and d.objid = c.oid and d.deptype in ('a', 'i')) "
+	"  union all "
+	"  select format('alter routine %s owner to ccterm_owner', p.oid::regprocedure) "
+	"  from pg_proc p "
+	"  where p.pronamespace = 'public'::regnamespace and p.proowner <> 'ccterm_owner'::regrole "
+	"    and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass "
+	"                    and d.objid = p.oid and d.deptype = 'e') "
+	"loop execute o.sql; end loop; end $$";
+
+/* What is set on the database itself, on every run: a database made from a
+ * template does not inherit it. No temporary objects for PUBLIC: they are how
+ * a caller shadows a table a SECURITY DEFINER function reads. */
+static int database_settings_apply(struct db *db)
+{
+	return db_exec(db, "do $$ begin "
+			   "execute format('revoke temporary on database %I from public', current_database()); "
+			   "end $$", 0, NULL);
 }
 
 static int migrate_locked(struct db *db, struct migrate_result *r)
@@ -143,6 +178,13 @@ static int migrate_locked(struct db *db, struct migrate_result *r)
 			return -1;
 		r->applied += ran;
 	}
+	if (db_exec(db, ownership_sweep_sql, 0, NULL) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", db_error(db));
+		db_set_error(db, "handing the schema to ccterm_owner: %s", why);
+		return -1;
+	}
 	changed = r->applied > 0 ? 1 : repeatables_changed(db);
 	if (changed < 0)
 		return -1;
@@ -151,7 +193,7 @@ static int migrate_locked(struct db *db, struct migrate_result *r)
 			return -1;
 		r->repeatables = (int)sql_repeatables_count;
 	}
-	return 0;
+	return database_settings_apply(db);
 }
 
 int db_migrate_full(struct db *db, struct migrate_result *r)

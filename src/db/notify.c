@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/agent_event.h"
 #include "ccterm/notify.h"
 
 static int listen_on(struct db *db, const char *channel)
@@ -58,14 +59,16 @@ int notify_drain(struct db *db, long long *call_ids, size_t max, bool *changed)
 	if (!db_ok(db) || !PQconsumeInput(db_pg(db)) || !db_ok(db))
 		return -1;
 	while ((n = PQnotifies(db_pg(db)))) {
-		long long id = atoll(n->extra);
+		struct agent_event ev;
 
-		/* agent_<login> with a call id is an offer; queue_N, floor and
-		 * "state" on the agent's channel only say that something moved. */
-		if (strncmp(n->relname, "agent_", 6) != 0 || id <= 0)
+		/* "call <id> offered" on agent_<login> is an offer; anything else
+		 * (queue_N, floor, the agent's other call and state events) only
+		 * says that something moved. */
+		if (strncmp(n->relname, "agent_", 6) != 0 || agent_event_parse(n->extra, &ev) < 0 ||
+		    ev.kind != AGENT_EVENT_CALL || strcmp(ev.call_state, "offered") != 0)
 			*changed = true;
 		else if (got < max)
-			call_ids[got++] = id;
+			call_ids[got++] = ev.call_id;
 		PQfreemem(n);
 	}
 	return (int)got;

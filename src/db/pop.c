@@ -234,10 +234,11 @@ int db_interaction_body(struct db *db, long long interaction_id, char **body)
 
 	*body = NULL;
 	snprintf(id, sizeof(id), "%lld", interaction_id);
-	res = db_query(db, "select coalesce(body, '') from interaction where id = $1::bigint", 1, p);
+	/* NULL: no such interaction, or of a customer this login may not see */
+	res = db_query(db, "select interaction_body($1::bigint)", 1, p);
 	if (!res)
 		return -1;
-	if (PQntuples(res) == 0) {
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
 		PQclear(res);
 		db_set_error(db, "interaction %lld not found", interaction_id);
 		return -1;

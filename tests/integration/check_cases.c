@@ -19,6 +19,26 @@
 static struct db *db;
 static char dbname[64];
 
+static char cs1[24], cs2[24];
+
+/* The SQL with {CS1} and {CS2} replaced by those customers' ids (agents
+ * cannot read the customer table to look them up), malloc'd. */
+static char *ids(const char *sql)
+{
+	char *out = malloc(strlen(sql) + 64), *o = out;
+
+	for (const char *p = sql; *p;) {
+		if (strncmp(p, "{CS1}", 5) == 0 || strncmp(p, "{CS2}", 5) == 0) {
+			o += sprintf(o, "%s", p[3] == '1' ? cs1 : cs2);
+			p += 5;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 static void setup(void)
 {
 	db = testdb_create(dbname);
@@ -32,31 +52,45 @@ static void setup(void)
 		"insert into agent_queue select 'cs_park', id from queue where name = 'cs_other';"
 		"insert into customer (name, external_id, tier) values ('홍길동', 'CS1', 'platinum'), ('김철수', 'CS2', 'registered');")
 		== 0, "%s", db_error(db));
+	{
+		char *v = testdb_value(db, "select id from customer where external_id = 'CS1'");
+
+		snprintf(cs1, sizeof(cs1), "%s", v);
+		free(v);
+		v = testdb_value(db, "select id from customer where external_id = 'CS2'");
+		snprintf(cs2, sizeof(cs2), "%s", v);
+		free(v);
+	}
 }
 
 static void teardown(void) { testdb_drop(db, dbname); }
 
 static void exec_ok(struct db *d, const char *sql)
 {
-	ck_assert_msg(db_exec(d, sql, 0, NULL) == 0, "%s: %s", sql, db_error(d));
+	char *q = ids(sql);
+
+	ck_assert_msg(db_exec(d, q, 0, NULL) == 0, "%s: %s", q, db_error(d));
+	free(q);
 }
 
 static void value_is(struct db *d, const char *sql, const char *want)
 {
-	char *v = testdb_value(d, sql);
+	char *q = ids(sql), *v = testdb_value(d, q);
 
-	ck_assert_msg(v && strcmp(v, want) == 0, "%s: got %s, want %s", sql, v ? v : "NULL", want);
+	ck_assert_msg(v && strcmp(v, want) == 0, "%s: got %s, want %s", q, v ? v : "NULL", want);
 	free(v);
+	free(q);
 }
 
 static long value_long(struct db *d, const char *sql)
 {
-	char *v = testdb_value(d, sql);
+	char *q = ids(sql), *v = testdb_value(d, q);
 	long n;
 
-	ck_assert_msg(v != NULL, "%s: NULL", sql);
+	ck_assert_msg(v != NULL, "%s: NULL", q);
 	n = atol(v);
 	free(v);
+	free(q);
 	return n;
 }
 
@@ -109,9 +143,8 @@ static long case_opened_ago(const char *kind, const char *priority, const char *
 /* The SLA of a case opened now through case_open (as that login). */
 static char *sla_of_new_case(struct db *d, const char *kind, const char *priority, long *id)
 {
-	const char *p[2] = { kind, priority };
-	PGresult *res = db_query(d, "select case_open((select id from customer where external_id = 'CS1'), $1, '사안', $2)",
-				 2, p);
+	const char *p[3] = { kind, priority, cs1 };
+	PGresult *res = db_query(d, "select case_open($3::bigint, $1, '사안', $2)", 3, p);
 	char sql[160];
 
 	ck_assert_msg(res != NULL, "%s", db_error(d));
@@ -153,7 +186,7 @@ START_TEST(sla_due_time_follows_kind_priority_and_settings)
 		 "from case_event where case_id = %ld and event in ('opened', 'priority')", id);
 	value_is(db, sql, "opened:>cs_kim:cs_kim: | priority:normal>urgent:cs_kim:고객 항의");
 	/* the contact form's case gets its due time from the settings too (complaint / normal, now 6 h) */
-	contact = value_long(kim, "select contact_save(gen_random_uuid(), (select id from customer where external_id = 'CS1'), "
+	contact = value_long(kim, "select contact_save(gen_random_uuid(), {CS1}, "
 				  "null, 'phone', 'in', 'complaint', 'damaged', null, '깨진 상자', '상자가 깨져서 왔어요', true)");
 	snprintf(sql, sizeof(sql), "select (k.due_at - k.opened_at)::text from interaction i join cases k on k.id = i.case_id "
 		 "where i.id = %ld", contact);
@@ -229,7 +262,7 @@ START_TEST(every_change_is_a_history_row_and_rights_hold)
 	struct db *kim = testdb_connect(dbname, "cs_kim");
 	struct db *lee = testdb_connect(dbname, "cs_lee");
 	struct db *boss = testdb_connect(dbname, "cs_park");
-	long id = value_long(kim, "select case_open((select id from customer where external_id = 'CS2'), "
+	long id = value_long(kim, "select case_open({CS2}, "
 				  "'complaint', '환불 요청', 'normal')");
 	char sql[512];
 
@@ -266,7 +299,7 @@ START_TEST(every_change_is_a_history_row_and_rights_hold)
 	value_is(db, sql, "open/-/true");
 	/* each change also in the customer's audit trail */
 	value_is(db, "select count(*)::text from audit_log where detail like 'case %' "
-		     "and customer_id = (select id from customer where external_id = 'CS2')", "5");
+		     "and customer_id = {CS2}", "5");
 	/* the lists: mine, my team's (who share a queue), all only for supervisors */
 	snprintf(sql, sizeof(sql), "%ld", id);
 	value_is(lee, "select string_agg(id::text, ',') from case_list('mine', null, null)", sql);
@@ -301,12 +334,12 @@ START_TEST(a_contact_saved_as_escalated_escalates_its_case)
 
 	exec_ok(kim, "listen agent_cs_kim");
 	/* a new complaint saved with disposition escalated: its new case is escalated at once */
-	contact = value_long(kim, "select contact_save(gen_random_uuid(), (select id from customer where external_id = 'CS2'), "
+	contact = value_long(kim, "select contact_save(gen_random_uuid(), {CS2}, "
 				  "null, 'phone', 'in', 'complaint', 'damaged', 'escalated', '또 파손', '세 번째', true)");
 	snprintf(sql, sizeof(sql), "select k.status from cases k join interaction i on i.case_id = k.id where i.id = %ld", contact);
 	value_is(db, sql, "escalated");
 	/* a follow-up contact on an existing case, saved as escalated */
-	id = value_long(kim, "select case_open((select id from customer where external_id = 'CS2'), 'inquiry', '배송', 'low')");
+	id = value_long(kim, "select case_open({CS2}, 'inquiry', '배송', 'low')");
 	wait_notify(kim, "none", "", 100);
 	snprintf(sql, sizeof(sql), "insert into interaction (customer_id, occurred_at, channel, kind, disposition, case_id) "
 		 "select id, now(), 'phone', 'inquiry', 'escalated', %ld from customer where external_id = 'CS2'", id);
@@ -350,7 +383,7 @@ START_TEST(case_watch_escalates_on_time)
 		_exit(127);
 	}
 	usleep(500 * 1000);   /* it is sleeping on an empty watch list */
-	id = value_long(kim, "select case_open((select id from customer where external_id = 'CS1'), 'complaint', '긴급', 'urgent')");
+	id = value_long(kim, "select case_open({CS1}, 'complaint', '긴급', 'urgent')");
 	snprintf(want, sizeof(want), "case %ld escalated", id);
 	late = wait_notify(kim, "agent_cs_kim", want, 10000);
 	kill(pid, SIGTERM);

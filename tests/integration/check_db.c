@@ -323,7 +323,8 @@ START_TEST(cti_call_notifies_the_agent_at_commit)
 	n = PQnotifies(db_pg(db));
 	ck_assert_ptr_nonnull(n);
 	ck_assert_str_eq(n->relname, "agent_it_agent3");
-	ck_assert_int_eq(atol(n->extra), id);
+	snprintf(out, sizeof(out), "call %ld offered", id);
+	ck_assert_str_eq(n->extra, out);
 	PQfreemem(n);
 	snprintf(channel, sizeof(channel), "ccterm-cti answer %ld", id);
 	ck_assert_int_eq(run_tool(channel, NULL, 0), 0);

@@ -567,7 +567,8 @@ static int worker(int k)
 				rc = db_agent_set_state_for(w, login[j], "not_ready", "worker");
 			else if (strcmp(state, "ready") != 0)
 				rc = db_agent_set_state_for(w, login[j], "ready", "worker");
-			if (rc < 0) {
+			/* An answer racing the caller's hangup is refused, and says so. */
+			if (rc < 0 && strcmp(db_sqlstate(w), "CC002") != 0) {
 				fprintf(stderr, "worker %d: %s: %s\n", k, login[j], db_error(w));
 				errors++;
 			}

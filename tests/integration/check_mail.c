@@ -210,11 +210,13 @@ static void teardown(void)
 static long queue_reply(const char *key)
 {
 	struct db *kim = testdb_connect(dbname, "ml_kim");
-	const char *p[1] = { key };
-	PGresult *res = db_query(kim, "select mail_queue($1::uuid, k.id, null, r.to_addr, r.subject, r.body) "
-				      "from cases k, mail_render('late_delivery', k.id) r where k.subject = '배송 지연'", 1, p);
+	char *case_id = testdb_value(db, "select id from cases where subject = '배송 지연'");
+	const char *p[2] = { key, case_id };
+	PGresult *res = db_query(kim, "select mail_queue($1::uuid, $2::bigint, null, r.to_addr, r.subject, r.body) "
+				      "from mail_render('late_delivery', $2::bigint) r", 2, p);
 	long id;
 
+	free(case_id);
 	ck_assert_msg(res != NULL, "%s", db_error(kim));
 	id = atol(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -230,21 +232,25 @@ static int mail_send(char *out, size_t outsz)
 START_TEST(a_template_is_rendered_for_the_case)
 {
 	struct db *kim = testdb_connect(dbname, "ml_kim");
-	char want[512];
+	char want[512], sql[256];
 	char *case_id = testdb_value(db, "select id from cases");
 
 	snprintf(want, sizeof(want), "hong@example.com|[C-%s] 홍길동님, 배송 지연에 대해 사과드립니다|<orig-1@customer.example>",
 		 case_id);
-	value_is(kim, "select r.to_addr || '|' || r.subject || '|' || r.in_reply_to from cases k, "
-		      "mail_render('late_delivery', k.id) r", want);
-	value_is(kim, "select r.body from cases k, mail_render('late_delivery', k.id) r",
+	snprintf(sql, sizeof(sql), "select r.to_addr || '|' || r.subject || '|' || r.in_reply_to "
+		 "from mail_render('late_delivery', %s) r", case_id);
+	value_is(kim, sql, want);
+	snprintf(sql, sizeof(sql), "select r.body from mail_render('late_delivery', %s) r", case_id);
+	value_is(kim, sql,
 		 "홍길동님 안녕하세요.\n\n주문 O-1001 건의 배송이 늦어져 죄송합니다.\n"
 		 "보상으로 5,000원 적립금을 드렸습니다.\n\nccterm demo 고객센터 김민지 드림\n");
 	/* a customer without an e-mail address cannot be written to */
 	exec_ok(db, "insert into cases (customer_id, subject, owner_login) select id, '무메일', 'ml_kim' from customer "
 		    "where external_id = 'ML2'");
-	ck_assert_int_eq(db_exec(kim, "select mail_queue(gen_random_uuid(), k.id, null, null, 's', 'b') from cases k "
-				      "where subject = '무메일'", 0, NULL), -1);
+	free(case_id);
+	case_id = testdb_value(db, "select id from cases where subject = '무메일'");
+	snprintf(sql, sizeof(sql), "select mail_queue(gen_random_uuid(), %s, null, null, 's', 'b')", case_id);
+	ck_assert_int_eq(db_exec(kim, sql, 0, NULL), -1);
 	ck_assert_msg(strstr(db_error(kim), "no e-mail address") != NULL, "%s", db_error(kim));
 	/* agents read no outbox rows directly */
 	ck_assert_int_eq(db_exec(kim, "select * from mail_outbox", 0, NULL), -1);

@@ -201,6 +201,36 @@ START_TEST(release1_database_upgrades_to_a_fresh_one)
 }
 END_TEST
 
+/* The first release let one agent hold several open calls (a second direct
+ * offer was taken too, and the extras stayed answered for ever): the
+ * upgrade ends all but the newest, so the one-call rule can hold. */
+START_TEST(release1_extra_open_calls_end_at_the_upgrade)
+{
+	char name[64];
+	struct db *old = empty_database(name, "calls");
+	struct migrate_result r;
+
+	release1_migrate(old);
+	ck_assert_msg(db_exec_script(old,
+		"insert into agent (login, name) values ('mg_a1', 'A1'), ('mg_a2', 'A2');"
+		"select call_arrive('010', null, null, null, 'mg_a1');"
+		"select call_arrive('011', null, null, null, 'mg_a1');"
+		"select call_arrive('012', null, null, null, 'mg_a1');"
+		"select call_arrive('013', null, null, null, 'mg_a2');"
+		"select call_answer(id) from call where ani in ('010', '012', '013');"
+		"select agent_set_state_for('mg_a2', 'break', 'lunch')") == 0, "%s", db_error(old));
+	ck_assert_msg(db_migrate_full(old, &r) == 0, "upgrade: %s", db_error(old));
+	ck_assert_str_eq(testdb_value(old, "select string_agg(ani || '=' || state, ' ' order by ani) from call"),
+			 "010=ended 011=abandoned 012=answered 013=answered");
+	ck_assert_str_eq(testdb_value(old, "select count(*) from call where state in ('ended', 'abandoned') "
+					   "and ended_at is null"), "0");
+	/* The reason of each agent's current state is carried over. */
+	ck_assert_str_eq(testdb_value(old, "select state || '/' || state_reason from agent where login = 'mg_a2'"),
+			 "break/lunch");
+	drop_database(old, name);
+}
+END_TEST
+
 START_TEST(an_edited_numbered_migration_stops_the_run)
 {
 	char name[64];
@@ -295,6 +325,7 @@ static Suite *migrate_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, release1_database_upgrades_to_a_fresh_one);
+	tcase_add_test(tc, release1_extra_open_calls_end_at_the_upgrade);
 	tcase_add_test(tc, an_edited_numbered_migration_stops_the_run);
 	tcase_add_test(tc, changed_repeatables_converge);
 	tcase_add_test(tc, concurrent_migrators_on_a_fresh_database);

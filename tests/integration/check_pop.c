@@ -101,12 +101,17 @@ static long long customer_id(const char *external_id)
 	return count(sql);
 }
 
-/* A call from ani offered to the agent, as ccterm-cti makes it. */
+/* A call from ani offered to the agent, as ccterm-cti makes it. The
+ * agent's previous caller, if any, has hung up: one call per agent. */
 static long long call_from(const char *ani, const char *e164)
 {
 	const char *p[2] = { ani, e164 };
-	PGresult *res = db_query(db, "select call_arrive($1, $2, '+8215881234', 'general', '" AGENT "')", 2, p);
+	PGresult *res;
 	long long id;
+
+	ck_assert_int_eq(db_exec(db, "select call_hangup(id) from call where agent_login = '" AGENT "' "
+				     "and state in ('offered', 'answered')", 0, NULL), 0);
+	res = db_query(db, "select call_arrive($1, $2, '+8215881234', 'general', '" AGENT "')", 2, p);
 
 	ck_assert_msg(res != NULL, "%s", db_error(db));
 	id = atoll(PQgetvalue(res, 0, 0));
@@ -288,7 +293,7 @@ START_TEST(pop_writes_the_audit_trail)
 	ck_assert_int_eq(count(sql), 1);
 	ck_assert_msg(db_pop_customer(ag, customer_id("C1"), pop) == 0, "%s", db_error(ag));
 	ck_assert_int_eq(count(sql), 2);
-	/* The agent may write the trail but not read or change it. */
+	/* The agent neither reads nor changes the trail (the functions write it). */
 	ck_assert_ptr_null(db_query(ag, "select * from audit_log", 0, NULL));
 	ck_assert_str_eq(db_sqlstate(ag), "42501");
 	ck_assert_int_eq(db_exec(ag, "delete from audit_log", 0, NULL), -1);
@@ -436,7 +441,8 @@ START_TEST(timeline_stays_an_index_scan)
 			cur = page->next;
 		}
 		ck_assert_msg(strstr(plans, filters[i][2]) != NULL, "%s/%s: %s", f.channel, f.kind, plans);
-		ck_assert_msg(strstr(plans, "Seq Scan") == NULL && strstr(plans, "Sort") == NULL,
+		/* (the access check's look at the few agent rows may be a seq scan) */
+		ck_assert_msg(strstr(plans, "Seq Scan on interaction") == NULL && strstr(plans, "Sort") == NULL,
 			      "%s/%s: %s", f.channel, f.kind, plans);
 	}
 	/* The pop counts at most 10,000 and shows the first page. */
@@ -669,16 +675,14 @@ END_TEST
 
 START_TEST(calls_offered_and_lists)
 {
-	long long ids[8], a = call_from("010-1234-5678", "+821012345678"), b = call_from("02-312-4567", "+8223124567");
+	long long ids[8], a = call_from("010-1234-5678", "+821012345678"), b;
 	struct code_label codes[32];
-	char sql[128];
 	int n;
 
-	ck_assert_int_eq(db_calls_offered(ag, ids, 8), 2);
+	ck_assert_int_eq(db_calls_offered(ag, ids, 8), 1);
 	ck_assert_int_eq(ids[0], a);
-	ck_assert_int_eq(ids[1], b);
-	snprintf(sql, sizeof(sql), "update call set state = 'ended', ended_at = now() where id = %lld", a);
-	ck_assert_int_eq(db_exec(db, sql, 0, NULL), 0);
+	/* The caller hung up (call_from does) and the next call is offered. */
+	b = call_from("02-312-4567", "+8223124567");
 	ck_assert_int_eq(db_calls_offered(ag, ids, 8), 1);
 	ck_assert_int_eq(ids[0], b);
 	ck_assert_int_eq(db_calls_offered(ag, ids, 0), 0);
@@ -713,7 +717,9 @@ START_TEST(branch_staff_look_up_but_do_not_write)
 	br = testdb_connect(dbname, "pp_branch");
 	ck_assert_msg(db_pop_customer(br, customer_id("C1"), pop) == 0, "%s", db_error(br));
 	ck_assert_str_eq(pop->h.name, "홍길동");
-	ck_assert_int_eq(db_search(br, "김", hits, SEARCH_MAX), 2);
+	/* C3 lives at the staff's branch; C4 has no branch and was never served there */
+	ck_assert_int_eq(db_search(br, "김", hits, SEARCH_MAX), 1);
+	ck_assert_str_eq(hits[0].external_id, "C3");
 	draft_init(&d, "2b7e2a44-1f3c-4d5e-8f90-aabbccddeeff", customer_id("C1"));
 	ck_assert_int_eq(db_contact_save(br, &d), -1);
 	ck_assert_str_eq(db_sqlstate(br), "42501");

@@ -12,6 +12,7 @@ static Suite *(*const suites[])(void) = {
 	record_suite,
 	journal_suite,
 	textbuf_suite,
+	agent_event_suite,
 };
 
 int main(void)

@@ -12,5 +12,6 @@ Suite *keymap_suite(void);
 Suite *record_suite(void);
 Suite *journal_suite(void);
 Suite *textbuf_suite(void);
+Suite *agent_event_suite(void);
 
 #endif
