@@ -4,7 +4,7 @@
 -- Saves the contact the agent logged, once: the draft's uuid is the
 -- interaction's idempotency key, so a second save (a retry after a lost
 -- connection, a replayed journal) returns the first row and creates nothing.
--- With p_open_case a case is opened (due in 48 hours, owned by the agent,
+-- With p_open_case a case is opened (due by the case SLA settings, owned by the agent,
 -- high priority for platinum customers) and linked, in the same transaction.
 -- The call, when it had no customer yet and is the agent's own, is linked
 -- to this one. Written in the session's login, never in anyone else's.

@@ -150,7 +150,9 @@ begin
 		if new.status = 'escalated' then
 			perform case_event_add(new.id, 'escalated', null, 'escalated');
 		end if;
-		perform case_tell_owner(new.owner_login, new.id, case when new.status = 'escalated' then 'escalated' else 'opened' end);
+		if current_setting('ccterm.bulk', true) is distinct from 'on' then
+			perform case_tell_owner(new.owner_login, new.id, case when new.status = 'escalated' then 'escalated' else 'opened' end);
+		end if;
 	else
 		if new.owner_login is distinct from old.owner_login then
 			perform case_event_add(new.id, 'assigned', old.owner_login, new.owner_login);
@@ -179,6 +181,9 @@ begin
 			perform case_event_add(new.id, 'overdue', null, new.due_at::text);
 			perform case_tell_owner(new.owner_login, new.id, 'overdue');
 		end if;
+	end if;
+	if current_setting('ccterm.bulk', true) = 'on' then
+		return null;   -- a bulk load (demo data, imports): the history rows, no pushes
 	end if;
 	perform pg_notify('floor', 'case');
 	if tg_op = 'INSERT' or (new.due_at, new.status) is distinct from (old.due_at, old.status) then
