@@ -725,21 +725,28 @@ begin
 		on conflict do nothing;
 	end loop;
 
+	-- Identity sequences continue after the explicit ids.
+	perform setval(pg_get_serial_sequence(t, 'id')::regclass, m)
+	from (values ('customer', (select max(id) from customer)), ('contact_point', (select max(id) from contact_point)),
+	             ('interaction', (select max(id) from interaction)), ('orders', (select max(id) from orders)),
+	             ('cases', (select max(id) from cases))) v(t, m)
+	where m > coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0);
+
 	-- E-mail reply templates (kept when they exist); inbound e-mails of cases
 	-- carry a Message-ID, so a reply threads under the customer's mail.
 	insert into mail_template (code, name, case_kind, subject, body) values
 		('late_delivery', '배송 지연 사과', 'complaint', '[{case_no}] {customer_name}님, 배송 지연에 대해 사과드립니다',
-		 E'{customer_name}님 안녕하세요.\n\n주문 {order_no} 건의 배송이 늦어져 진심으로 사과드립니다.\n'
-		 E'사과의 뜻으로 5,000원 적립금을 드렸으며, 상품은 {due_date}까지 받아보실 수 있도록 하겠습니다.\n\n'
+		 E'{customer_name}님 안녕하세요.\n\n주문 {order_no} 건의 배송이 늦어져 진심으로 사과드립니다.\n' ||
+		 E'사과의 뜻으로 5,000원 적립금을 드렸으며, 상품은 {due_date}까지 받아보실 수 있도록 하겠습니다.\n\n' ||
 		 E'{company_name} 고객센터 {agent_name} 드림\n'),
 		('damaged_goods', '파손 상품 교환', 'complaint', '[{case_no}] 파손 상품 교환 안내',
-		 E'{customer_name}님, 불편을 드려 죄송합니다.\n\n주문 {order_no} 건의 파손 상품은 새 상품으로 교환해 드립니다.\n'
+		 E'{customer_name}님, 불편을 드려 죄송합니다.\n\n주문 {order_no} 건의 파손 상품은 새 상품으로 교환해 드립니다.\n' ||
 		 E'택배 기사가 방문하여 회수하며, 회수 비용은 저희가 부담합니다.\n\n{company_name} 고객센터 {agent_name} 드림\n'),
 		('answer', '문의 답변', null, '[{case_no}] 문의하신 내용에 대한 답변입니다',
-		 E'{customer_name}님 안녕하세요.\n\n문의하신 "{case_subject}"에 대해 답변드립니다.\n\n\n'
+		 E'{customer_name}님 안녕하세요.\n\n문의하신 "{case_subject}"에 대해 답변드립니다.\n\n\n' ||
 		 E'더 궁금하신 점은 이 메일에 회신해 주세요.\n{company_name} 고객센터 {agent_name} 드림\n'),
 		('answer_en', 'Answer (English)', null, 'Re: your case {case_no}',
-		 E'Dear {customer_name},\n\nThank you for contacting us about "{case_subject}".\n\n\n'
+		 E'Dear {customer_name},\n\nThank you for contacting us about "{case_subject}".\n\n\n' ||
 		 E'Kind regards,\n{agent_name}, {company_name} customer service\n')
 	on conflict do nothing;
 	update interaction set message_id = format('<demo.%s@mail.customer.example>', id)
@@ -751,9 +758,9 @@ begin
 	if not exists (select 1 from campaign where name = '겨울 적금 아웃바운드') then
 		v_camp := campaign_save('겨울 적금 아웃바운드', '근로자 우대저축 가입 권유 (연 4.5%)', 'segment', 'young_single',
 			(v_anchor at time zone 'Asia/Seoul')::date - 7, (v_anchor at time zone 'Asia/Seoul')::date + 21,
-			E'안녕하세요, {고객명}님. 국민은행 고객센터 {상담원}입니다.\n'
-			E'사회초년생을 위한 근로자 우대저축(연 4.5%)을 소개해 드리려고 연락드렸습니다. 잠시 통화 괜찮으실까요?\n'
-			E'- 관심: 가입 조건(월 10~50만 원, 3년)과 우대 금리 안내 후 "수락"\n'
+			E'안녕하세요, {고객명}님. 국민은행 고객센터 {상담원}입니다.\n' ||
+			E'사회초년생을 위한 근로자 우대저축(연 4.5%)을 소개해 드리려고 연락드렸습니다. 잠시 통화 괜찮으실까요?\n' ||
+			E'- 관심: 가입 조건(월 10~50만 원, 3년)과 우대 금리 안내 후 "수락"\n' ||
 			E'- 바쁨: 편한 시간을 여쭙고 "다시 걸기"\n- 거절: 감사 인사 후 "거절"',
 			10, p_seed, 14);
 		perform campaign_build(v_camp);
@@ -783,13 +790,6 @@ begin
 		       a.login, 'CALL'
 		from campaign_attempt a where a.campaign_id = v_camp and a.outcome <> 'not_reached';
 	end if;
-
-	-- Identity sequences continue after the explicit ids.
-	perform setval(pg_get_serial_sequence(t, 'id')::regclass, m)
-	from (values ('customer', (select max(id) from customer)), ('contact_point', (select max(id) from contact_point)),
-	             ('interaction', (select max(id) from interaction)), ('orders', (select max(id) from orders)),
-	             ('cases', (select max(id) from cases))) v(t, m)
-	where m > coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0);
 
 	if v_replica then
 		perform set_config('session_replication_role', v_role, true);

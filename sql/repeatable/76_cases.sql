@@ -197,10 +197,14 @@ create or replace trigger case_after_write after insert or update on cases
 
 -- A contact saved with disposition "escalated" escalates its case (a closed
 -- one is reopened escalated). contact_save links the case after inserting
--- the contact, so a change of case_id counts too.
+-- the contact, so a change of case_id counts too. A bulk load of history
+-- (ccterm.bulk = on: demo data) changes no case.
 create or replace function case_escalate_on_contact() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
+	if current_setting('ccterm.bulk', true) = 'on' then
+		return null;   -- history being loaded (demo data, imports) changes no case
+	end if;
 	if new.disposition = 'escalated' and new.case_id is not null
 	   and (tg_op = 'INSERT' or old.disposition is distinct from new.disposition or old.case_id is distinct from new.case_id) then
 		perform case_note_set(format('contact %s saved as escalated', new.id));
