@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -441,6 +442,85 @@ START_TEST(follow_sends_on_notify)
 }
 END_TEST
 
+/* --- the sender through a database restart --------------------------------- */
+
+/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
+static int pg(const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart-mail' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), top ? top : ".", what);
+	return system(cmd);
+}
+
+static bool arrives(int n, int timeout_ms)
+{
+	for (int i = 0; i < timeout_ms / 100 && sink_count() < n; i++)
+		usleep(100 * 1000);
+	return sink_count() >= n;
+}
+
+START_TEST(follow_reconnects_after_a_restart)
+{
+	char env[1024], cmd[256], log[] = "/tmp/ccterm-mailsend-XXXXXX", text[4096] = "";
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+	char *host;
+	int fd;
+	pid_t pid;
+	FILE *p;
+
+	ck_assert_int_eq(pg("start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart-mail' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=") + 5;
+	host[strcspn(host, " ")] = '\0';
+	setenv("PGHOST", host, 1);
+	setup();
+	sink_start();
+	fd = mkstemp(log);
+	ck_assert_int_ge(fd, 0);
+	snprintf(cmd, sizeof(cmd), "%s/ccterm-admin", testdb_builddir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("PGDATABASE", dbname, 1);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(cmd, cmd, "mail-send", "--follow", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300 * 1000);
+	queue_reply("6f1c1e1a-0000-4000-8000-000000000006");
+	ck_assert_msg(arrives(1, 10000), "the first reply did not arrive");
+	db_close(db);
+	ck_assert_int_eq(pg("restart"), 0);
+	db = testdb_connect(dbname, NULL);
+	queue_reply("6f1c1e1a-0000-4000-8000-000000000007");
+	ck_assert_msg(arrives(2, 40000), "the reply queued after the restart did not arrive");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	lseek(fd, 0, SEEK_SET);
+	{
+		ssize_t n = read(fd, text, sizeof(text) - 1);
+
+		text[n > 0 ? n : 0] = '\0';
+	}
+	close(fd);
+	unlink(log);
+	ck_assert_msg(strstr(text, "connection lost") && strstr(text, "reconnected"), "%s", text);
+	value_is(db, "select string_agg(status, ',') from mail_outbox", "sent,sent");
+	teardown();
+	db = NULL;
+	ck_assert_int_eq(pg("stop"), 0);
+}
+END_TEST
+
 static Suite *mail_suite(void)
 {
 	Suite *s = suite_create("mail");
@@ -453,6 +533,10 @@ static Suite *mail_suite(void)
 	tcase_add_test(tc, the_mta_error_is_recorded_and_retried_with_backoff);
 	tcase_add_test(tc, a_crash_between_handing_over_and_recording_is_never_resent);
 	tcase_add_test(tc, follow_sends_on_notify);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restart");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, follow_reconnects_after_a_restart);
 	suite_add_tcase(s, tc);
 	return s;
 }
