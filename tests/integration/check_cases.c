@@ -362,6 +362,34 @@ START_TEST(a_contact_saved_as_escalated_escalates_its_case)
 }
 END_TEST
 
+/* Branch staff see the cases of their branch's customers only, and change none. */
+START_TEST(branch_staff_see_only_their_customers_cases)
+{
+	struct db *store;
+	long mine, other;
+	char sql[256];
+
+	testdb_agent(db, "cs_store", "최지우", "branch");
+	exec_ok(db, "update customer set branch_code = 'SEL' where external_id = 'CS2'");
+	mine = value_long(db, "select case_open({CS2}, 'inquiry', '매장 문의', 'normal', 'cs_kim')");
+	other = value_long(db, "select case_open({CS1}, 'complaint', '다른 고객', 'normal', 'cs_kim')");
+	store = testdb_connect(dbname, "cs_store");
+	snprintf(sql, sizeof(sql), "select subject from case_detail(%ld)", mine);
+	value_is(store, sql, "매장 문의");
+	snprintf(sql, sizeof(sql), "select subject from case_detail(%ld)", other);
+	ck_assert_int_eq(db_exec(store, sql, 0, NULL), -1);
+	ck_assert_str_eq(db_sqlstate(store), "P0002");
+	snprintf(sql, sizeof(sql), "select * from case_history(%ld)", other);
+	ck_assert_int_eq(db_exec(store, sql, 0, NULL), -1);
+	ck_assert_str_eq(db_sqlstate(store), "P0002");
+	snprintf(sql, sizeof(sql), "select case_escalate(%ld, null)", mine);
+	ck_assert_int_eq(db_exec(store, sql, 0, NULL), -1);
+	ck_assert_str_eq(db_sqlstate(store), "42501");
+	ck_assert_int_eq(db_exec(store, "select * from case_event", 0, NULL), -1);
+	db_close(store);
+}
+END_TEST
+
 /* The long-lived watch wakes up on its own when a case crosses its line,
  * and on NOTIFY when a new case is due sooner than anything it knew of. */
 START_TEST(case_watch_escalates_on_time)
@@ -409,6 +437,7 @@ static Suite *cases_suite(void)
 	tcase_add_test(tc, escalation_at_eighty_percent_is_pushed_to_owner_and_floor);
 	tcase_add_test(tc, every_change_is_a_history_row_and_rights_hold);
 	tcase_add_test(tc, a_contact_saved_as_escalated_escalates_its_case);
+	tcase_add_test(tc, branch_staff_see_only_their_customers_cases);
 	tcase_add_test(tc, case_watch_escalates_on_time);
 	suite_add_tcase(s, tc);
 	return s;
