@@ -1,12 +1,15 @@
 /* ccterm - the call-center console. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ccterm/action.h"
 #include "ccterm/embedded.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
@@ -15,9 +18,18 @@
 
 static const char usage[] =
 	"usage: ccterm [-d CONNINFO] [-k vi|FILE]\n"
+	"       ccterm --actions   every action a key file can bind, with what it does\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"The agent is the PostgreSQL role the console connects as.\n";
+
+/* ccterm --actions: the names key files bind (keymaps/README.md), from the one list in action.h. */
+static int print_actions(void)
+{
+	for (int a = 0; a < ACTION_COUNT; a++)
+		printf("%-18s %s\n", action_name((enum action)a), action_help((enum action)a));
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
 
 static void key_error(void *arg, const char *message)
 {
@@ -95,9 +107,12 @@ int main(int argc, char **argv)
 	struct app app = { 0 };
 	const char *conninfo = NULL, *keys = NULL;
 	char err[512], path[4096];
+	bool journal_ok;
 	int opt, rc;
 
 	setlocale(LC_ALL, "");
+	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
+		return print_actions();
 	while ((opt = getopt(argc, argv, "d:k:h")) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;
@@ -129,9 +144,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* The journal is per agent and per machine: what was typed here comes back here. */
-	if (journal_default_path(app.agent.login, path, sizeof(path)) < 0 ||
-	    desk_init(&app.desk, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ccterm: draft journal %s: %s\n", path, err);
+	path[0] = '\0';
+	journal_ok = journal_default_path(app.agent.login, path, sizeof(path)) == 0;
+	if (!journal_ok)
+		snprintf(err, sizeof(err), "draft journal %s: %s (ccterm keeps what an agent types there: "
+			 "make its directory writable or set XDG_STATE_HOME)", path[0] ? path : "(no path)",
+			 strerror(errno));
+	else
+		journal_ok = desk_init(&app.desk, path, err, sizeof(err)) == 0;
+	if (!journal_ok) {
+		fprintf(stderr, "ccterm: %s\n", err);
 		db_close(app.db);
 		keymap_free(app.keys);
 		return 1;

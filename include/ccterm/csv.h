@@ -23,7 +23,8 @@ void csv_reader_free(struct csv_reader *r);
  * CRLF and LF line ends, a missing final newline, and a UTF-8 BOM at the
  * start of the file. Blank lines are skipped.
  * Returns 1 for a record, 0 at end of input, -1 on a malformed record
- * (e.g. unterminated quote, text after a closing quote): csv_error() says why,
+ * (e.g. unterminated quote, text after a closing quote, a NUL byte in a
+ * field, which would otherwise cut the field short): csv_error() says why,
  * rec->line says where, and reading can continue with the next line.
  */
 int csv_next(struct csv_reader *r, struct csv_record *rec);

@@ -11,7 +11,8 @@
  *     journal_set(j, "subject", value);              short fields, whole value
  *     journal_insert / journal_delete(j, "notes", ...)  the long notes field
  *     in the loop: if (journal_sync_due(j, journal_now_ms())) journal_sync(j);
- *     journal_saved(j, id) once the database has it; journal_close(j) at exit.
+ *     journal_saved(j, id) once the database has it (typing on after it
+ *     reopens the draft: journal_draft is non-NULL again); journal_close(j) at exit.
  *
  * File format: a sequence of records, each written with one write():
  *
@@ -29,13 +30,20 @@
  *     DELETE   name, u32 offset, u32 length
  *
  * Replay applies the records in order: BEGIN starts a new draft (a newer
- * BEGIN replaces an older unsaved one), SET/INSERT/DELETE change the open
- * draft's fields, SAVED/DISCARD with the open draft's id close it. A record
- * whose checksum fails is skipped (replay resynchronizes on the next valid
- * record); bytes after the last valid record are a torn tail and are
- * ignored, and truncated away by journal_open. An INSERT or DELETE whose
- * offset or length does not fit the field (or would split a UTF-8
- * character) is skipped.
+ * BEGIN replaces an older one), SET/INSERT/DELETE change the open draft's
+ * fields, DISCARD with the open draft's id closes it, SAVED with its id
+ * marks it saved: a saved draft is not restored, but an edit after SAVED
+ * makes it unsaved again (the agent typed on after F10), so it is restored
+ * whole, with the same id, and saving it again updates the same row.
+ * The file is data, not trusted: a record whose checksum fails is skipped
+ * (replay resynchronizes on the next valid record); bytes after the last
+ * valid record are a torn tail and are ignored, and truncated away by
+ * journal_open. An INSERT or DELETE whose offset or length does not fit the
+ * field (or would split a UTF-8 character) is skipped. Each skip is counted
+ * in a struct journal_report. An edit costs the distance from the previous
+ * edit (gap buffers), and replay stops once it has moved
+ * JOURNAL_REPLAY_BUDGET bytes (a file no console writes: ours compact
+ * themselves), reporting what it did not read.
  *
  * Errors: functions returning int give 0 on success and -1 with errno set;
  * journal_error() then has a message. An edit the journal refuses (EINVAL,
@@ -57,6 +65,7 @@
 #define JOURNAL_ID_MAX 39               /* bytes of a draft id (a UUID is 36) */
 #define JOURNAL_MAX_RECORD (1u << 20)   /* payload bytes of one record */
 #define JOURNAL_UUID_LEN 36
+#define JOURNAL_REPLAY_BUDGET (1ull << 32)   /* bytes replay may move before it stops (~1 s) */
 
 enum journal_record {
 	JOURNAL_BEGIN = 1,
@@ -81,13 +90,27 @@ struct draft_state {
 	struct draft_field fields[JOURNAL_MAX_FIELDS];
 };
 
+/* What a replay found besides the draft: what it skipped and why. */
+struct journal_report {
+	size_t records;         /* valid records applied */
+	size_t refused;         /* valid records that did not apply (bad offset, no draft, ...) */
+	size_t damaged;         /* stretches of bytes where no valid record starts */
+	size_t damaged_bytes;   /* bytes in them */
+	bool torn_tail;         /* the last stretch runs to the end of the file */
+	bool over_budget;       /* replay stopped at JOURNAL_REPLAY_BUDGET ... */
+	size_t unread_bytes;    /* ... leaving these bytes unread */
+	bool too_big;           /* the file is past 256 MiB: not read (journal_open moves it aside) */
+};
+
 struct journal;
 
 /*
  * Builds $XDG_STATE_HOME/ccterm/<login>.journal (XDG_STATE_HOME unset or
  * not absolute: ~/.local/state) into buf, creating missing directories
  * with mode 0700. Bytes of login other than [A-Za-z0-9._-] and UTF-8 become
- * '_' (a leading '.' too). Returns 0, or -1 with errno (ERANGE: buf too small).
+ * '_' (a leading '.' too). Returns 0, or -1 with errno (ERANGE: buf too
+ * small; buf is then ""). When only the directories could not be made,
+ * buf still holds the path, for the message.
  */
 int journal_default_path(const char *login, char *buf, size_t size);
 
@@ -100,14 +123,24 @@ long long journal_now_ms(void);
 
 /*
  * Opens (creating, mode 0600) the journal at path and takes an exclusive
- * lock on it: a second console of the same login gets NULL and "in use".
- * What is in the file is replayed: a torn tail is cut off; an unsaved
- * draft is kept open (see journal_draft) and the file rewritten compactly
- * (BEGIN + one SET per field, written to path.tmp, fsynced, renamed); with
- * no unsaved draft the file is truncated to empty. On failure returns NULL
+ * lock on it: a second console of the same login gets NULL, errno
+ * EWOULDBLOCK and a message saying another ccterm holds it (the file is
+ * not touched). What is in the file is replayed: a torn tail is cut off;
+ * an unsaved draft is kept open (see journal_draft) and the file rewritten
+ * compactly (BEGIN + one SET per field, written to path.tmp, fsynced,
+ * renamed); with no unsaved draft the file is truncated to empty. A file
+ * too big to be a journal is renamed to path.too-big and a new one started.
+ * What replay skipped is in journal_open_report. On failure returns NULL
  * with a message in err.
  */
 struct journal *journal_open(const char *path, char *err, size_t errsz);
+
+/* What journal_open's replay skipped (all zero for a clean file). */
+const struct journal_report *journal_open_report(const struct journal *j);
+
+/* The report in words ("3 damaged bytes skipped (a torn end); ..."), ""
+ * when nothing was skipped. Returns the length written. */
+size_t journal_report_describe(const struct journal_report *r, char *buf, size_t size);
 
 /* Syncs and closes; NULL is fine. */
 void journal_close(struct journal *j);
@@ -137,8 +170,11 @@ int journal_delete(struct journal *j, const char *field, size_t off, size_t len)
 
 /*
  * The draft is in the database / thrown away: the record is written and
- * synced; when it closes the open draft the file is then truncated to
- * empty. An id that is not the open draft is recorded and changes nothing.
+ * synced, then the file is truncated to empty (nothing left to recover).
+ * A saved draft stays open in the journal's copy: the next edit writes it
+ * whole again (path.tmp, fsynced, renamed) and then it replays, unsaved,
+ * with everything typed after the save. An id that is not the open draft
+ * is recorded and changes nothing.
  */
 int journal_saved(struct journal *j, const char *draft_id);
 int journal_discard(struct journal *j, const char *draft_id);
@@ -159,6 +195,14 @@ int journal_sync(struct journal *j);
  * is one, 0 when none (or no file), -1 on an I/O error. Read-only.
  */
 int journal_recover(const char *path, struct draft_state *out);
+
+/* journal_recover saying what it skipped in *rep (may be NULL). */
+int journal_recover_report(const char *path, struct draft_state *out, struct journal_report *rep);
+
+/* Replays the journal bytes buf[0..size) (the reader without the file;
+ * what the fuzzer drives). Returns 1 with the unsaved draft in *out, 0
+ * when none, -1 when out of memory; rep (may be NULL) says what was skipped. */
+int journal_replay(const void *buf, size_t size, struct draft_state *out, struct journal_report *rep);
 
 void draft_state_free(struct draft_state *d);
 

@@ -149,8 +149,10 @@ end $$;
 -- (set when it arrived) or, failing that, the one customer who has the
 -- caller's number now (say, created since). A shared number pops nobody:
 -- the candidates come instead. Every customer shown gets an audit 'view' row.
--- Only the agent the call is offered to (or answered by) pops it: a NOTIFY
--- anyone can send is a hint, never a right to read a customer.
+-- Only the agent the call is offered to (or was answered by: a console
+-- restarted mid-call pops it again) pops it, whatever its state, which the
+-- call section says: a NOTIFY anyone can send is a hint, never a right to
+-- read a customer.
 create or replace function screen_pop(p_call_id bigint)
 returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
 	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
@@ -165,8 +167,7 @@ begin
 	if not found then
 		raise exception 'no such call %', p_call_id using errcode = 'P0002';
 	end if;
-	if not access_is_cti()
-	   and (v_call.agent_login is distinct from session_user or v_call.state not in ('offered', 'answered')) then
+	if not access_is_cti() and v_call.agent_login is distinct from session_user then
 		raise exception 'call % is not offered to you', p_call_id using errcode = '42501';
 	end if;
 	select q.name into v_queue from queue q where q.id = v_call.queue_id;

@@ -4,9 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ccterm/admin.h"
 #include "ccterm/csv.h"
@@ -16,23 +19,67 @@ struct import {
 	struct db *db;
 	const char *path;
 	struct import_result *result;
-	FILE *rejects;
+	FILE *rejects;              /* the rejects so far, in rejects_tmp */
+	char rejects_tmp[4200];
+	bool rejects_failed;
 	char country[8];
 	char *buf;          /* COPY data waiting to be sent */
 	size_t len, cap;
 };
 
+/* Rejects go to a temporary file beside FILE.rejects, renamed over it once
+ * the import has committed: a killed or failed import never leaves a
+ * partial list behind (at most a FILE.rejects.XXXXXX nobody reads). */
 static void reject(struct import *im, long line, const char *why)
 {
-	if (!im->rejects) {
-		im->rejects = fopen(im->result->rejects_path, "w");
-		if (!im->rejects)
-			fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", im->result->rejects_path,
-				strerror(errno));
+	if (!im->rejects && !im->rejects_failed) {
+		int fd;
+
+		snprintf(im->rejects_tmp, sizeof(im->rejects_tmp), "%s.XXXXXX", im->result->rejects_path);
+		fd = mkstemp(im->rejects_tmp);
+		if (fd >= 0 && !(im->rejects = fdopen(fd, "w")))
+			close(fd);
+		if (!im->rejects) {
+			fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", im->rejects_tmp, strerror(errno));
+			if (fd >= 0)
+				unlink(im->rejects_tmp);
+			im->rejects_failed = true;
+		}
 	}
 	if (im->rejects)
 		fprintf(im->rejects, "%s:%ld: %s\n", im->path, line, why);
 	im->result->rejected++;
+}
+
+/* After the commit: the rejects take their name, whole and synced. */
+static int rejects_publish(struct import *im)
+{
+	FILE *f = im->rejects;
+	int rc = 0;
+
+	im->rejects = NULL;
+	if (!f)
+		return 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(im->rejects_tmp, im->result->rejects_path) < 0)
+		rc = -1;
+	if (rc < 0) {
+		fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", im->result->rejects_path, strerror(errno));
+		unlink(im->rejects_tmp);
+	}
+	return rc;
+}
+
+static void rejects_drop(struct import *im)
+{
+	if (!im->rejects)
+		return;
+	fclose(im->rejects);
+	im->rejects = NULL;
+	unlink(im->rejects_tmp);
 }
 
 static int copy_flush(struct import *im)
@@ -274,7 +321,8 @@ static const char interaction_stage[] =
 	"on commit drop";
 
 /* The customer column is an external id, else a phone number, else an
- * e-mail; a number shared by several customers is ambiguous and rejected. */
+ * e-mail; a number or an address shared by several customers is ambiguous
+ * and rejected: the import never guesses. */
 static const char *const interaction_steps[] = {
 	"alter table stage add column customer_id bigint",
 	"update stage s set customer_id = c.id from customer c where c.external_id = s.customer",
@@ -283,13 +331,18 @@ static const char *const interaction_steps[] = {
 	" join customer_contact cc on cc.contact_point_id = cp.id where cp.kind = 'phone'"
 	" and cp.value in (select phone from stage where customer_id is null) group by cp.value) m "
 	"where s.customer_id is null and s.phone = m.value and m.n = 1",
-	"update stage s set customer_id = cc.customer_id from contact_point cp "
-	"join customer_contact cc on cc.contact_point_id = cp.id "
-	"where s.customer_id is null and cp.kind = 'email' and cp.value = s.email",
+	"update stage s set customer_id = m.customer_id from ("
+	" select cp.value, min(cc.customer_id) customer_id, count(distinct cc.customer_id) n from contact_point cp"
+	" join customer_contact cc on cc.contact_point_id = cp.id where cp.kind = 'email'"
+	" and cp.value in (select email from stage where customer_id is null) group by cp.value) m "
+	"where s.customer_id is null and s.email = m.value and m.n = 1",
 	"delete from stage s where customer_id is null returning line, "
-	"case when (select count(*) from contact_point cp join customer_contact cc "
+	"case when (select count(distinct cc.customer_id) from contact_point cp join customer_contact cc "
 	"on cc.contact_point_id = cp.id where cp.kind = 'phone' and cp.value = s.phone) > 1 "
 	"then 'phone ' || s.phone || ' is shared by several customers; use the external_id' "
+	"when (select count(distinct cc.customer_id) from contact_point cp join customer_contact cc "
+	"on cc.contact_point_id = cp.id where cp.kind = 'email' and cp.value = s.email) > 1 "
+	"then 'e-mail ' || s.email || ' is shared by several customers; use the external_id' "
 	"else 'customer ''' || left(s.customer, 60) || ''' not found (external_id, phone or e-mail)' end",
 };
 static const char *const interaction_load[] = {
@@ -346,10 +399,10 @@ out:
 		db_set_error(db, "%s", why);
 		r->loaded = 0;
 	}
-	if (im.rejects)
-		fclose(im.rejects);
 	if (rc < 0)
-		remove(r->rejects_path);   /* nothing was loaded, so nothing was rejected either */
+		rejects_drop(&im);          /* nothing was loaded, so nothing was rejected either */
+	else
+		rejects_publish(&im);
 	free(im.buf);
 	return rc;
 }

@@ -152,11 +152,13 @@ static const char ownership_sweep_sql[] =
 
 /* What is set on the database itself, on every run: a database made from a
  * template does not inherit it. No temporary objects for PUBLIC: they are how
- * a caller shadows a table a SECURITY DEFINER function reads. */
+ * a caller shadows a table a SECURITY DEFINER function reads. Admins keep
+ * them (the imports stage their rows in a temp table). */
 static int database_settings_apply(struct db *db)
 {
 	return db_exec(db, "do $$ begin "
 			   "execute format('revoke temporary on database %I from public', current_database()); "
+			   "execute format('grant temporary on database %I to ccterm_admin', current_database()); "
 			   "end $$", 0, NULL);
 }
 

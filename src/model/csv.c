@@ -33,6 +33,7 @@ struct csv_reader {
 	size_t capfields;
 	const char *error;
 	bool nomem;             /* a buffer could not grow: the record is lost */
+	bool nul;               /* the record holds a NUL byte */
 };
 
 static bool buf_put(struct buf *b, char c)
@@ -216,6 +217,8 @@ static int csv_read_record(struct csv_reader *r, int c, long start_line)
 				} else if (c == '\r' || c == '\n') {
 					csv_eol(r, c);
 					c = '\n';       /* line ends inside a field become LF */
+				} else if (c == '\0') {
+					r->nul = true;
 				}
 				if (!buf_put(&r->text, (char)c)) {
 					r->nomem = true;
@@ -226,6 +229,8 @@ static int csv_read_record(struct csv_reader *r, int c, long start_line)
 		} else {
 			/* A quote inside an unquoted field is kept as text. */
 			while (c != ',' && c != '\n' && c != '\r' && c != EOF) {
+				if (c == '\0')
+					r->nul = true;
 				if (!buf_put(&r->text, (char)c)) {
 					r->nomem = true;
 					return -1;
@@ -262,6 +267,7 @@ int csv_next(struct csv_reader *r, struct csv_record *rec)
 	memset(rec, 0, sizeof(*rec));
 	r->error = "";
 	r->nomem = false;
+	r->nul = false;
 	if (!r->started)
 		csv_skip_bom(r);
 	r->raw.len = 0;
@@ -279,6 +285,11 @@ int csv_next(struct csv_reader *r, struct csv_record *rec)
 	if (c == EOF || csv_read_record(r, c, start) < 0) {
 		if (r->nomem)
 			r->error = "out of memory";
+		return -1;
+	}
+	if (r->nul) {
+		/* A C string would end there and silently lose the rest of the field. */
+		r->error = "a NUL byte in a field (not text)";
 		return -1;
 	}
 	if (r->nstarts > r->capfields) {

@@ -473,7 +473,10 @@ int app_run(struct app *app)
 	app->view = &view_home;
 	if (app->desk.draft_open) {
 		app->view = &view_form;
-		app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
+		if (app->desk.restore_note[0])
+			app_message(app, "Draft restored from the journal%s. F10 saves it.", app->desk.restore_note);
+		else
+			app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
 	}
 	app->dirty = true;
 	app_connected(app);

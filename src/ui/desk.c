@@ -34,7 +34,8 @@ static int timeline_append(struct desk *d, const struct timeline_page *p)
 		d->items = ni;
 		d->cap = cap;
 	}
-	memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
+	if (p->n)   /* an empty page: d->items may still be NULL, and memcpy to NULL is undefined */
+		memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
 	d->nitems += p->n;
 	d->more = p->more;
 	d->next = p->next;
@@ -63,9 +64,27 @@ static void desk_show(struct desk *d)
 /* Fetches a call's pop into the desk without touching the draft. */
 static int desk_pop_call(struct desk *d, struct db *db, long long id)
 {
-	memset(&d->pop, 0, sizeof(d->pop));
-	if (db_pop_call(db, id, &d->call, &d->pop, d->cands, &d->ncands) < 0)
+	/* Fetched aside first: a refused pop leaves the call and customer shown as they were. */
+	struct fetched {
+		struct call_info call;
+		struct customer_pop pop;
+		struct customer_hit cands[SEARCH_MAX];
+		size_t ncands;
+	} *f = calloc(1, sizeof(*f));
+
+	if (!f) {
+		db_set_error(db, "out of memory");
 		return -1;
+	}
+	if (db_pop_call(db, id, &f->call, &f->pop, f->cands, &f->ncands) < 0) {
+		free(f);
+		return -1;
+	}
+	d->call = f->call;
+	d->pop = f->pop;
+	memcpy(d->cands, f->cands, sizeof(d->cands));
+	d->ncands = f->ncands;
+	free(f);
 	for (size_t i = 0; i < d->npending; i++)
 		if (d->pending[i] == id)
 			memmove(d->pending + i, d->pending + i + 1, (--d->npending - i) * sizeof(d->pending[0]));
@@ -95,15 +114,32 @@ int desk_resume(struct desk *d, struct db *db)
 	return 0;
 }
 
+/* A NOTIFY is a hint that anyone can send: a call the database refuses to
+ * pop for this agent (someone else's, or gone) is dropped, so it cannot
+ * stand in front of the real ones. */
+static bool pop_refused(const struct db *db)
+{
+	const char *st = db_sqlstate(db);
+
+	return strcmp(st, "42501") == 0 || strcmp(st, "P0002") == 0;
+}
+
 int desk_take_call(struct desk *d, struct db *db)
 {
 	long long id;
 
 	if (d->npending == 0)
 		return 0;
-	id = d->pending[0];
-	if (desk_pop_call(d, db, id) < 0)
-		return -1;
+	for (;;) {
+		id = d->pending[0];
+		if (desk_pop_call(d, db, id) == 0)
+			break;
+		if (!pop_refused(db))
+			return -1;
+		memmove(d->pending, d->pending + 1, (--d->npending) * sizeof(d->pending[0]));
+		if (d->npending == 0)
+			return -1;   /* db_error says why the last one was refused */
+	}
 	/* Taking the pop answers the call: the agent is on it from now on. */
 	if (strcmp(d->call.state, "offered") == 0 && db_call_answer(db, id) > 0)
 		snprintf(d->call.state, sizeof(d->call.state), "answered");
@@ -185,7 +221,7 @@ static void notes_edited(void *arg, bool insert, size_t off, const char *bytes, 
 
 	d->draft_dirty = true;
 	if (d->save == SAVE_DONE)
-		d->save = SAVE_NONE;   /* edited after saving: saving again updates nothing, so say so */
+		d->save = SAVE_NONE;   /* edited after saving: F10 again updates the same row */
 	if (!d->journal)
 		return;
 	if (insert)
@@ -209,6 +245,64 @@ static void draft_apply(struct desk *d, const char *name, const char *value)
 		d->draft.open_case = value && strcmp(value, "yes") == 0;
 }
 
+/*
+ * Puts restored notes into the editor. Text the editor refuses (a control
+ * character, invalid UTF-8, a NUL: a journal written by something else) is
+ * kept, made visible: control characters become their Control Pictures
+ * (ESC -> ␛), bad bytes U+FFFD; too long a text is cut at the editor's
+ * maximum. Returns true when the text had to change (it is then
+ * journaled again as shown).
+ */
+static bool notes_restore(struct desk *d, const struct draft_field *f)
+{
+	char *nonul, *clean;
+	size_t o = 0, max = textbuf_max(d->notes);
+	int rc;
+
+	if (strlen(f->value) == f->len && textbuf_set_text(d->notes, f->value) == TEXTBUF_OK)
+		return false;
+	nonul = malloc(f->len * 3 + 1);
+	if (!nonul)
+		return false;
+	for (size_t i = 0; i < f->len; i++) {
+		if (f->value[i] == '\0') {
+			memcpy(nonul + o, "\xE2\x90\x80", 3);   /* ␀ */
+			o += 3;
+		} else {
+			nonul[o++] = f->value[i];
+		}
+	}
+	nonul[o] = '\0';
+	clean = utf8_sanitize(nonul, o, SANITIZE_KEEP_NEWLINES);
+	free(nonul);
+	if (!clean)
+		return false;
+	rc = textbuf_set_text(d->notes, clean);
+	if (rc == TEXTBUF_FULL) {
+		size_t cut = max;
+
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xC0) == 0x80)
+			cut--;
+		clean[cut] = '\0';
+		rc = textbuf_set_text(d->notes, clean);
+	}
+	free(clean);
+	return rc == TEXTBUF_OK;
+}
+
+/* What the agent is told about a restored draft besides "restored". */
+static void restore_note(struct desk *d, const struct journal_report *rep, bool notes_changed)
+{
+	char skipped[160];
+	bool any = journal_report_describe(rep, skipped, sizeof(skipped)) > 0;
+
+	d->restore_note[0] = '\0';
+	if (notes_changed || any)
+		snprintf(d->restore_note, sizeof(d->restore_note), " (%s%s%s%s)",
+			 notes_changed ? "control characters in the notes shown as symbols" : "",
+			 notes_changed && any ? "; " : "", any ? "journal: " : "", any ? skipped : "");
+}
+
 int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 {
 	const struct draft_state *st;
@@ -221,18 +315,26 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 		return -1;
 	}
 	d->journal = journal_open(journal_path, err, errsz);
-	if (!d->journal)
+	if (!d->journal) {
+		textbuf_free(d->notes);         /* a console that cannot start leaks nothing */
+		d->notes = NULL;
 		return -1;
+	}
 	st = journal_draft(d->journal);
 	if (st) {   /* an unsaved draft from before a crash or a hangup */
+		bool notes_changed = false;
+
 		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "%s", st->id);
 		for (size_t i = 0; i < st->nfields; i++) {
 			if (strcmp(st->fields[i].name, "notes") == 0)
-				textbuf_set_text(d->notes, st->fields[i].value);
+				notes_changed = notes_restore(d, &st->fields[i]);
 			else
 				draft_apply(d, st->fields[i].name, st->fields[i].value);
 		}
+		if (notes_changed)   /* the journal holds what the screen shows and F10 saves */
+			journal_set(d->journal, "notes", textbuf_text(d->notes));
 		d->draft_open = d->draft_restored = d->draft_dirty = true;
+		restore_note(d, journal_open_report(d->journal), notes_changed);
 	}
 	textbuf_set_on_edit(d->notes, notes_edited, d);
 	return 0;

@@ -46,6 +46,7 @@ struct desk {
 	enum save_state save;
 	long long saved_id;
 	struct journal *journal;
+	char restore_note[240];      /* what restoring changed or skipped ("" when nothing) */
 
 	/* offered calls not taken yet (shown in a banner while typing) */
 	long long pending[DESK_MAX_PENDING];

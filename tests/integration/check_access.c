@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "ccterm/admin.h"
 #include "ccterm/floor.h"
@@ -205,11 +206,14 @@ START_TEST(definer_functions_are_owned_safely)
 			     "and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a "
 			     "                                 where a.grantee = 0 and a.privilege_type = 'EXECUTE'))");
 	ck_assert_msg(v == NULL, "executable by PUBLIC: %s", v);
-	/* Nobody but the owner creates objects in the schema or temp objects. */
+	/* Nobody but the owner creates objects in the schema; nobody but admins
+	 * (imports stage rows in a temp table) creates temp objects. */
 	ck_assert_int_eq(count("select count(*) from (values ('" AGENT "'), ('" BRANCH "'), ('" SUPER "'), "
-			       "('" ADMIN "'), ('" CTI "')) r(n) "
+			       "('" CTI "')) r(n) "
 			       "where has_database_privilege(r.n, current_database(), 'TEMP') "
 			       "or has_schema_privilege(r.n, 'public', 'CREATE')"), 0);
+	ck_assert_int_eq(count("select count(*) from (values ('" ADMIN "')) r(n) "
+			       "where has_schema_privilege(r.n, 'public', 'CREATE')"), 0);
 	{
 		struct db *ag = as(AGENT);
 
@@ -432,6 +436,37 @@ START_TEST(branch_staff_see_their_branch_only)
 }
 END_TEST
 
+/* A table added later that holds customer data cannot forget either: every
+ * table with a customer_id (and customer, contact_point, order_line) has row
+ * security and no rights for any role but admins. */
+START_TEST(every_customer_table_is_guarded)
+{
+	static const char tables[] =
+		"select c.oid, c.relname, c.relrowsecurity from pg_class c "
+		"where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') "
+		"and (c.relname in ('customer', 'contact_point', 'order_line') "
+		"     or exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'customer_id'))";
+	char *v, sql[1024];
+
+	snprintf(sql, sizeof(sql), "select count(*) from (%s) t", tables);
+	ck_assert_int_ge(count(sql), 14);
+	snprintf(sql, sizeof(sql), "select string_agg(relname, ', ') from (%s) t where not relrowsecurity", tables);
+	v = testdb_value(db, sql);
+	ck_assert_msg(v == NULL, "customer data without row-level security: %s", v);
+	snprintf(sql, sizeof(sql), "select string_agg(t.relname || ' ' || g.grantee, ', ') from (%s) t "
+		 "join information_schema.role_table_grants g on g.table_name = t.relname and g.table_schema = 'public' "
+		 "where g.grantee not in ('ccterm_owner', 'ccterm_admin')", tables);
+	v = testdb_value(db, sql);
+	ck_assert_msg(v == NULL, "customer data granted to: %s", v);
+	/* and the views over it */
+	v = testdb_value(db, "select string_agg(g.table_name || ' ' || g.grantee, ', ') "
+			     "from information_schema.role_table_grants g join pg_class c on c.relname = g.table_name "
+			     "and c.relnamespace = 'public'::regnamespace and c.relkind = 'v' "
+			     "where g.grantee not in ('ccterm_owner', 'ccterm_admin') and g.table_name <> 'agent_me'");
+	ck_assert_msg(v == NULL, "views granted to: %s", v);
+}
+END_TEST
+
 /* Row-level security is the wall behind the grants: even a table granted to
  * branch staff by mistake shows only their branch's customers. */
 START_TEST(row_security_holds_behind_a_grant)
@@ -621,7 +656,7 @@ START_TEST(calls_belong_to_their_agent)
 	{
 		long long theirs = offer_to(AGENT2);
 
-		snprintf(sql, sizeof(sql), "select pg_notify('agent_" AGENT "', '%lld')", theirs);
+		snprintf(sql, sizeof(sql), "select pg_notify('agent_" AGENT "', 'call %lld offered')", theirs);
 		ck_assert_int_eq(db_exec(other, sql, 0, NULL), 0);
 		snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", theirs);
 		refused(ag, sql, "42501");
@@ -636,6 +671,9 @@ START_TEST(calls_belong_to_their_agent)
 	ck_assert_int_eq(count("select count(*) from audit_log where login = '" AGENT "' and action = 'view'"), 1);
 	ck_assert_int_eq(db_call_answer(ag, c), 1);
 	ck_assert_int_eq(db_call_hangup(ag, c, NULL), 1);
+	/* once ended, another agent still cannot pop it */
+	snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", c);
+	refused(other, sql, "42501");
 	/* The CTI answers and hangs up anyone's calls. */
 	c = offer_to(AGENT2);
 	ck_assert_msg(db_call_answer(cti, c) == 1, "%s", db_error(cti));
@@ -773,6 +811,24 @@ START_TEST(every_read_is_audited_by_the_database)
 }
 END_TEST
 
+/* An admin that is not a superuser imports (COPY into a temp stage). */
+START_TEST(an_admin_login_imports)
+{
+	char *path = testdb_file("external_id,name,phone,email,tier,segment,branch,birth_date,gender,marital_status,rrn\n"
+				 "IMP1,가져온고객,010-3333-4444,imp@example.kr,registered,,SEL,,,,900101-2345678\n");
+	struct import_result r;
+	struct db *ad = as(ADMIN);
+
+	ck_assert_msg(admin_import_customers(ad, path, &r) == 0, "%s", db_error(ad));
+	ck_assert_int_eq(r.loaded, 1);
+	db_close(ad);
+	ck_assert_int_eq(count("select count(*) from customer c join customer_secret s on s.customer_id = c.id "
+			       "where c.external_id = 'IMP1' and s.rrn = '900101-2345678'"), 1);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 /* --- agent add ------------------------------------------------------------------- */
 
 START_TEST(a_lesser_role_drops_the_old_memberships)
@@ -887,6 +943,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, what_a_later_migration_makes_goes_to_the_owner);
 	tcase_add_test(tc, superuser_escalation_fails_on_every_definer_function);
 	tcase_add_test(tc, branch_staff_see_their_branch_only);
+	tcase_add_test(tc, every_customer_table_is_guarded);
 	tcase_add_test(tc, row_security_holds_behind_a_grant);
 	tcase_add_test(tc, only_admins_read_a_clear_rrn);
 	tcase_add_test(tc, agents_see_every_customer_through_functions);
@@ -896,6 +953,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, the_cti_tool_runs_as_a_cti_login);
 	tcase_add_test(tc, psql_as_branch_staff_reads_no_more_than_the_console);
 	tcase_add_test(tc, every_read_is_audited_by_the_database);
+	tcase_add_test(tc, an_admin_login_imports);
 	tcase_add_test(tc, a_lesser_role_drops_the_old_memberships);
 	tcase_add_test(tc, logins_must_fit_their_notify_channel);
 	tcase_add_test(tc, a_stale_edit_is_a_conflict);

@@ -140,6 +140,8 @@ static const char **env_build(const char *const env[])
 
 static void vt_out_append(struct vt *vt, const char *bytes, size_t len)
 {
+	if (len == 0)
+		return;         /* nothing to add (and memcpy from NULL is undefined) */
 	if (vt->out_len + len > vt->out_cap) {
 		size_t cap = vt->out_cap ? vt->out_cap : 256;
 		char *p;

@@ -181,6 +181,22 @@ START_TEST(test_unterminated_quote_recovers)
 }
 END_TEST
 
+/* A NUL would end the field as a C string: the record is refused, not cut. */
+START_TEST(test_nul_byte_refused)
+{
+	open_bytes("a,b\nkim,x\0y\n\"q\0\nz\",2\nc,d\n", 25);
+	EXPECT(1, "a", "b");
+	ck_assert_int_eq(csv_next(rd, &rec), -1);
+	ck_assert_int_eq(rec.line, 2);
+	ck_assert_ptr_nonnull(strstr(csv_error(rd), "NUL byte"));
+	ck_assert_int_eq(csv_next(rd, &rec), -1);      /* quoted, across lines */
+	ck_assert_int_eq(rec.line, 3);
+	ck_assert_ptr_nonnull(strstr(csv_error(rd), "NUL byte"));
+	EXPECT(5, "c", "d");
+	expect_end();
+}
+END_TEST
+
 START_TEST(test_unterminated_last_line)
 {
 	open_text("a\n\"never closed");
@@ -263,6 +279,7 @@ Suite *csv_suite(void)
 	tcase_add_test(tc, test_text_after_closing_quote);
 	tcase_add_test(tc, test_unterminated_quote_recovers);
 	tcase_add_test(tc, test_unterminated_last_line);
+	tcase_add_test(tc, test_nul_byte_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("large");

@@ -629,7 +629,9 @@ START_TEST(second_console_refused)
 
 	b = journal_open(path, err, sizeof(err));
 	ck_assert_ptr_null(b);
-	ck_assert_ptr_nonnull(strstr(err, "in use"));
+	ck_assert_ptr_nonnull(strstr(err, "another ccterm of this login is running"));
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_int_eq(errno, EWOULDBLOCK);
 	journal_close(a);
 	b = open_ok(path);
 	journal_close(b);
@@ -903,6 +905,288 @@ START_TEST(textbuf_edits_replay)
 }
 END_TEST
 
+
+/* --- typing on after F10 --------------------------------------------------- */
+
+START_TEST(typing_after_save_is_kept)
+{
+	const char *path = in_dir("as.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "환불"), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 0, "abc", 3), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_ptr_null(journal_draft(j));
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 0);
+
+	/* The agent types on in the same form: the whole draft is back in the file. */
+	ck_assert_int_eq(journal_insert(j, "notes", 3, "d", 1), 0);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "notes"), "abcd");
+	ck_assert_int_eq(journal_recover(path, &d), 1);      /* what a kill -9 now leaves */
+	ck_assert_str_eq(d.id, ID);
+	ck_assert_str_eq(draft_state_get(&d, "notes"), "abcd");
+	ck_assert_str_eq(draft_state_get(&d, "subject"), "환불");
+	draft_state_free(&d);
+
+	/* Saved again (the same draft id), edited again: still the latest. */
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);          /* twice: nothing changes */
+	ck_assert_int_eq(journal_delete(j, "notes", 0, 1), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "환불 문의"), 0);
+	expect_notes(path, "bcd");
+	journal_close(j);
+
+	j = open_ok(path);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(journal_draft(j)->id, ID);
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "notes"), "bcd");
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "subject"), "환불 문의");
+	/* Saved and closed with nothing typed after: nothing comes back. */
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	journal_close(j);
+	ck_assert_int_eq(journal_recover(path, &d), 0);
+	j = open_ok(path);
+	ck_assert_ptr_null(journal_draft(j));
+	/* A saved draft discarded afterwards, or superseded, is gone too. */
+	ck_assert_int_eq(journal_begin(j, "draft-2"), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "x"), 0);
+	ck_assert_int_eq(journal_saved(j, "draft-2"), 0);
+	ck_assert_int_eq(journal_discard(j, "draft-2"), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "y"), -1);  /* no draft open any more */
+	ck_assert_int_eq(file_size(path), 0);
+	journal_close(j);
+}
+END_TEST
+
+/* A console that saved, typed on and was killed -9: the text after the save is there. */
+/* The rewrite after a save fails (disk full): the edit is kept in the copy
+ * and the next sync writes the draft whole. */
+START_TEST(failed_rewrite_after_save_heals_at_sync)
+{
+	static char want[4096];
+	const char *path = in_dir("fs.journal");
+	struct journal *j = open_ok(path);
+	struct rlimit old, small;
+	void (*old_handler)(int);
+
+	memset(want, 'w', 3000);
+	want[3000] = '\0';
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "notes", want), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 2048;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(journal_insert(j, "notes", 3000, "!", 1), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_ptr_nonnull(journal_draft(j));         /* kept in the copy */
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	ck_assert_int_eq(journal_sync(j), 0);
+	strcat(want, "!");
+	expect_notes(path, want);
+	journal_close(j);
+	expect_notes(path, want);
+}
+END_TEST
+
+START_TEST(sigkill_after_save_and_edit_keeps_the_edit)
+{
+	const char *path = in_dir("ks.journal");
+	struct draft_state d;
+	int fds[2], go = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char err[256];
+		struct journal *j = journal_open(path, err, sizeof(err));
+
+		if (!j || journal_begin(j, ID) < 0 || journal_insert(j, "notes", 0, "before", 6) < 0 ||
+		    journal_saved(j, ID) < 0 || journal_insert(j, "notes", 6, " after", 6) < 0 ||
+		    journal_delete(j, "notes", 0, 1) < 0)
+			_exit(1);
+		go = 1;
+		if (write(fds[1], &go, sizeof(go)) != sizeof(go))
+			_exit(1);
+		for (;;)
+			pause();        /* no journal_close, no sync: killed like a console */
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &go, sizeof(go)), (ssize_t)sizeof(go));
+	kill_hard(pid);
+	close(fds[0]);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, ID);
+	ck_assert_str_eq(draft_state_get(&d, "notes"), "efore after");
+	draft_state_free(&d);
+}
+END_TEST
+
+START_TEST(hand_encoded_edit_after_saved_reopens)
+{
+	const char *path = in_dir("hs.journal");
+	unsigned char buf[1024], p[256];
+	size_t o = 0;
+	FILE *f;
+
+	o += record(buf + o, JOURNAL_BEGIN, ID, strlen(ID));
+	o += record(buf + o, JOURNAL_SET, p, field_payload(p, "notes", 0, NULL, "x"));
+	o += record(buf + o, JOURNAL_SAVED, ID, strlen(ID));
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, o, f), o);
+	fclose(f);
+	{
+		struct draft_state d;
+
+		ck_assert_int_eq(journal_recover(path, &d), 0);
+		draft_state_free(&d);
+	}
+	o = record(buf, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 1 }, "y"));
+	append_bytes(path, buf, o);
+	expect_notes(path, "xy");
+}
+END_TEST
+
+/* --- hostile journal files -------------------------------------------------- */
+
+START_TEST(report_says_what_was_skipped)
+{
+	const char *path = in_dir("rep.journal");
+	unsigned char buf[2048], p[256];
+	struct journal_report rep;
+	struct draft_state d;
+	char words[256];
+	struct journal *j;
+	size_t o = 0, half;
+
+	o += record(buf + o, JOURNAL_BEGIN, ID, strlen(ID));
+	memcpy(buf + o, "\xFE" "J\x02junk", 7);                          /* 7 bytes of damage */
+	o += 7;
+	o += record(buf + o, JOURNAL_SET, p, field_payload(p, "notes", 0, NULL, "ok"));
+	o += record(buf + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 50 }, "no"));
+	half = record(buf + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 2 }, "!!"));
+	o += half / 2;                                                   /* a torn end */
+	ck_assert_int_eq(journal_replay(buf, o, &d, &rep), 1);
+	ck_assert_str_eq(draft_state_get(&d, "notes"), "ok");
+	draft_state_free(&d);
+	ck_assert_uint_eq(rep.records, 2);
+	ck_assert_uint_eq(rep.refused, 1);
+	ck_assert_uint_eq(rep.damaged, 2);
+	ck_assert_uint_eq(rep.damaged_bytes, 7 + half / 2);
+	ck_assert(rep.torn_tail);
+	ck_assert_uint_gt(journal_report_describe(&rep, words, sizeof(words)), 0);
+	ck_assert_ptr_nonnull(strstr(words, "damaged bytes skipped (a torn end)"));
+	ck_assert_ptr_nonnull(strstr(words, "1 record that did not apply"));
+
+	/* journal_open says the same, and a clean file says nothing. */
+	append_bytes(path, buf, o);
+	j = open_ok(path);
+	ck_assert_uint_eq(journal_open_report(j)->refused, 1);
+	ck_assert(journal_open_report(j)->torn_tail);
+	journal_close(j);
+	j = open_ok(path);      /* compacted: clean now */
+	ck_assert_uint_eq(journal_report_describe(journal_open_report(j), words, sizeof(words)), 0);
+	ck_assert_str_eq(words, "");
+	journal_close(j);
+
+	/* Nothing valid at all, and nothing at all. */
+	ck_assert_int_eq(journal_replay("\xFE\xFE\xFEJ", 4, &d, &rep), 0);
+	ck_assert_uint_eq(rep.damaged_bytes, 4);
+	ck_assert_int_eq(journal_replay("", 0, &d, &rep), 0);
+	ck_assert_uint_eq(rep.damaged, 0);
+}
+END_TEST
+
+/* A buffer of one SET of base_len bytes then pairs of edits: at 0 when far
+ * is false (what typing does: near the last edit), else alternating between
+ * the start and the end of the field. */
+static unsigned char *edit_pairs(size_t base_len, int pairs, bool far, size_t *size)
+{
+	size_t cap = 64 + base_len + (size_t)pairs * 64, o = 0;
+	unsigned char *b = malloc(cap), *p = malloc(base_len + 64);
+	char *base = malloc(base_len + 1);
+
+	memset(base, 'n', base_len);
+	base[base_len] = '\0';
+	o += record(b + o, JOURNAL_BEGIN, ID, strlen(ID));
+	o += record(b + o, JOURNAL_SET, p, field_payload(p, "notes", 0, NULL, base));
+	for (int i = 0; i < pairs; i++) {
+		uint32_t at = far && i % 2 ? (uint32_t)base_len : 0;
+
+		o += record(b + o, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ at }, "x"));
+		o += record(b + o, JOURNAL_DELETE, p, field_payload(p, "notes", 2, (uint32_t[]){ at, 1 }, NULL));
+	}
+	free(p);
+	free(base);
+	*size = o;
+	return b;
+}
+
+START_TEST(replay_cost_is_bounded)
+{
+	struct journal_report rep;
+	struct draft_state d;
+	size_t size;
+	unsigned char *b = edit_pairs(60000, 30000, false, &size);
+
+	/* 30,000 edit pairs on a 60 kB field: exact (bench/run-journal times it). */
+	ck_assert_int_eq(journal_replay(b, size, &d, &rep), 1);
+	ck_assert_uint_eq(rep.records, 2 + 60000);
+	ck_assert(!rep.over_budget);
+	ck_assert_uint_eq(strlen(draft_state_get(&d, "notes")), 60000);
+	draft_state_free(&d);
+	free(b);
+
+	/* A hostile file that makes every edit move a 1 MB field: replay stops
+	 * at the budget, keeps what it replayed and says what it left. */
+	b = edit_pairs(JOURNAL_MAX_RECORD - 64, 6000, true, &size);
+	ck_assert_int_eq(journal_replay(b, size, &d, &rep), 1);
+	ck_assert(rep.over_budget);
+	ck_assert_uint_gt(rep.unread_bytes, 0);
+	ck_assert_uint_lt(rep.unread_bytes, size);
+	ck_assert_uint_ge(strlen(draft_state_get(&d, "notes")), JOURNAL_MAX_RECORD - 64);
+	ck_assert_uint_le(strlen(draft_state_get(&d, "notes")), JOURNAL_MAX_RECORD - 63);
+	draft_state_free(&d);
+	free(b);
+}
+END_TEST
+
+START_TEST(too_big_a_file_is_set_aside)
+{
+	const char *path = in_dir("big.journal"), *aside = in_dir("big.journal.too-big");
+	struct draft_state d;
+	struct journal_report rep;
+	struct journal *j;
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, ((off_t)256 << 20) + 1), 0);   /* sparse */
+	close(fd);
+	ck_assert_int_eq(journal_recover_report(path, &d, &rep), 0);
+	ck_assert(rep.too_big);
+	j = open_ok(path);
+	ck_assert(journal_open_report(j)->too_big);
+	ck_assert_ptr_null(journal_draft(j));
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "fresh"), 0);
+	journal_close(j);
+	expect_notes(path, "fresh");
+	ck_assert_int_eq(file_size(aside), ((off_t)256 << 20) + 1);
+}
+END_TEST
+
 Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -938,6 +1222,23 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, sync_is_batched);
 	tcase_add_test(tc, failed_writes_heal_by_rewrite);
 	tcase_add_test(tc, default_path_under_xdg_state);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("after_save");
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, typing_after_save_is_kept);
+	tcase_add_test(tc, sigkill_after_save_and_edit_keeps_the_edit);
+	tcase_add_test(tc, failed_rewrite_after_save_heals_at_sync);
+	tcase_add_test(tc, hand_encoded_edit_after_saved_reopens);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, report_says_what_was_skipped);
+	tcase_add_test(tc, replay_cost_is_bounded);
+	tcase_add_test(tc, too_big_a_file_is_set_aside);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,11 +1,13 @@
-/* journal.c - the append-only draft journal (format in journal.h).
+/* journal.c - writing the append-only draft journal (format in journal.h;
+ * reading it is replay.c).
  *
  * The journal keeps its own copy of the open draft, built by the same
  * function that replays the file: an edit is applied to that copy first
  * (which also checks it), then written. So the file always replays to the
  * copy, and the copy is what compaction writes. When a write fails the copy
  * is ahead of the file; the journal then rewrites itself whole at the next
- * call (j->resync). */
+ * call (j->resync). After a save the file is emptied while the copy stays
+ * (j->whole): the next edit rewrites the draft whole, then appends go on. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,339 +23,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ccterm/journal.h"
+#include "journal_priv.h"
 
-#define HDR 12                          /* record header bytes */
-#define MAGIC0 0xFE
-#define MAGIC1 'J'
+#define HDR JOURNAL_HDR
 #define COMPACT_MIN (256 * 1024)        /* grow at least this far before compacting */
-#define READ_MAX ((off_t)256 << 20)     /* a bigger journal is not ours */
 
 struct journal {
 	int fd;
 	char *path;
-	struct draft_state draft;       /* the open draft, when open */
-	bool open;
+	struct jstate st;               /* the draft as the file replays (open, saved) */
+	struct journal_report report;   /* what journal_open's replay skipped */
 	off_t size;                     /* bytes of whole records in the file */
 	off_t compact_at;               /* compact when size passes this */
 	bool dirty;                     /* written (or failed) since the last sync */
 	long long dirty_since;
 	bool resync;                    /* the file lags the copy: rewrite it */
+	bool whole;                     /* emptied after a save: the next edit rewrites it */
+	bool moved_aside;               /* the file found was too big and was renamed */
 	unsigned char *out;             /* records being encoded */
 	size_t outlen, outcap;
 	char err[256];
 };
-
-/* --- CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) ------------- */
-
-static uint32_t crc_table[256];
-
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
-{
-	if (crc_table[1] == 0) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-
-			for (int k = 0; k < 8; k++)
-				c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-			crc_table[i] = c;
-		}
-	}
-	crc = ~crc;
-	while (n-- > 0)
-		crc = crc_table[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
-	return ~crc;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* --- the draft, as records change it ------------------------------------ */
-
-void draft_state_free(struct draft_state *d)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->nfields && i < JOURNAL_MAX_FIELDS; i++)
-		free(d->fields[i].value);
-	memset(d, 0, sizeof(*d));
-}
-
-static struct draft_field *field_find(const struct draft_state *d, const char *name, size_t nl)
-{
-	for (size_t i = 0; i < d->nfields; i++) {
-		const struct draft_field *f = &d->fields[i];
-
-		if (strlen(f->name) == nl && memcmp(f->name, name, nl) == 0)
-			return (struct draft_field *)f;
-	}
-	return NULL;
-}
-
-const char *draft_state_get(const struct draft_state *d, const char *field)
-{
-	const struct draft_field *f = field_find(d, field, strlen(field));
-
-	return f ? f->value : NULL;
-}
-
-static bool is_cont(unsigned char c)
-{
-	return (c & 0xC0) == 0x80;
-}
-
-/* True when byte offset off of f's value does not fall inside a UTF-8 character. */
-static bool at_char(const struct draft_field *f, size_t off)
-{
-	return off == 0 || off >= f->len || !is_cont((unsigned char)f->value[off]);
-}
-
-/* The field named in a payload, added (empty) when missing; NULL when the
- * draft is full (E2BIG) or out of memory (ENOMEM). */
-static struct draft_field *field_get(struct draft_state *d, const char *name, size_t nl, int *why)
-{
-	struct draft_field *f = field_find(d, name, nl);
-
-	if (f)
-		return f;
-	if (d->nfields >= JOURNAL_MAX_FIELDS) {
-		*why = E2BIG;
-		return NULL;
-	}
-	f = &d->fields[d->nfields];
-	f->value = calloc(1, 1);
-	if (!f->value) {
-		*why = ENOMEM;
-		return NULL;
-	}
-	memcpy(f->name, name, nl);
-	f->name[nl] = '\0';
-	f->len = 0;
-	d->nfields++;
-	return f;
-}
-
-/*
- * Applies one record to d. Returns 0, or an errno value saying why the
- * record does not apply (EINVAL malformed / out of bounds / no draft open,
- * E2BIG too many fields, EMSGSIZE value too long, ENOMEM); d is then
- * unchanged (except that an INSERT into a new field that runs out of
- * memory leaves that field behind, empty).
- */
-static int state_apply(struct draft_state *d, bool *is_open, int type, const unsigned char *p, size_t n)
-{
-	const char *name = NULL;
-	size_t nl = 0;
-	struct draft_field *f;
-	int why = EINVAL;
-
-	switch (type) {
-	case JOURNAL_BEGIN:
-	case JOURNAL_SAVED:
-	case JOURNAL_DISCARD:
-		if (n == 0 || n > JOURNAL_ID_MAX || memchr(p, '\0', n))
-			return EINVAL;
-		if (type == JOURNAL_BEGIN) {
-			draft_state_free(d);
-			memcpy(d->id, p, n);
-			*is_open = true;
-		} else if (*is_open && strlen(d->id) == n && memcmp(d->id, p, n) == 0) {
-			draft_state_free(d);
-			*is_open = false;
-		}
-		return 0;
-	case JOURNAL_SET:
-	case JOURNAL_INSERT:
-	case JOURNAL_DELETE:
-		if (!*is_open || n < 1)
-			return EINVAL;
-		nl = p[0];
-		if (nl == 0 || nl > JOURNAL_FIELD_NAME_MAX || n < 1 + nl || memchr(p + 1, '\0', nl))
-			return EINVAL;
-		name = (const char *)p + 1;
-		p += 1 + nl;
-		n -= 1 + nl;
-		break;
-	default:
-		return EINVAL;
-	}
-
-	if (type == JOURNAL_SET) {
-		char *v = malloc(n + 1);
-
-		if (!v)
-			return ENOMEM;
-		f = field_get(d, name, nl, &why);
-		if (!f) {
-			free(v);
-			return why;
-		}
-		memcpy(v, p, n);
-		v[n] = '\0';
-		free(f->value);
-		f->value = v;
-		f->len = n;
-		return 0;
-	}
-	if (type == JOURNAL_INSERT) {
-		size_t off, add;
-		char *v;
-
-		if (n < 4)
-			return EINVAL;
-		off = get32(p);
-		add = n - 4;
-		f = field_find(d, name, nl);
-		if (f ? off > f->len || !at_char(f, off) : off > 0)
-			return EINVAL;
-		/* The value must stay small enough for a SET record (compaction). */
-		if (add > JOURNAL_MAX_RECORD - 1 - nl - (f ? f->len : 0))
-			return EMSGSIZE;
-		if (!f && !(f = field_get(d, name, nl, &why)))
-			return why;
-		v = realloc(f->value, f->len + add + 1);
-		if (!v)
-			return ENOMEM;
-		memmove(v + off + add, v + off, f->len - off + 1);
-		memcpy(v + off, p + 4, add);
-		f->value = v;
-		f->len += add;
-		return 0;
-	}
-	/* JOURNAL_DELETE */
-	{
-		size_t off, len;
-
-		if (n != 8)
-			return EINVAL;
-		off = get32(p);
-		len = get32(p + 4);
-		f = field_find(d, name, nl);
-		if (!f)
-			return len == 0 ? 0 : EINVAL;
-		if (off > f->len || len > f->len - off || !at_char(f, off) || !at_char(f, off + len))
-			return EINVAL;
-		memmove(f->value + off, f->value + off + len, f->len - off - len + 1);
-		f->len -= len;
-		return 0;
-	}
-}
-
-/* --- reading a journal file ---------------------------------------------- */
-
-/* The length of the valid record starting at b[p], or 0 when none does. */
-static size_t record_at(const unsigned char *b, size_t size, size_t p)
-{
-	uint32_t len;
-
-	if (size - p < HDR || b[p] != MAGIC0 || b[p + 1] != MAGIC1 || b[p + 3] != 0)
-		return 0;
-	if (b[p + 2] < JOURNAL_BEGIN || b[p + 2] > JOURNAL_DISCARD)
-		return 0;
-	len = get32(b + p + 4);
-	if (len > JOURNAL_MAX_RECORD || len > size - p - HDR)
-		return 0;
-	if (crc32_update(crc32_update(0, b + p, 8), b + p + HDR, len) != get32(b + p + 8))
-		return 0;
-	return HDR + len;
-}
-
-/*
- * Replays b[0..size) into d / *is_open. A spot where no valid record starts
- * (a corrupt record, a torn tail) is skipped up to the next valid record;
- * *valid_end is where the last valid record ends. -1 only when out of memory.
- */
-static int replay(const unsigned char *b, size_t size, struct draft_state *d, bool *is_open,
-		  size_t *valid_end)
-{
-	size_t p = 0;
-
-	*valid_end = 0;
-	while (p < size) {
-		size_t n = record_at(b, size, p);
-		const unsigned char *next;
-
-		if (n == 0) {
-			next = memchr(b + p + 1, MAGIC0, size - p - 1);
-			p = next ? (size_t)(next - b) : size;
-			continue;
-		}
-		if (state_apply(d, is_open, b[p + 2], b + p + HDR, n - HDR) == ENOMEM) {
-			errno = ENOMEM;
-			return -1;
-		}
-		p += n;
-		*valid_end = p;
-	}
-	return 0;
-}
-
-/* Reads all of fd (as long as it was when we looked) into a malloc'd buffer. */
-static unsigned char *read_all(int fd, size_t *size)
-{
-	struct stat st;
-	unsigned char *b;
-	size_t got = 0;
-
-	if (fstat(fd, &st) < 0)
-		return NULL;
-	if (st.st_size > READ_MAX) {
-		errno = EFBIG;
-		return NULL;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return NULL;
-	while (got < (size_t)st.st_size) {
-		ssize_t r = pread(fd, b + got, (size_t)st.st_size - got, (off_t)got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	*size = got;
-	return b;
-}
-
-int journal_recover(const char *path, struct draft_state *out)
-{
-	unsigned char *b;
-	size_t size, end;
-	bool is_open = false;
-	int fd, rc;
-
-	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	b = read_all(fd, &size);
-	close(fd);
-	if (!b)
-		return -1;
-	rc = replay(b, size, out, &is_open, &end);
-	free(b);
-	if (rc < 0 || !is_open) {
-		draft_state_free(out);
-		return rc < 0 ? -1 : 0;
-	}
-	return 1;
-}
 
 /* --- writing -------------------------------------------------------------- */
 
@@ -376,7 +66,14 @@ const char *journal_error(const struct journal *j)
 
 const struct draft_state *journal_draft(const struct journal *j)
 {
-	return j && j->open ? &j->draft : NULL;
+	return j && jstate_recoverable(&j->st) ? &j->st.d : NULL;
+}
+
+const struct journal_report *journal_open_report(const struct journal *j)
+{
+	static const struct journal_report none;
+
+	return j ? &j->report : &none;
 }
 
 struct piece {
@@ -412,11 +109,11 @@ static size_t encode(struct journal *j, int type, const struct piece *pc, int np
 	}
 	at = j->outlen;
 	r = j->out + at;
-	r[0] = MAGIC0;
-	r[1] = MAGIC1;
+	r[0] = JOURNAL_MAGIC0;
+	r[1] = JOURNAL_MAGIC1;
 	r[2] = (unsigned char)type;
 	r[3] = 0;
-	put32(r + 4, (uint32_t)plen);
+	journal_put32(r + 4, (uint32_t)plen);
 	r += HDR;
 	for (int i = 0; i < npc; i++) {
 		if (pc[i].n)
@@ -424,7 +121,7 @@ static size_t encode(struct journal *j, int type, const struct piece *pc, int np
 		r += pc[i].n;
 	}
 	r = j->out + at;
-	put32(r + 8, crc32_update(crc32_update(0, r, 8), r + HDR, plen));
+	journal_put32(r + 8, journal_crc32(journal_crc32(0, r, 8), r + HDR, plen));
 	j->outlen = need;
 	return at + HDR;
 }
@@ -503,17 +200,19 @@ static int compact_now(struct journal *j)
 	char tmp[PATH_MAX];
 	int fd = -1;
 
-	if (!j->open) {
+	if (!jstate_recoverable(&j->st)) {
+		/* Nothing to recover (no draft, or saved): an empty file says so. */
 		if (truncate_now(j) < 0)
 			return -1;
 		j->resync = false;
+		j->whole = j->st.open;
 		return 0;
 	}
 	j->outlen = 0;
-	if (encode(j, JOURNAL_BEGIN, &(struct piece){ j->draft.id, strlen(j->draft.id) }, 1) == (size_t)-1)
+	if (encode(j, JOURNAL_BEGIN, &(struct piece){ j->st.d.id, strlen(j->st.d.id) }, 1) == (size_t)-1)
 		goto fail;
-	for (size_t i = 0; i < j->draft.nfields; i++) {
-		const struct draft_field *f = &j->draft.fields[i];
+	for (size_t i = 0; i < j->st.d.nfields; i++) {
+		const struct draft_field *f = &j->st.d.fields[i];
 		unsigned char nl = (unsigned char)strlen(f->name);
 		struct piece pc[] = { { &nl, 1 }, { f->name, nl }, { f->value, f->len } };
 
@@ -543,6 +242,7 @@ static int compact_now(struct journal *j)
 	j->size = (off_t)j->outlen;
 	j->dirty = false;
 	j->resync = false;
+	j->whole = false;
 	j->compact_at = j->size * 4 > COMPACT_MIN ? j->size * 4 : COMPACT_MIN;
 	return 0;
 fail:
@@ -566,14 +266,22 @@ static int commit(struct journal *j, int type, const struct piece *pc, int npc)
 		set_err(j, "journal: %s", strerror(errno));
 		return -1;
 	}
-	why = state_apply(&j->draft, &j->open, type, j->out + at, j->outlen - at);
+	why = jstate_apply(&j->st, type, j->out + at, j->outlen - at);
+	jstate_flatten(&j->st);
 	if (why != 0) {
 		errno = why;
 		set_err(j, "journal: edit refused: %s", strerror(why));
 		return -1;
 	}
-	if (j->resync)
-		return compact_now(j);
+	if (j->resync || (j->whole && jstate_recoverable(&j->st))) {
+		if (compact_now(j) < 0) {
+			j->resync = true;       /* kept in the copy: journal_sync retries */
+			return -1;
+		}
+		return 0;
+	}
+	if (j->whole)
+		return 0;       /* still saved, the file still empty: nothing to write */
 	if (write_all(j->fd, j->out, j->outlen) < 0) {
 		int saved = errno;
 
@@ -589,7 +297,7 @@ static int commit(struct journal *j, int type, const struct piece *pc, int npc)
 	}
 	j->size += (off_t)j->outlen;
 	mark_dirty(j);
-	if (j->open && j->size > j->compact_at && compact_now(j) < 0) {
+	if (j->st.open && j->size > j->compact_at && compact_now(j) < 0) {
 		/* The append itself is safe; try compacting again later. */
 		j->compact_at = j->size * 2;
 	}
@@ -633,7 +341,7 @@ int journal_insert(struct journal *j, const char *field, size_t off, const char 
 		errno = EINVAL;
 		return -1;
 	}
-	put32(o, (uint32_t)off);
+	journal_put32(o, (uint32_t)off);
 	return commit(j, JOURNAL_INSERT,
 		      (struct piece[]){ { &nl, 1 }, { field, nl }, { o, 4 }, { bytes, len } }, 4);
 }
@@ -648,8 +356,8 @@ int journal_delete(struct journal *j, const char *field, size_t off, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
-	put32(o, (uint32_t)off);
-	put32(o + 4, (uint32_t)len);
+	journal_put32(o, (uint32_t)off);
+	journal_put32(o + 4, (uint32_t)len);
 	return commit(j, JOURNAL_DELETE, (struct piece[]){ { &nl, 1 }, { field, nl }, { o, 8 } }, 3);
 }
 
@@ -660,8 +368,8 @@ static int close_draft(struct journal *j, int type, const char *draft_id)
 		return -1;
 	if (journal_sync(j) < 0)
 		return -1;
-	if (!j->open)
-		truncate_now(j);        /* the record is durable: failing here loses nothing */
+	if (!jstate_recoverable(&j->st) && truncate_now(j) == 0)
+		j->whole = j->st.open;  /* the record is durable: failing here loses nothing */
 	return 0;
 }
 
@@ -721,7 +429,9 @@ static int open_locked(const char *path, char *err, size_t errsz)
 
 			close(fd);
 			if (saved == EWOULDBLOCK)
-				snprintf(err, errsz, "journal %s is in use by another ccterm", path);
+				snprintf(err, errsz, "another ccterm of this login is running on this machine and "
+					 "holds the draft journal %s; use that console, or quit it first "
+					 "(two consoles would overwrite each other's unsaved contact)", path);
 			else
 				snprintf(err, errsz, "journal %s: lock: %s", path, strerror(saved));
 			errno = saved;
@@ -734,6 +444,25 @@ static int open_locked(const char *path, char *err, size_t errsz)
 	snprintf(err, errsz, "journal %s keeps changing under us", path);
 	errno = EAGAIN;
 	return -1;
+}
+
+/* A file too big to be a journal of ours: renamed to path.too-big (kept for
+ * whoever wants to look), and a new empty journal locked in its place. */
+static int move_aside(struct journal *j, char *err, size_t errsz)
+{
+	char aside[PATH_MAX];
+	int fd;
+
+	if ((size_t)snprintf(aside, sizeof(aside), "%s.too-big", j->path) >= sizeof(aside) ||
+	    rename(j->path, aside) < 0)
+		return -1;
+	fd = open_locked(j->path, err, errsz);
+	if (fd < 0)
+		return -1;
+	close(j->fd);
+	j->fd = fd;
+	j->moved_aside = true;
+	return 0;
 }
 
 struct journal *journal_open(const char *path, char *err, size_t errsz)
@@ -751,11 +480,16 @@ struct journal *journal_open(const char *path, char *err, size_t errsz)
 	if (j->fd < 0)
 		goto fail;
 	fsync_dir_of(path);             /* the file may have just been created */
-	b = read_all(j->fd, &size);
-	if (!b || replay(b, size, &j->draft, &j->open, &end) < 0) {
+	b = journal_read_all(j->fd, &size);
+	if (!b && errno == EFBIG && move_aside(j, err, errsz) == 0)
+		b = journal_read_all(j->fd, &size);
+	if (!b || journal_replay_state(b, size, &j->st, &end, &j->report) < 0) {
 		snprintf(err, errsz, "journal %s: %s", path, strerror(errno));
 		goto fail;
 	}
+	j->report.too_big = j->report.too_big || j->moved_aside;
+	if (j->st.open && j->st.saved)
+		jstate_free(&j->st);    /* saved and not edited since: nothing to restore */
 	free(b);
 	b = NULL;
 	j->size = (off_t)size;
@@ -785,7 +519,7 @@ void journal_close(struct journal *j)
 		journal_sync(j);
 		close(j->fd);
 	}
-	draft_state_free(&j->draft);
+	jstate_free(&j->st);
 	free(j->out);
 	free(j->path);
 	free(j);

@@ -91,14 +91,14 @@ int journal_default_path(const char *login, char *buf, size_t size)
 		name[nl++] = ok ? (char)c : '_';
 	}
 	name[nl] = '\0';
-	if (make_dirs(dir) < 0)
-		return -1;
 	n = snprintf(buf, size, "%s/%s.journal", dir, name);
 	if (n < 0 || (size_t)n >= size) {
+		if (size > 0)
+			buf[0] = '\0';
 		errno = ERANGE;
 		return -1;
 	}
-	return 0;
+	return make_dirs(dir);
 }
 
 int journal_uuid(char *buf)
