@@ -7,11 +7,12 @@
 
 #include "ccterm/db.h"
 
-/* Escalates the cases past case_escalate_pct of their SLA and marks the ones
- * past due, each pushed by NOTIFY: *events is how many. 0 or -1. */
+/* The watch's turn: escalates the cases past case_escalate_pct of their SLA,
+ * marks the ones past due, and pushes the campaign call-backs that came due,
+ * each by NOTIFY: *events is how many. 0 or -1. */
 int case_sla_run(struct db *db, int *events);
-/* Milliseconds until the next case crosses a threshold (0: now), -1 when
- * none will; -2 on error. */
+/* Milliseconds until the next case crosses a threshold or the next
+ * call-back is due (0: now), -1 when nothing waits; -2 on error. */
 long case_sla_next_ms(struct db *db);
 
 #endif

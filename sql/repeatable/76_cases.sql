@@ -7,7 +7,7 @@
 -- NOTIFY payloads (at commit):
 --   agent_<owner>  'case <id> <event>'  event: opened, assigned, escalated, warned, overdue, closed
 --   floor          'case'               any case changed (supervisors' boards re-read)
---   case_sla       ''                   a deadline moved (wakes `ccterm-admin case-watch`)
+--   followup_watch ''                   a deadline moved (wakes `ccterm-admin case-watch`)
 
 -- SLA hours for a kind and priority: case_sla_<kind>_<priority>, else
 -- case_sla_<priority>, else 48.
@@ -187,7 +187,7 @@ begin
 	end if;
 	perform pg_notify('floor', 'case');
 	if tg_op = 'INSERT' or (new.due_at, new.status) is distinct from (old.due_at, old.status) then
-		perform pg_notify('case_sla', '');
+		perform pg_notify('followup_watch', '');
 	end if;
 	return null;
 end $$;

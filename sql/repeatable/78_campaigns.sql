@@ -185,7 +185,8 @@ end $$;
 
 -- Records the outcome of my call to a member I pulled: reached, not_reached
 -- (tried again after campaign_retry_minutes, done after campaign_max_attempts),
--- accepted, refused, or callback at p_callback_at (it comes back to me then).
+-- accepted, refused, or callback at p_callback_at (it comes back to me then,
+-- pushed as 'campaign <id> callback <customer>' on agent_<login> by the watch).
 -- A call that reached the customer is an outbound interaction on their
 -- timeline. Returns the attempt's id.
 drop function if exists campaign_record(integer, bigint, text, timestamptz, text);
@@ -240,8 +241,11 @@ begin
 	                  when 'not_reached' then now() + make_interval(mins => setting_num('campaign_retry_minutes', 120)::integer) end,
 	    done_at = case when p_outcome in ('reached', 'accepted', 'refused') then now()
 	                   when p_outcome = 'not_reached' and x.attempts + 1 >= setting_num('campaign_max_attempts', 3) then now() end,
-	    claimed_by = null, claimed_until = null
+	    claimed_by = null, claimed_until = null, reminded_at = null
 	where x.campaign_id = p_campaign and x.customer_id = p_customer;
+	if p_outcome = 'callback' then
+		perform pg_notify('followup_watch', '');   -- the watch pushes it when it is due
+	end if;
 	perform audit_write(p_customer, 'update', format('campaign %s %s', p_campaign, p_outcome));
 	return v_id;
 end $$;
@@ -323,3 +327,31 @@ begin
 	       p.p1 - p.p2 + 1.96 * sqrt(p.p1 * (1 - p.p1) / p.reached + p.p2 * (1 - p.p2) / p.n_c)
 	from p;
 end $$;
+
+-- Pushes each call-back that has come due to its agent, once:
+-- agent_<login> 'campaign <id> callback <customer id>'. Run by
+-- `ccterm-admin case-watch`; returns how many.
+drop function if exists campaign_callbacks_remind();
+create function campaign_callbacks_remind() returns integer
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	n integer;
+begin
+	with due as (
+		update campaign_member m set reminded_at = now()
+		where (m.campaign_id, m.customer_id) in (
+			select x.campaign_id, x.customer_id from campaign_member x
+			where x.outcome = 'callback' and x.done_at is null and x.reminded_at is null and x.callback_at <= now()
+			for update skip locked)
+		returning m.campaign_id, m.customer_id, m.owner_login)
+	select count(pg_notify('agent_' || d.owner_login, format('campaign %s callback %s', d.campaign_id, d.customer_id)))
+	into n from due d where d.owner_login is not null;
+	return n;
+end $$;
+
+-- When the next call-back comes due (NULL: none waiting).
+create or replace function campaign_callback_next() returns timestamptz
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+	select min(callback_at) from campaign_member
+	where outcome = 'callback' and done_at is null and reminded_at is null
+$$;

@@ -54,7 +54,8 @@ revoke all on function case_sla_hours(text, text), case_no(bigint), case_warn_at
 	campaign_tz(), campaign_by_name(text), campaign_check_supervisor(),
 	campaign_save(text, text, text, text, date, date, text, numeric, integer, integer),
 	campaign_list_add(integer, text[]), campaign_build(integer), campaign_next(integer),
-	campaign_record(integer, bigint, text, timestamptz, text), campaign_list_all(), campaign_board(integer)
+	campaign_record(integer, bigint, text, timestamptz, text), campaign_list_all(), campaign_board(integer),
+	campaign_callbacks_remind(), campaign_callback_next()
 	from public;
 
 -- The helpers the triggers and row checks call with the caller's rights.
@@ -84,5 +85,5 @@ grant execute on function campaign_save(text, text, text, text, date, date, text
 
 -- The long-lived processes: the sender and the SLA watch.
 grant execute on function mail_claim(), mail_sent(bigint), mail_failed(bigint, text, boolean), mail_recover_stale(),
-	mail_next_due(), case_sla_check(), case_sla_next()
+	mail_next_due(), case_sla_check(), case_sla_next(), campaign_callbacks_remind(), campaign_callback_next()
 	to ccterm_admin;

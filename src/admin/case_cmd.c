@@ -1,8 +1,9 @@
 /* case_cmd.c - `ccterm-admin case-watch`: the SLA watch. It escalates each
  * open case when case_escalate_pct of its SLA has elapsed and marks it
- * overdue at its due time, on time: it sleeps until the next case crosses a
- * threshold or a case's deadline moves (NOTIFY case_sla), and survives a
- * restart of the server. Several may run: the rows are claimed SKIP LOCKED. */
+ * overdue at its due time, and pushes each campaign call-back to its agent
+ * when it comes due, on time: it sleeps until the next of these or until a
+ * deadline moves (NOTIFY followup_watch), and survives a restart of the
+ * server. Several may run: the rows are claimed SKIP LOCKED. */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@ int cmd_case_watch(struct db *db, const struct opts *o)
 	if (opt_check(o, known) < 0)
 		return 2;
 	follow_signals();
-	if (!once && follow_listen(db, "case_sla") < 0)
+	if (!once && follow_listen(db, "followup_watch") < 0)
 		return -1;
 	while (!follow_stop) {
 		int n = 0;
@@ -34,12 +35,12 @@ int cmd_case_watch(struct db *db, const struct opts *o)
 			if (once)
 				return -1;
 			fprintf(stderr, "%s: %s\n", WHO, db_error(db));
-			if (follow_wait(db, "case_sla", db_ok(db) ? 1000 : 0, WHO) < 0)
+			if (follow_wait(db, "followup_watch", db_ok(db) ? 1000 : 0, WHO) < 0)
 				break;
 			continue;
 		}
 		if (n && verbose) {
-			printf("%s: %d case event%s (escalated or overdue)\n", WHO, n, n == 1 ? "" : "s");
+			printf("%s: %d event%s (cases escalated or overdue, call-backs due)\n", WHO, n, n == 1 ? "" : "s");
 			fflush(stdout);
 		}
 		if (once)
@@ -49,7 +50,7 @@ int cmd_case_watch(struct db *db, const struct opts *o)
 			fprintf(stderr, "%s: %s\n", WHO, db_error(db));
 		if (ms < 0 || ms > MAX_SLEEP_MS)
 			ms = MAX_SLEEP_MS;
-		if (follow_wait(db, "case_sla", ms + 5, WHO) < 0)
+		if (follow_wait(db, "followup_watch", ms + 5, WHO) < 0)
 			break;
 	}
 	return 0;

@@ -6,9 +6,13 @@
 
 #include <check.h>
 #include <math.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testdb.h"
@@ -283,6 +287,70 @@ START_TEST(the_board_measures_the_response_against_the_control_group)
 }
 END_TEST
 
+/* A call-back is pushed to its agent when it comes due, by the watch. */
+START_TEST(a_due_call_back_is_pushed_to_its_agent)
+{
+	struct db *boss = testdb_connect(dbname, "cp_park");
+	struct db *kim = testdb_connect(dbname, "cp_kim");
+	char cmd[512], want[96], *camp;
+	long m;
+	pid_t pid;
+	bool got = false;
+	struct timespec t0, t1;
+
+	exec_ok(boss, "select campaign_save('봄 적금', '적금 가입 권유', 'segment', 'cp_vip', current_date, null, '', 20, 7, 14)");
+	exec_ok(boss, "select campaign_build(campaign_by_name('봄 적금'))");
+	camp = value(db, "select id from campaign where name = '봄 적금'");
+	exec_ok(kim, "listen agent_cp_kim");
+	snprintf(cmd, sizeof(cmd), "%s/ccterm-admin", testdb_builddir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("PGDATABASE", dbname, 1);
+		execl(cmd, cmd, "case-watch", "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300 * 1000);
+	m = pull(kim, "봄 적금");
+	{
+		char sid[24];
+		const char *p[2] = { camp, sid };
+
+		snprintf(sid, sizeof(sid), "%ld", m);
+		ck_assert_msg(db_exec(kim, "select campaign_record($1::integer, $2::bigint, 'callback', now() + interval '2 s', null)",
+				      2, p) == 0, "%s", db_error(kim));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	snprintf(want, sizeof(want), "campaign %s callback %ld", camp, m);
+	for (int i = 0; i < 100 && !got; i++) {
+		PGnotify *n;
+
+		usleep(100 * 1000);
+		PQconsumeInput(db_pg(kim));
+		while ((n = PQnotifies(db_pg(kim)))) {
+			got |= strcmp(n->relname, "agent_cp_kim") == 0 && strcmp(n->extra, want) == 0;
+			PQfreemem(n);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	ck_assert_msg(got, "no '%s' within 10 s", want);
+	{
+		long ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+
+		ck_assert_msg(ms >= 1500, "pushed after %ld ms, before the call-back was due", ms);
+		printf("call-back pushed %ld ms after it was promised for 2 s later\n", ms);
+	}
+	/* and it is the agent's next member now, pushed once */
+	ck_assert_int_eq(pull(kim, "봄 적금"), m);
+	value_is(db, "select count(*)::text from campaign_member where reminded_at is not null", "1");
+	free(camp);
+	db_close(boss);
+	db_close(kim);
+}
+END_TEST
+
 START_TEST(campaign_commands)
 {
 	char out[4096];
@@ -320,6 +388,7 @@ static Suite *campaign_suite(void)
 	tcase_add_test(tc, the_control_group_is_held_out_exactly_and_reproducibly);
 	tcase_add_test(tc, two_agents_never_get_the_same_member_and_call_backs_come_back);
 	tcase_add_test(tc, the_board_measures_the_response_against_the_control_group);
+	tcase_add_test(tc, a_due_call_back_is_pushed_to_its_agent);
 	tcase_add_test(tc, campaign_commands);
 	suite_add_tcase(s, tc);
 	return s;
