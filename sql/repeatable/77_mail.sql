@@ -135,7 +135,9 @@ begin
 	end if;
 	insert into mail_outbox (customer_id, case_id, reply_to_id, to_addr, subject, body, status, queued_at,
 	                         message_id, in_reply_to, created_by, idempotency_key)
-	values (v_customer, p_case, p_reply_to, v_to, p_subject, p_body,
+	values (v_customer, p_case, p_reply_to, v_to,
+	        -- one line: a line break in a subject would start a header of its own (Bcc: ...)
+	        btrim(regexp_replace(p_subject, '[[:cntrl:]]+', ' ', 'g')), p_body,
 	        case when p_send then 'queued' else 'draft' end, case when p_send then now() end,
 	        format('<ccterm.%s.%s@%s>', to_char(now(), 'YYYYMMDDHH24MISS'), md5(p_key::text || random()::text),
 	               coalesce((select value from settings where key = 'mail_domain'), 'ccterm.local')),

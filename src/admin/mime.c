@@ -36,7 +36,7 @@ char *mime_build(const struct mail_msg *m, size_t *len, char *err, size_t errsz)
 	GDateTime *now;
 	GMimeStream *mem;
 	GByteArray *bytes;
-	char *id, *out = NULL;
+	char *id, *subject, *out = NULL;
 
 	gmime_once();
 	if (!g_utf8_validate(m->subject, -1, NULL) || !g_utf8_validate(m->body, -1, NULL)) {
@@ -54,7 +54,13 @@ char *mime_build(const struct mail_msg *m, size_t *len, char *err, size_t errsz)
 	internet_address_list_append(g_mime_message_get_from(msg), from);
 	g_object_unref(from);
 	internet_address_list_add(g_mime_message_get_to(msg), internet_address_mailbox_new(NULL, m->to));
-	g_mime_message_set_subject(msg, m->subject, "utf-8");
+	/* one line, whatever the row says: a line break would start another header */
+	subject = g_strdup(m->subject);
+	for (char *c = subject; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	g_mime_message_set_subject(msg, subject, "utf-8");
+	g_free(subject);
 	now = g_date_time_new_now_local();
 	g_mime_message_set_date(msg, now);
 	g_date_time_unref(now);

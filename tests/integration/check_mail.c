@@ -415,6 +415,34 @@ START_TEST(a_crash_between_handing_over_and_recording_is_never_resent)
 }
 END_TEST
 
+/* A line break in a subject cannot add a header (msmtp -t would send to a Bcc). */
+START_TEST(a_subject_cannot_add_a_recipient)
+{
+	struct db *kim = testdb_connect(dbname, "ml_kim");
+	char *case_id = testdb_value(db, "select id from cases where subject = '배송 지연'"), out[2048], *msg;
+	const char *p[2] = { case_id, "답변\r\nBcc: evil@example.com" };
+
+	sink_start();
+	ck_assert_msg(db_exec(kim, "select mail_queue(gen_random_uuid(), $1::bigint, null, null, $2, '본문')", 2, p) == 0,
+		      "%s", db_error(kim));
+	/* even a row written around mail_queue */
+	exec_ok(db, "insert into mail_outbox (customer_id, to_addr, subject, body, message_id) "
+		    "select id, 'hong@example.com', E'둘째\nBcc: evil2@example.com', '본문', '<inj-2@ccterm.example>' "
+		    "from customer where external_id = 'ML1'");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "2 sent"), "%s", out);
+	ck_assert_int_eq(sink_count(), 2);
+	for (int i = 1; i <= 2; i++) {
+		msg = sink_read(i);
+		field_is(msg, "envelope-to", "hong@example.com");
+		ck_assert_msg(strstr(msg, "evil") == NULL || strstr(msg, "subject: ") < strstr(msg, "evil"), "%s", msg);
+		ck_assert_msg(strstr(msg, "\nbcc") == NULL, "%s", msg);
+		free(msg);
+	}
+	free(case_id);
+	db_close(kim);
+}
+END_TEST
+
 START_TEST(follow_sends_on_notify)
 {
 	char cmd[256];
@@ -532,6 +560,7 @@ static Suite *mail_suite(void)
 	tcase_add_test(tc, a_reply_arrives_decoded_intact_once);
 	tcase_add_test(tc, the_mta_error_is_recorded_and_retried_with_backoff);
 	tcase_add_test(tc, a_crash_between_handing_over_and_recording_is_never_resent);
+	tcase_add_test(tc, a_subject_cannot_add_a_recipient);
 	tcase_add_test(tc, follow_sends_on_notify);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
