@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,6 +307,7 @@ START_TEST(a_due_call_back_is_pushed_to_its_agent)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
 		setenv("PGDATABASE", dbname, 1);
 		execl(cmd, cmd, "case-watch", "--quiet", (char *)NULL);
 		_exit(127);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -406,6 +407,7 @@ START_TEST(case_watch_escalates_on_time)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
 		setenv("PGDATABASE", dbname, 1);
 		execl(cmd, cmd, "case-watch", "--quiet", (char *)NULL);
 		_exit(127);

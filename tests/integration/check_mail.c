@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,7 @@ static void sink_start(void)
 	sink_pid = fork();
 	ck_assert_int_ge(sink_pid, 0);
 	if (sink_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
 		execl("/usr/bin/python3", "python3", script, sport, sinkdir, (char *)NULL);
 		_exit(127);
 	}
@@ -454,6 +456,7 @@ START_TEST(follow_sends_on_notify)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
 		setenv("PGDATABASE", dbname, 1);
 		execl(cmd, cmd, "mail-send", "--follow", "--quiet", (char *)NULL);
 		_exit(127);
@@ -517,6 +520,7 @@ START_TEST(follow_reconnects_after_a_restart)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
 		setenv("PGDATABASE", dbname, 1);
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -576,6 +580,7 @@ int main(void)
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
+	pg("stop");   /* the restart test's own cluster, even when that test failed half-way */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
