@@ -758,7 +758,7 @@ begin
 	if not exists (select 1 from campaign where name = '겨울 적금 아웃바운드') then
 		v_camp := campaign_save('겨울 적금 아웃바운드', '근로자 우대저축 가입 권유 (연 4.5%)', 'segment', 'young_single',
 			(v_anchor at time zone 'Asia/Seoul')::date - 7, (v_anchor at time zone 'Asia/Seoul')::date + 21,
-			E'안녕하세요, {고객명}님. 국민은행 고객센터 {상담원}입니다.\n' ||
+			E'안녕하세요, {customer_name}님. 국민은행 고객센터 {agent_name}입니다.\n' ||
 			E'사회초년생을 위한 근로자 우대저축(연 4.5%)을 소개해 드리려고 연락드렸습니다. 잠시 통화 괜찮으실까요?\n' ||
 			E'- 관심: 가입 조건(월 10~50만 원, 3년)과 우대 금리 안내 후 "수락"\n' ||
 			E'- 바쁨: 편한 시간을 여쭙고 "다시 걸기"\n- 거절: 감사 인사 후 "거절"',

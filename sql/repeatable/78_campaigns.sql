@@ -145,6 +145,8 @@ end $$;
 -- then my call-backs that are due, then the rest (fewest attempts first).
 -- FOR UPDATE SKIP LOCKED plus a claim (campaign_claim_minutes) so two agents
 -- never get the same member. p_campaign NULL: any running campaign.
+-- The script comes with the template fields filled ({customer_name},
+-- {agent_name}, {company_name}, {order_no}, {today}: 77_mail.sql).
 -- No row: nobody to call now.
 drop function if exists campaign_next(integer);
 create function campaign_next(p_campaign integer)
@@ -178,7 +180,8 @@ begin
 	    claimed_until = now() + make_interval(mins => setting_num('campaign_claim_minutes', 30)::integer)
 	where m.campaign_id = v_campaign and m.customer_id = v_customer;
 	return query
-	select c.id, c.name, c.offer, c.script, m.customer_id, cu.name, m.attempts, m.callback_at
+	select c.id, c.name, c.offer, mail_fill(c.script, m.customer_id, null), m.customer_id, cu.name, m.attempts,
+	       m.callback_at
 	from campaign_member m join campaign c on c.id = m.campaign_id join customer cu on cu.id = m.customer_id
 	where m.campaign_id = v_campaign and m.customer_id = v_customer;
 end $$;

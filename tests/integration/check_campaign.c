@@ -128,8 +128,21 @@ START_TEST(two_agents_never_get_the_same_member_and_call_backs_come_back)
 	long a, b, m, n, seen = 0;
 	char sql[256];
 
-	exec_ok(boss, "select campaign_save('봄 적금', '적금 가입 권유', 'segment', 'cp_vip', current_date, null, '', 20, 7, 14)");
+	exec_ok(boss, "select campaign_save('봄 적금', '적금 가입 권유', 'segment', 'cp_vip', current_date, null, "
+		      "'{customer_name}님, {company_name} {agent_name}입니다', 20, 7, 14)");
 	exec_ok(boss, "select campaign_build(campaign_by_name('봄 적금'))");
+	/* the script comes filled in for the member and the agent */
+	{
+		PGresult *res = db_query(kim, "select script, customer_name from campaign_next(campaign_by_name('봄 적금'))",
+					 0, NULL);
+		char want[256];
+
+		ck_assert_msg(res && PQntuples(res) == 1, "%s", db_error(kim));
+		snprintf(want, sizeof(want), "%s님, ccterm demo 김민지입니다", PQgetvalue(res, 0, 1));
+		ck_assert_str_eq(PQgetvalue(res, 0, 0), want);
+		PQclear(res);
+		exec_ok(db, "update campaign_member set claimed_by = null, claimed_until = null");
+	}
 	/* kim's pull is not committed yet: its row is locked, lee skips it */
 	exec_ok(kim, "begin");
 	a = pull(kim, "봄 적금");
