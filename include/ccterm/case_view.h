@@ -85,6 +85,23 @@ db_read_fn db_mail_render_read;            /* struct mail_rendered */
 void db_mail_queue_request(struct db_request *rq, const char *draft_id, long long case_id, const char *to,
 			   const char *subject, const char *body);
 
+/* The next campaign member for me to call (campaign_next of any running
+ * campaign): found false when nobody is to be called now. */
+struct campaign_member_pull {
+	bool found;
+	int campaign_id;
+	long long customer_id;
+	int attempts;
+	char campaign[128], offer[64], customer[128], callback_at[24];
+	char script[4096];
+};
+void db_campaign_next_request(struct db_request *rq);
+db_read_fn db_campaign_next_read;          /* struct campaign_member_pull */
+/* outcome: reached, not_reached, accepted, refused, callback (at: a
+ * timestamptz text, else NULL). The reply is the attempt's id (db_id_read). */
+void db_campaign_record_request(struct db_request *rq, int campaign_id, long long customer_id, const char *outcome,
+				const char *at);
+
 /* "2h 05m left", "overdue 1h 10m", "-". */
 void case_time_left(const struct case_row *c, char *out, size_t size);
 

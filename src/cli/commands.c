@@ -37,6 +37,8 @@ static void cmd_escalate(struct app *app, const char *arg) { cases_change(app, "
 static void cmd_assign(struct app *app, const char *arg) { cases_change(app, "assign", arg); }
 static void cmd_close(struct app *app, const char *arg) { cases_change(app, "close", arg); }
 static void cmd_reply(struct app *app, const char *arg) { app_open(app, VIEW_REPLY, arg); }
+static void cmd_next(struct app *app, const char *arg) { app_action(app, ACTION_CAMPAIGN_NEXT); }
+static void cmd_callback(struct app *app, const char *arg) { campaign_callback(app, arg); }
 
 /* open ID: a customer by number, C-ID a case; anything else searches,
  * opening a single hit. */
@@ -80,6 +82,8 @@ static const struct command commands[] = {
 	{ "assign", "assign LOGIN [NOTE]: the open case to another agent", cmd_assign },
 	{ "close", "close CODE [NOTE]: the open case with a resolution code", cmd_close },
 	{ "reply", "reply: an e-mail reply to the open case", cmd_reply },
+	{ "next", "next: call the next campaign member", cmd_next },
+	{ "callback", "callback MINUTES|HH:MM: the campaign member calls back then", cmd_callback },
 	{ "filter", "filter CHANNEL|KIND|all: the timeline", cmd_filter },
 	{ "ready", "ready: take calls", cmd_ready },
 	{ "notready", "notready [REASON]: stop taking calls", cmd_notready },

@@ -231,3 +231,41 @@ void case_time_left(const struct case_row *c, char *out, size_t size)
 	else
 		snprintf(out, size, "%dh %02dm left", m / 60, m % 60);
 }
+
+void db_campaign_next_request(struct db_request *rq)
+{
+	db_request_init(rq, "select campaign_id, campaign_name, coalesce(offer, ''), coalesce(script, ''), customer_id, "
+			    "customer_name, attempts, coalesce(to_char(callback_at, 'MM-DD HH24:MI'), '') "
+			    "from campaign_next(null)");
+}
+
+int db_campaign_next_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct campaign_member_pull *m = out;
+
+	memset(m, 0, sizeof(*m));
+	if (PQntuples(res) < 1)
+		return 0;
+	m->found = true;
+	m->campaign_id = atoi(PQgetvalue(res, 0, 0));
+	DB_COPY(m->campaign, res, 0, 1);
+	DB_COPY(m->offer, res, 0, 2);
+	DB_COPY(m->script, res, 0, 3);
+	m->customer_id = atoll(PQgetvalue(res, 0, 4));
+	DB_COPY(m->customer, res, 0, 5);
+	m->attempts = atoi(PQgetvalue(res, 0, 6));
+	DB_COPY(m->callback_at, res, 0, 7);
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
+void db_campaign_record_request(struct db_request *rq, int campaign_id, long long customer_id, const char *outcome,
+				const char *at)
+{
+	db_request_init(rq, "select campaign_record($1::integer, $2::bigint, $3, $4::timestamptz)");
+	db_request_int(rq, campaign_id);
+	db_request_int(rq, customer_id);
+	db_request_text(rq, outcome);
+	db_request_text(rq, at && *at ? at : NULL);
+}

@@ -306,6 +306,7 @@ void app_action(struct app *app, enum action a)
 	case ACTION_HANGUP: desk_hangup(d); break;
 	case ACTION_SEARCH: app_open(app, VIEW_SEARCH, ""); break;
 	case ACTION_CASES: app_open(app, VIEW_CASES, NULL); break;
+	case ACTION_CAMPAIGN_NEXT: app_open(app, VIEW_CAMPAIGN, NULL); break;
 	case ACTION_CUSTOMER: app_open(app, VIEW_POP, NULL); break;
 	case ACTION_WALLBOARD:
 		if (!desk_is_supervisor(d)) {

@@ -17,6 +17,8 @@ void cases_change(struct app *app, const char *verb, const char *arg);
 /* Tab after "assign " (the logins seen in the list) and "close " (the
  * resolution codes): candidates starting with word, malloc'd. */
 size_t cases_complete(const char *verb, const char *word, char **out, size_t max);
+/* The call-back outcome of the campaign member on screen: MINUTES or HH:MM. */
+void campaign_callback(struct app *app, const char *arg);
 /* A case id from "C-12", "c12", "12" after "case": 0 when it is none. */
 long long cases_parse_id(const char *s);
 

@@ -15,4 +15,5 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_WALLBOARD] = &view_wallboard,
 	[VIEW_CASES] = &view_cases,
 	[VIEW_REPLY] = &view_reply,
+	[VIEW_CAMPAIGN] = &view_campaign,
 };

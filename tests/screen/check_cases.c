@@ -79,7 +79,9 @@ START_TEST(case_list_detail_note_escalate_and_pushed_alert)
 	ck_assert_int_eq(vt_type(vt, "n"), 0);
 	VT_ASSERT_WAIT(vt, ":note", 1000);
 	ck_assert_int_eq(vt_type(vt, "고객에게 전화함<Enter>"), 0);
-	VT_ASSERT_WAIT(vt, "고객에게 전화함", 2000);
+	snprintf(buf, sizeof(buf), "Case C-%lld changed.", late);
+	VT_ASSERT_WAIT(vt, buf, 2000);
+	VT_ASSERT_WAIT(vt, "cc_k1    note", 2000);
 	snprintf(buf, sizeof(buf), "select count(*) from case_event where case_id = %lld and event = 'note' "
 		 "and note = '고객에게 전화함' and login = 'cc_k1'", late);
 	ck_assert_int_eq(value(buf), 1);
@@ -183,6 +185,54 @@ START_TEST(reply_from_template_survives_kill_and_queues_once)
 }
 END_TEST
 
+START_TEST(campaign_pull_next_member_and_outcomes_by_one_key)
+{
+	struct vt *vt;
+	long long first;
+
+	testdb_agent(db, "cc_o1", "Agent Out", "agent");
+	first = console_customer("이순신", "platinum", "+821011112222", 2);
+	console_customer("강감찬", "platinum", "+821033334444", 2);
+	console_sql("insert into campaign (name, offer, starts, target_kind, script, control_pct, built_at) "
+		    "values ('봄 적금', '적금', current_date, 'list', '{customer_name}님, 봄 적금을 소개합니다.', 0, now())");
+	console_sql("insert into campaign_member (campaign_id, customer_id) select c.id, cu.id "
+		    "from campaign c, customer cu where c.name = '봄 적금'");
+	vt = console("cc_o1", 24, 100);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	/* One key pulls the next member: the pop screen, outbound, with the script filled. */
+	ck_assert_int_eq(vt_type(vt, "<C-n>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ Campaign call", 2000);
+	VT_ASSERT_WAIT(vt, "Outbound · campaign 봄 적금", 3000);
+	VT_ASSERT_WAIT(vt, "님, 봄 적금을 소개합니다.", 1000);
+	VT_ASSERT_WAIT(vt, "History (2)", 3000);   /* the customer's own pop below */
+	ck_assert_int_eq(value("select count(*) from campaign_member where claimed_by = 'cc_o1'"), 1);
+	/* Not the next one before an outcome. */
+	ck_assert_int_eq(vt_type(vt, "<C-n>"), 0);
+	VT_ASSERT_WAIT(vt, "Record an outcome first", 2000);
+	/* 3: accepted, one key; an outbound interaction on the timeline. */
+	ck_assert_int_eq(vt_type(vt, "3"), 0);
+	VT_ASSERT_WAIT(vt, "accepted recorded", 3000);
+	ck_assert_int_eq(value("select count(*) from campaign_attempt where login = 'cc_o1' and outcome = 'accepted'"), 1);
+	ck_assert_int_eq(value("select count(*) from interaction where agent_login = 'cc_o1' and direction = 'out' "
+			       "and kind = 'campaign_response'"), 1);
+	/* The next member; 5: a call-back in 30 minutes, to me. */
+	ck_assert_int_eq(vt_type(vt, "<C-n>"), 0);
+	VT_ASSERT_GONE(vt, "recorded: accepted", 3000);
+	VT_ASSERT_WAIT(vt, "attempt 1", 3000);
+	ck_assert_int_eq(vt_type(vt, "5"), 0);
+	VT_ASSERT_WAIT(vt, ":callback", 1000);
+	ck_assert_int_eq(vt_type(vt, "30<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "callback recorded", 3000);
+	ck_assert_int_eq(value("select count(*) from campaign_member where owner_login = 'cc_o1' and outcome = 'callback' "
+			       "and next_at between now() + interval '29 minutes' and now() + interval '31 minutes'"), 1);
+	/* Nobody left to call now. */
+	ck_assert_int_eq(vt_type(vt, "<C-n>"), 0);
+	VT_ASSERT_WAIT(vt, "Nobody to call now", 3000);
+	vt_free(vt);
+	(void)first;
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cases");
@@ -192,6 +242,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, case_list_detail_note_escalate_and_pushed_alert);
 	tcase_add_test(tc, reply_from_template_survives_kill_and_queues_once);
+	tcase_add_test(tc, campaign_pull_next_member_and_outcomes_by_one_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
