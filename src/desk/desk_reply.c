@@ -27,6 +27,28 @@ static void body_edited(void *arg, bool insert, size_t off, const char *bytes, s
 		journal_delete(m->journal, "body", off, len);
 }
 
+/* Text for the editor: a control character other than a line break (a tab,
+ * a carriage return from a template typed elsewhere) becomes a blank, so the
+ * editor never refuses a template or a restored draft. */
+static int body_load(struct textbuf *tb, const char *text)
+{
+	char *clean = strdup(text);
+	size_t o = 0;
+	int rc;
+
+	if (!clean)
+		return TEXTBUF_NOMEM;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\r')
+			continue;
+		clean[o++] = (unsigned char)*p < ' ' && *p != '\n' ? ' ' : (*p == 0x7f ? ' ' : *p);
+	}
+	clean[o] = '\0';
+	rc = textbuf_set_text(tb, clean);
+	free(clean);
+	return rc;
+}
+
 static void field_apply(struct mail_reply *m, const char *field, const char *value)
 {
 	if (strcmp(field, "case_id") == 0)
@@ -62,8 +84,11 @@ int desk_reply_init(struct desk *d, const char *journal_path, char *err, size_t 
 		snprintf(m->draft_id, sizeof(m->draft_id), "%s", st->id);
 		for (size_t i = 0; i < st->nfields; i++) {
 			if (strcmp(st->fields[i].name, "body") == 0) {
-				if (textbuf_set_text(m->body, st->fields[i].value) != TEXTBUF_OK)
-					journal_set(m->journal, "body", "");   /* what the editor shows */
+				if (strlen(st->fields[i].value) != st->fields[i].len ||
+				    textbuf_set_text(m->body, st->fields[i].value) != TEXTBUF_OK) {
+					body_load(m->body, st->fields[i].value);
+					journal_set(m->journal, "body", textbuf_text(m->body));   /* what the editor shows */
+				}
 			} else {
 				field_apply(m, st->fields[i].name, st->fields[i].value);
 			}
@@ -112,7 +137,7 @@ void desk_reply_new(struct desk *d, long long case_id, const char *template_code
 	desk_reply_set(d, "to", to);
 	desk_reply_set(d, "subject", subject);
 	textbuf_set_on_edit(m->body, NULL, NULL);
-	if (textbuf_set_text(m->body, body) != TEXTBUF_OK)
+	if (body_load(m->body, body) != TEXTBUF_OK)
 		textbuf_set_text(m->body, "");
 	textbuf_set_on_edit(m->body, body_edited, d);
 	if (m->journal)

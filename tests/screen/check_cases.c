@@ -136,7 +136,7 @@ START_TEST(reply_from_template_survives_kill_and_queues_once)
 	console_sql("insert into customer_contact select c.id, p.id from customer c, contact_point p "
 		    "where p.value = 'minji@example.com'");
 	console_sql("insert into mail_template (code, name, subject, body) values "
-		    "('apology', 'Apology', '[{case_no}] 죄송합니다', '{customer_name}님, 불편을 드려 죄송합니다.') "
+		    "('apology', 'Apology', '[{case_no}] 죄송합니다', E'{customer_name}님,\\t불편을 드려 죄송합니다.') "
 		    "on conflict (code) do update set subject = excluded.subject, body = excluded.body, active = true");
 	id = open_case("파손 배송", "cc_m1", "now() + interval '5 hours'");
 	vt = console("cc_m1", 24, 80);
@@ -148,7 +148,8 @@ START_TEST(reply_from_template_survives_kill_and_queues_once)
 	VT_ASSERT_WAIT(vt, "choose a template", 2000);
 	VT_ASSERT_WAIT(vt, "apology", 2000);
 	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
-	/* Prefilled from mail_render: the customer's address and the fields filled. */
+	/* Prefilled from mail_render: the customer's address and the fields filled
+	 * (the template's tab a blank: the editor takes no control characters). */
 	VT_ASSERT_WAIT(vt, "minji@example.com", 3000);
 	snprintf(buf, sizeof(buf), "[C-%lld] 죄송합니다", id);
 	VT_ASSERT_WAIT(vt, buf, 1000);
