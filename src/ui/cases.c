@@ -102,7 +102,7 @@ static void detail_in(void *arg, const struct gw_reply *r)
 	if (r->rc != 0) {
 		say_error(app, r);
 		C.case_id = 0;
-	} else {
+	} else if (C.cur.id == C.case_id) {   /* else another case was asked for since */
 		C.have_cur = true;
 		/* an :open from elsewhere lands here */
 		if (nav_current(&app->nav) != VIEW_CASES)
@@ -241,6 +241,7 @@ static void cases_open(struct app *app, const char *arg)
 	C.case_id = 0;
 	C.have_cur = false;
 	C.stale = true;
+	app->desk.case_alert[0] = '\0';   /* seen: the list shows it */
 	fetch_list(app);
 }
 

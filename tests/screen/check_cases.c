@@ -62,6 +62,9 @@ START_TEST(case_list_detail_note_escalate_and_pushed_alert)
 		ck_assert(vt_find(vt, buf, &rsoon, NULL));
 		ck_assert_int_lt(rlate, rsoon);
 	}
+	/* All cases are the supervisors'. */
+	ck_assert_int_eq(vt_type(vt, "A"), 0);
+	VT_ASSERT_WAIT(vt, "All cases are for supervisors.", 2000);
 	/* SLA filter: breached only. */
 	ck_assert_int_eq(vt_type(vt, "lll"), 0);
 	VT_ASSERT_WAIT(vt, "SLA breached", 2000);
@@ -110,6 +113,11 @@ START_TEST(case_list_detail_note_escalate_and_pushed_alert)
 	/* Esc is the list again; :open of a case id opens the case. */
 	ck_assert_int_eq(vt_type(vt, "<Esc>"), 0);
 	VT_ASSERT_WAIT(vt, "Cases: mine", 2000);
+	/* Seen on the list: the status bar's alert goes when the screen is opened again. */
+	ck_assert_int_eq(vt_type(vt, "<Esc><F11>"), 0);
+	VT_ASSERT_WAIT(vt, "Cases: mine", 2000);
+	snprintf(buf, sizeof(buf), "! case C-%lld escalated", soon);
+	VT_ASSERT_GONE(vt, buf, 2000);
 	snprintf(buf, sizeof(buf), ":open C-%lld<Enter>", soon);
 	ck_assert_int_eq(vt_type(vt, buf), 0);
 	VT_ASSERT_WAIT(vt, "배송 지연", 2000);
