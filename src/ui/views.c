@@ -13,4 +13,7 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_DETAIL] = &view_detail,
 	[VIEW_FORM] = &view_form,
 	[VIEW_WALLBOARD] = &view_wallboard,
+	[VIEW_RULES] = &view_rules,
+	[VIEW_RULE_EDIT] = &view_rule_edit,
+	[VIEW_AT_RISK] = &view_at_risk,
 };
