@@ -136,6 +136,7 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		at += draw_text(w, y, at, cols / 2, line, STYLE_HEADING) + 2;
 	} else {
 		at += draw_text(w, y, at, cols / 2, p->h.name, STYLE_HEADING) + 2;
+		at += draw_text(w, y, at, 12, tier_badge(p->h.tier), STYLE_BADGE) + 2;
 	}
 	phone_format(p->h.phone, phone, sizeof(phone));
 	fmt_money(p->h.value_won, money, sizeof(money));
