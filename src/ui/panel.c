@@ -83,9 +83,11 @@ static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool 
 		used += draw_text(w, y, x + used, cols - used, i ? " · " : " ", STYLE_GOOD);
 		used += draw_text(w, y, x + used, cols - used, one, sel ? STYLE_SELECTED : STYLE_GOOD);
 	}
-	if (hint && used + 40 < cols)
-		used += draw_text(w, y, x + used, cols - used, "  ^X next ^P offered ^Y accepted ^N declined",
+	if (hint && used + 48 < cols)
+		used += draw_text(w, y, x + used, cols - used, "  ^X next · ^P offered ^Y accepted ^N declined",
 				  STYLE_DIM);
+	else if (hint && used + 16 < cols)
+		used += draw_text(w, y, x + used, cols - used, "  ^X ^P ^Y ^N", STYLE_DIM);
 	return used;
 }
 
@@ -150,12 +152,12 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 	if (at < x + cols)
 		draw_text(w, y, at, x + cols - at, line, STYLE_NORMAL);
 	y++;
-	/* The profile: its own row, or (compact) before the ids, kept short
-	 * enough that the ids still show. */
+	/* The profile: its own row, or (compact) before the ids, which get
+	 * what is left (at least "· RRN"). */
 	if (!compact && y - y0 < max_rows)
 		draw_profile(app, w, y++, x, cols);
 	if (y - y0 < max_rows) {
-		int used = compact ? draw_profile(app, w, y, x, cols < 100 ? cols * 2 / 3 : cols / 2) + 3 : 0;
+		int used = compact ? draw_profile(app, w, y, x, cols - 14) + 3 : 0;
 
 		fmt_age(p->h.customer_since, time(NULL), since, sizeof(since));
 		snprintf(line, sizeof(line), "%sRRN %s · %s · %s %s · since %s", compact ? "· " : "",
