@@ -219,6 +219,15 @@ START_TEST(at_risk_board_opens_the_lapsed_customer)
 	ck_assert_int_eq(vt_type(sup, ":atrisk<Enter>"), 0);
 	VT_ASSERT_WAIT(sup, "are for supervisors", 2000);
 	vt_free(sup);
+	/* ... nor the functions behind them: the grants, not only the screen. */
+	{
+		struct db *agent = testdb_connect(dbname, "cc_o3");
+
+		ck_assert_int_eq(db_exec(agent, "select * from customers_at_risk('value', 10)", 0, NULL), -1);
+		ck_assert_msg(strstr(db_error(agent), "permission denied") != NULL, "%s", db_error(agent));
+		ck_assert_int_eq(db_exec(agent, "select * from offer_rules_list()", 0, NULL), -1);
+		db_close(agent);
+	}
 }
 END_TEST
 
