@@ -16,7 +16,7 @@ static const char usage[] =
 	"  queue add NAME --sla SECONDS [--target PCT]\n"
 	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
 	"            [--queues Q1,Q2]\n"
-	"  import customers FILE.csv                 columns: external_id,name,phone,email,tier,segment,\n"
+	"  import customers FILE.csv [--create-branches]  columns: external_id,name,phone,email,tier,segment,\n"
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
 	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
@@ -42,13 +42,21 @@ static int cmd_migrate(struct db *db)
 	return 0;
 }
 
-static int cmd_import(struct db *db, const char *what, const char *file)
+static int cmd_import(struct db *db, const struct opts *o, const char *what, const char *file)
 {
+	static const char *const known[] = { "--create-branches", NULL };
+	struct import_options opt = { .create_branches = opt_get(o, "--create-branches") != NULL };
 	struct import_result r;
 	int rc;
 
+	if (opt_check(o, known) < 0)
+		return 2;
+	if (opt.create_branches && strcmp(what, "customers") != 0) {
+		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
+		return 2;
+	}
 	if (strcmp(what, "customers") == 0)
-		rc = admin_import_customers(db, file, &r);
+		rc = admin_import_customers_with(db, file, &opt, &r);
 	else if (strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions(db, file, &r);
 	else {
@@ -57,7 +65,16 @@ static int cmd_import(struct db *db, const char *what, const char *file)
 	}
 	if (rc < 0)
 		return -1;
-	printf("%ld loaded, %ld rejected\n", r.loaded, r.rejected);
+	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
+	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
+	if (r.branches_created)
+		printf("%ld branch%s created (named after the code)\n", r.branches_created,
+		       r.branches_created == 1 ? "" : "es");
+	if (r.summary[0])
+		printf("%s\n", r.summary);
+	if (r.duplicates)
+		printf("%ld rows look like customers already known (same phone and name, e-mail, RRN, or name and "
+		       "birth date): see ccterm-admin duplicates\n", r.duplicates);
 	if (r.rejected)
 		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
 	return 0;
@@ -92,7 +109,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(db);
 	if (strcmp(cmd, "import") == 0 && arg)
-		return cmd_import(db, sub, arg);
+		return cmd_import(db, &o, sub, arg);
 	if (strcmp(cmd, "recompute") == 0)
 		return cmd_recompute(db);
 	if (strcmp(cmd, "rule") == 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ccterm/admin.h"
@@ -17,6 +18,7 @@
 
 struct import {
 	struct db *db;
+	const struct import_options *opt;
 	const char *path;
 	struct import_result *result;
 	FILE *rejects;              /* the rejects so far, in rejects_tmp */
@@ -286,10 +288,23 @@ static const char *const customer_steps[] = {
 	"with d as (select line, external_id, min(line) over (partition by external_id) first from stage) "
 	"delete from stage s using d where s.line = d.line and d.line <> d.first "
 	"returning s.line, 'external_id ' || s.external_id || ' repeats line ' || d.first",
+	"delete from stage s where branch !~ '^[A-Z0-9_-]{1,16}$' "
+	"returning line, 'branch ''' || left(branch, 20) || ''' is not a branch code (A-Z, 0-9, _ and -, 16 at most)'",
+};
+/* --create-branches: the branches the file names are made first (name = code). */
+static const char create_branches_sql[] =
+	"with n as (insert into branch (code, name) select distinct branch, branch from stage s "
+	"where branch is not null and not exists (select 1 from branch b where b.code = s.branch) "
+	"on conflict do nothing returning 1) select count(*) from n";
+/* Otherwise: one line for them all, most rows first, then a reject per row. */
+static const char unknown_branches_sql[] =
+	"select sum(n), string_agg(branch || ' (' || n || ')', ', ' order by n desc, branch) from "
+	"(select branch, count(*) n from stage s where branch is not null and not exists "
+	"(select 1 from branch b where b.code = s.branch) group by branch) u having count(*) > 0";
+static const char unknown_branch_rejects_sql[] =
 	"delete from stage s where branch is not null and not exists "
 	"(select 1 from branch b where b.code = s.branch) "
-	"returning line, 'unknown branch ''' || branch || ''''",
-};
+	"returning line, 'unknown branch ''' || branch || ''''";
 static const char *const customer_load[] = {
 	/* A tier in the file overrides the computed one (sql/repeatable/60_value.sql);
 	 * an empty one leaves the tier to the record. */
@@ -351,12 +366,57 @@ static const char *const interaction_load[] = {
 	"from stage order by line",
 };
 
-static int import_run(struct db *db, const char *path, struct import_result *r, const char *columns,
-		      const char *stage_sql, row_fn row, const char *const *steps, size_t nsteps,
-		      const char *const *load, size_t nload)
+/* Unknown branches: created (--create-branches) or summed up in one line. */
+static int branches_step(struct import *im)
 {
-	struct import im = { .db = db, .path = path, .result = r };
 	PGresult *res;
+
+	if (im->opt && im->opt->create_branches) {
+		res = db_query(im->db, create_branches_sql, 0, NULL);
+		if (!res)
+			return -1;
+		im->result->branches_created = atol(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return 0;
+	}
+	res = db_query(im->db, unknown_branches_sql, 0, NULL);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1) {
+		char list[700];
+		const char *l = PQgetvalue(res, 0, 1);
+		size_t n = strlen(l);
+
+		/* a long list is cut at a whole name */
+		if (n >= sizeof(list)) {
+			n = sizeof(list) - 6;
+			while (n > 0 && l[n] != ',')
+				n--;
+		}
+		snprintf(list, sizeof(list), "%.*s%s", (int)n, l, n < strlen(l) ? ", ..." : "");
+		snprintf(im->result->summary, sizeof(im->result->summary),
+			 "%s rows name unknown branches: %s; create them with ccterm-admin branch add or --create-branches",
+			 PQgetvalue(res, 0, 0), list);
+	}
+	PQclear(res);
+	return rejects_from(im, unknown_branch_rejects_sql);
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int import_run(struct db *db, const char *path, const struct import_options *opt, struct import_result *r,
+		      const char *columns, const char *stage_sql, row_fn row, const char *const *steps,
+		      size_t nsteps, const char *const *load, size_t nload)
+{
+	struct import im = { .db = db, .opt = opt, .path = path, .result = r };
+	PGresult *res;
+	double t0 = now_seconds();
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -377,6 +437,8 @@ static int import_run(struct db *db, const char *path, struct import_result *r, 
 	for (size_t i = 0; i < nsteps; i++)
 		if ((strstr(steps[i], "returning") ? rejects_from(&im, steps[i]) : db_exec(db, steps[i], 0, NULL)) < 0)
 			goto out;
+	if (strcmp(columns, CUSTOMER_COLUMNS) == 0 && branches_step(&im) < 0)
+		goto out;
 	for (size_t i = 0; i < nload; i++)
 		if (db_exec(db, load[i], 0, NULL) < 0)
 			goto out;
@@ -385,7 +447,8 @@ static int import_run(struct db *db, const char *path, struct import_result *r, 
 		char detail[4200];
 		const char *p[1] = { detail };
 
-		snprintf(detail, sizeof(detail), "%s: %ld loaded, %ld rejected", path, r->loaded, r->rejected);
+		snprintf(detail, sizeof(detail), "%s: %ld loaded, %ld rejected, %ld branches created", path, r->loaded,
+			 r->rejected, r->branches_created);
 		if (db_exec(db, "insert into audit_log (action, detail) values ('import', $1)", 1, p) < 0)
 			goto out;
 	}
@@ -404,19 +467,26 @@ out:
 	else
 		rejects_publish(&im);
 	free(im.buf);
+	r->seconds = now_seconds() - t0;
 	return rc;
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+int admin_import_customers_with(struct db *db, const char *path, const struct import_options *opt,
+				struct import_result *r)
+{
+	return import_run(db, path, opt, r, CUSTOMER_COLUMNS, customer_stage, customer_row,
+			  customer_steps, N(customer_steps), customer_load, N(customer_load));
+}
+
 int admin_import_customers(struct db *db, const char *path, struct import_result *r)
 {
-	return import_run(db, path, r, CUSTOMER_COLUMNS, customer_stage, customer_row,
-			  customer_steps, N(customer_steps), customer_load, N(customer_load));
+	return admin_import_customers_with(db, path, NULL, r);
 }
 
 int admin_import_interactions(struct db *db, const char *path, struct import_result *r)
 {
-	return import_run(db, path, r, INTERACTION_COLUMNS, interaction_stage, interaction_row,
+	return import_run(db, path, NULL, r, INTERACTION_COLUMNS, interaction_stage, interaction_row,
 			  interaction_steps, N(interaction_steps), interaction_load, N(interaction_load));
 }

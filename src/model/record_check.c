@@ -423,7 +423,7 @@ int interaction_row_check(char *const *f, size_t n, const char *country, struct 
 		       CLIP(f[0], 40));
 	row->occurred_at = row->occurred_buf;
 	if (!(row->channel = record_channel_word(f[1])))
-		REJECT("channel '%s' is not one of phone, web, email, store, mobile, chat, mail, fax, sms (or a synonym)",
+		REJECT("channel '%s' is not one of phone, web, email, store, mobile, chat, mail, fax, sms",
 		       CLIP(f[1], 20));
 	if (!(row->direction = opt(f[2]) ? record_direction_word(f[2]) : "in"))
 		REJECT("direction '%s' is not in, out or internal (or inbound, outbound, ...)", CLIP(f[2], 20));
