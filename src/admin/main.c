@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/identity.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -20,6 +21,9 @@ static const char usage[] =
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
 	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
+	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
+	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
+	"  unmerge DROP                              undo the latest merge of DROP\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
@@ -80,6 +84,50 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	return 0;
 }
 
+static int cmd_duplicates(struct db *db, const struct opts *o)
+{
+	static const char *const known[] = { "--limit", NULL };
+	long limit = 100;
+	PGresult *res;
+
+	if (opt_check(o, known) < 0 || (opt_get(o, "--limit") && !number_arg(opt_get(o, "--limit"), &limit)))
+		return 2;
+	res = db_duplicates(db, (int)limit);
+	if (!res)
+		return -1;
+	printf("%-10s %-20s %-10s %-20s %5s  %s\n", "keep", "name", "drop", "name", "score", "why");
+	for (int i = 0; i < PQntuples(res); i++)
+		printf("%-10s %-20s %-10s %-20s %5s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+		       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
+	printf("%d candidate pair%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
+	PQclear(res);
+	return 0;
+}
+
+static int cmd_merge(struct db *db, int argc, char **argv)
+{
+	long keep, drop, m;
+
+	if (strcmp(argv[0], "unmerge") == 0) {
+		if (argc != 2 || !number_arg(argv[1], &drop)) {
+			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
+			return 2;
+		}
+		if (db_customer_unmerge(db, drop, &m) < 0)
+			return -1;
+		printf("customer %ld unmerged (merge %ld undone)\n", drop, m);
+		return 0;
+	}
+	if (argc != 3 || !number_arg(argv[1], &keep) || !number_arg(argv[2], &drop)) {
+		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
+		return 2;
+	}
+	if (db_customer_merge(db, keep, drop, &m) < 0)
+		return -1;
+	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
+	return 0;
+}
+
 static int cmd_demo(struct db *db, const struct opts *o)
 {
 	long customers, interactions, seed = 1;
@@ -110,6 +158,10 @@ static int run(struct db *db, int argc, char **argv)
 		return cmd_migrate(db);
 	if (strcmp(cmd, "import") == 0 && arg)
 		return cmd_import(db, &o, sub, arg);
+	if (strcmp(cmd, "duplicates") == 0)
+		return cmd_duplicates(db, &o);
+	if (strcmp(cmd, "merge") == 0 || strcmp(cmd, "unmerge") == 0)
+		return cmd_merge(db, argc, argv);
 	if (strcmp(cmd, "recompute") == 0)
 		return cmd_recompute(db);
 	if (strcmp(cmd, "rule") == 0)

@@ -443,6 +443,14 @@ static int import_run(struct db *db, const char *path, const struct import_optio
 		if (db_exec(db, load[i], 0, NULL) < 0)
 			goto out;
 	r->loaded = count_loaded(db, "select count(*) from stage");
+	if (strcmp(columns, CUSTOMER_COLUMNS) == 0 && r->loaded > 0) {
+		/* flagged, never merged: ccterm-admin duplicates lists them */
+		r->duplicates = count_loaded(db, "select count(distinct case when d.a = any(s.ids) then d.a else d.b end) "
+					     "from (select array_agg(c.id) ids from stage join customer c using (external_id)) s, "
+					     "duplicate_pairs(s.ids) d");
+		if (r->duplicates < 0)
+			goto out;
+	}
 	{
 		char detail[4200];
 		const char *p[1] = { detail };
