@@ -33,7 +33,8 @@ int db_search(struct db *db, const char *query, struct customer_hit *hits, size_
 	p[0] = query;
 	p[1] = phone_normalize(query, country, e164, sizeof(e164)) == 0 ? e164 : NULL;
 	p[2] = limit;
-	res = db_query(db, "select id, name, phone, email, tier, branch, external_id "
+	res = db_query(db, "select id, name, phone, email, tier, branch, external_id, birth_year, "
+			   "extract(epoch from last_contact)::bigint, match "
 			   "from customer_search($1, $2, $3::integer)", 3, p);
 	if (!res)
 		return -1;
@@ -51,6 +52,14 @@ int db_search(struct db *db, const char *query, struct customer_hit *hits, size_
 		COPY(h->tier, res, r, 4);
 		COPY(h->branch, res, r, 5);
 		COPY(h->external_id, res, r, 6);
+		h->birth_year = PQgetisnull(res, r, 7) ? 0 : atoi(PQgetvalue(res, r, 7));
+		h->last_contact = PQgetisnull(res, r, 8) ? 0 : (time_t)atoll(PQgetvalue(res, r, 8));
+		COPY(h->match, res, r, 9);
+		/* masked for telling hits apart; branch staff get it masked already */
+		if (h->phone[0] == '+')
+			phone_mask(h->phone, h->phone_masked, sizeof(h->phone_masked));
+		else
+			COPY(h->phone_masked, res, r, 2);
 	}
 	PQclear(res);
 	return n;
