@@ -52,6 +52,8 @@ declare
 	v_is_number boolean := btrim(coalesce(p_query, '')) ~ '^[0-9 ()+./-]+$';
 	v_is_initials boolean := btrim(coalesce(p_query, '')) ~ '^[ㄱ-ㅎ]+$';
 	v_like text;
+	-- the query inside LIKE patterns: its own % and _ are text, not wildcards
+	v_esc text := replace(replace(replace(lower(btrim(coalesce(p_query, ''))), '\', '\\'), '%', '\%'), '_', '\_');
 begin
 	if v_q = '' then
 		return;
@@ -103,7 +105,7 @@ begin
 		union all
 		(select c.id, 8, 'name'
 		 from customer c
-		 where not v_is_number and length(v_lo) >= 3 and lower(c.name) like '%' || v_lo || '%'
+		 where not v_is_number and length(v_lo) >= 3 and lower(c.name) like '%' || v_esc || '%'
 		   and lower(c.name) ~ ('(^|[[:space:]])' || regexp_replace(v_lo, '([^[:alnum:][:space:]])', '\\\1', 'g'))
 		   and (v_all or customer_visible(c.id))
 		 limit v_limit)
@@ -111,7 +113,7 @@ begin
 		(select cc.customer_id, 9, 'e-mail'
 		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
 		 where not v_is_number and position('@' in v_lo) = 0 and length(v_lo) >= 3
-		   and cp.kind = 'email' and cp.value like v_lo || '@%'
+		   and cp.kind = 'email' and cp.value like v_esc || '@%'
 		 limit v_limit)
 		union all
 		(select cc.customer_id, 10, 'part of a phone'
@@ -133,6 +135,10 @@ begin
 
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
+
+-- Index expressions run with the inserting login's rights (customer_name_initials):
+-- admins insert customers themselves (imports); everyone else through definers.
+grant execute on function hangul_initials(text) to ccterm_admin;
 
 -- Quick-create for an unknown caller: a registered customer with this phone
 -- (E.164 or NULL) as primary contact. The number may already belong to
