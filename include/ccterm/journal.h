@@ -130,6 +130,9 @@ long long journal_now_ms(void);
  * compactly (BEGIN + one SET per field, written to path.tmp, fsynced,
  * renamed); with no unsaved draft the file is truncated to empty. A file
  * too big to be a journal is renamed to path.too-big and a new one started.
+ * A path that is not a regular file (a FIFO, a link to /dev/null) is
+ * refused; a journal readable by others is made 0600; compaction writes a
+ * new path.tmp (a leftover or a link there is removed, never written through).
  * What replay skipped is in journal_open_report. On failure returns NULL
  * with a message in err.
  */

@@ -2,7 +2,8 @@
  * LISTEN per console on channel agent_<login>. The rest of the console only
  * sees these calls, so a per-host relay (one LISTEN, fan-out over a UNIX
  * socket) can replace direct LISTEN without touching it. Notifications are
- * a hint: the call table is the truth, re-read after every (re)connect. */
+ * a hint (payloads: ccterm/agent_event.h): the call table is the truth,
+ * re-read after every (re)connect. */
 #ifndef CCTERM_NOTIFY_H
 #define CCTERM_NOTIFY_H
 

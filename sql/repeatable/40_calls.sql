@@ -52,8 +52,8 @@ $$;
 -- One call per agent: a named agent who has a call offered or answered is
 -- busy, and the call is refused (SQLSTATE CC001, "agent X already has call
 -- N (state)"); the PBX then routes it elsewhere or plays busy. Offers whose
--- ring time is up in this queue are taken back first (call_ring_expire), so
--- routing runs on time even without `ccterm-cti timers`.
+-- ring time is up in this queue are taken back (call_ring_expire) before the
+-- new call is routed, so routing runs on time even without `ccterm-cti timers`.
 create or replace function call_arrive(p_ani text, p_ani_e164 text, p_dnis text, p_queue text, p_agent text)
 returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
@@ -71,10 +71,6 @@ begin
 	end if;
 	if p_agent is not null and not exists (select 1 from agent where login = p_agent) then
 		raise exception 'unknown agent %', p_agent using errcode = '22023';
-	end if;
-	if v_queue is not null and exists (select 1 from call where state = 'offered' and queue_id = v_queue
-	                                   and ring_deadline <= clock_timestamp()) then
-		perform call_ring_expire(v_queue);
 	end if;
 	if p_ani_e164 is not null then
 		select min(c) into v_customer
@@ -99,6 +95,12 @@ begin
 		-- another offer to this agent committed in between (call_one_open_per_agent)
 		raise exception 'agent % already has a call', p_agent using errcode = 'CC001';
 	end;
+	-- After the insert, which locks the queue's counters (queue_stat): every
+	-- path takes those before the queue's advisory lock, never after.
+	if v_queue is not null and exists (select 1 from call where state = 'offered' and queue_id = v_queue
+	                                   and ring_deadline <= clock_timestamp()) then
+		perform call_ring_expire(v_queue);
+	end if;
 	if p_agent is null and v_queue is not null then
 		perform route_call(v_id);
 	end if;
@@ -434,12 +436,12 @@ returns double precision language sql security definer set search_path = pg_cata
 	from call c where c.state = 'offered' and c.ring_deadline is not null
 $$;
 
--- The connected agent's calls offered or answered (one, by the rule above;
--- SECURITY DEFINER, since agents have no rights on the call table: the login
--- is session_user),
+-- The connected agent's calls offered or answered (one, by the rule above),
 -- with durations from the server's clock, never negative: seconds_in_state
 -- since the offer, or since the answer once answered; ring_seconds_left
 -- until the ring timeout takes the offer back (NULL when not timed).
+-- SECURITY DEFINER, since agents have no rights on the call table: the login
+-- is session_user.
 create or replace function my_calls()
 returns table (id bigint, state text, ani text, customer_id bigint, customer text, queue text,
                offered_at timestamptz, answered_at timestamptz, seconds_in_state integer,
@@ -460,7 +462,7 @@ $$;
 
 revoke all on function call_ring_seconds(integer), call_requeue(bigint), call_take_back(bigint, text),
 	call_ring_expire(integer), call_ring_next(), my_calls() from public;
--- call_arrive (run with the caller's rights) takes back expired offers.
-grant execute on function call_ring_seconds(integer), call_ring_expire(integer), my_calls()
-	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
-grant execute on function call_ring_next() to ccterm_supervisor, ccterm_admin;
+grant execute on function my_calls() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+-- `ccterm-cti timers`, run by the PBX adapter's login (ccterm_cti), a supervisor or an admin.
+grant execute on function call_ring_expire(integer), call_ring_next()
+	to ccterm_cti, ccterm_supervisor, ccterm_admin;

@@ -1,11 +1,57 @@
-/* reconnect.c - waiting out a database restart, with backoff. */
+/* reconnect.c - waiting without losing a signal, and waiting out a database
+ * restart with backoff. */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cti/reconnect.h"
+
+static volatile sig_atomic_t *stop_flag;
+static sigset_t wait_mask;   /* the mask while waiting: stop signals let through */
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	if (stop_flag)
+		*stop_flag = 1;
+}
+
+void cti_signals(volatile sig_atomic_t *stop)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t block;
+
+	stop_flag = stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGHUP);
+}
+
+int cti_wait(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	if (stop_flag && *stop_flag)
+		return 0;
+	if (ppoll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, ms >= 0 ? &ts : NULL, stop_flag ? &wait_mask : NULL) < 0 &&
+	    errno != EINTR)
+		return -1;
+	return 0;
+}
 
 static double mono_now(void)
 {
@@ -13,14 +59,6 @@ static double mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* Sleeps secs, cut short by a signal (which may have set *stop). */
-static void nap(double secs)
-{
-	struct timespec t = { .tv_sec = (time_t)secs, .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-	nanosleep(&t, NULL);
 }
 
 int cti_reconnect(struct db *db, volatile sig_atomic_t *stop, const char *who)
@@ -41,8 +79,8 @@ int cti_reconnect(struct db *db, volatile sig_atomic_t *stop, const char *who)
 			fflush(stderr);
 			return 0;
 		}
-		nap(wait);
-		wait = wait * 2 > 5.0 ? 5.0 : wait * 2;
+		cti_wait(-1, (int)(wait * 1000));
+		wait = wait * 2 > 2.0 ? 2.0 : wait * 2;
 	}
 	return -1;
 }

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -96,12 +95,6 @@ struct sim {
 };
 
 static volatile sig_atomic_t sim_stop;
-
-static void sim_on_signal(int sig)
-{
-	(void)sig;
-	sim_stop = 1;
-}
 
 /* --- time and chance -------------------------------------------------------- */
 
@@ -654,8 +647,7 @@ static int sim_loop(struct sim *s)
 {
 	while (!sim_stop) {
 		double now;
-		struct pollfd pfd;
-		int ms;
+		int ms, fd;
 
 		if (sim_drain(s) < 0)
 			return -1;
@@ -679,13 +671,13 @@ static int sim_loop(struct sim *s)
 		}
 		ms = (int)ceil(1000.0 * ((s->nheap && s->heap[0].at < s->o.duration ? s->heap[0].at : s->o.duration)
 					 - now));
-		pfd = (struct pollfd){ .fd = notify_fd(s->db), .events = POLLIN };
-		if (pfd.fd < 0) {
+		fd = notify_fd(s->db);
+		if (fd < 0) {
 			if (sim_recover(s) < 0)
 				return sim_stop ? 0 : -1;
 			continue;
 		}
-		if (poll(&pfd, 1, ms < 1 ? 1 : ms) < 0 && errno != EINTR) {
+		if (cti_wait(fd, ms < 1 ? 1 : ms) < 0) {
 			db_set_error(s->db, "poll: %s", strerror(errno));
 			return -1;
 		}
@@ -766,16 +758,12 @@ static void sim_free(struct sim *s)
 int sim_main(struct db *db, int argc, char **argv)
 {
 	struct sim s = { .db = db };
-	struct sigaction sa = { .sa_handler = sim_on_signal };
 	int rc;
 
 	if ((rc = sim_options(argc, argv, &s.o)) != 0)
 		return rc;
 	s.rng = s.o.seed;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	cti_signals(&sim_stop);
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	db_quiet_notices(db);   /* a server's FATAL on shutdown is ours to report, once */
 	rc = sim_setup(&s);

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,12 +26,6 @@
 #define TIMERS_MAX_SLEEP_MS 30000   /* look again at least this often */
 
 static volatile sig_atomic_t timers_stop;
-
-static void timers_on_signal(int sig)
-{
-	(void)sig;
-	timers_stop = 1;
-}
 
 static int timers_listen(struct db *db)
 {
@@ -68,8 +61,12 @@ static int timers_turn(struct db *db, bool verbose)
 		return -1;
 	if (!has || next * 1000.0 > TIMERS_MAX_SLEEP_MS)
 		return TIMERS_MAX_SLEEP_MS;
+	/* Due now but nothing taken back: its rows are locked (an answer or a
+	 * hangup in flight); look again shortly rather than spin. */
+	if (next <= 0)
+		return n > 0 ? 0 : 50;
 	/* A few ms past the deadline, so the turn finds it due. */
-	return next <= 0 ? 0 : (int)ceil(next * 1000.0) + 5;
+	return (int)ceil(next * 1000.0) + 5;
 }
 
 static void drain(struct db *db)
@@ -84,7 +81,6 @@ static void drain(struct db *db)
 
 int timers_main(struct db *db, int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = timers_on_signal };
 	bool once = false, verbose = true;
 
 	for (int i = 0; i < argc; i++) {
@@ -98,22 +94,19 @@ int timers_main(struct db *db, int argc, char **argv)
 		}
 	}
 	if (once) {
+		double next;
 		int n = db_call_ring_expire(db);
 
-		if (n < 0)
+		if (n < 0 || db_call_ring_next(db, &next) < 0)
 			return -1;
 		printf("%d\n", n);
 		return 0;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	cti_signals(&timers_stop);
 	db_quiet_notices(db);
 	if (timers_listen(db) < 0)
 		return -1;
 	while (!timers_stop) {
-		struct pollfd pfd;
 		int ms = timers_turn(db, verbose);
 
 		if (ms < 0) {
@@ -126,8 +119,7 @@ int timers_main(struct db *db, int argc, char **argv)
 			fprintf(stderr, "ccterm-cti timers: %s\n", db_error(db));
 			ms = 1000;
 		}
-		pfd = (struct pollfd){ .fd = PQsocket(db_pg(db)), .events = POLLIN };
-		if (poll(&pfd, 1, ms) < 0 && errno != EINTR) {
+		if (cti_wait(PQsocket(db_pg(db)), ms) < 0) {
 			db_set_error(db, "poll: %s", strerror(errno));
 			return -1;
 		}

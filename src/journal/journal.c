@@ -223,7 +223,10 @@ static int compact_now(struct journal *j)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	/* A new file, never one found there (a leftover, or a link to elsewhere). */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		goto fail;
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fail;
 	/* Lock the new file before it takes the name, so no other console gets in. */
@@ -418,7 +421,7 @@ static int open_locked(const char *path, char *err, size_t errsz)
 {
 	for (int tries = 0; tries < 5; tries++) {
 		struct stat a, b;
-		int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
 
 		if (fd < 0) {
 			snprintf(err, errsz, "journal %s: %s", path, strerror(errno));
@@ -437,8 +440,21 @@ static int open_locked(const char *path, char *err, size_t errsz)
 			errno = saved;
 			return -1;
 		}
-		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		if (fstat(fd, &a) == 0 && !S_ISREG(a.st_mode)) {
+			/* A FIFO, a device, /dev/null behind a link: what is typed would vanish. */
+			close(fd);
+			snprintf(err, errsz, "journal %s is not a regular file: move it away", path);
+			errno = EINVAL;
+			return -1;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			/* Drafts hold customers' details: readable by this user only. */
+			if ((a.st_mode & 077) && fchmod(fd, 0600) < 0) {
+				/* not ours to change (another owner): it still works */
+			}
 			return fd;
+		}
 		close(fd);
 	}
 	snprintf(err, errsz, "journal %s keeps changing under us", path);

@@ -290,6 +290,45 @@ static bool notes_restore(struct desk *d, const struct draft_field *f)
 	return rc == TEXTBUF_OK;
 }
 
+/* 8-4-4-4-12 hex digits: what contact_save takes as the draft's key. */
+static bool uuid_shaped(const char *s)
+{
+	for (int i = 0; i < JOURNAL_UUID_LEN; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
+			return false;
+	}
+	return s[JOURNAL_UUID_LEN] == '\0';
+}
+
+/*
+ * A restored draft whose id could never be saved (a journal written by
+ * something else): the text is kept under a new id, journaled whole, so F10
+ * works. The draft never reached the database under the old id.
+ */
+static void draft_renew_id(struct desk *d, const struct draft_state *st)
+{
+	struct draft_state copy;
+
+	memset(&copy, 0, sizeof(copy));
+	for (size_t i = 0; i < st->nfields; i++) {
+		snprintf(copy.fields[i].name, sizeof(copy.fields[i].name), "%s", st->fields[i].name);
+		copy.fields[i].value = strdup(st->fields[i].value);
+		if (!copy.fields[i].value)
+			break;
+		copy.nfields++;
+	}
+	if (journal_uuid(d->draft.draft_id) < 0)
+		snprintf(d->draft.draft_id, sizeof(d->draft.draft_id), "00000000-0000-4000-8000-%012lx",
+			 (unsigned long)time(NULL));
+	journal_begin(d->journal, d->draft.draft_id);      /* st is gone from here on */
+	for (size_t i = 0; i < copy.nfields; i++)
+		journal_set(d->journal, copy.fields[i].name, strcmp(copy.fields[i].name, "notes") == 0 ?
+			    textbuf_text(d->notes) : copy.fields[i].value);
+	draft_state_free(&copy);
+}
+
 /* What the agent is told about a restored draft besides "restored". */
 static void restore_note(struct desk *d, const struct journal_report *rep, bool notes_changed)
 {
@@ -331,7 +370,9 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 			else
 				draft_apply(d, st->fields[i].name, st->fields[i].value);
 		}
-		if (notes_changed)   /* the journal holds what the screen shows and F10 saves */
+		if (!uuid_shaped(st->id))
+			draft_renew_id(d, st);
+		else if (notes_changed)   /* the journal holds what the screen shows and F10 saves */
 			journal_set(d->journal, "notes", textbuf_text(d->notes));
 		d->draft_open = d->draft_restored = d->draft_dirty = true;
 		restore_note(d, journal_open_report(d->journal), notes_changed);

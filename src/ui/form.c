@@ -310,7 +310,11 @@ static int form_action(struct app *app, enum action a)
 			app_message(app, "Press F8 again to throw this contact away.");
 		} else {
 			desk_draft_close(d);
-			app_message(app, "Contact discarded.");
+			if (d->saved_id)   /* typed on after F10: only the changes since are gone */
+				app_message(app, "Changes since the save discarded; interaction #%lld keeps what was saved.",
+					    d->saved_id);
+			else
+				app_message(app, "Contact discarded.");
 		}
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_OPEN:

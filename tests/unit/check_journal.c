@@ -690,6 +690,22 @@ START_TEST(default_path_under_xdg_state)
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 	journal_close(open_ok(path));
 
+	/* A state directory that cannot be made: the path still comes back, for the message. */
+	{
+		FILE *f = fopen(in_dir("a_file"), "w");
+
+		ck_assert_ptr_nonnull(f);
+		fclose(f);
+		setenv("XDG_STATE_HOME", in_dir("a_file"), 1);
+		errno = 0;
+		ck_assert_int_eq(journal_default_path("kim", path, sizeof(path)), -1);
+		ck_assert_int_eq(errno, ENOTDIR);
+		snprintf(want, sizeof(want), "%s/a_file/ccterm/kim.journal", dir);
+		ck_assert_str_eq(path, want);
+		ck_assert_int_eq(journal_default_path("kim", small, sizeof(small)), -1);
+		ck_assert_str_eq(small, "");
+	}
+
 	if (saved_xdg)
 		setenv("XDG_STATE_HOME", saved_xdg, 1);
 	else
@@ -1163,6 +1179,48 @@ START_TEST(replay_cost_is_bounded)
 }
 END_TEST
 
+/* A journal that is not a regular file, a world-readable one, a planted .tmp link. */
+START_TEST(odd_files_are_refused_or_tightened)
+{
+	char fifo[256], null[256], loose[256], victim[256], err[256], tmp[300];
+	struct stat st;
+	struct journal *j;
+	FILE *f;
+
+	snprintf(fifo, sizeof(fifo), "%s", in_dir("fifo.journal"));
+	snprintf(null, sizeof(null), "%s", in_dir("null.journal"));
+	snprintf(loose, sizeof(loose), "%s", in_dir("loose.journal"));
+	snprintf(victim, sizeof(victim), "%s", in_dir("victim"));
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_ptr_null(journal_open(fifo, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(symlink("/dev/null", null), 0);
+	ck_assert_ptr_null(journal_open(null, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+
+	f = fopen(loose, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(chmod(loose, 0644), 0);
+	f = fopen(victim, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("keep me", f);
+	fclose(f);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", loose);
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	j = open_ok(loose);
+	ck_assert_int_eq(stat(loose, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	/* Enough typing to compact: the rewrite goes to a new file, not through the link. */
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	for (int i = 0; i < 12000; i++)
+		CHECK(journal_insert(j, "notes", 0, "x", 1) == 0 && journal_delete(j, "notes", 0, 1) == 0);
+	journal_close(j);
+	ck_assert_int_eq(file_size(victim), 7);
+	expect_notes(loose, "");
+}
+END_TEST
+
 START_TEST(too_big_a_file_is_set_aside)
 {
 	const char *path = in_dir("big.journal"), *aside = in_dir("big.journal.too-big");
@@ -1239,6 +1297,7 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, report_says_what_was_skipped);
 	tcase_add_test(tc, replay_cost_is_bounded);
 	tcase_add_test(tc, too_big_a_file_is_set_aside);
+	tcase_add_test(tc, odd_files_are_refused_or_tightened);
 	suite_add_tcase(s, tc);
 	return s;
 }
