@@ -25,6 +25,7 @@ struct import_result {
 	long rejected;
 	long branches_created;     /* import customers --create-branches */
 	long duplicates;           /* rows flagged as a possible duplicate of another customer */
+	char duplicate_examples[1024];  /* "line 4 (N3) looks like customer D1: same phone and name; ..." */
 	double seconds;            /* wall time of the whole import */
 	char summary[1024];        /* one line for what many rows share (unknown branches), or "" */
 	char rejects_path[4096];   /* FILE.rejects, written only when rejected > 0 */

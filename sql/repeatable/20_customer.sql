@@ -124,14 +124,18 @@ begin
 		select h.cid, min(h.rank) as rank, (array_agg(h.why order by h.rank))[1] as why
 		from hit h group by h.cid
 	)
+	-- ranked and cut first; the contact values (masked per login) only for what is shown
 	select c.id, c.name, customer_contact_value(c.id, 'phone'), customer_contact_value(c.id, 'email'),
-		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer,
-		(select max(i.occurred_at) from interaction i where i.customer_id = c.id), b.why
-	from best b join customer c on c.id = b.cid
-	where (v_all or customer_visible(c.id)) and c.merged_into is null
-	order by b.rank, (select max(i.occurred_at) from interaction i where i.customer_id = c.id) desc nulls last,
-		 lower(c.name), c.id
-	limit v_limit;
+		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer, t.last_contact, t.why
+	from (select b.cid, b.rank, b.why, l.last_contact
+	      from best b join customer c on c.id = b.cid
+	      cross join lateral (select max(i.occurred_at) as last_contact from interaction i
+	                          where i.customer_id = b.cid) l
+	      where (v_all or customer_visible(c.id)) and c.merged_into is null
+	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
+	      limit v_limit) t
+	join customer c on c.id = t.cid
+	order by t.rank, t.last_contact desc nulls last, lower(c.name), c.id;
 
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;

@@ -77,8 +77,8 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	if (r.summary[0])
 		printf("%s\n", r.summary);
 	if (r.duplicates)
-		printf("%ld rows look like customers already known (same phone and name, e-mail, RRN, or name and "
-		       "birth date): see ccterm-admin duplicates\n", r.duplicates);
+		printf("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
+		       "them all): %s\n", r.duplicates, r.duplicate_examples);
 	if (r.rejected)
 		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
 	return 0;

@@ -360,10 +360,13 @@ static const char *const interaction_steps[] = {
 	"then 'e-mail ' || s.email || ' is shared by several customers; use the external_id' "
 	"else 'customer ''' || left(s.customer, 60) || ''' not found (external_id, phone or e-mail)' end",
 };
+/* In customer order (the file's order within a customer): the timeline
+ * indexes, which lead with customer_id, then grow in place instead of at
+ * random, about twice as fast for a large file. */
 static const char *const interaction_load[] = {
 	"insert into interaction (customer_id, occurred_at, channel, direction, kind, subject, body, amount_won) "
 	"select customer_id, occurred_at, channel, direction, kind, subject, body, round(amount)::bigint "
-	"from stage order by line",
+	"from stage order by customer_id, line",
 };
 
 /* Unknown branches: created (--create-branches) or summed up in one line. */
@@ -400,6 +403,32 @@ static int branches_step(struct import *im)
 	}
 	PQclear(res);
 	return rejects_from(im, unknown_branch_rejects_sql);
+}
+
+/* The first few flagged rows with the customer each looks like, and why. */
+static int duplicate_examples(struct import *im)
+{
+	static const char sql[] =
+		"with s as (select st.line, c.id, c.external_id from stage st join customer c using (external_id)) "
+		"select x.line, x.external_id, coalesce(o.external_id, o.id::text), p.reasons "
+		"from (select array_agg(id) ids from s) i, duplicate_pairs(i.ids) p "
+		"join s x on x.id in (p.a, p.b) "
+		"join customer o on o.id = case when x.id = p.a then p.b else p.a end "
+		"order by x.line, o.id limit 5";
+	PGresult *res = db_query(im->db, sql, 0, NULL);
+	char *out = im->result->duplicate_examples;
+	size_t sz = sizeof(im->result->duplicate_examples), len;
+
+	if (!res)
+		return -1;
+	out[0] = '\0';
+	for (int i = 0; i < PQntuples(res); i++) {
+		len = strlen(out);
+		snprintf(out + len, sz - len, "%sline %s (%s) looks like customer %s: %s", i ? "; " : "",
+			 PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
+	}
+	PQclear(res);
+	return 0;
 }
 
 static double now_seconds(void)
@@ -448,6 +477,8 @@ static int import_run(struct db *db, const char *path, const struct import_optio
 		r->duplicates = count_loaded(db, "select count(distinct case when d.a = any(s.ids) then d.a else d.b end) "
 					     "from (select array_agg(c.id) ids from stage join customer c using (external_id)) s, "
 					     "duplicate_pairs(s.ids) d");
+		if (r->duplicates > 0 && duplicate_examples(&im) < 0)
+			goto out;
 		if (r->duplicates < 0)
 			goto out;
 	}

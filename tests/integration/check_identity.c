@@ -230,6 +230,10 @@ START_TEST(import_flags_duplicates)
 	ck_assert_msg(admin_import_customers(db, path, &r) == 0, "%s", db_error(db));
 	ck_assert_int_eq(r.loaded, 4);
 	ck_assert_int_eq(r.duplicates, 2);    /* N3 (phone and name), N4 (name and birth date) */
+	ck_assert_str_eq(r.duplicate_examples, "line 4 (N3) looks like customer D1: same phone and name; "
+			 "line 4 (N3) looks like customer D2: same phone and name; "
+			 "line 5 (N4) looks like customer D3: same name and birth date; "
+			 "line 5 (N4) looks like customer D4: same name and birth date");
 	free(path);
 }
 END_TEST
