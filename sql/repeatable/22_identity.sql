@@ -82,8 +82,8 @@ end $$;
 
 -- (Audit rows of this file are action 'update', the detail saying link:, merge: or unmerge:.)
 
--- Merge p_drop into p_keep: contact points, interactions, orders, cases and
--- campaign memberships move to p_keep; p_drop stays as a tombstone
+-- Merge p_drop into p_keep: contact points, interactions, orders, cases,
+-- e-mails of the outbox and campaign memberships move to p_keep; p_drop stays as a tombstone
 -- (merged_into = p_keep). What moved is recorded so customer_unmerge(p_drop)
 -- puts it back. Audited on both customers. Returns the merge id.
 create or replace function customer_merge(p_keep bigint, p_drop bigint)
@@ -92,6 +92,7 @@ declare
 	v_int bigint[];
 	v_ord bigint[];
 	v_cas bigint[];
+	v_mail bigint[];
 	v_cp_moved jsonb;
 	v_cp_dropped jsonb;
 	v_cm_moved integer[];
@@ -118,6 +119,8 @@ begin
 	select coalesce(array_agg(id), '{}') into v_ord from u;
 	with u as (update cases set customer_id = p_keep where customer_id = p_drop returning id)
 	select coalesce(array_agg(id), '{}') into v_cas from u;
+	with u as (update mail_outbox set customer_id = p_keep where customer_id = p_drop returning id)
+	select coalesce(array_agg(id), '{}') into v_mail from u;
 	-- contact points the survivor already has are only unlinked from p_drop
 	with d as (delete from customer_contact cc where cc.customer_id = p_drop and exists
 		(select 1 from customer_contact k where k.customer_id = p_keep and k.contact_point_id = cc.contact_point_id)
@@ -137,7 +140,7 @@ begin
 	update customer set merged_into = p_keep where id = p_drop;
 	insert into customer_merge (keep_id, drop_id, moved)
 	values (p_keep, p_drop, jsonb_build_object('interaction', to_jsonb(v_int), 'orders', to_jsonb(v_ord),
-		'cases', to_jsonb(v_cas), 'contact_moved', v_cp_moved, 'contact_dropped', v_cp_dropped,
+		'cases', to_jsonb(v_cas), 'mail', to_jsonb(v_mail), 'contact_moved', v_cp_moved, 'contact_dropped', v_cp_dropped,
 		'campaign_moved', to_jsonb(v_cm_moved), 'campaign_dropped', v_cm_dropped))
 	returning id into v_id;
 	perform audit_write(p_keep, 'update', format('merge: kept %s, merged %s into it (merge %s)', p_keep, p_drop, v_id));
@@ -166,6 +169,8 @@ begin
 	where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved->'orders')::bigint);
 	update cases set customer_id = p_drop
 	where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved->'cases')::bigint);
+	update mail_outbox set customer_id = p_drop
+	where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved->'mail')::bigint);
 	update customer_contact set customer_id = p_drop
 	where customer_id = m.keep_id
 	  and contact_point_id in (select (e->>'cp')::bigint from jsonb_array_elements(m.moved->'contact_moved') e);

@@ -112,6 +112,9 @@ START_TEST(merge_moves_everything_and_unmerge_restores)
 	sql(q);
 	snprintf(q, sizeof(q), "insert into cases (customer_id, subject) values (%ld, 'late')", drop);
 	sql(q);
+	snprintf(q, sizeof(q), "insert into mail_outbox (customer_id, to_addr, subject, body, message_id) "
+		 "values (%ld, 'jia.kim@example.com', 's', 'b', '<m1@x>')", drop);
+	sql(q);
 	sql("insert into campaign (name, offer, starts) values ('c1', 'o', current_date), ('c2', 'o', current_date)");
 	snprintf(q, sizeof(q), "insert into campaign_member (campaign_id, customer_id) select id, %ld from campaign", drop);
 	sql(q);
@@ -133,6 +136,8 @@ START_TEST(merge_moves_everything_and_unmerge_restores)
 	ck_assert_int_eq(count(q), 1);
 	snprintf(q, sizeof(q), "select count(*) from campaign_member where customer_id = %ld", keep);
 	ck_assert_int_eq(count(q), 2);
+	snprintf(q, sizeof(q), "select count(*) from mail_outbox where customer_id = %ld", keep);
+	ck_assert_int_eq(count(q), 1);
 	snprintf(q, sizeof(q), "select count(*) from customer_contact where customer_id = %ld", drop);
 	ck_assert_int_eq(count(q), 0);
 	/* the number they shared is no longer shared: it pops the survivor */
@@ -161,6 +166,8 @@ START_TEST(merge_moves_everything_and_unmerge_restores)
 	ck_assert_int_eq(count(q), 1);
 	snprintf(q, sizeof(q), "select count(*) from campaign_member where customer_id = %ld", drop);
 	ck_assert_int_eq(count(q), 2);
+	snprintf(q, sizeof(q), "select count(*) from mail_outbox where customer_id = %ld", drop);
+	ck_assert_int_eq(count(q), 1);
 	snprintf(q, sizeof(q), "select count(*) from customer_contact where customer_id = %ld", drop);
 	ck_assert_int_eq(count(q), 3);
 	snprintf(q, sizeof(q), "select count(*) from customer where id = %ld and merged_into is null", drop);
