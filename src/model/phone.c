@@ -336,6 +336,10 @@ static int phone_international(const char *d, char *out, size_t outsz)
 	c = country_by_cc(cc);
 	if (c && c->trunk0 && d[0] == '0')
 		d++;
+	/* one trunk 0 at most: "+44 00 20..." is no number, and E.164 keeps
+	 * none, so what comes out reads back as itself */
+	if (c && c->trunk0 && d[0] == '0')
+		return -1;
 	return phone_emit(cc, d, out, outsz);
 }
 
@@ -376,8 +380,10 @@ int phone_normalize(const char *in, const char *default_country, char *out, size
 		rc = phone_national_kr(&sc, out, outsz);
 	} else {
 		d = sc.d;
-		if (c->trunk0 && d[0] == '0')
+		if (c->trunk0 && d[0] == '0' && d[1] != '0')
 			d++;
+		else if (c->trunk0 && d[0] == '0')
+			return -1;
 		else if (c->cc == 1 && sc.n == 11 && d[0] == '1')
 			d++;    /* NANP "1 415 555 0100" */
 		rc = phone_emit(c->cc, d, out, outsz);

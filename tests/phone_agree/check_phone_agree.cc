@@ -233,6 +233,13 @@ int main()
 		char got[PHONE_E164_MAX];
 		int rc = phone_normalize(f.text.c_str(), "KR", got, sizeof(got));
 		std::string ours = rc == 0 ? got : "";
+		char again[PHONE_E164_MAX];
+		if (rc == 0 && (phone_normalize(got, "KR", again, sizeof(again)) != 0 || ours != again)) {
+			if (failures++ < 25)
+				std::printf("not canonical: '%s' -> %s, which reads back as '%s'\n", f.text.c_str(), got,
+					    again);
+			continue;
+		}
 		if (want == ours) {
 			(want.empty() ? invalid : valid)++;
 			continue;
