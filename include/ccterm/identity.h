@@ -26,4 +26,18 @@ int db_customer_merge(struct db *db, long keep, long drop, long *merge_id);
 /* Undoes the latest merge of drop. */
 int db_customer_unmerge(struct db *db, long drop, long *merge_id);
 
+/* ccterm-admin quality: how much of the customer data is wrong or missing
+ * (live customers, tombstones left out). Admins (it reads the tables). */
+struct quality_report {
+	long customers;
+	long duplicates;          /* customers in a duplicate candidate pair */
+	long bad_phones;          /* customers with a phone that is not a number (phone_normalize) */
+	long bad_emails;          /* customers with an e-mail that is not an address */
+	long no_phone, no_email, no_branch;
+	long wrong;               /* customers with any of duplicates, bad phone, bad e-mail */
+};
+
+/* Fills r; 0, or -1 with db_error(). */
+int db_quality(struct db *db, struct quality_report *r);
+
 #endif

@@ -222,6 +222,26 @@ START_TEST(admin_commands)
 }
 END_TEST
 
+/* ccterm-admin quality: D1..D6 are in duplicate pairs; D7 has a stored
+ * phone that is no number (it re-normalizes to nothing). */
+START_TEST(quality_report)
+{
+	char out[4096];
+
+	sql("insert into contact_point (kind, value) values ('phone', '+82012345678')");
+	sql("insert into customer_contact (customer_id, contact_point_id) select c.id, cp.id from customer c, "
+	    "contact_point cp where c.external_id = 'D7' and cp.value = '+82012345678'");
+	ck_assert_int_eq(testdb_run(dbname, "ccterm-admin quality", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "customer data quality, 7 live customers"), "%s", out);
+	ck_assert_msg(strstr(out, "possible duplicates                        6   85.71 %"), "%s", out);
+	ck_assert_msg(strstr(out, "a phone that is not a number               1   14.29 %"), "%s", out);
+	ck_assert_msg(strstr(out, "wrong (any of the three)                   7  100.00 %"), "%s", out);
+	ck_assert_msg(strstr(out, "without a phone                            4"), "%s", out);
+	ck_assert_msg(strstr(out, "without an e-mail                          5"), "%s", out);
+	ck_assert_msg(strstr(out, "above the target of under 3 %"), "%s", out);
+}
+END_TEST
+
 /* An import that brings the same person again flags it, never silently. */
 START_TEST(import_flags_duplicates)
 {
@@ -256,6 +276,7 @@ static Suite *identity_suite(void)
 	tcase_add_test(tc, merge_moves_everything_and_unmerge_restores);
 	tcase_add_test(tc, link_unknown_caller);
 	tcase_add_test(tc, admin_commands);
+	tcase_add_test(tc, quality_report);
 	tcase_add_test(tc, import_flags_duplicates);
 	suite_add_tcase(s, tc);
 	return s;
