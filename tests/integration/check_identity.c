@@ -196,6 +196,13 @@ START_TEST(link_unknown_caller)
 	ck_assert_str_eq(v, want);
 	free(v);
 	ck_assert_int_eq(count("select count(*) from customers_by_contact('email', 'yuna@example.com')"), 1);
+	/* the next call from that number pops them */
+	{
+		long call = count("select call_arrive('010-5555-7777', '+821055557777', null, null, 'it_i1')");
+
+		snprintf(q, sizeof(q), "select customer_id from call where id = %ld", call);
+		ck_assert_int_eq(count(q), d7);
+	}
 	snprintf(q, sizeof(q), "select count(*) from audit_log where action = 'update' and detail like 'link: %%' and customer_id = %ld "
 		 "and login = 'it_i1'", d7);
 	ck_assert_int_eq(count(q), 2);
