@@ -27,9 +27,10 @@ create or replace view agent_me as
 --   number, 5 the name exactly (any case), 6 a name prefix (Korean or Latin,
 --   any case; a range on customer_name_prefix), 7 Korean initial consonants
 --   (ㄱㅈㅇ finds 김지아: customer_name_initials), 8 a later word of the name
---   ("park" finds "Lee Parker"), 9 an e-mail's local part, 10 part of a phone
---   number: the last digits ("2817"), or a run of them ("2222-2817",
---   "010-2222"), on the trigram indexes of 221_search.sql.
+--   ("park" finds "Lee Parker"), 9 an e-mail's local part, 10 the start of a
+--   number ("010-2222") or its last digits ("2817", "2222-2817"): ranges on
+--   the b-tree indexes of 222_search_numbers.sql, 11 five digits or more
+--   anywhere in a number (the trigram index of 221_search.sql).
 -- Within a rank the customer in touch most recently comes first. Each hit
 -- carries what tells it apart: birth year, branch, last contact, and why it
 -- was found. One audit 'search' row records the query. Only customers the
@@ -52,6 +53,8 @@ declare
 	v_is_number boolean := btrim(coalesce(p_query, '')) ~ '^[0-9 ()+./-]+$';
 	v_is_initials boolean := btrim(coalesce(p_query, '')) ~ '^[ㄱ-ㅎ]+$';
 	v_like text;
+	v_pfx text;        -- a number's start, E.164
+	v_sfx text;        -- its last digits, reversed
 	-- the query inside LIKE patterns: its own % and _ are text, not wildcards
 	v_esc text := replace(replace(replace(lower(btrim(coalesce(p_query, ''))), '\', '\\'), '%', '\%'), '_', '\_');
 begin
@@ -70,10 +73,18 @@ begin
 	end if;
 	v_ini_hi := left(v_q, -1) || chr(ascii(right(v_q, 1)) + 1);
 	-- Part of a number: a national start ("010-2222") is a prefix of the
-	-- E.164 form, any other run of three digits or more a part of it.
+	-- E.164 form (a range on contact_point_value_prefix); other digits are
+	-- its last ones ("2817": a range on contact_point_phone_reversed) and,
+	-- from five digits on, anywhere in it (trigrams).
 	if v_is_number and length(v_digits) >= 3 then
-		v_like := case when v_digits ~ '^0[1-9]' then '+82' || substr(v_digits, 2) || '%'
-			       else '%' || v_digits || '%' end;
+		if v_digits ~ '^0[1-9]' then
+			v_pfx := '+82' || substr(v_digits, 2);
+		else
+			v_sfx := reverse(v_digits);
+			if length(v_digits) >= 5 then
+				v_like := '%' || v_digits || '%';
+			end if;
+		end if;
 	end if;
 
 	return query
@@ -116,7 +127,18 @@ begin
 		   and cp.kind = 'email' and cp.value like v_esc || '@%'
 		 limit v_limit)
 		union all
-		(select cc.customer_id, 10, 'part of a phone'
+		(select cc.customer_id, 10, 'start of a phone'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where v_pfx is not null and cp.value ~>=~ v_pfx and cp.value ~<~ (v_pfx || ':') and cp.kind = 'phone'
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 10, 'end of a phone'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where v_sfx is not null and cp.kind = 'phone'
+		   and reverse(cp.value) ~>=~ v_sfx and reverse(cp.value) ~<~ (v_sfx || ':')
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 11, 'part of a phone'
 		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
 		 where v_like is not null and cp.kind = 'phone' and cp.value like v_like
 		 limit v_limit)

@@ -69,7 +69,9 @@ START_TEST(numbers_as_typed)
 	EXPECT("010-2222", "S1");              /* the start of one */
 	EXPECT("010-2222-2817", "S1");         /* the whole */
 	EXPECT("4444", "S2");
-	EXPECT("312", "S3");
+	EXPECT("4567", "S3");
+	EXPECT("31245", "S3");                 /* five digits or more: anywhere in the number */
+	EXPECT("312", "");                     /* three or four: the last ones only */
 }
 END_TEST
 
