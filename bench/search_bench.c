@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "ccterm/customer.h"
 #include "ccterm/db.h"
 #include "bench.h"

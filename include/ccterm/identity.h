@@ -15,10 +15,10 @@ int db_contact_link(struct db *db, long customer_id, const char *kind, const cha
 
 /* Candidate pairs, best first: columns keep_id, keep_name, drop_id,
  * drop_name, score (0..100), reasons. Supervisors and admins. */
-PGresult *db_duplicates(struct db *db, int limit);
+struct pg_result *db_duplicates(struct db *db, int limit);
 
 /* The customers customer_id may be a duplicate of: other_id, name, score, reasons. */
-PGresult *db_duplicates_of(struct db *db, long customer_id);
+struct pg_result *db_duplicates_of(struct db *db, long customer_id);
 
 /* Merges drop into keep (contact points, interactions, orders, cases,
  * campaign members); drop stays as a tombstone. *merge_id set on success. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
 #include "opts.h"

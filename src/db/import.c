@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 #include "ccterm/csv.h"
 #include "ccterm/record.h"

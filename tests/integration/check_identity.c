@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
 #include "testdb.h"
