@@ -406,7 +406,7 @@ START_TEST(timeline_stays_an_index_scan)
 {
 	long long big = big_customer(12000);
 	static const char *const filters[][3] = {
-		{ "", "", "interaction_timeline on" },
+		{ "", "", "interaction_timeline_cover on" },
 		{ "fax", "", "interaction_timeline_channel" },
 		{ "", "note", "interaction_timeline_kind" },
 		{ "web", "complaint", "interaction_timeline_" },
