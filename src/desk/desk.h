@@ -37,9 +37,26 @@ enum desk_event {
 	DESK_CONNECTED = 1 << 7,   /* (re)connected */
 	DESK_MESSAGE = 1 << 8,     /* desk->message has news for the message line */
 	DESK_LOST = 1 << 9,        /* the connection is lost */
+	DESK_CASE = 1 << 10,       /* one of my cases moved (NOTIFY "case <id> <event>") */
+	DESK_REPLY = 1 << 11,      /* the e-mail reply was queued (or refused) */
 };
 
 #define DESK_MAX_PENDING 16
+
+/* The e-mail reply being written from a case (desk_reply.c), journaled in a
+ * file of its own beside the contact's. */
+struct mail_reply {
+	bool open;                   /* being written (or restored), not queued */
+	bool restored;               /* came back from the journal at start */
+	bool queuing;                /* F10 sent, the reply not in yet */
+	char draft_id[40];           /* the idempotency key of mail_queue */
+	long long case_id;
+	long long queued_id;         /* the outbox id, once queued */
+	char template_code[40];
+	char to[256], subject[512];
+	struct textbuf *body;
+	struct journal *journal;
+};
 
 /* The one state of the agent and their call that the status bar, the home
  * screen and the headers draw from, fed only by the database. Durations are
@@ -71,6 +88,7 @@ struct desk {
 	struct call_info call;
 	bool has_customer;
 	struct customer_pop pop;
+	size_t offer_sel;            /* the offer the one-key responses are for */
 	struct customer_hit cands[SEARCH_MAX];   /* a shared number's customers */
 	size_t ncands;
 	long long taking;            /* the call whose take is on its way, 0 none */
@@ -116,6 +134,11 @@ struct desk {
 	unsigned search_gen;
 	struct timeline_item detail;
 	char *detail_body;
+
+	/* cases: the last case event pushed to me ("case C-7 escalated"), and the reply */
+	long long case_moved;        /* the case of the last "case <id> ..." notification */
+	char case_alert[64];         /* shown on the status bar; "" when none */
+	struct mail_reply reply;
 };
 
 int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
@@ -138,6 +161,11 @@ bool desk_is_supervisor(const struct desk *d);
 void desk_take_call(struct desk *d);
 /* Opens a customer without a call (search, picker). */
 void desk_open_customer(struct desk *d, long long customer_id);
+/* The highlighted offer: the next one (wraps); what the customer said to it
+ * (offered, accepted, declined), recorded for the rule's figures and shown
+ * beside it when the database has it. */
+void desk_offer_next(struct desk *d);
+void desk_offer_record(struct desk *d, const char *response);
 /* Timeline: a filter (reloads from the newest), the next page. */
 void desk_filter(struct desk *d, const char *channel, const char *kind);
 void desk_timeline_more(struct desk *d);
@@ -162,6 +190,17 @@ void desk_draft_save(struct desk *d);
 void desk_draft_close(struct desk *d);
 /* Quick-create for the unknown caller, then link the draft to them. */
 void desk_quick_create(struct desk *d, const char *name);
+
+/* The e-mail reply (desk_reply.c): a new one prefilled from a rendered
+ * template, fields set through desk_reply_set and the body edited in
+ * reply.body (both journaled first), queued once (F10), or discarded. */
+int desk_reply_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
+void desk_reply_free(struct desk *d);
+void desk_reply_new(struct desk *d, long long case_id, const char *template_code, const char *to,
+		    const char *subject, const char *body);
+void desk_reply_set(struct desk *d, const char *field, const char *value);
+void desk_reply_queue(struct desk *d);
+void desk_reply_discard(struct desk *d);
 
 /* The journal's batched fsync: pending tells whether a sync is owed, sync
  * does it when due (or at once with force). */
