@@ -23,7 +23,16 @@ int admin_agent_add(struct db *db, const struct agent_spec *a);
 struct import_result {
 	long loaded;
 	long rejected;
+	long branches_created;     /* import customers --create-branches */
+	long duplicates;           /* rows flagged as a possible duplicate of another customer */
+	char duplicate_examples[1024];  /* "line 4 (N3) looks like customer D1: same phone and name; ..." */
+	double seconds;            /* wall time of the whole import */
+	char summary[1024];        /* one line for what many rows share (unknown branches), or "" */
 	char rejects_path[4096];   /* FILE.rejects, written only when rejected > 0 */
+};
+
+struct import_options {
+	bool create_branches;      /* branches the file names that do not exist are created */
 };
 
 /* Loads a customers or interactions CSV (see README for the columns) with
@@ -31,6 +40,8 @@ struct import_result {
  * line number and reason to FILE.rejects; a file whose header is wrong is
  * refused whole. Returns 0, or -1 with db_error() saying why. */
 int admin_import_customers(struct db *db, const char *path, struct import_result *r);
+int admin_import_customers_with(struct db *db, const char *path, const struct import_options *opt,
+				struct import_result *r);
 int admin_import_interactions(struct db *db, const char *path, struct import_result *r);
 
 /* Deterministic synthetic data (sql/090_demo_data.sql). */

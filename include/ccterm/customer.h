@@ -133,6 +133,11 @@ struct customer_hit {
 	char tier[16];
 	char branch[32];
 	char external_id[64];
+	/* what tells two hits of one name apart (search only; 0 / "" when unknown) */
+	int birth_year;
+	char phone_masked[32];     /* "010-****-5678" */
+	time_t last_contact;       /* the latest interaction */
+	char match[24];            /* why it was found: phone, email, name, initials, partial phone ... */
 };
 
 #define SEARCH_MAX 50

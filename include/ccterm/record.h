@@ -34,6 +34,8 @@ struct interaction_row {
 	const char *subject, *body, *amount;
 	char customer_phone[PHONE_E164_MAX];   /* customer as a phone number, or "" */
 	char customer_email[256];              /* customer as an e-mail, or "" */
+	char occurred_buf[64];                 /* occurred_at as normalized */
+	char amount_buf[32];                   /* amount without separators and signs */
 };
 
 /* Fill row from a record's fields; 0 when valid, -1 with the reason in why.
@@ -51,6 +53,16 @@ bool record_timestamp_ok(const char *s);
 bool record_amount_ok(const char *s);
 /* Lower-cases a plausible e-mail into out; false when it is not one. */
 bool record_email_normalize(const char *s, char *out, size_t outsz);
+
+/* "2026/11/20 10:15" -> "2026-11-20 10:15"; false when not a date-time. */
+bool record_timestamp_normalize(const char *s, char *out, size_t outsz);
+/* "₩12,000" -> "12000"; false when not an amount. */
+bool record_amount_normalize(const char *s, char *out, size_t outsz);
+/* Our word for a direction, channel or kind as exports write it
+ * ("Inbound" -> "in", "call" -> "phone", "문의" -> "inquiry"), or NULL. */
+const char *record_direction_word(const char *s);
+const char *record_channel_word(const char *s);
+const char *record_kind_word(const char *s);
 
 /* The allowed values, for messages and the console's lists. */
 bool record_channel_ok(const char *s);

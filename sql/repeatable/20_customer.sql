@@ -21,16 +21,24 @@ create or replace view agent_me as
 	from agent a left join branch b on b.code = a.branch_code
 	where a.login = current_user;
 
--- Search: phone (E.164, normalized by the client, NULL when the query is not
--- a phone number), e-mail (any case), external id, order number, or a name
--- prefix (any case; Korean too). Exact matches first, then names in order.
--- The name prefix is a range on the customer_name_prefix index
--- (lower(name) text_pattern_ops: byte order, which for UTF-8 is code point
--- order), so it stays an index scan whatever the plan cache decides.
--- One audit 'search' row records the query. Only customers the login may
--- see are found (customer_visible, 05_access.sql).
-create or replace function customer_search(p_query text, p_phone_e164 text, p_limit integer)
-returns table (id bigint, name text, phone text, email text, tier text, branch text, external_id text)
+-- Search as agents type it. p_phone_e164 is the query as a phone number
+-- (normalized by the client, NULL when it is not one). Found, best first:
+--   1 the phone exactly, 2 the e-mail exactly, 3 the external id, 4 an order
+--   number, 5 the name exactly (any case), 6 a name prefix (Korean or Latin,
+--   any case; a range on customer_name_prefix), 7 Korean initial consonants
+--   (ㄱㅈㅇ finds 김지아: customer_name_initials), 8 a later word of the name
+--   ("park" finds "Lee Parker"), 9 an e-mail's local part, 10 the start of a
+--   number ("010-2222") or its last digits ("2817", "2222-2817"): ranges on
+--   the b-tree indexes of 222_search_numbers.sql, 11 five digits or more
+--   anywhere in a number (the trigram index of 221_search.sql).
+-- Within a rank the customer in touch most recently comes first. Each hit
+-- carries what tells it apart: birth year, branch, last contact, and why it
+-- was found. One audit 'search' row records the query. Only customers the
+-- login may see are found (customer_visible, 05_access.sql).
+drop function if exists customer_search(text, text, integer);
+create function customer_search(p_query text, p_phone_e164 text, p_limit integer)
+returns table (id bigint, name text, phone text, email text, tier text, branch text, external_id text,
+	       birth_year integer, last_contact timestamptz, match text)
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 #variable_conflict use_column
 declare
@@ -38,8 +46,17 @@ declare
 	v_q text := btrim(coalesce(p_query, ''));
 	v_lo text := lower(btrim(coalesce(p_query, '')));
 	v_hi text;
+	v_ini_hi text;
 	v_last integer;
 	v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+	v_digits text := regexp_replace(coalesce(p_query, ''), '[^0-9]', '', 'g');
+	v_is_number boolean := btrim(coalesce(p_query, '')) ~ '^[0-9 ()+./-]+$';
+	v_is_initials boolean := btrim(coalesce(p_query, '')) ~ '^[ㄱ-ㅎ]+$';
+	v_like text;
+	v_pfx text;        -- a number's start, E.164
+	v_sfx text;        -- its last digits, reversed
+	-- the query inside LIKE patterns: its own % and _ are text, not wildcards
+	v_esc text := replace(replace(replace(lower(btrim(coalesce(p_query, ''))), '\', '\\'), '%', '\%'), '_', '\_');
 begin
 	if v_q = '' then
 		return;
@@ -54,38 +71,100 @@ begin
 	else
 		v_hi := v_lo || chr(1114111);   -- U+10FFFF last: near enough
 	end if;
+	v_ini_hi := left(v_q, -1) || chr(ascii(right(v_q, 1)) + 1);
+	-- Part of a number: a national start ("010-2222") is a prefix of the
+	-- E.164 form (a range on contact_point_value_prefix); other digits are
+	-- its last ones ("2817": a range on contact_point_phone_reversed) and,
+	-- from five digits on, anywhere in it (trigrams).
+	if v_is_number and length(v_digits) >= 3 then
+		if v_digits ~ '^0[1-9]' then
+			v_pfx := '+82' || substr(v_digits, 2);
+		else
+			v_sfx := reverse(v_digits);
+			if length(v_digits) >= 5 then
+				v_like := '%' || v_digits || '%';
+			end if;
+		end if;
+	end if;
 
 	return query
 	with hit as (
-		select k as cid, 1 as rank
+		select k as cid, 1 as rank, 'phone' as why
 		from customers_by_contact('phone', p_phone_e164) k
 		where p_phone_e164 is not null
 		union all
-		select cc.customer_id, 2
+		select cc.customer_id, 2, 'e-mail'
 		from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
 		where cp.kind = 'email' and cp.value = v_lo
 		union all
-		select c.id, 3 from customer c where c.external_id = v_q
+		select c.id, 3, 'external id' from customer c where c.external_id = v_q
 		union all
-		select o.customer_id, 4 from orders o where o.order_no = v_q
+		select o.customer_id, 4, 'order' from orders o where o.order_no = v_q
 		union all
-		(select c.id, 5
+		(select c.id, case when lower(c.name) = v_lo then 5 else 6 end, 'name'
 		 from customer c
-		 where lower(c.name) ~>=~ v_lo and lower(c.name) ~<~ v_hi and (v_all or customer_visible(c.id))
+		 where not v_is_number and lower(c.name) ~>=~ v_lo and lower(c.name) ~<~ v_hi
+		   and (v_all or customer_visible(c.id))
 		 order by lower(c.name) using ~<~
 		 limit v_limit)
+		union all
+		(select c.id, 7, 'initials'
+		 from customer c
+		 where v_is_initials and hangul_initials(c.name) ~>=~ v_q and hangul_initials(c.name) ~<~ v_ini_hi
+		   and (v_all or customer_visible(c.id))
+		 limit v_limit)
+		union all
+		(select c.id, 8, 'name'
+		 from customer c
+		 where not v_is_number and length(v_lo) >= 3 and lower(c.name) like '%' || v_esc || '%'
+		   and lower(c.name) ~ ('(^|[[:space:]])' || regexp_replace(v_lo, '([^[:alnum:][:space:]])', '\\\1', 'g'))
+		   and (v_all or customer_visible(c.id))
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 9, 'e-mail'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where not v_is_number and position('@' in v_lo) = 0 and length(v_lo) >= 3
+		   and cp.kind = 'email' and cp.value like v_esc || '@%'
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 10, 'start of a phone'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where v_pfx is not null and cp.value ~>=~ v_pfx and cp.value ~<~ (v_pfx || ':') and cp.kind = 'phone'
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 10, 'end of a phone'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where v_sfx is not null and cp.kind = 'phone'
+		   and reverse(cp.value) ~>=~ v_sfx and reverse(cp.value) ~<~ (v_sfx || ':')
+		 limit v_limit)
+		union all
+		(select cc.customer_id, 11, 'part of a phone'
+		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
+		 where v_like is not null and cp.kind = 'phone' and cp.value like v_like
+		 limit v_limit)
 	), best as (
-		select h.cid, min(h.rank) as rank from hit h group by h.cid
+		select h.cid, min(h.rank) as rank, (array_agg(h.why order by h.rank))[1] as why
+		from hit h group by h.cid
 	)
+	-- ranked and cut first; the contact values (masked per login) only for what is shown
 	select c.id, c.name, customer_contact_value(c.id, 'phone'), customer_contact_value(c.id, 'email'),
-		c.tier, c.branch_code, c.external_id
-	from best b join customer c on c.id = b.cid
-	where v_all or customer_visible(c.id)
-	order by b.rank, lower(c.name), c.id
-	limit v_limit;
+		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer, t.last_contact, t.why
+	from (select b.cid, b.rank, b.why, l.last_contact
+	      from best b join customer c on c.id = b.cid
+	      cross join lateral (select max(i.occurred_at) as last_contact from interaction i
+	                          where i.customer_id = b.cid) l
+	      where (v_all or customer_visible(c.id)) and c.merged_into is null
+	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
+	      limit v_limit) t
+	join customer c on c.id = t.cid
+	order by t.rank, t.last_contact desc nulls last, lower(c.name), c.id;
 
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
+
+-- Index expressions run with the inserting login's rights (customer_name_initials):
+-- admins insert customers themselves (imports); everyone else through definers.
+grant execute on function hangul_initials(text) to ccterm_admin;
 
 -- Quick-create for an unknown caller: a registered customer with this phone
 -- (E.164 or NULL) as primary contact. The number may already belong to

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+
 #include "ccterm/admin.h"
+#include "ccterm/identity.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -17,10 +20,15 @@ static const char usage[] =
 	"  queue add NAME --sla SECONDS [--target PCT]\n"
 	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
 	"            [--queues Q1,Q2]\n"
-	"  import customers FILE.csv                 columns: external_id,name,phone,email,tier,segment,\n"
+	"  import customers FILE.csv [--create-branches]\n"
+	"                                            columns: external_id,name,phone,email,tier,segment,\n"
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
 	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
+	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
+	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
+	"  unmerge DROP                              undo the latest merge of DROP\n"
+	"  quality                                   wrong or missing customer data against the 3 %% target\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
@@ -51,13 +59,21 @@ static int cmd_migrate(struct db *db)
 	return 0;
 }
 
-static int cmd_import(struct db *db, const char *what, const char *file)
+static int cmd_import(struct db *db, const struct opts *o, const char *what, const char *file)
 {
+	static const char *const known[] = { "--create-branches", NULL };
+	struct import_options opt = { .create_branches = opt_get(o, "--create-branches") != NULL };
 	struct import_result r;
 	int rc;
 
+	if (opt_check(o, known) < 0)
+		return 2;
+	if (opt.create_branches && strcmp(what, "customers") != 0) {
+		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
+		return 2;
+	}
 	if (strcmp(what, "customers") == 0)
-		rc = admin_import_customers(db, file, &r);
+		rc = admin_import_customers_with(db, file, &opt, &r);
 	else if (strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions(db, file, &r);
 	else {
@@ -66,9 +82,88 @@ static int cmd_import(struct db *db, const char *what, const char *file)
 	}
 	if (rc < 0)
 		return -1;
-	printf("%ld loaded, %ld rejected\n", r.loaded, r.rejected);
+	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
+	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
+	if (r.branches_created)
+		printf("%ld branch%s created (named after the code)\n", r.branches_created,
+		       r.branches_created == 1 ? "" : "es");
+	if (r.summary[0])
+		printf("%s\n", r.summary);
+	if (r.duplicates)
+		printf("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
+		       "them all): %s\n", r.duplicates, r.duplicate_examples);
 	if (r.rejected)
 		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
+	return 0;
+}
+
+static int cmd_duplicates(struct db *db, const struct opts *o)
+{
+	static const char *const known[] = { "--limit", NULL };
+	long limit = 100;
+	PGresult *res;
+
+	if (opt_check(o, known) < 0 || (opt_get(o, "--limit") && !number_arg(opt_get(o, "--limit"), &limit)))
+		return 2;
+	res = db_duplicates(db, (int)limit);
+	if (!res)
+		return -1;
+	printf("%-10s %-20s %-10s %-20s %5s  %s\n", "keep", "name", "drop", "name", "score", "why");
+	for (int i = 0; i < PQntuples(res); i++)
+		printf("%-10s %-20s %-10s %-20s %5s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+		       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
+	printf("%d candidate pair%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
+	PQclear(res);
+	return 0;
+}
+
+static void quality_line(const char *what, long n, long of)
+{
+	printf("  %-34s %9ld  %6.2f %%\n", what, n, of ? 100.0 * (double)n / (double)of : 0.0);
+}
+
+static int cmd_quality(struct db *db)
+{
+	struct quality_report q;
+	double wrong;
+
+	if (db_quality(db, &q) < 0)
+		return -1;
+	wrong = q.customers ? 100.0 * (double)q.wrong / (double)q.customers : 0.0;
+	printf("customer data quality, %ld live customers:\n", q.customers);
+	quality_line("possible duplicates", q.duplicates, q.customers);
+	quality_line("a phone that is not a number", q.bad_phones, q.customers);
+	quality_line("an e-mail that is not an address", q.bad_emails, q.customers);
+	quality_line("wrong (any of the three)", q.wrong, q.customers);
+	quality_line("without a phone", q.no_phone, q.customers);
+	quality_line("without an e-mail", q.no_email, q.customers);
+	quality_line("without a branch", q.no_branch, q.customers);
+	printf("wrong customer data %.2f %%: %s the target of under 3 %%\n", wrong, wrong < 3.0 ? "within" : "above");
+	printf("(consent is not recorded in this schema: not measured)\n");
+	return 0;
+}
+
+static int cmd_merge(struct db *db, int argc, char **argv)
+{
+	long keep, drop, m;
+
+	if (strcmp(argv[0], "unmerge") == 0) {
+		if (argc != 2 || !number_arg(argv[1], &drop)) {
+			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
+			return 2;
+		}
+		if (db_customer_unmerge(db, drop, &m) < 0)
+			return -1;
+		printf("customer %ld unmerged (merge %ld undone)\n", drop, m);
+		return 0;
+	}
+	if (argc != 3 || !number_arg(argv[1], &keep) || !number_arg(argv[2], &drop)) {
+		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
+		return 2;
+	}
+	if (db_customer_merge(db, keep, drop, &m) < 0)
+		return -1;
+	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
 	return 0;
 }
 
@@ -101,7 +196,13 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(db);
 	if (strcmp(cmd, "import") == 0 && arg)
-		return cmd_import(db, sub, arg);
+		return cmd_import(db, &o, sub, arg);
+	if (strcmp(cmd, "quality") == 0)
+		return cmd_quality(db);
+	if (strcmp(cmd, "duplicates") == 0)
+		return cmd_duplicates(db, &o);
+	if (strcmp(cmd, "merge") == 0 || strcmp(cmd, "unmerge") == 0)
+		return cmd_merge(db, argc, argv);
 	if (strcmp(cmd, "recompute") == 0)
 		return cmd_recompute(db);
 	if (strcmp(cmd, "rule") == 0)

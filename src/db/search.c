@@ -28,7 +28,8 @@ int db_country_read(const struct pg_result *res, void *out, char *err, size_t er
 
 void db_search_request(struct db_request *rq, const char *query, const char *e164, size_t max)
 {
-	db_request_init(rq, "select id, name, phone, email, tier, branch, external_id "
+	db_request_init(rq, "select id, name, phone, email, tier, branch, external_id, birth_year, "
+			    "extract(epoch from last_contact)::bigint, match "
 			    "from customer_search($1, $2, $3::integer)");
 	db_request_text(rq, query);
 	db_request_text(rq, e164 && *e164 ? e164 : NULL);
@@ -53,6 +54,15 @@ int db_search_read(const struct pg_result *res, void *out, char *err, size_t err
 		DB_COPY(h->tier, res, i, 4);
 		DB_COPY(h->branch, res, i, 5);
 		DB_COPY(h->external_id, res, i, 6);
+		/* what tells namesakes apart */
+		h->birth_year = PQgetisnull(res, i, 7) ? 0 : atoi(PQgetvalue(res, i, 7));
+		h->last_contact = PQgetisnull(res, i, 8) ? 0 : (time_t)atoll(PQgetvalue(res, i, 8));
+		DB_COPY(h->match, res, i, 9);
+		/* agents get the number in clear (masked here), branch staff masked already */
+		if (h->phone[0] == '+')
+			phone_mask(h->phone, h->phone_masked, sizeof(h->phone_masked));
+		else
+			DB_COPY(h->phone_masked, res, i, 2);
 	}
 	r->n = (size_t)n;
 	(void)err;

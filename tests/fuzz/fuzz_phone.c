@@ -23,6 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (phone_normalize(in, countries[c], out, sizeof(out)) == 0) {
 			if (out[0] != '+' || strlen(out) >= PHONE_E164_MAX)
 				abort();        /* E.164 or nothing */
+			char again[PHONE_E164_MAX];
+
+			/* canonical: what comes out reads back as itself, so a pop
+			 * matching exact E.164 finds the same customer */
+			if (phone_normalize(out, "KR", again, sizeof(again)) != 0 || strcmp(again, out) != 0)
+				abort();
 			phone_format(out, shown, sizeof(shown));
 			phone_mask(out, masked, sizeof(masked));
 		} else if (out[0] != '\0') {

@@ -215,6 +215,73 @@ START_TEST(killed_import_leaves_no_partial_rejects)
 }
 END_TEST
 
+/* Issue 12: a file naming branches that do not exist says so once, with
+ * the counts, instead of N identical rejects; --create-branches loads it. */
+START_TEST(unknown_branches_summarised_or_created)
+{
+	static const char csv[] =
+		"external_id,name,phone,email,tier,segment,branch,birth_date,gender,marital_status,rrn\n"
+		"K1,김하나,010-3000-0001,,,,GANGNAM,,,,\n"
+		"K2,김두울,010-3000-0002,,,,GANGNAM,,,,\n"
+		"K3,김세엣,010-3000-0003,,,,BUSAN,,,,\n"
+		"K4,김네엣,010-3000-0004,,,,GANGNAM,,,,\n"
+		"K5,김다섯,010-3000-0005,,,,,,,,\n"
+		"K6,김여섯,010-3000-0006,,,,bad code!,,,,\n";
+	struct import_options opt = { .create_branches = false };
+	struct import_result r;
+	char *path = testdb_file(csv);
+
+	ck_assert_msg(admin_import_customers_with(db, path, &opt, &r) == 0, "%s", db_error(db));
+	ck_assert_int_eq(r.loaded, 1);
+	ck_assert_int_eq(r.rejected, 5);
+	ck_assert_str_eq(r.summary, "4 rows name unknown branches: GANGNAM (3), BUSAN (1); create them with "
+				    "ccterm-admin branch add or --create-branches");
+	ck_assert_int_eq(count("select count(*) from branch where code in ('GANGNAM', 'BUSAN')"), 0);
+
+	opt.create_branches = true;
+	ck_assert_msg(admin_import_customers_with(db, path, &opt, &r) == 0, "%s", db_error(db));
+	ck_assert_int_eq(r.loaded, 5);
+	ck_assert_int_eq(r.rejected, 1);    /* "bad code!" cannot be a branch code */
+	ck_assert_int_eq(r.branches_created, 2);
+	ck_assert_int_eq(count("select count(*) from branch where code in ('GANGNAM', 'BUSAN')"), 2);
+	ck_assert_int_eq(count("select count(*) from customer where branch_code = 'GANGNAM'"), 3);
+	ck_assert(r.seconds > 0);
+	free(path);
+}
+END_TEST
+
+/* Exports as other systems write them load, in the center's time zone. */
+START_TEST(export_vocabulary_loads)
+{
+	static const char csv[] =
+		"occurred_at,channel,direction,kind,customer,subject,body,amount\n"
+		"2026/11/20 10:15,Call,Inbound,Complaint,010－3000－0001,a,,\"₩12,000\"\n"
+		"2026-11-20T10:15:00+00:00,E-mail,OUT,문의,010-3000-0001,b,,12000원\n"
+		"2026-11-20 10:15,voice,수신,order,821030000001,c,,\"KRW 1,234,567\"\n";
+	struct import_result r;
+	char *path;
+
+	sql("insert into branch (code, name) values ('SEL', '서울') on conflict do nothing");
+	sql("insert into customer (external_id, name, tier, branch_code) values ('K1', '김하나', 'registered', 'SEL')");
+	sql("insert into contact_point (kind, value) values ('phone', '+821030000001')");
+	sql("insert into customer_contact (customer_id, contact_point_id, is_primary) "
+	    "select c.id, cp.id, true from customer c, contact_point cp where c.external_id = 'K1'");
+	sql("insert into settings (key, value) values ('timezone', 'Asia/Seoul') "
+	    "on conflict (key) do update set value = excluded.value");
+	path = testdb_file(csv);
+	ck_assert_msg(admin_import_interactions(db, path, &r) == 0, "%s", db_error(db));
+	ck_assert_int_eq(r.rejected, 0);
+	ck_assert_int_eq(r.loaded, 3);
+	ck_assert_int_eq(count("select count(*) from interaction where channel = 'phone' and direction = 'in' "
+			       "and kind = 'complaint' and amount_won = 12000 "
+			       "and occurred_at = '2026-11-20 01:15+00'"), 1);   /* 10:15 in Seoul */
+	ck_assert_int_eq(count("select count(*) from interaction where channel = 'email' and direction = 'out' "
+			       "and kind = 'inquiry' and occurred_at = '2026-11-20 10:15+00'"), 1);
+	ck_assert_int_eq(count("select count(*) from interaction where amount_won = 1234567"), 1);
+	free(path);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -225,6 +292,8 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, shared_email_is_ambiguous);
 	tcase_add_test(tc, nul_byte_in_a_field_is_rejected);
 	tcase_add_test(tc, killed_import_leaves_no_partial_rejects);
+	tcase_add_test(tc, unknown_branches_summarised_or_created);
+	tcase_add_test(tc, export_vocabulary_loads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -84,6 +84,30 @@ START_TEST(test_kr_international_prefixes)
 }
 END_TEST
 
+/* Issue 12: forms libphonenumber reads as valid Korean numbers, and the
+ * international prefixes that used to land in the wrong country. */
+START_TEST(test_issue12_forms)
+{
+	static const struct pair p[] = {
+		{ "\xef\xbc\x90\xef\xbc\x91\xef\xbc\x90-\xef\xbc\x96\xef\xbc\x94\xef\xbc\x98\xef\xbc\x95-"
+		  "\xef\xbc\x96\xef\xbc\x92\xef\xbc\x98\xef\xbc\x96", "+821064856286" },   /* full-width */
+		{ "\xef\xbc\x8b\xef\xbc\x98\xef\xbc\x92 \xef\xbc\x91\xef\xbc\x90 1234 5678", "+821012345678" },
+		{ "010\xe2\x80\x93" "6405\xe2\x80\x93" "5535", "+821064055535" },   /* en dash */
+		{ "010\xe2\x80\x94" "6405\xe2\x80\x94" "5535", "+821064055535" },   /* em dash */
+		{ "010\xe3\x80\x80" "6405\xe3\x80\x80" "5535", "+821064055535" },   /* ideographic space */
+		{ "82 10 2168 1521", "+821021681521" },
+		{ "821030077827", "+821030077827" },
+		{ "0081 90 1234 5678", "+819012345678" },
+		{ "0086 138 1234 5678", "+8613812345678" },
+		{ "0082 10 1234 5678", "+821012345678" },
+		{ "+82 0 2 312 4567", "+8223124567" },
+		{ "080-123-4567", "+82801234567" },
+		{ "1644-1234", "+8216441234" },
+	};
+	expect_all(p, N(p), "KR");
+}
+END_TEST
+
 START_TEST(test_default_us)
 {
 	static const struct pair p[] = {
@@ -102,7 +126,9 @@ START_TEST(test_rejects)
 	static const char *const bad[] = {
 		"", "   ", "call me", "010-1234-567a", "++821012345678", "+82+1012345678",
 		"010+1234-5678", "+82 12345", "+44 123456", "12", "+0 123 4567 890",
-		"+1234567890123456", "+82 10 1234 5678 9012", "010_1234_5678", "010—1234—5678",
+		"+1234567890123456", "+82 10 1234 5678 9012", "010_1234_5678", "010\xff" "1234",
+		"+82 00 1234 5678", "+82 0 0 1234 5678", "010-0123-4567", "1511-1234", "+-82 10 1234 5678",
+		"+44 00 20 7946 0958", "+81 00 3 1234 5678",
 		"+1 415 555 010", "+",
 	};
 	for (size_t i = 0; i < N(bad); i++) {
@@ -120,10 +146,12 @@ START_TEST(test_length_limits)
 	char out[PHONE_E164_MAX], big[64];
 
 	/* 15 digits in all is the most E.164 allows */
-	ck_assert_int_eq(phone_normalize("+86 1381234567890", "KR", out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "+861381234567890");
+	ck_assert_int_eq(phone_normalize("+49 1381234567890", "KR", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "+491381234567890");
 	ck_assert_int_eq(strlen(out), PHONE_E164_MAX - 1);
-	ck_assert_int_eq(phone_normalize("+86 13812345678901", "KR", out, sizeof(out)), -1);
+	ck_assert_int_eq(phone_normalize("+49 13812345678901", "KR", out, sizeof(out)), -1);
+	/* China's numbers are 12 digits at most (libphonenumber) */
+	ck_assert_int_eq(phone_normalize("+86 1381234567890", "KR", out, sizeof(out)), -1);
 	/* the same for a country outside the table (Uzbekistan, +998) */
 	ck_assert_int_eq(phone_normalize("+998 123456789012", "KR", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "+998123456789012");
@@ -249,6 +277,7 @@ Suite *phone_suite(void)
 	tcase_add_test(tc, test_kr_landlines_and_service);
 	tcase_add_test(tc, test_international_plus);
 	tcase_add_test(tc, test_kr_international_prefixes);
+	tcase_add_test(tc, test_issue12_forms);
 	tcase_add_test(tc, test_default_us);
 	tcase_add_test(tc, test_rejects);
 	tcase_add_test(tc, test_length_limits);

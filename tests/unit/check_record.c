@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ccterm/record.h"
+#include "ccterm/utf8.h"
 #include "suites.h"
 
 START_TEST(header_exact_and_forgiving)
@@ -152,6 +153,103 @@ START_TEST(huge_fields_rejected_not_cut)
 }
 END_TEST
 
+/* Issue 12: what other systems' exports say, read the way they mean it. */
+START_TEST(interaction_vocabulary_synonyms)
+{
+	static const struct { const char *in, *want; } dir[] = {
+		{ "Inbound", "in" }, { "OUT", "out" }, { "incoming", "in" }, { "Outgoing", "out" },
+		{ "\xec\x88\x98\xec\x8b\xa0", "in" } /* 수신 */, { "\xeb\xb0\x9c\xec\x8b\xa0", "out" } /* 발신 */,
+		{ " IN ", "in" }, { "Internal", "internal" },
+	}, chan[] = {
+		{ "Call", "phone" }, { "voice", "phone" }, { "E-mail", "email" }, { "EMAIL", "email" },
+		{ "SMS", "sms" }, { "Web", "web" }, { "app", "mobile" }, { "\xec\xa0\x84\xed\x99\x94", "phone" } /* 전화 */,
+	}, kind[] = {
+		{ "Complaint", "complaint" }, { "\xeb\xac\xb8\xec\x9d\x98", "inquiry" } /* 문의 */, { "refund", "return" },
+		{ "Question", "inquiry" }, { "campaign response", "campaign_response" }, { "Web-Event", "web_event" },
+	};
+	char *f[] = { "2026-11-20 10:15", "phone", "in", "inquiry", "C1", "s", "b", "" };
+	struct interaction_row r;
+	char why[256];
+
+	for (size_t i = 0; i < sizeof(dir) / sizeof(dir[0]); i++) {
+		f[2] = (char *)dir[i].in;
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == 0, "%s: %s", dir[i].in, why);
+		ck_assert_str_eq(r.direction, dir[i].want);
+	}
+	f[2] = "in";
+	for (size_t i = 0; i < sizeof(chan) / sizeof(chan[0]); i++) {
+		f[1] = (char *)chan[i].in;
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == 0, "%s: %s", chan[i].in, why);
+		ck_assert_str_eq(r.channel, chan[i].want);
+	}
+	f[1] = "phone";
+	for (size_t i = 0; i < sizeof(kind) / sizeof(kind[0]); i++) {
+		f[3] = (char *)kind[i].in;
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == 0, "%s: %s", kind[i].in, why);
+		ck_assert_str_eq(r.kind, kind[i].want);
+	}
+	f[2] = "sideways";
+	ck_assert_int_eq(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "direction 'sideways'"));
+}
+END_TEST
+
+START_TEST(interaction_timestamps_and_amounts)
+{
+	static const struct { const char *in, *want; } ts[] = {
+		{ "2026-11-20 10:15", "2026-11-20 10:15" }, { "2026/11/20 10:15", "2026-11-20 10:15" },
+		{ "2026-11-20T10:15:00+09:00", "2026-11-20T10:15:00+09:00" }, { "2026.11.20 10:15", "2026-11-20 10:15" },
+		{ "2026/1/5 9:05", "2026-01-05 09:05" }, { "2026-11-20T01:15:00Z", "2026-11-20T01:15:00Z" },
+	}, amt[] = {
+		{ "12000", "12000" }, { "12,000", "12000" }, { "\xe2\x82\xa9" "12,000", "12000" } /* ₩ */,
+		{ "12,000\xec\x9b\x90", "12000" } /* 원 */, { "KRW 1,234,567", "1234567" }, { "1,234.50", "1234.50" },
+		{ "-\xe2\x82\xa9" "500", "-500" }, { "12000 krw", "12000" }, { "\xef\xbf\xa6" "3,000", "3000" } /* ￦ */,
+	};
+	static const char *const bad_amt[] = { "12,00", "1,2345", "$12", "12원원", ",100", "KRW", "1.2.3" };
+	char *f[] = { "", "phone", "in", "order", "C1", "s", "b", "" };
+	struct interaction_row r;
+	char why[256];
+
+	for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		f[0] = (char *)ts[i].in;
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == 0, "%s: %s", ts[i].in, why);
+		ck_assert_str_eq(r.occurred_at, ts[i].want);
+	}
+	f[0] = "2026/13/20 10:15";
+	ck_assert_int_eq(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)), -1);
+	f[0] = "2026-11-20 10:15";
+	for (size_t i = 0; i < sizeof(amt) / sizeof(amt[0]); i++) {
+		f[7] = (char *)amt[i].in;
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == 0, "%s: %s", amt[i].in, why);
+		ck_assert_str_eq(r.amount, amt[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad_amt) / sizeof(bad_amt[0]); i++) {
+		f[7] = (char *)bad_amt[i];
+		ck_assert_msg(interaction_row_check(f, 8, "KR", &r, why, sizeof(why)) == -1, "%s accepted", bad_amt[i]);
+	}
+}
+END_TEST
+
+/* "０１７�": a reject message never cuts a character in half. */
+START_TEST(reject_messages_keep_utf8_whole)
+{
+	char phone[200] = "", why[256];
+	char *f[] = { "C1", "Kim", phone, "", "", "", "", "", "", "", "" };
+	struct customer_row r;
+
+	for (size_t shift = 0; shift < 3; shift++) {
+		/* 0, 1 or 2 ASCII digits first: the 40-byte cut falls at each
+		 * byte of a three-byte character in turn */
+		strcpy(phone, shift == 0 ? "" : shift == 1 ? "1" : "12");
+		for (int i = 0; i < 20; i++)
+			strcat(phone, "\xef\xbc\x90" "7");     /* ０7 */
+		ck_assert_int_eq(customer_row_check(f, 11, "KR", &r, why, sizeof(why)), -1);
+		ck_assert_ptr_nonnull(strstr(why, "is not a phone number"));
+		ck_assert_msg(utf8_valid(why, strlen(why)), "cut UTF-8: %s", why);
+	}
+}
+END_TEST
+
 Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -165,6 +263,9 @@ Suite *record_suite(void)
 	tcase_add_test(tc, interaction_row_customer_forms);
 	tcase_add_test(tc, interaction_row_keeps_control_characters);
 	tcase_add_test(tc, huge_fields_rejected_not_cut);
+	tcase_add_test(tc, interaction_vocabulary_synonyms);
+	tcase_add_test(tc, interaction_timestamps_and_amounts);
+	tcase_add_test(tc, reject_messages_keep_utf8_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
