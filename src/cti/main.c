@@ -9,6 +9,7 @@
 
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
+#include "cti/adapters.h"
 #include "cti/simulate.h"
 #include "cti/timers.h"
 
@@ -23,6 +24,12 @@ static const char usage[] =
 	"  agent LOGIN ready|not-ready|break|logout\n"
 	"  timers [--once] [--quiet]   takes back offers not answered within the ring timeout, on time;\n"
 	"                            runs until stopped (--once: one pass, prints how many)\n"
+	"  ami HOST:PORT --user USER --secret-file FILE   Asterisk Manager Interface (secret also from\n"
+	"                            CCTERM_AMI_SECRET); runs until stopped, reconnecting\n"
+	"  esl HOST:PORT --password-file FILE             FreeSWITCH event socket, mod_callcenter events\n"
+	"                            (password also from CCTERM_ESL_PASSWORD)\n"
+	"  events [--socket PATH]    JSON lines on standard input or a UNIX socket:\n"
+	"                            {\"event\":\"offered\",\"call_id\":\"x1\",\"ani\":..,\"dnis\":..,\"queue\":..,\"agent\":..}\n"
 	"  simulate --rate CALLS_PER_SEC --duration SECONDS [--agents N] [--queue NAME] [--speed X]\n"
 	"           [--talk S] [--wrap S] [--patience S] [--seed N] [--prefix P]\n";
 
@@ -116,7 +123,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 &&
-			  strcmp(argv[1], "timers") != 0 && argc < 3)) {
+			  strcmp(argv[1], "timers") != 0 && strcmp(argv[1], "events") != 0 && argc < 3)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -136,6 +143,12 @@ int main(int argc, char **argv)
 		rc = sim_main(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "timers") == 0)
 		rc = timers_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "ami") == 0)
+		rc = ami_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "esl") == 0)
+		rc = esl_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "events") == 0)
+		rc = events_main(db, argc - 2, argv + 2);
 	else {
 		fputs(usage, stderr);
 		rc = 2;
