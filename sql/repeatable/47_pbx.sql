@@ -40,8 +40,9 @@ end $$;
 
 -- The PBX puts a call in a queue (Asterisk QueueCallerJoin, FreeSWITCH
 -- member-queue-start). A new PBX id arrives as call_arrive has it (the
--- caller found by number) and is then given its id and queue. A queue ccterm
--- does not know leaves the call without a queue (it still pops). A call the
+-- caller found by number) and is then given its id and queue (by name, or
+-- the name before '@'). A queue ccterm does not know leaves the call
+-- without a queue (it still pops). A call the
 -- PBX queues again: an offer ringing goes back to waiting; an answered call
 -- (transferred to a queue) ends for its agent and the caller is a new call
 -- with the same PBX id, caller and dialled number. Returns the call id.
@@ -57,7 +58,11 @@ declare
 	v_e164 text := p_ani_e164;
 	v_dnis text := p_dnis;
 begin
+	-- FreeSWITCH names queues name@domain: the name alone is tried too.
 	select id into v_queue from queue where name = p_queue;
+	if not found then
+		select id into v_queue from queue where name = split_part(p_queue, '@', 1);
+	end if;
 	if v_id is not null then
 		select state, agent_login into v_state, v_login from call where id = v_id;
 		if v_state = 'offered' then
