@@ -99,6 +99,8 @@ int ami_map(struct ami_tracker *t, const struct kv *f, struct pbx_event *out)
 		}
 	}
 	set(out->call_id, linkedid);
+	if (!*out->call_id)   /* nothing but control bytes */
+		return 0;
 	if (c && out->kind != PBX_ENDED) {
 		snprintf(out->ani, sizeof(out->ani), "%s", c->ani);
 		snprintf(out->dnis, sizeof(out->dnis), "%s", c->dnis);

@@ -45,6 +45,8 @@ int esl_map(const struct esl_frame *f, struct pbx_event *out)
 	} else
 		return 0;
 	set(out->call_id, id);
+	if (!*out->call_id)   /* nothing but control bytes */
+		return 0;
 	set(out->ani, either(e, "CC-Member-CID-Number", "Caller-Caller-ID-Number"));
 	set(out->dnis, kv_get(e, "Caller-Destination-Number"));
 	set(out->queue, kv_get(e, "CC-Queue"));

@@ -165,6 +165,25 @@ START_TEST(ami_events_map_to_call_states)
 }
 END_TEST
 
+/* Found by fuzz_ami: an id of nothing but control bytes became an event with an empty call id. */
+START_TEST(ami_and_esl_ids_of_control_bytes_are_no_call)
+{
+	static struct ami_tracker t;
+	static struct esl_frame f;
+	struct pbx_event e;
+	const char *join[] = { "Event: QueueCallerJoin", "Uniqueid: \x01\x02", "Linkedid: \x1b", "Queue: support", NULL };
+	static const char *const cc[] = { "Event-Name: CUSTOM", "Event-Subclass: callcenter::info",
+					  "CC-Action: member-queue-start", "CC-Member-UUID: \x07\x7f", NULL };
+
+	ami_tracker_init(&t);
+	ck_assert_int_eq(ami_map(&t, mk(join), &e), 0);
+	kv_clear(&f.event);
+	for (const char *const *l = cc; *l; l++)
+		kv_add_line(&f.event, *l, strlen(*l), false);
+	ck_assert_int_eq(esl_map(&f, &e), 0);
+}
+END_TEST
+
 START_TEST(ami_tracker_forgets_the_oldest_call_when_full)
 {
 	static struct ami_tracker t;
@@ -386,6 +405,7 @@ int main(void)
 	tcase_add_test(tc, ami_binary_junk_is_data);
 	tcase_add_test(tc, ami_events_map_to_call_states);
 	tcase_add_test(tc, ami_tracker_forgets_the_oldest_call_when_full);
+	tcase_add_test(tc, ami_and_esl_ids_of_control_bytes_are_no_call);
 	tcase_add_test(tc, esl_event_plain_with_body_split_anywhere);
 	tcase_add_test(tc, esl_member_queue_end_cancel_is_an_abandon);
 	tcase_add_test(tc, esl_hostile_lengths_and_junk);
