@@ -9,6 +9,7 @@
 
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
+#include "ccterm/pause.h"
 #include "cti/adapters.h"
 #include "cti/simulate.h"
 #include "cti/timers.h"
@@ -21,7 +22,8 @@ static const char usage[] =
 	"  answer ID\n"
 	"  hangup ID                 before an answer: an abandon\n"
 	"  no-answer ID              the offered agent did not pick up: offer it to someone else\n"
-	"  agent LOGIN ready|not-ready|break|logout\n"
+	"  agent LOGIN ready|not-ready|break|logout [REASON]   REASON: a pause reason of the list\n"
+	"                            (lunch, training, after_call_work ...: pause_reasons())\n"
 	"  timers [--once] [--quiet]   takes back offers not answered within the ring timeout, on time;\n"
 	"                            runs until stopped (--once: one pass, prints how many)\n"
 	"  ami HOST:PORT --user USER --secret-file FILE   Asterisk Manager Interface (secret also from\n"
@@ -103,10 +105,13 @@ static int cmd_agent(struct db *db, int argc, char **argv)
 {
 	const char *state;
 
-	if (argc != 2 || !(state = state_word(argv[1]))) {
+	if ((argc != 2 && argc != 3) || !(state = state_word(argv[1]))) {
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* A pause with a reason of the list: the reason decides break or not ready. */
+	if (argc == 3)
+		return db_agent_pause_for(db, argv[0], argv[2]) < 0 ? -1 : 0;
 	return db_agent_set_state_for(db, argv[0], state, "cti") < 0 ? -1 : 0;
 }
 
