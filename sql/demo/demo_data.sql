@@ -732,6 +732,65 @@ begin
 	             ('cases', (select max(id) from cases))) v(t, m)
 	where m > coalesce(pg_sequence_last_value(pg_get_serial_sequence(t, 'id')::regclass), 0);
 
+	-- E-mail reply templates (kept when they exist); inbound e-mails of cases
+	-- carry a Message-ID, so a reply threads under the customer's mail.
+	insert into mail_template (code, name, case_kind, subject, body) values
+		('late_delivery', '배송 지연 사과', 'complaint', '[{case_no}] {customer_name}님, 배송 지연에 대해 사과드립니다',
+		 E'{customer_name}님 안녕하세요.\n\n주문 {order_no} 건의 배송이 늦어져 진심으로 사과드립니다.\n' ||
+		 E'사과의 뜻으로 5,000원 적립금을 드렸으며, 상품은 {due_date}까지 받아보실 수 있도록 하겠습니다.\n\n' ||
+		 E'{company_name} 고객센터 {agent_name} 드림\n'),
+		('damaged_goods', '파손 상품 교환', 'complaint', '[{case_no}] 파손 상품 교환 안내',
+		 E'{customer_name}님, 불편을 드려 죄송합니다.\n\n주문 {order_no} 건의 파손 상품은 새 상품으로 교환해 드립니다.\n' ||
+		 E'택배 기사가 방문하여 회수하며, 회수 비용은 저희가 부담합니다.\n\n{company_name} 고객센터 {agent_name} 드림\n'),
+		('answer', '문의 답변', null, '[{case_no}] 문의하신 내용에 대한 답변입니다',
+		 E'{customer_name}님 안녕하세요.\n\n문의하신 "{case_subject}"에 대해 답변드립니다.\n\n\n' ||
+		 E'더 궁금하신 점은 이 메일에 회신해 주세요.\n{company_name} 고객센터 {agent_name} 드림\n'),
+		('answer_en', 'Answer (English)', null, 'Re: your case {case_no}',
+		 E'Dear {customer_name},\n\nThank you for contacting us about "{case_subject}".\n\n\n' ||
+		 E'Kind regards,\n{agent_name}, {company_name} customer service\n')
+	on conflict do nothing;
+	update interaction set message_id = format('<demo.%s@mail.customer.example>', id)
+	where channel = 'email' and direction = 'in' and case_id is not null and message_id is null;
+
+	-- A running outbound campaign planned as a supervisor does (a segment, a
+	-- script, 10 % held out), with a week of calls: about a third of the list
+	-- tried, some call-backs still due (some of them the demo agent's).
+	if not exists (select 1 from campaign where name = '겨울 적금 아웃바운드') then
+		v_camp := campaign_save('겨울 적금 아웃바운드', '근로자 우대저축 가입 권유 (연 4.5%)', 'segment', 'young_single',
+			(v_anchor at time zone 'Asia/Seoul')::date - 7, (v_anchor at time zone 'Asia/Seoul')::date + 21,
+			E'안녕하세요, {customer_name}님. 국민은행 고객센터 {agent_name}입니다.\n' ||
+			E'사회초년생을 위한 근로자 우대저축(연 4.5%)을 소개해 드리려고 연락드렸습니다. 잠시 통화 괜찮으실까요?\n' ||
+			E'- 관심: 가입 조건(월 10~50만 원, 3년)과 우대 금리 안내 후 "수락"\n' ||
+			E'- 바쁨: 편한 시간을 여쭙고 "다시 걸기"\n- 거절: 감사 인사 후 "거절"',
+			10, p_seed, 14);
+		perform campaign_build(v_camp);
+		insert into campaign_attempt (campaign_id, customer_id, login, at, outcome, callback_at)
+		select v_camp, customer_id, login, at, outcome,
+			case when outcome = 'callback' then v_anchor + interval '1 day 10 hours' + demo_mod(customer_id, s + 305, 8) * interval '1 hour' end
+		from (select m.customer_id,
+		             (array['accepted', 'refused', 'reached', 'not_reached', 'callback'])[demo_pick(demo_u(m.customer_id, s + 300), '{15,30,25,20,10}')] as outcome,
+		             v_agents[1 + demo_mod(m.customer_id, s + 301, 10)] as login,
+		             v_anchor - (1 + demo_mod(m.customer_id, s + 302, 6)) * interval '1 day' + interval '9 hours'
+		               + demo_mod(m.customer_id, s + 303, 28800) * interval '1 second' as at
+		      from campaign_member m
+		      where m.campaign_id = v_camp and not m.is_control and demo_u(m.customer_id, s + 304) < 0.35) x;
+		update campaign_member m
+		set attempts = 1, last_attempt_at = a.at, outcome = a.outcome,
+		    contacted_at = case when a.outcome <> 'not_reached' then a.at end,
+		    status = case a.outcome when 'accepted' then 'responded' when 'refused' then 'declined'
+		                            when 'not_reached' then 'targeted' else 'contacted' end,
+		    responded_at = case when a.outcome = 'accepted' then a.at end,
+		    callback_at = a.callback_at, owner_login = case when a.outcome = 'callback' then a.login end,
+		    next_at = case a.outcome when 'callback' then a.callback_at when 'not_reached' then a.at + interval '2 hours' end,
+		    done_at = case when a.outcome in ('accepted', 'refused', 'reached') then a.at end
+		from campaign_attempt a
+		where a.campaign_id = v_camp and m.campaign_id = v_camp and m.customer_id = a.customer_id;
+		insert into interaction (customer_id, occurred_at, channel, direction, kind, subject, status, agent_login, branch_code)
+		select a.customer_id, a.at, 'phone', 'out', 'campaign_response', '겨울 적금 아웃바운드: ' || a.outcome, a.outcome,
+		       a.login, 'CALL'
+		from campaign_attempt a where a.campaign_id = v_camp and a.outcome <> 'not_reached';
+	end if;
+
 	if v_replica then
 		perform set_config('session_replication_role', v_role, true);
 	end if;

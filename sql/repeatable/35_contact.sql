@@ -8,7 +8,7 @@
 -- and returns it, so there is one row per draft holding what was typed last.
 -- Only the login who saved a draft may save it again. The row keeps its
 -- first occurred_at, customer and call.
--- With p_open_case a case is opened (due in 48 hours, owned by the agent,
+-- With p_open_case a case is opened (due by the case SLA settings, owned by the agent,
 -- high priority for platinum customers) and linked, in the same transaction,
 -- once per draft. The call, when it had no customer yet and is the agent's
 -- own, is linked to this one. Written in the session's login, never in
@@ -76,7 +76,7 @@ begin
 		values (v_customer, case when v_kind in ('complaint', 'inquiry', 'return') then v_kind else 'complaint' end,
 		        coalesce(v_subject, 'Complaint'), 'open',
 		        case when v_tier = 'platinum' then 'high' else 'normal' end,
-		        session_user, now() + interval '48 hours')
+		        session_user, null)   -- due from the case SLA settings (76_cases.sql)
 		returning id into v_case;
 		update interaction set case_id = v_case, status = coalesce(status, 'open') where id = v_id;
 		v_changed := 1;

@@ -1,4 +1,5 @@
-/* ccterm-admin - migrations, branches, queues, agents, imports, demo data. */
+/* ccterm-admin - migrations, branches, queues, agents, imports, demo data,
+ * rules, the SLA watch, the mail sender, campaigns. */
 #include "config.h"
 
 #include <stdio.h>
@@ -29,6 +30,14 @@ static const char usage[] =
 	"           [--min-value N] [--max-value N] [--rfm R,F,M] [--no-open-complaint] [--channel C,..]\n"
 	"           [--from DATE] [--until DATE]     (creates, or replaces the rule of that name whole)\n"
 	"  rule list | rule enable NAME | rule disable NAME | rule test NAME\n"
+	"  case-watch [--once] [--quiet]             the SLA watch: escalates cases at case_escalate_pct of their\n"
+	"                                            SLA, marks them overdue at their due time (long-lived)\n"
+	"  mail-send [--follow] [--quiet]            sends the queued replies through the MTA (sendmail -t -i);\n"
+	"                                            --follow keeps waiting for more\n"
+	"  mail-requeue ID                           sends a failed reply again (same Message-ID)\n"
+	"  campaign add NAME --offer TEXT (--segment CODE | --rule NAME | --list FILE) --from DATE\n"
+	"           [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n"
+	"  campaign build NAME | campaign list | campaign board NAME\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
 static int cmd_migrate(struct db *db)
@@ -99,6 +108,14 @@ static int run(struct db *db, int argc, char **argv)
 		return cmd_recompute(db);
 	if (strcmp(cmd, "rule") == 0)
 		return cmd_rule(db, &o);
+	if (strcmp(cmd, "case-watch") == 0)
+		return cmd_case_watch(db, &o);
+	if (strcmp(cmd, "mail-send") == 0)
+		return cmd_mail_send(db, &o);
+	if (strcmp(cmd, "mail-requeue") == 0)
+		return cmd_mail_requeue(db, &o);
+	if (strcmp(cmd, "campaign") == 0)
+		return cmd_campaign(db, &o);
 	if (strcmp(cmd, "demo-data") == 0) {
 		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
 

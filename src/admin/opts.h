@@ -19,8 +19,17 @@ int opt_check(const struct opts *o, const char *const *known);
 const char *opt_need(const struct opts *o, const char *name);
 bool number_arg(const char *s, long *out);
 
+/* Prints a result as aligned columns (wide characters counted as two),
+ * each value sanitized and cut at maxw[i] columns with an ellipsis. */
+void print_table(const PGresult *res, const char *const *head, const int *maxw, int ncols);
+
 /* The commands of rule_cmd.c: 0, -1 (db_error says why) or 2 (usage). */
 int cmd_rule(struct db *db, const struct opts *o);
 int cmd_recompute(struct db *db);
+/* case_cmd.c, mail_cmd.c, campaign_cmd.c */
+int cmd_case_watch(struct db *db, const struct opts *o);
+int cmd_mail_send(struct db *db, const struct opts *o);
+int cmd_mail_requeue(struct db *db, const struct opts *o);
+int cmd_campaign(struct db *db, const struct opts *o);
 
 #endif

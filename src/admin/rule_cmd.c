@@ -13,9 +13,7 @@
 
 #define MAX_COLS 12
 
-/* Prints a result as aligned columns (wide characters counted as two),
- * each value sanitized and cut at maxw[i] columns with an ellipsis. */
-static void print_table(const PGresult *res, const char *const *head, const int *maxw, int ncols)
+void print_table(const PGresult *res, const char *const *head, const int *maxw, int ncols)
 {
 	int w[MAX_COLS];
 	char cell[512];

@@ -598,11 +598,13 @@ START_TEST(complaint_opens_one_case)
 	ck_assert_msg(id > 0, "%s", db_error(ag));
 	ck_assert_int_eq(db_contact_save(ag, &d), id);
 	ck_assert_int_eq(count("select count(*) from cases where subject = 'Broken screen'"), 1);
-	/* Platinum: high priority; due in 48 hours, owned by the agent, linked. */
+	/* Platinum: high priority; due by the SLA of a high complaint (setting
+	 * case_sla_complaint_high, 8 hours), owned by the agent, linked; saved
+	 * with disposition "escalated", so the case is escalated (76_cases.sql). */
 	ck_assert_int_eq(count("select count(*) from cases k join interaction i on i.case_id = k.id "
-			       "where k.subject = 'Broken screen' and k.kind = 'complaint' and k.status = 'open' "
+			       "where k.subject = 'Broken screen' and k.kind = 'complaint' and k.status = 'escalated' "
 			       "and k.priority = 'high' and k.owner_login = '" AGENT "' "
-			       "and k.due_at between now() + interval '47 hours' and now() + interval '49 hours'"), 1);
+			       "and k.due_at between now() + interval '7 hours' and now() + interval '9 hours'"), 1);
 	/* Anyone else: normal priority. */
 	draft_init(&d, "1b7e2a44-1f3c-4d5e-8f90-aabbccddeeff", c5);
 	snprintf(d.kind, sizeof(d.kind), "complaint");
@@ -618,7 +620,7 @@ START_TEST(complaint_opens_one_case)
 		ck_assert_int_eq(db_pop_customer(ag, c5, pop), 0);
 		for (size_t i = 0; i < pop->ncases; i++)
 			found |= strcmp(pop->cases[i].subject, "Rude staff") == 0 && pop->cases[i].has_due
-				 && pop->cases[i].sla_left_secs > 47 * 3600;
+				 && pop->cases[i].sla_left_secs > 23 * 3600;   /* a normal complaint: 24 h */
 		ck_assert(found);
 		ck_assert_uint_eq(pop->nalerts, 1);
 		ck_assert_str_eq(pop->alerts[0].kind, "open_complaint");

@@ -1,0 +1,24 @@
+/* mail_out.h - a reply as MIME (GMime) and its hand-over to the MTA through
+ * the sendmail interface. Only ccterm-admin links GMime. */
+#ifndef CCTERM_ADMIN_MAIL_OUT_H
+#define CCTERM_ADMIN_MAIL_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "ccterm/mail.h"
+
+/* The message as RFC 5322 bytes: From, To, Subject (RFC 2047 encoded when
+ * not ASCII), Date, Message-ID, In-Reply-To and References when answering,
+ * MIME-Version, a text/plain UTF-8 body in a 7-bit safe transfer encoding.
+ * Returns malloc'd bytes and their length, or NULL with err set. */
+char *mime_build(const struct mail_msg *m, size_t *len, char *err, size_t errsz);
+
+/* Runs `path -t -i` with the message on its standard input and waits at
+ * most timeout_s seconds. 0 when it exited 0 (the MTA took the message);
+ * -1 otherwise, with what it printed (or why it could not run) in err.
+ * *retry is false when the outcome is unknown (it was killed, or timed
+ * out after reading the message), true when it plainly refused. */
+int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, char *err, size_t errsz,
+		 bool *retry);
+
+#endif

@@ -1,0 +1,131 @@
+/* sendmail.c - hands a message to the MTA: `PATH -t -i`, the message on
+ * stdin, what it says on stdout/stderr kept for the outbox's last_error. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail_out.h"
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* Makes what the MTA printed one line: control characters become spaces. */
+static void one_line(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
+int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, char *err, size_t errsz,
+		 bool *retry)
+{
+	int in[2], out[2], status = 0;
+	size_t sent = 0, said = 0;
+	char said_buf[1024];
+	struct timespec t0;
+	pid_t pid;
+	bool killed = false;
+
+	*retry = true;
+	err[0] = '\0';
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execl(path, path, "-t", "-i", (char *)NULL);
+		fprintf(stderr, "cannot run %s: %s", path, strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = out[0], .events = POLLIN }, { .fd = in[1], .events = POLLOUT } };
+		long left = timeout_s * 1000L - ms_since(&t0);
+		int nfds = in[1] >= 0 ? 2 : 1;
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		if (poll(fds, (nfds_t)nfds, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (nfds == 2 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t w = write(in[1], msg + sent, len - sent);
+
+			if (w > 0)
+				sent += (size_t)w;
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				sent = len;   /* it stopped reading (EPIPE): its status says why */
+			if (sent >= len) {
+				close(in[1]);
+				in[1] = -1;
+			}
+		}
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			char buf[512];
+			ssize_t r = read(out[0], buf, sizeof(buf));
+
+			if (r <= 0)
+				break;   /* it closed its output: it is exiting */
+			if (said < sizeof(said_buf) - 1) {
+				size_t k = (size_t)r < sizeof(said_buf) - 1 - said ? (size_t)r : sizeof(said_buf) - 1 - said;
+
+				memcpy(said_buf + said, buf, k);
+				said += k;
+			}
+		}
+	}
+	if (in[1] >= 0)
+		close(in[1]);
+	close(out[0]);
+	said_buf[said] = '\0';
+	one_line(said_buf);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (killed || WIFSIGNALED(status)) {
+		/* it may have passed the message on before it died: do not resend */
+		*retry = false;
+		snprintf(err, errsz, "%s %s after %ld ms (outcome unknown)%s%s", path,
+			 killed ? "timed out" : "was killed", ms_since(&t0), said ? ": " : "", said_buf);
+	} else {
+		snprintf(err, errsz, "%s exited %d%s%s", path, WEXITSTATUS(status), said ? ": " : "", said_buf);
+	}
+	return -1;
+}
