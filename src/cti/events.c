@@ -37,7 +37,7 @@ static void on_line(const char *line, size_t len, void *arg)
 
 	if (!line) {
 		fprintf(stderr, "%s: a line longer than %d bytes skipped\n", l->who, EVENTS_LINE_MAX);
-	} else if (strspn(line, " \t\r") == len) {
+	} else if (events_blank(line, len)) {
 		return;
 	} else if (events_json_parse(line, len, &e, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: line skipped: %s\n", l->who, err);

@@ -8,6 +8,15 @@
 
 #include "pbx/events_json.h"
 
+/* Only blanks in these n bytes (no NUL needed after them)? */
+int events_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
 /* A string member into dst; an integer call_id as its digits. -1 for a wrong type. */
 static int member(struct json_object *o, const char *key, char *dst, int ints_too)
 {
@@ -53,8 +62,7 @@ int events_json_parse(const char *line, size_t len, struct pbx_event *out, char 
 			 : json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto out;
 	}
-	if (json_tokener_get_parse_end(tok) < len &&
-	    strspn(line + json_tokener_get_parse_end(tok), " \t\r") != len - json_tokener_get_parse_end(tok)) {
+	if (!events_blank(line + json_tokener_get_parse_end(tok), len - json_tokener_get_parse_end(tok))) {
 		snprintf(err, errsz, "text after the JSON object");
 		goto out;
 	}

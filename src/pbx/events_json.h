@@ -15,6 +15,9 @@
 /* 0 and *out, or -1 with why in err. line: len bytes, any bytes. */
 int events_json_parse(const char *line, size_t len, struct pbx_event *out, char *err, size_t errsz);
 
+/* 1 when the n bytes at s are only blanks (spaces, tabs, CR): no NUL needed. */
+int events_blank(const char *s, size_t n);
+
 /* Splits a byte stream into lines of at most EVENTS_LINE_MAX bytes; an
  * overlong line is reported once (fn gets NULL) and skipped to its end. */
 struct line_reader {

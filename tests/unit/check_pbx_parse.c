@@ -367,6 +367,23 @@ START_TEST(json_fields_are_made_safe)
 }
 END_TEST
 
+/* A line is len bytes, not a C string: what follows the object, and whether
+ * a line is blank, is looked at within len only (run under ASan). */
+START_TEST(json_line_is_not_read_past_its_length)
+{
+	static const char text[] = "{\"event\":\"ended\",\"call_id\":\"a\"}    ";
+	char *line = malloc(sizeof(text) - 1);
+	struct pbx_event e;
+	char err[160];
+
+	memcpy(line, text, sizeof(text) - 1);
+	ck_assert_int_eq(events_json_parse(line, sizeof(text) - 1, &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(events_blank(line + 33, 4), 1);
+	ck_assert_int_eq(events_blank(line, 4), 0);
+	free(line);
+}
+END_TEST
+
 static int lines, overlong;
 static void count_line(const char *l, size_t n, void *arg)
 {
@@ -412,6 +429,7 @@ int main(void)
 	tcase_add_test(tc, json_events_parse_and_refuse);
 	tcase_add_test(tc, json_fields_are_made_safe);
 	tcase_add_test(tc, line_reader_skips_overlong_lines);
+	tcase_add_test(tc, json_line_is_not_read_past_its_length);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
