@@ -520,6 +520,91 @@ START_TEST(pbx_calls_are_not_routed_nor_timed_by_ccterm)
 }
 END_TEST
 
+/* --- a database restart under a running adapter ----------------------------- */
+
+/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
+static int pg(const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart-pbx' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), top ? top : ".", what);
+	return system(cmd);
+}
+
+static void restart_cluster_stop(void)
+{
+	pg("stop");
+}
+
+/* Sends lines to the socket of a running `events --socket`; -1 when it cannot connect. */
+static int send_lines(const char *path, const char *lines)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = -1;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	for (int i = 0; i < 200; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(20 * 1000);
+	}
+	if (fd < 0)
+		return -1;
+	if (write(fd, lines, strlen(lines)) != (ssize_t)strlen(lines)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+START_TEST(an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held)
+{
+	char dir[] = "/tmp/ccterm-ev-XXXXXX", path[200], log[200], env[1024], *host;
+	const char *args[] = { "events", "--socket", path, NULL };
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+	pid_t pid;
+	FILE *p;
+
+	ck_assert_int_eq(pg("start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart-pbx' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=") + 5;
+	host[strcspn(host, " ")] = '\0';
+	setenv("PGHOST", host, 1);
+	setup();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/events.sock", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	pid = spawn("ccterm-cti", args, NULL, log);
+	ck_assert_int_eq(send_lines(path, "{\"event\":\"offered\",\"call_id\":\"r-1\",\"agent\":\"SIP/777\"}\n"), 0);
+	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 'r-1')", 10000), "%s", file_text(log));
+	db_close(db);
+	db = NULL;
+	ck_assert_int_eq(pg("restart"), 0);
+	db = testdb_connect(dbname, NULL);
+	/* The first event after the restart finds the connection gone: the adapter reconnects and applies it. */
+	ck_assert_int_eq(send_lines(path, "{\"event\":\"answered\",\"call_id\":\"r-1\",\"agent\":\"SIP/777\"}\n"), 0);
+	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 'r-1' and state = 'answered')", 15000),
+		      "%s", file_text(log));
+	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_msg(strstr(file_text(log), "reconnected after"), "%s", file_text(log));
+	unlink(log);
+	rmdir(dir);
+	teardown();
+	db = NULL;
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pbx");
@@ -540,6 +625,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, only_the_cti_login_acts_on_pbx_calls);
 	tcase_add_test(tc, admin_sets_and_changes_extensions);
 	tcase_add_test(tc, pbx_calls_are_not_routed_nor_timed_by_ccterm);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restart");
+	tcase_set_timeout(tc, 90);
+	tcase_add_unchecked_fixture(tc, NULL, restart_cluster_stop);
+	tcase_add_test(tc, an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held);
 	suite_add_tcase(s, tc);
 	return s;
 }
