@@ -14,6 +14,7 @@
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
 #include "cli/cmdline.h"
+#include "gateway/gateway.h"
 #include "ui/app.h"
 
 static const char usage[] =
@@ -102,13 +103,38 @@ static void keys_load(struct app *app, const char *extra)
 	keys_load_file(app, path, false);
 }
 
+/* The command history beside the journal: LOGIN.journal -> LOGIN.history. */
+static void history_path(const char *journal, char *out, size_t size)
+{
+	size_t n = strlen(journal);
+	static const char ext[] = ".journal";
+
+	if (n >= sizeof(ext) - 1 && strcmp(journal + n - (sizeof(ext) - 1), ext) == 0)
+		n -= sizeof(ext) - 1;
+	snprintf(out, size, "%.*s.history", (int)n, journal);
+}
+
+struct start {
+	int rc;              /* 1 until the reply is in */
+	char error[256];
+};
+
+static void agent_read(void *arg, const struct gw_reply *r)
+{
+	struct start *st = arg;
+
+	st->rc = r->rc;
+	snprintf(st->error, sizeof(st->error), "%s", r->error);
+}
+
 int main(int argc, char **argv)
 {
 	struct app app = { 0 };
 	const char *conninfo = NULL, *keys = NULL;
-	char err[512], path[4096];
-	bool journal_ok;
-	int opt, rc;
+	char err[512], path[4096], history[4200];
+	struct db_request rq;
+	struct start got = { .rc = 1 };
+	int opt, rc = 1;
 
 	setlocale(LC_ALL, "");
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
@@ -131,41 +157,52 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	keys_load(&app, keys);
-	app.db = db_open(conninfo, err, sizeof(err));
-	if (!app.db) {
+	app.gw = gateway_open(conninfo, err, sizeof(err));
+	if (!app.gw) {
 		fprintf(stderr, "ccterm: %s\n", err);
 		keymap_free(app.keys);
 		return 1;
 	}
-	if (db_agent_self(app.db, &app.agent) != 0) {
-		fprintf(stderr, "ccterm: %s\n", db_error(app.db));
-		db_close(app.db);
-		keymap_free(app.keys);
-		return 1;
+	/* Who the agent is, before the screen starts: the journal is theirs. */
+	db_agent_self_request(&rq);
+	if (gateway_send(app.gw, &rq, db_agent_self_read, &app.desk.now.agent, agent_read, &got) < 0 ||
+	    !gateway_drain(app.gw, 10000) || got.rc != 0) {
+		fprintf(stderr, "ccterm: %s\n", got.error[0] ? got.error : "the database did not answer");
+		goto out_gw;
 	}
 	/* The journal is per agent and per machine: what was typed here comes back here. */
 	path[0] = '\0';
-	journal_ok = journal_default_path(app.agent.login, path, sizeof(path)) == 0;
-	if (!journal_ok)
-		snprintf(err, sizeof(err), "draft journal %s: %s (ccterm keeps what an agent types there: "
-			 "make its directory writable or set XDG_STATE_HOME)", path[0] ? path : "(no path)",
-			 strerror(errno));
-	else
-		journal_ok = desk_init(&app.desk, path, err, sizeof(err)) == 0;
-	if (!journal_ok) {
-		fprintf(stderr, "ccterm: %s\n", err);
-		db_close(app.db);
-		keymap_free(app.keys);
-		return 1;
+	if (journal_default_path(app.desk.now.agent.login, path, sizeof(path)) < 0) {
+		fprintf(stderr, "ccterm: draft journal %s: %s (ccterm keeps what an agent types there: "
+			"make its directory writable or set XDG_STATE_HOME)\n", path[0] ? path : "(no path)",
+			strerror(errno));
+		goto out_gw;
 	}
-	/* The command history lives beside the journal. */
-	snprintf(path + strlen(path) - (strlen(path) > 8 ? 8 : 0), 9, ".history");
-	app.cli = cmdline_new(path);
-	db_quiet_notices(app.db);
+	{
+		struct agent_info me = app.desk.now.agent;
+
+		if (desk_init(&app.desk, path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ccterm: %s\n", err);
+			goto out_gw;
+		}
+		desk_set_agent(&app.desk, &me);
+	}
+	history_path(path, history, sizeof(history));
+	app.cli = cmdline_new(history);
+	if (!app.cli) {
+		fprintf(stderr, "ccterm: cannot set up the command line (history %s)\n", history);
+		goto out_desk;
+	}
 	rc = app_run(&app);
 	cmdline_free(app.cli);
+out_desk:
+	gateway_close(app.gw);
+	app.gw = NULL;
 	desk_free(&app.desk);
-	db_close(app.db);
+	keymap_free(app.keys);
+	return rc;
+out_gw:
+	gateway_close(app.gw);
 	keymap_free(app.keys);
 	return rc;
 }

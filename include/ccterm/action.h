@@ -37,7 +37,9 @@
 	_(FILTER_MOBILE,"filter-mobile","Timeline: mobile app only") \
 	_(FILTER_CHAT, "filter-chat",  "Timeline: chat only") \
 	_(FILTER_COMPLAINT,"filter-complaint","Timeline: complaints only") \
-	_(FILTER_ORDER,"filter-order", "Timeline: orders only")
+	_(FILTER_ORDER,"filter-order", "Timeline: orders only") \
+	_(HISTORY_OPEN,"history-open", "Form: open the selected history item (Esc back to the form)") \
+	_(HISTORY_FILTER,"history-filter","Form: the next history filter (all, phone, web ... orders)")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

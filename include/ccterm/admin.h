@@ -51,9 +51,9 @@ struct rule_spec {
 int admin_rule_save(struct db *db, const struct rule_spec *r, long *hits);
 int admin_rule_set_active(struct db *db, const char *name, bool active);
 /* name, priority, state, offer, conditions, offered, accepted, declined, rate. */
-PGresult *admin_rule_list(struct db *db);
+struct pg_result *admin_rule_list(struct db *db);
 /* *hits, and up to five of the customers: id, name, tier, age, segment, value. */
-PGresult *admin_rule_test(struct db *db, const char *name, long *hits);
+struct pg_result *admin_rule_test(struct db *db, const char *name, long *hits);
 /* Every customer's tier, RFM, value, churn and the quintile cut points. */
 int admin_recompute(struct db *db, long *customers);
 

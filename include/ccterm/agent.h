@@ -1,4 +1,7 @@
-/* agent.h - the agent at this console, as plain data. */
+/* agent.h - the agent at this console, as plain data, and the requests that
+ * read and change it. Durations are the server's: seconds counted by the
+ * database at the read, to which the console adds its own monotonic time
+ * since (so a client clock set wrong never shows a negative timer). */
 #ifndef CCTERM_AGENT_H
 #define CCTERM_AGENT_H
 
@@ -12,18 +15,33 @@ struct agent_info {
 	char branch_name[128];
 	char role[16];
 	char state[16];
-	time_t state_since;
+	long state_secs;          /* in this state, by the server's clock, at the read */
+	time_t state_since;       /* the same as a time on this machine's clock */
 };
 
 /* The agent row of the connected role (current_user). Returns 0, 1 when the
  * role is no agent (ccterm-admin agent add), -1 on a database error. */
 int db_agent_self(struct db *db, struct agent_info *a);
+void db_agent_self_request(struct db_request *rq);
+/* out: struct agent_info; fails ("not a ccterm agent") when there is no row. */
+db_read_fn db_agent_self_read;
 
 /* Changes this agent's state (ready, not_ready, break ...), kept with its
  * time; since gets when the current state began. 0 or -1. */
 int db_agent_set_state(struct db *db, const char *state, const char *reason, time_t *since);
+/* The same as a request whose reply is the agent row afterwards
+ * (db_agent_self_read). */
+void db_agent_set_state_request(struct db_request *rq, const char *state, const char *reason);
+/* A console connecting logs its agent in (not ready, reason "login") when
+ * they were logged out; otherwise changes nothing. */
+void db_agent_login_request(struct db_request *rq);
+/* Logs this agent out, unless another console of the same login is still
+ * connected (quitting one of two consoles must not log the other out). */
+void db_agent_logout_request(struct db_request *rq, const char *reason);
 
 /* Calls waiting in this agent's queues, or -1. */
 long db_queue_waiting(struct db *db);
+void db_queue_waiting_request(struct db_request *rq);
+db_read_fn db_count_read;                 /* out: long, one count */
 
 #endif

@@ -124,6 +124,38 @@ struct customer_hit {
 
 #define SEARCH_MAX 50
 
+struct search_reply {
+	struct customer_hit hits[SEARCH_MAX];
+	size_t n;
+};
+/* default_country (8 bytes out), read once: numbers without a country code. */
+void db_country_request(struct db_request *rq);
+db_read_fn db_country_read;
+/* e164: the query as a phone number when it reads as one, else NULL. */
+void db_search_request(struct db_request *rq, const char *query, const char *e164, size_t max);
+db_read_fn db_search_read;                /* out: struct search_reply */
+void db_customer_create_request(struct db_request *rq, const char *name, const char *phone_e164);
+
+/* A pop as it arrives: the call (screen_pop only), the customer, and the
+ * customers sharing the caller's number. */
+struct pop_reply {
+	struct call_info call;
+	struct customer_pop pop;
+	struct customer_hit cands[SEARCH_MAX];
+	size_t ncands;
+};
+
+/* The requests and readers the console's gateway sends; the db_* calls
+ * below run the same ones synchronously (tools, tests). */
+void db_pop_call_request(struct db_request *rq, long long call_id);
+void db_pop_customer_request(struct db_request *rq, long long customer_id);
+db_read_fn db_pop_read;                   /* out: struct pop_reply */
+void db_timeline_request(struct db_request *rq, long long customer_id, const struct timeline_filter *f,
+			 const struct timeline_cursor *cur);
+db_read_fn db_timeline_read;              /* out: struct timeline_page */
+void db_interaction_body_request(struct db_request *rq, long long interaction_id);
+db_read_fn db_interaction_body_read;      /* out: char *, malloc'd */
+
 /* The call's data and (when exactly one customer has the number) the whole
  * pop in one round trip; cands get the customers sharing the number (up to
  * SEARCH_MAX) when there are several. Writes an audit 'view' row.
@@ -172,11 +204,30 @@ struct contact_draft {
  * row and creates nothing. Returns the interaction id, or -1. */
 long long db_contact_save(struct db *db, const struct contact_draft *d);
 
+void db_contact_save_request(struct db_request *rq, const struct contact_draft *d);
+/* What db_contact_save refuses before asking: 0, or -1 with a reason. */
+int db_contact_check(const struct contact_draft *d, char *err, size_t errsz);
+db_read_fn db_id_read;                    /* out: long long, one id */
+
 /* Lists kept in the database for the form. */
 struct code_label {
 	char code[32];
 	char label[128];
+	char kind[32];           /* reasons: the kind they belong to, "" any */
 };
+
+/* The form's lists, read once at connect. */
+#define FORM_LIST_MAX 64
+struct form_lists {
+	bool loaded;
+	struct code_label reasons[FORM_LIST_MAX];
+	size_t nreasons;
+	struct code_label dispositions[FORM_LIST_MAX];
+	size_t ndispositions;
+};
+void db_form_lists_request(struct db_request *rq);
+db_read_fn db_form_lists_read;            /* out: struct form_lists */
+
 int db_reason_codes(struct db *db, const char *kind, struct code_label *out, size_t max);
 int db_dispositions(struct db *db, struct code_label *out, size_t max);
 

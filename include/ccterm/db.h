@@ -1,20 +1,46 @@
 /* db.h - one connection to PostgreSQL: open, run parameterized SQL, report
- * errors in one place, reconnect. Only src/db/ includes libpq. */
+ * errors in one place, reconnect. The tools (ccterm-admin, ccterm-cti) and
+ * the tests use it synchronously; the console goes through the gateway
+ * (src/gateway/), which sends the same requests (struct db_request) and
+ * hands the results to the same readers. This header does not include
+ * libpq: the result and connection types are opaque here. */
 #ifndef CCTERM_DB_H
 #define CCTERM_DB_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <libpq-fe.h>
 
 struct db;
+struct pg_conn;      /* libpq's PGconn */
+struct pg_result;    /* libpq's PGresult */
+
+/* One parameterized statement, as db/ builds it: the SQL text and its text
+ * parameters ($1..$n; NULL is SQL NULL). Numbers are formatted into num[]
+ * and pointed at, so send a request before copying it. */
+#define DB_MAX_PARAMS 12
+struct db_request {
+	const char *sql;
+	int nparams;
+	const char *params[DB_MAX_PARAMS];
+	char num[4][24];
+};
+
+/* Sets a request's SQL and no parameters. */
+void db_request_init(struct db_request *rq, const char *sql);
+/* Appends a text parameter (NULL for SQL NULL) / a number. */
+void db_request_text(struct db_request *rq, const char *value);
+void db_request_int(struct db_request *rq, long long value);
+
+/* Turns a successful result into plain data (out's type is the reader's).
+ * 0, or -1 with a message in err (when the rows are not what was expected). */
+typedef int db_read_fn(const struct pg_result *res, void *out, char *err, size_t errsz);
 
 /* conninfo NULL or "" means the libpq environment (PGHOST, PGSERVICE, .pgpass ...).
  * Returns NULL and a message in err when the server cannot be reached. */
 struct db *db_open(const char *conninfo, char *err, size_t errsz);
 void db_close(struct db *db);
 
-PGconn *db_pg(struct db *db);
+struct pg_conn *db_pg(struct db *db);
 /* The last error, one line, for the status bar or stderr. */
 const char *db_error(const struct db *db);
 /* The connected role, i.e. the agent's login. */
@@ -25,7 +51,9 @@ const char *db_user(const struct db *db);
  * status is COMMAND_OK or TUPLES_OK; otherwise NULL, with db_error() set
  * (and the connection checked, so a lost server is noticed at once).
  */
-PGresult *db_query(struct db *db, const char *sql, int nparams, const char *const *params);
+struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *params);
+/* Runs a request and hands its result to read (NULL: none needed). 0 or -1. */
+int db_run(struct db *db, const struct db_request *rq, db_read_fn *read, void *out);
 /* The same for statements whose result is not needed: 0 or -1. */
 int db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
 /* Several statements without parameters (migrations): 0 or -1. */

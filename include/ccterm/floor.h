@@ -27,6 +27,12 @@ int db_call_answer(struct db *db, long long id);
  * ended already, -1 on error. */
 int db_call_hangup(struct db *db, long long id, char *state);
 
+/* The same two as requests; the reply (db_text_read, 16 bytes) is "true" /
+ * "false" for the answer, the new state or "" for the hangup. */
+void db_call_answer_request(struct db_request *rq, long long id);
+void db_call_hangup_request(struct db_request *rq, long long id);
+db_read_fn db_text_read;
+
 /* Ring no answer: the routed call goes back to its queue and is offered to
  * someone else; the agent is set not ready. 1, 0 when it was not a routed
  * call ringing, -1. */
@@ -76,6 +82,10 @@ struct queue_stat {
 
 /* Every queue by name, up to max. Returns how many, or -1. */
 int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max);
+/* The boards as requests: the readers fill rows (up to max) and n. */
+struct floor_queues { struct queue_stat *rows; size_t max; int n; };
+void db_wallboard_queues_request(struct db_request *rq);
+db_read_fn db_wallboard_queues_read;      /* out: struct floor_queues */
 
 enum agent_sort { AGENT_SORT_STATE, AGENT_SORT_TIME, AGENT_SORT_LOGIN, AGENT_SORT_NAME, AGENT_SORT_HANDLED };
 
@@ -98,6 +108,9 @@ struct agent_stat {
  * number of agents. Returns how many rows, or -1. */
 int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct agent_stat *out, size_t max,
 			long *total);
+struct floor_agents { struct agent_stat *rows; size_t max; int n; long total; };
+void db_wallboard_agents_request(struct db_request *rq, enum agent_sort sort, long offset, size_t max);
+db_read_fn db_wallboard_agents_read;      /* out: struct floor_agents */
 
 /* Survey satisfaction (score 1-5) of one branch: today and over the seven
  * days before today, with the number of answers; an average is < 0 when
@@ -113,6 +126,9 @@ struct branch_sat {
 
 /* Branches with answers in the last eight days, lowest first. Count or -1. */
 int db_branch_satisfaction(struct db *db, struct branch_sat *out, size_t max);
+struct floor_branches { struct branch_sat *rows; size_t max; int n; };
+void db_branch_satisfaction_request(struct db_request *rq);
+db_read_fn db_branch_satisfaction_read;   /* out: struct floor_branches */
 
 /* An agent's day so far: seconds in each state since local midnight, from the
  * stored state changes. */
@@ -121,6 +137,8 @@ struct agent_day {
 };
 
 int db_agent_day(struct db *db, const char *login, struct agent_day *out);
+void db_agent_day_request(struct db_request *rq, const char *login);
+db_read_fn db_agent_day_read;             /* out: struct agent_day */
 /* Share of the available time spent with calls: (ringing + on call + wrap-up)
  * / (that + ready), in %; negative when the agent was never available. */
 double agent_day_occupancy(const struct agent_day *d);

@@ -27,6 +27,16 @@ struct my_call {
  * (one, by the one-call rule). Count or -1. */
 int db_my_calls(struct db *db, struct my_call *out, size_t max);
 
+/* The same as a request (the console's gateway): the reader fills a
+ * struct my_calls. */
+#define MY_CALLS_MAX 16
+struct my_calls {
+	struct my_call calls[MY_CALLS_MAX];
+	size_t n;
+};
+void db_my_calls_request(struct db_request *rq);
+db_read_fn db_my_calls_read;
+
 struct my_state {
 	char state[16];           /* ready, not_ready, ringing, on_call, wrap_up, break, logged_out */
 	char reason[128];         /* "" when none: "no answer", "call 12" ... */

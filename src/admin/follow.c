@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <libpq-fe.h>
 
 #include "follow.h"
 

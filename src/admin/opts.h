@@ -21,7 +21,7 @@ bool number_arg(const char *s, long *out);
 
 /* Prints a result as aligned columns (wide characters counted as two),
  * each value sanitized and cut at maxw[i] columns with an ellipsis. */
-void print_table(const PGresult *res, const char *const *head, const int *maxw, int ncols);
+void print_table(const struct pg_result *res, const char *const *head, const int *maxw, int ncols);
 
 /* The commands of rule_cmd.c: 0, -1 (db_error says why) or 2 (usage). */
 int cmd_rule(struct db *db, const struct opts *o);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <libpq-fe.h>
 
 #include "ccterm/admin.h"
 #include "ccterm/format.h"

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/notify.h"
+#include "ccterm/customer.h"
+#include "ccterm/phone.h"
 #include "cli/cmdline.h"
+#include "gateway/gateway.h"
 #include "cli/commands.h"
 #include "ui/app.h"
 
@@ -18,12 +20,12 @@ struct command {
 	void (*run)(struct app *app, const char *arg);
 };
 
-static void cmd_search(struct app *app, const char *arg) { search_run(app, arg); }
-static void cmd_ready(struct app *app, const char *arg) { app_set_state(app, "ready", arg); }
-static void cmd_notready(struct app *app, const char *arg) { app_set_state(app, "not_ready", arg); }
-static void cmd_break(struct app *app, const char *arg) { app_set_state(app, "break", *arg ? arg : "break"); }
+static void cmd_search(struct app *app, const char *arg) { app_open(app, VIEW_SEARCH, arg); }
+static void cmd_ready(struct app *app, const char *arg) { desk_set_state(&app->desk, "ready", arg); }
+static void cmd_notready(struct app *app, const char *arg) { desk_set_state(&app->desk, "not_ready", arg); }
+static void cmd_break(struct app *app, const char *arg) { desk_set_state(&app->desk, "break", *arg ? arg : "break"); }
 static void cmd_take(struct app *app, const char *arg) { app_take_call(app); }
-static void cmd_quit(struct app *app, const char *arg) { app->quit = true; }
+static void cmd_quit(struct app *app, const char *arg) { app_quit(app); }
 static void cmd_new(struct app *app, const char *arg) { app_action(app, ACTION_NEW_CONTACT); }
 static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_SAVE); }
 static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
@@ -37,7 +39,7 @@ static void cmd_open(struct app *app, const char *arg)
 	if (*arg && *end == '\0' && id > 0)
 		app_open_customer(app, id);
 	else
-		search_run(app, arg);
+		app_open(app, VIEW_SEARCH, arg);
 }
 
 static void cmd_filter(struct app *app, const char *arg)
@@ -51,7 +53,7 @@ static void cmd_filter(struct app *app, const char *arg)
 
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		if (strcmp(arg, filters[i].word) == 0) {
-			app_show(app, &view_pop);
+			app_open(app, VIEW_POP, NULL);
 			app_action(app, filters[i].a);
 			return;
 		}
@@ -102,11 +104,21 @@ static size_t complete(void *arg, const char *before, char **out, size_t max)
 		return got;
 	}
 	if ((strncmp(before, "search ", 7) == 0 || strncmp(before, "open ", 5) == 0) && space[1]) {
-		struct customer_hit hits[20];
+		static struct search_reply found;
 		const char *word = space + 1;
-		int n = db_search(app->db, word, hits, 20);
+		char e164[PHONE_E164_MAX + 8];
+		struct db_request rq;
+		int n = 0;
 
+		/* Tab asks and waits for the names, a bounded moment (the only wait
+		 * on the database in the console, and only on an explicit Tab). */
+		found.n = 0;
+		db_search_request(&rq, word, phone_normalize(word, app->desk.country[0] ? app->desk.country : "KR",
+							    e164, sizeof(e164)) == 0 ? e164 : NULL, 20);
+		if (gateway_send(app->gw, &rq, db_search_read, &found, NULL, NULL) == 0 && gateway_drain(app->gw, 500))
+			n = (int)found.n;
 		for (int i = 0; i < n && got < max; i++) {
+			struct customer_hit *hits = found.hits;
 			bool dup = false;
 
 			if (strncmp(hits[i].name, word, strlen(word)) != 0)
@@ -126,7 +138,10 @@ void commands_prompt(struct app *app)
 	char *line;
 
 	cmdline_set_completion(app->cli, complete, app);
-	cmdline_set_idle(app->cli, app_idle, app, notify_fd(app->db));
+	struct pollfd pfd;
+
+	gateway_pollfd(app->gw, &pfd);
+	cmdline_set_idle(app->cli, app_idle, app, pfd.fd);
 	app->in_command = true;
 	line = cmdline_read(app->cli, ":", rows - 2, cols);
 	app->in_command = false;

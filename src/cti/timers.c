@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ccterm/floor.h"
+#include "ccterm/notify.h"
 #include "cti/reconnect.h"
 #include "cti/timers.h"
 
@@ -69,14 +70,13 @@ static int timers_turn(struct db *db, bool verbose)
 	return (int)ceil(next * 1000.0) + 5;
 }
 
+/* The wake-ups only say "look now": read them and let them go. */
 static void drain(struct db *db)
 {
-	PGnotify *n;
+	struct notice n[32];
 
-	if (!PQconsumeInput(db_pg(db)))
-		return;
-	while ((n = PQnotifies(db_pg(db))))
-		PQfreemem(n);
+	while (notify_drain(db, n, 32) == 32)
+		;
 }
 
 int timers_main(struct db *db, int argc, char **argv)
@@ -119,7 +119,7 @@ int timers_main(struct db *db, int argc, char **argv)
 			fprintf(stderr, "ccterm-cti timers: %s\n", db_error(db));
 			ms = 1000;
 		}
-		if (cti_wait(PQsocket(db_pg(db)), ms) < 0) {
+		if (cti_wait(notify_fd(db), ms) < 0) {
 			db_set_error(db, "poll: %s", strerror(errno));
 			return -1;
 		}

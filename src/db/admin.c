@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 #include "ccterm/pbx.h"
 #include "ccterm/embedded.h"

@@ -3,14 +3,48 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/agent.h"
+
+#define AGENT_COLUMNS \
+	"login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), role, state, " \
+	"greatest(extract(epoch from clock_timestamp() - state_since), 0)::bigint"
+
+void db_agent_self_request(struct db_request *rq)
+{
+	db_request_init(rq, "select " AGENT_COLUMNS " from agent_me");
+}
+
+int db_agent_self_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct agent_info *a = out;
+
+	if (PQntuples(res) == 0) {
+		snprintf(err, errsz, "this role is not a ccterm agent (ccterm-admin agent add LOGIN --name NAME)");
+		return -1;
+	}
+	DB_COPY(a->login, res, 0, 0);
+	DB_COPY(a->name, res, 0, 1);
+	DB_COPY(a->branch, res, 0, 2);
+	DB_COPY(a->branch_name, res, 0, 3);
+	DB_COPY(a->role, res, 0, 4);
+	DB_COPY(a->state, res, 0, 5);
+	a->state_secs = atol(db_field(res, 0, 6));
+	if (a->state_secs < 0)
+		a->state_secs = 0;
+	a->state_since = time(NULL) - a->state_secs;
+	return 0;
+}
 
 int db_agent_self(struct db *db, struct agent_info *a)
 {
-	PGresult *res = db_query(db, "select login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), "
-				     "role, state, extract(epoch from state_since)::bigint from agent_me", 0, NULL);
+	struct db_request rq;
+	PGresult *res;
 
+	db_agent_self_request(&rq);
+	res = db_query(db, rq.sql, 0, NULL);
 	if (!res)
 		return -1;
 	if (PQntuples(res) == 0) {
@@ -19,37 +53,70 @@ int db_agent_self(struct db *db, struct agent_info *a)
 			     db_user(db), db_user(db));
 		return 1;
 	}
-	snprintf(a->login, sizeof(a->login), "%s", PQgetvalue(res, 0, 0));
-	snprintf(a->name, sizeof(a->name), "%s", PQgetvalue(res, 0, 1));
-	snprintf(a->branch, sizeof(a->branch), "%s", PQgetvalue(res, 0, 2));
-	snprintf(a->branch_name, sizeof(a->branch_name), "%s", PQgetvalue(res, 0, 3));
-	snprintf(a->role, sizeof(a->role), "%s", PQgetvalue(res, 0, 4));
-	snprintf(a->state, sizeof(a->state), "%s", PQgetvalue(res, 0, 5));
-	a->state_since = (time_t)atoll(PQgetvalue(res, 0, 6));
+	db_agent_self_read(res, a, NULL, 0);
 	PQclear(res);
 	return 0;
+}
+
+void db_agent_set_state_request(struct db_request *rq, const char *state, const char *reason)
+{
+	/* The state set and its start as the function returns them: agent_me,
+	 * read in the same statement, still sees the row as it was before. */
+	db_request_init(rq, "select login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), role, "
+			    "$1::text, greatest(extract(epoch from clock_timestamp() - s.since), 0)::bigint "
+			    "from (select agent_set_state($1, $2) as since) s, agent_me");
+	db_request_text(rq, state);
+	db_request_text(rq, reason);
+}
+
+void db_agent_login_request(struct db_request *rq)
+{
+	db_request_init(rq, "select agent_set_state('not_ready', 'login') from agent_me where state = 'logged_out'");
+}
+
+void db_agent_logout_request(struct db_request *rq, const char *reason)
+{
+	db_request_init(rq, "select agent_set_state('logged_out', $1) where not exists ("
+			    "select 1 from pg_stat_activity where usename = current_user "
+			    "and application_name = 'ccterm' and pid <> pg_backend_pid())");
+	db_request_text(rq, reason);
 }
 
 int db_agent_set_state(struct db *db, const char *state, const char *reason, time_t *since)
 {
 	const char *p[2] = { state, reason };
-	PGresult *res = db_query(db, "select extract(epoch from agent_set_state($1, $2))::bigint", 2, p);
+	PGresult *res = db_query(db, "select greatest(extract(epoch from clock_timestamp() - "
+				     "agent_set_state($1, $2)), 0)::bigint", 2, p);
 
 	if (!res)
 		return -1;
-	*since = (time_t)atoll(PQgetvalue(res, 0, 0));
+	*since = time(NULL) - (time_t)atoll(db_field(res, 0, 0));
 	PQclear(res);
+	return 0;
+}
+
+void db_queue_waiting_request(struct db_request *rq)
+{
+	db_request_init(rq, "select queue_waiting_mine()");
+}
+
+int db_count_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	long *n = out;
+
+	if (PQntuples(res) != 1) {
+		snprintf(err, errsz, "expected one count");
+		return -1;
+	}
+	*n = atol(db_field(res, 0, 0));
 	return 0;
 }
 
 long db_queue_waiting(struct db *db)
 {
-	PGresult *res = db_query(db, "select queue_waiting_mine()", 0, NULL);
+	struct db_request rq;
 	long n;
 
-	if (!res)
-		return -1;
-	n = atol(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return n;
+	db_queue_waiting_request(&rq);
+	return db_run(db, &rq, db_count_read, &n) < 0 ? -1 : n;
 }

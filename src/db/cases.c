@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "db_priv.h"
 #include "ccterm/cases.h"
 
 int case_sla_run(struct db *db, int *events)

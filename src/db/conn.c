@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/db.h"
+#include "db_priv.h"
 
 struct db {
 	PGconn *conn;
@@ -107,6 +107,47 @@ PGresult *db_query(struct db *db, const char *sql, int nparams, const char *cons
 	db_take_error(db, res);
 	PQclear(res);
 	return NULL;
+}
+
+void db_request_init(struct db_request *rq, const char *sql)
+{
+	rq->sql = sql;
+	rq->nparams = 0;
+}
+
+void db_request_text(struct db_request *rq, const char *value)
+{
+	if (rq->nparams < DB_MAX_PARAMS)
+		rq->params[rq->nparams++] = value;
+}
+
+void db_request_int(struct db_request *rq, long long value)
+{
+	/* num[] slots are handed out in order; a request has at most four numbers. */
+	int used = 0;
+
+	for (int i = 0; i < rq->nparams; i++)
+		for (int k = 0; k < 4; k++)
+			used += rq->params[i] == rq->num[k];
+	if (used >= 4 || rq->nparams >= DB_MAX_PARAMS)
+		return;
+	snprintf(rq->num[used], sizeof(rq->num[used]), "%lld", value);
+	rq->params[rq->nparams++] = rq->num[used];
+}
+
+int db_run(struct db *db, const struct db_request *rq, db_read_fn *read, void *out)
+{
+	PGresult *res = db_query(db, rq->sql, rq->nparams, rq->params);
+	char err[256] = "";
+	int rc;
+
+	if (!res)
+		return -1;
+	rc = read ? read(res, out, err, sizeof(err)) : 0;
+	PQclear(res);
+	if (rc < 0)
+		db_set_error(db, "%s", err[0] ? err : "unexpected reply from the database");
+	return rc < 0 ? -1 : 0;
 }
 
 int db_exec(struct db *db, const char *sql, int nparams, const char *const *params)

@@ -6,62 +6,115 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/customer.h"
 
-long long db_contact_save(struct db *db, const struct contact_draft *d)
+void db_contact_save_request(struct db_request *rq, const struct contact_draft *d)
 {
-	char customer[24], call[24];
-	const char *p[11];
-	PGresult *res;
-	long long id;
+	db_request_init(rq, "select contact_save($1::uuid, $2::bigint, $3::bigint, $4, $5, $6, $7, $8, $9, $10, "
+			    "$11::boolean)");
+	db_request_text(rq, d->draft_id);
+	db_request_int(rq, d->customer_id);
+	if (d->call_id > 0)
+		db_request_int(rq, d->call_id);
+	else
+		db_request_text(rq, NULL);
+	db_request_text(rq, d->channel);
+	db_request_text(rq, d->direction);
+	db_request_text(rq, d->kind);
+	db_request_text(rq, d->reason);
+	db_request_text(rq, d->disposition);
+	db_request_text(rq, d->subject);
+	db_request_text(rq, d->notes ? d->notes : "");
+	db_request_text(rq, d->open_case ? "true" : "false");
+}
 
+int db_contact_check(const struct contact_draft *d, char *err, size_t errsz)
+{
 	if (!d->draft_id[0]) {
-		db_set_error(db, "the contact has no draft id");
+		snprintf(err, errsz, "the contact has no draft id");
 		return -1;
 	}
 	if (d->customer_id <= 0) {
-		db_set_error(db, "link the contact to a customer before saving it");
+		snprintf(err, errsz, "link the contact to a customer before saving it");
 		return -1;
 	}
-	snprintf(customer, sizeof(customer), "%lld", d->customer_id);
-	snprintf(call, sizeof(call), "%lld", d->call_id);
-	p[0] = d->draft_id;
-	p[1] = customer;
-	p[2] = d->call_id > 0 ? call : NULL;
-	p[3] = d->channel;
-	p[4] = d->direction;
-	p[5] = d->kind;
-	p[6] = d->reason;
-	p[7] = d->disposition;
-	p[8] = d->subject;
-	p[9] = d->notes;
-	p[10] = d->open_case ? "true" : "false";
-	res = db_query(db, "select contact_save($1::uuid, $2::bigint, $3::bigint, $4, $5, $6, $7, $8, $9, $10, "
-			   "$11::boolean)", 11, p);
-	if (!res)
+	return 0;
+}
+
+long long db_contact_save(struct db *db, const struct contact_draft *d)
+{
+	struct db_request rq;
+	char err[128];
+	long long id;
+
+	if (db_contact_check(d, err, sizeof(err)) < 0) {
+		db_set_error(db, "%s", err);
 		return -1;
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
+	}
+	db_contact_save_request(&rq, d);
+	return db_run(db, &rq, db_id_read, &id) < 0 ? -1 : id;
+}
+
+/* Rows of (code, label[, kind]) into a form_lists' array. */
+static size_t code_labels_read(const PGresult *res, struct code_label *out, size_t max)
+{
+	size_t n = (size_t)PQntuples(res);
+
+	if (n > max)
+		n = max;
+	for (size_t r = 0; r < n; r++) {
+		memset(&out[r], 0, sizeof(out[r]));
+		DB_COPY(out[r].code, res, (int)r, 0);
+		DB_COPY(out[r].label, res, (int)r, 1);
+		if (PQnfields(res) > 2)
+			DB_COPY(out[r].kind, res, (int)r, 2);
+	}
+	return n;
+}
+
+/* Both lists in one statement: reasons (with their kind) then outcomes. */
+void db_form_lists_request(struct db_request *rq)
+{
+	db_request_init(rq, "select 'r', code, label, coalesce(kind, '') from reason_code "
+			    "union all select 'd', code, label, '' from disposition order by 1 desc, 4, 3");
+}
+
+int db_form_lists_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct form_lists *l = out;
+
+	memset(l, 0, sizeof(*l));
+	for (int r = 0; r < PQntuples(res); r++) {
+		struct code_label *c;
+
+		if (*PQgetvalue(res, r, 0) == 'r' && l->nreasons < FORM_LIST_MAX)
+			c = &l->reasons[l->nreasons++];
+		else if (*PQgetvalue(res, r, 0) == 'd' && l->ndispositions < FORM_LIST_MAX)
+			c = &l->dispositions[l->ndispositions++];
+		else
+			continue;
+		DB_COPY(c->code, res, r, 1);
+		DB_COPY(c->label, res, r, 2);
+		DB_COPY(c->kind, res, r, 3);
+	}
+	l->loaded = true;
+	(void)err;
+	(void)errsz;
+	return 0;
 }
 
 static int code_labels(struct db *db, const char *sql, int nparams, const char *const *params,
 		       struct code_label *out, size_t max)
 {
 	PGresult *res = db_query(db, sql, nparams, params);
-	int n;
+	size_t n;
 
 	if (!res)
 		return -1;
-	n = PQntuples(res);
-	if ((size_t)n > max)
-		n = (int)max;
-	for (int r = 0; r < n; r++) {
-		snprintf(out[r].code, sizeof(out[r].code), "%s", PQgetvalue(res, r, 0));
-		snprintf(out[r].label, sizeof(out[r].label), "%s", PQgetvalue(res, r, 1));
-	}
+	n = code_labels_read(res, out, max);
 	PQclear(res);
-	return n;
+	return (int)n;
 }
 
 int db_reason_codes(struct db *db, const char *kind, struct code_label *out, size_t max)

@@ -6,16 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/agent_event.h"
+#include "db_priv.h"
 #include "ccterm/floor.h"
+#include "ccterm/notify.h"
 #include "ccterm/phone.h"
 
-static const char *field(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
-}
-
-#define COPY(dst, res, row, col) snprintf((dst), sizeof(dst), "%s", field((res), (row), (col)))
+#define field db_field
+#define COPY DB_COPY
 
 /* A number, or fallback for SQL NULL. */
 static double number_or(const PGresult *res, int row, int col, double fallback)
@@ -97,6 +94,30 @@ static int call_fn(struct db *db, const char *sql, long long id, char *out, size
 		snprintf(out, outsz, "%s", rc ? PQgetvalue(res, 0, 0) : "");
 	PQclear(res);
 	return rc;
+}
+
+void db_call_answer_request(struct db_request *rq, long long id)
+{
+	db_request_init(rq, "select call_answer($1::bigint)::text");
+	db_request_int(rq, id);
+}
+
+void db_call_hangup_request(struct db_request *rq, long long id)
+{
+	db_request_init(rq, "select coalesce(call_hangup($1::bigint), '')");
+	db_request_int(rq, id);
+}
+
+int db_text_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	char *text = out;   /* 16 bytes */
+
+	if (PQntuples(res) != 1) {
+		snprintf(err, errsz, "expected one value");
+		return -1;
+	}
+	snprintf(text, 16, "%s", field(res, 0, 0));
+	return 0;
 }
 
 int db_call_answer(struct db *db, long long id)
@@ -186,22 +207,24 @@ int db_route_pending(struct db *db, const char *queue)
 
 /* --- the boards ------------------------------------------------------------- */
 
-int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max)
+void db_wallboard_queues_request(struct db_request *rq)
 {
-	PGresult *res = db_query(db,
+	db_request_init(rq,
 		"select queue_id, name, sla_seconds, sla_target_pct, waiting_now, longest_wait_secs, "
 		"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, "
 		"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, "
-		"agents_break, agents_not_ready from wallboard_queues()", 0, NULL);
-	int n;
+		"agents_break, agents_not_ready from wallboard_queues()");
+}
 
-	if (!res)
-		return -1;
-	n = PQntuples(res);
-	if ((size_t)n > max)
-		n = (int)max;
+int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct floor_queues *fq = out;
+	int n = PQntuples(res);
+
+	if ((size_t)n > fq->max)
+		n = (int)fq->max;
 	for (int r = 0; r < n; r++) {
-		struct queue_stat *q = &out[r];
+		struct queue_stat *q = &fq->rows[r];
 
 		memset(q, 0, sizeof(*q));
 		q->id = atoi(field(res, r, 0));
@@ -224,34 +247,51 @@ int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max)
 		q->agents_break = atol(field(res, r, 17));
 		q->agents_not_ready = atol(field(res, r, 18));
 	}
-	PQclear(res);
-	return n;
+	fq->n = n;
+	(void)err;
+	(void)errsz;
+	return 0;
 }
 
-int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct agent_stat *out, size_t max,
-			long *total)
+int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max)
+{
+	struct db_request rq;
+	struct floor_queues fq = { .rows = out, .max = max };
+
+	db_wallboard_queues_request(&rq);
+	return db_run(db, &rq, db_wallboard_queues_read, &fq) < 0 ? -1 : fq.n;
+}
+
+void db_wallboard_agents_request(struct db_request *rq, enum agent_sort sort, long offset, size_t max)
 {
 	static const char *const sorts[] = {
 		[AGENT_SORT_STATE] = "state", [AGENT_SORT_TIME] = "time", [AGENT_SORT_LOGIN] = "login",
 		[AGENT_SORT_NAME] = "name", [AGENT_SORT_HANDLED] = "handled",
 	};
-	char limit[24], off[24];
-	const char *p[3] = { sorts[sort], limit, off };
-	PGresult *res;
-	int n;
 
-	snprintf(limit, sizeof(limit), "%zu", max);
-	snprintf(off, sizeof(off), "%ld", offset < 0 ? 0 : offset);
-	res = db_query(db, "select login, name, coalesce(branch_code, ''), state, state_secs, call_id, call_state, "
-			   "customer_id, customer_name, handled_today, total "
-			   "from wallboard_agents($1, $2::integer, $3::integer)", 3, p);
-	if (!res)
-		return -1;
-	n = PQntuples(res);
-	*total = 0;
-	for (int r = 0; r < n; r++) {
-		struct agent_stat *a = &out[r];
+	/* The count row is there even when the page is past the end. */
+	db_request_init(rq, "select w.login, w.name, coalesce(w.branch_code, ''), w.state, w.state_secs, w.call_id, "
+			    "w.call_state, w.customer_id, w.customer_name, w.handled_today, t.n "
+			    "from (select count(*) as n from agent) t "
+			    "left join wallboard_agents($1, $2::integer, $3::integer) w on true");
+	db_request_text(rq, sorts[sort]);
+	db_request_int(rq, (long long)max);
+	db_request_int(rq, offset < 0 ? 0 : offset);
+}
 
+int db_wallboard_agents_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct floor_agents *fa = out;
+	int n = 0;
+
+	fa->total = 0;
+	for (int r = 0; r < PQntuples(res); r++) {
+		struct agent_stat *a;
+
+		fa->total = atol(field(res, r, 10));
+		if (PQgetisnull(res, r, 0) || (size_t)n >= fa->max)
+			continue;
+		a = &fa->rows[n++];
 		memset(a, 0, sizeof(*a));
 		COPY(a->login, res, r, 0);
 		COPY(a->name, res, r, 1);
@@ -263,33 +303,41 @@ int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct
 		a->customer_id = atoll(field(res, r, 7));
 		COPY(a->customer, res, r, 8);
 		a->handled_today = atol(field(res, r, 9));
-		*total = atol(field(res, r, 10));
 	}
-	/* An empty page past the end still says how many there are. */
-	if (n == 0) {
-		PQclear(res);
-		res = db_query(db, "select count(*) from agent", 0, NULL);
-		if (!res)
-			return -1;
-		*total = atol(PQgetvalue(res, 0, 0));
-	}
-	PQclear(res);
-	return n;
+	fa->n = n;
+	(void)err;
+	(void)errsz;
+	return 0;
 }
 
-int db_branch_satisfaction(struct db *db, struct branch_sat *out, size_t max)
+int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct agent_stat *out, size_t max,
+			long *total)
 {
-	PGresult *res = db_query(db, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n "
-				     "from branch_satisfaction()", 0, NULL);
-	int n;
+	struct db_request rq;
+	struct floor_agents fa = { .rows = out, .max = max };
 
-	if (!res)
+	db_wallboard_agents_request(&rq, sort, offset, max);
+	if (db_run(db, &rq, db_wallboard_agents_read, &fa) < 0)
 		return -1;
-	n = PQntuples(res);
-	if ((size_t)n > max)
-		n = (int)max;
+	*total = fa.total;
+	return fa.n;
+}
+
+void db_branch_satisfaction_request(struct db_request *rq)
+{
+	db_request_init(rq, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n "
+			    "from branch_satisfaction()");
+}
+
+int db_branch_satisfaction_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct floor_branches *fb = out;
+	int n = PQntuples(res);
+
+	if ((size_t)n > fb->max)
+		n = (int)fb->max;
 	for (int r = 0; r < n; r++) {
-		struct branch_sat *b = &out[r];
+		struct branch_sat *b = &fb->rows[r];
 
 		memset(b, 0, sizeof(*b));
 		COPY(b->code, res, r, 0);
@@ -299,17 +347,31 @@ int db_branch_satisfaction(struct db *db, struct branch_sat *out, size_t max)
 		b->week_avg = number_or(res, r, 4, -1);
 		b->week_n = atol(field(res, r, 5));
 	}
-	PQclear(res);
-	return n;
+	fb->n = n;
+	(void)err;
+	(void)errsz;
+	return 0;
 }
 
-int db_agent_day(struct db *db, const char *login, struct agent_day *out)
+int db_branch_satisfaction(struct db *db, struct branch_sat *out, size_t max)
 {
-	const char *p[1] = { login };
-	PGresult *res = db_query(db, "select state, secs from agent_day($1)", 1, p);
+	struct db_request rq;
+	struct floor_branches fb = { .rows = out, .max = max };
 
-	if (!res)
-		return -1;
+	db_branch_satisfaction_request(&rq);
+	return db_run(db, &rq, db_branch_satisfaction_read, &fb) < 0 ? -1 : fb.n;
+}
+
+void db_agent_day_request(struct db_request *rq, const char *login)
+{
+	db_request_init(rq, "select state, secs from agent_day($1)");
+	db_request_text(rq, login);
+}
+
+int db_agent_day_read(const struct pg_result *res, void *arg, char *err, size_t errsz)
+{
+	struct agent_day *out = arg;
+
 	memset(out, 0, sizeof(*out));
 	for (int r = 0; r < PQntuples(res); r++) {
 		const char *s = PQgetvalue(res, r, 0);
@@ -330,8 +392,17 @@ int db_agent_day(struct db *db, const char *login, struct agent_day *out)
 		else
 			out->logged_out = secs;
 	}
-	PQclear(res);
+	(void)err;
+	(void)errsz;
 	return 0;
+}
+
+int db_agent_day(struct db *db, const char *login, struct agent_day *out)
+{
+	struct db_request rq;
+
+	db_agent_day_request(&rq, login);
+	return db_run(db, &rq, db_agent_day_read, out);
 }
 
 double agent_day_occupancy(const struct agent_day *d)
@@ -423,40 +494,28 @@ int db_phone_sample(struct db *db, char (*out)[17], size_t max)
 
 int db_offers_listen(struct db *db, const char *login)
 {
-	char channel[96], sql[160], *ident;
+	char channel[96];
 
 	snprintf(channel, sizeof(channel), "agent_%s", login);
-	ident = PQescapeIdentifier(db_pg(db), channel, strlen(channel));
-	if (!ident) {
-		db_set_error(db, "cannot quote channel %s", channel);
-		return -1;
-	}
-	snprintf(sql, sizeof(sql), "listen %s", ident);
-	PQfreemem(ident);
-	return db_exec(db, sql, 0, NULL);
+	return notify_listen_channel(db, channel);
 }
 
 int db_offers_drain(struct db *db, struct call_offer *out, size_t max)
 {
-	PGnotify *note;
+	struct notice n[64];
 	size_t got = 0;
+	int k = 0;
 
-	if (!db_ok(db) || !PQconsumeInput(db_pg(db))) {
-		db_set_error(db, "%s", PQerrorMessage(db_pg(db)));
-		return -1;
+	/* Only offers count here; what else arrived is read and dropped. */
+	while (got < max && (k = notify_drain(db, n, max - got < 64 ? max - got : 64)) > 0) {
+		for (int i = 0; i < k; i++)
+			if (n[i].kind == NOTICE_CALL && strcmp(n[i].state, "offered") == 0) {
+				snprintf(out[got].login, sizeof(out[got].login), "%s", n[i].login);
+				out[got].call_id = n[i].call_id;
+				got++;
+			}
 	}
-	while (got < max && (note = PQnotifies(db_pg(db)))) {
-		struct agent_event ev;
-
-		if (strncmp(note->relname, "agent_", 6) == 0 && agent_event_parse(note->extra, &ev) == 0 &&
-		    ev.kind == AGENT_EVENT_CALL && strcmp(ev.call_state, "offered") == 0) {
-			snprintf(out[got].login, sizeof(out[got].login), "%s", note->relname + 6);
-			out[got].call_id = ev.call_id;
-			got++;
-		}
-		PQfreemem(note);
-	}
-	return (int)got;
+	return k < 0 ? -1 : (int)got;
 }
 
 int db_offers_open(struct db *db, const char *prefix, struct call_offer *out, size_t max)

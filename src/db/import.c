@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 #include "ccterm/csv.h"
 #include "ccterm/record.h"

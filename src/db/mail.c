@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/mail.h"
 
 static char *value_dup(const PGresult *res, int col)

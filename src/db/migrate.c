@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/db.h"
+#include "db_priv.h"
 #include "ccterm/embedded.h"
 
 #define MIGRATE_LOCK "7734001"

@@ -5,35 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/my_calls.h"
 
-static const char *field(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
-}
-
-#define COPY(dst, res, row, col) snprintf((dst), sizeof(dst), "%s", field((res), (row), (col)))
+#define COPY DB_COPY
 
 static long long number(const PGresult *res, int row, int col, long long fallback)
 {
 	return PQgetisnull(res, row, col) ? fallback : atoll(PQgetvalue(res, row, col));
 }
 
-int db_my_calls(struct db *db, struct my_call *out, size_t max)
+void db_my_calls_request(struct db_request *rq)
 {
-	PGresult *res = db_query(db,
-		"select id, state, ani, customer_id, customer, queue, "
-		"extract(epoch from offered_at)::bigint, extract(epoch from answered_at)::bigint, "
-		"seconds_in_state, ring_seconds_left from my_calls()", 0, NULL);
-	int n;
+	db_request_init(rq, "select id, state, ani, customer_id, customer, queue, "
+			    "extract(epoch from offered_at)::bigint, extract(epoch from answered_at)::bigint, "
+			    "seconds_in_state, ring_seconds_left from my_calls()");
+}
 
-	if (!res)
-		return -1;
-	n = PQntuples(res);
-	if ((size_t)n > max)
-		n = (int)max;
-	for (int i = 0; i < n; i++) {
-		struct my_call *c = &out[i];
+int db_my_calls_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct my_calls *m = out;
+	int n = PQntuples(res);
+
+	m->n = 0;
+	for (int i = 0; i < n && m->n < MY_CALLS_MAX; i++) {
+		struct my_call *c = &m->calls[m->n++];
 
 		memset(c, 0, sizeof(*c));
 		c->id = number(res, i, 0, 0);
@@ -47,8 +43,29 @@ int db_my_calls(struct db *db, struct my_call *out, size_t max)
 		c->seconds_in_state = (long)number(res, i, 8, 0);
 		c->ring_seconds_left = (long)number(res, i, 9, -1);
 	}
-	PQclear(res);
-	return n;
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
+int db_my_calls(struct db *db, struct my_call *out, size_t max)
+{
+	struct db_request rq;
+	struct my_calls *m = malloc(sizeof(*m));
+	int rc;
+
+	if (!m) {
+		db_set_error(db, "out of memory");
+		return -1;
+	}
+	db_my_calls_request(&rq);
+	rc = db_run(db, &rq, db_my_calls_read, m);
+	if (rc == 0) {
+		rc = (int)(m->n < max ? m->n : max);
+		memcpy(out, m->calls, (size_t)rc * sizeof(out[0]));
+	}
+	free(m);
+	return rc;
 }
 
 int db_my_state(struct db *db, struct my_state *out)

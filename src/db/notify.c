@@ -1,14 +1,14 @@
-/* notify.c - LISTEN/NOTIFY for offered calls, behind one small interface. */
+/* notify.c - LISTEN and the drain of notifications, behind one small interface. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccterm/agent_event.h"
+#include "db_priv.h"
 #include "ccterm/notify.h"
 
-static int listen_on(struct db *db, const char *channel)
+int notify_listen_channel(struct db *db, const char *channel)
 {
 	char *ident = PQescapeIdentifier(db_pg(db), channel, strlen(channel)), sql[160];
 
@@ -28,21 +28,35 @@ int notify_listen(struct db *db, const char *login)
 	int rc;
 
 	snprintf(channel, sizeof(channel), "agent_%s", login);
-	if (listen_on(db, channel) < 0)
+	if (notify_listen_channel(db, channel) < 0)
 		return -1;
 	res = db_query(db, "select queue_channels_mine()", 0, NULL);
 	if (!res)
 		return -1;
 	rc = 0;
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++)
-		rc = listen_on(db, PQgetvalue(res, i, 0));
+		rc = notify_listen_channel(db, PQgetvalue(res, i, 0));
 	PQclear(res);
 	return rc;
 }
 
 int notify_listen_floor(struct db *db)
 {
-	return listen_on(db, "floor");
+	return notify_listen_channel(db, "floor");
+}
+
+void notify_listen_request(struct db_request *rq, bool floor)
+{
+	/* One statement, so a reconnect costs one round trip before the re-read. */
+	db_request_init(rq, floor ?
+		"do $$ declare ch text; begin "
+		"execute format('listen %I', 'agent_' || current_user); "
+		"for ch in select queue_channels_mine() loop execute format('listen %I', ch); end loop; "
+		"listen floor; end $$" :
+		"do $$ declare ch text; begin "
+		"execute format('listen %I', 'agent_' || current_user); "
+		"for ch in select queue_channels_mine() loop execute format('listen %I', ch); end loop; "
+		"end $$");
 }
 
 int notify_fd(struct db *db)
@@ -50,25 +64,17 @@ int notify_fd(struct db *db)
 	return db_ok(db) ? PQsocket(db_pg(db)) : -1;
 }
 
-int notify_drain(struct db *db, long long *call_ids, size_t max, bool *changed)
+int notify_drain(struct db *db, struct notice *out, size_t max)
 {
 	PGnotify *n;
 	size_t got = 0;
 
-	*changed = false;
-	if (!db_ok(db) || !PQconsumeInput(db_pg(db)) || !db_ok(db))
+	if (!db_ok(db) || !PQconsumeInput(db_pg(db)) || !db_ok(db)) {
+		db_set_error(db, "%s", PQerrorMessage(db_pg(db)));
 		return -1;
-	while ((n = PQnotifies(db_pg(db)))) {
-		struct agent_event ev;
-
-		/* "call <id> offered" on agent_<login> is an offer; anything else
-		 * (queue_N, floor, the agent's other call and state events) only
-		 * says that something moved. */
-		if (strncmp(n->relname, "agent_", 6) != 0 || agent_event_parse(n->extra, &ev) < 0 ||
-		    ev.kind != AGENT_EVENT_CALL || strcmp(ev.call_state, "offered") != 0)
-			*changed = true;
-		else if (got < max)
-			call_ids[got++] = ev.call_id;
+	}
+	while (got < max && (n = PQnotifies(db_pg(db)))) {
+		notice_parse(n->relname, n->extra, &out[got++]);
 		PQfreemem(n);
 	}
 	return (int)got;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "db_priv.h"
 #include "ccterm/admin.h"
 
 /* The spec as offer_rule_spec()'s parameters, $1..$18. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/customer.h"
 
 /* The pop's row shape: section, f1 .. f12 (see sql/010_pop.sql). */
@@ -17,12 +18,8 @@
 	"id, extract(epoch from occurred_at)::bigint, timeline_key(occurred_at), channel, direction, kind, " \
 	"subject, status, amount_won, agent_login"
 
-static const char *field(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
-}
-
-#define COPY(dst, res, row, col) snprintf((dst), sizeof(dst), "%s", field((res), (row), (col)))
+#define COPY DB_COPY
+#define field db_field
 
 static void timeline_item_read(const PGresult *res, int row, int c, struct timeline_item *it)
 {
@@ -153,101 +150,150 @@ static void pop_init(struct customer_pop *pop)
 	timeline_page_init(&pop->first);
 }
 
+void db_pop_call_request(struct db_request *rq, long long call_id)
+{
+	db_request_init(rq, "select " POP_COLUMNS " from screen_pop($1::bigint)");
+	db_request_int(rq, call_id);
+}
+
+void db_pop_customer_request(struct db_request *rq, long long customer_id)
+{
+	db_request_init(rq, "select " POP_COLUMNS " from customer_pop($1::bigint)");
+	db_request_int(rq, customer_id);
+}
+
+int db_pop_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct pop_reply *r = out;
+
+	memset(&r->call, 0, sizeof(r->call));
+	pop_init(&r->pop);
+	r->ncands = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		pop_row(res, i, &r->pop, &r->call, r->cands, &r->ncands);
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
 int db_pop_call(struct db *db, long long call_id, struct call_info *call, struct customer_pop *pop,
 		struct customer_hit *cands, size_t *ncands)
 {
-	char id[24];
-	const char *p[1] = { id };
-	PGresult *res;
-	size_t nc = 0;
+	struct db_request rq;
+	struct pop_reply *r = malloc(sizeof(*r));
+	int rc;
 
-	snprintf(id, sizeof(id), "%lld", call_id);
+	if (!r) {
+		db_set_error(db, "out of memory");
+		return -1;
+	}
+	db_pop_call_request(&rq, call_id);
+	rc = db_run(db, &rq, db_pop_read, r);
 	memset(call, 0, sizeof(*call));
 	pop_init(pop);
 	if (ncands)
 		*ncands = 0;
-	res = db_query(db, "select " POP_COLUMNS " from screen_pop($1::bigint)", 1, p);
-	if (!res)
-		return -1;
-	for (int r = 0; r < PQntuples(res); r++)
-		pop_row(res, r, pop, call, cands, cands ? &nc : NULL);
-	PQclear(res);
-	if (ncands)
-		*ncands = nc;
-	return 0;
+	if (rc == 0) {
+		*call = r->call;
+		*pop = r->pop;
+		if (cands && ncands) {
+			memcpy(cands, r->cands, r->ncands * sizeof(cands[0]));
+			*ncands = r->ncands;
+		}
+	}
+	free(r);
+	return rc;
 }
 
 int db_pop_customer(struct db *db, long long customer_id, struct customer_pop *pop)
 {
-	char id[24];
-	const char *p[1] = { id };
-	PGresult *res;
+	struct db_request rq;
+	struct pop_reply *r = malloc(sizeof(*r));
+	int rc;
 
-	snprintf(id, sizeof(id), "%lld", customer_id);
-	pop_init(pop);
-	res = db_query(db, "select " POP_COLUMNS " from customer_pop($1::bigint)", 1, p);
-	if (!res)
+	if (!r) {
+		db_set_error(db, "out of memory");
 		return -1;
+	}
+	db_pop_customer_request(&rq, customer_id);
+	rc = db_run(db, &rq, db_pop_read, r);
+	if (rc == 0)
+		*pop = r->pop;
+	else
+		pop_init(pop);
+	free(r);
+	return rc;
+}
+
+void db_timeline_request(struct db_request *rq, long long customer_id, const struct timeline_filter *f,
+			 const struct timeline_cursor *cur)
+{
+	db_request_init(rq, "select " TIMELINE_COLUMNS " from timeline($1::bigint, $2, $3, $4::timestamptz, "
+			    "$5::bigint, $6::integer)");
+	db_request_int(rq, customer_id);
+	db_request_text(rq, f && f->channel[0] ? f->channel : NULL);
+	db_request_text(rq, f && f->kind[0] ? f->kind : NULL);
+	if (cur && !cur->at_start) {
+		db_request_text(rq, cur->occurred_at);
+		db_request_int(rq, cur->id);
+	} else {
+		db_request_text(rq, NULL);
+		db_request_text(rq, NULL);
+	}
+	db_request_int(rq, TIMELINE_PAGE + 1);
+}
+
+int db_timeline_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct timeline_page *page = out;
+
+	timeline_page_init(page);
 	for (int r = 0; r < PQntuples(res); r++)
-		pop_row(res, r, pop, NULL, NULL, NULL);
-	PQclear(res);
+		timeline_page_add(page, res, r, 0);
+	(void)err;
+	(void)errsz;
 	return 0;
 }
 
 int db_timeline(struct db *db, long long customer_id, const struct timeline_filter *f,
 		const struct timeline_cursor *cur, struct timeline_page *page)
 {
-	char id[24], before_id[24], limit[16];
-	const char *p[6];
-	PGresult *res;
+	struct db_request rq;
 
-	snprintf(id, sizeof(id), "%lld", customer_id);
-	snprintf(limit, sizeof(limit), "%d", TIMELINE_PAGE + 1);
-	p[0] = id;
-	p[1] = f && f->channel[0] ? f->channel : NULL;
-	p[2] = f && f->kind[0] ? f->kind : NULL;
-	if (cur && !cur->at_start) {
-		snprintf(before_id, sizeof(before_id), "%lld", cur->id);
-		p[3] = cur->occurred_at;
-		p[4] = before_id;
-	} else {
-		p[3] = NULL;
-		p[4] = NULL;
-	}
-	p[5] = limit;
+	db_timeline_request(&rq, customer_id, f, cur);
 	timeline_page_init(page);
-	res = db_query(db, "select " TIMELINE_COLUMNS " from timeline($1::bigint, $2, $3, $4::timestamptz, "
-			   "$5::bigint, $6::integer)", 6, p);
-	if (!res)
+	return db_run(db, &rq, db_timeline_read, page);
+}
+
+void db_interaction_body_request(struct db_request *rq, long long interaction_id)
+{
+	/* NULL: no such interaction, or of a customer this login may not see */
+	db_request_init(rq, "select interaction_body($1::bigint)");
+	db_request_int(rq, interaction_id);
+}
+
+int db_interaction_body_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	char **body = out;
+
+	*body = NULL;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		snprintf(err, errsz, "that interaction is not there (or not yours to see)");
 		return -1;
-	for (int r = 0; r < PQntuples(res); r++)
-		timeline_page_add(page, res, r, 0);
-	PQclear(res);
+	}
+	*body = strdup(PQgetvalue(res, 0, 0));
+	if (!*body) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
 int db_interaction_body(struct db *db, long long interaction_id, char **body)
 {
-	char id[24];
-	const char *p[1] = { id };
-	PGresult *res;
+	struct db_request rq;
 
 	*body = NULL;
-	snprintf(id, sizeof(id), "%lld", interaction_id);
-	/* NULL: no such interaction, or of a customer this login may not see */
-	res = db_query(db, "select interaction_body($1::bigint)", 1, p);
-	if (!res)
-		return -1;
-	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		db_set_error(db, "interaction %lld not found", interaction_id);
-		return -1;
-	}
-	*body = strdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (!*body) {
-		db_set_error(db, "out of memory");
-		return -1;
-	}
-	return 0;
+	db_interaction_body_request(&rq, interaction_id);
+	return db_run(db, &rq, db_interaction_body_read, body);
 }

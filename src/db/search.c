@@ -6,70 +6,117 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/customer.h"
 #include "ccterm/phone.h"
 
-#define COPY(dst, res, row, col) \
-	snprintf((dst), sizeof(dst), "%s", PQgetisnull((res), (row), (col)) ? "" : PQgetvalue((res), (row), (col)))
+void db_country_request(struct db_request *rq)
+{
+	db_request_init(rq, "select value from settings where key = 'default_country'");
+}
+
+int db_country_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	char *country = out;   /* 8 bytes */
+
+	if (PQntuples(res) == 1)
+		snprintf(country, 8, "%s", PQgetvalue(res, 0, 0));
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
+void db_search_request(struct db_request *rq, const char *query, const char *e164, size_t max)
+{
+	db_request_init(rq, "select id, name, phone, email, tier, branch, external_id "
+			    "from customer_search($1, $2, $3::integer)");
+	db_request_text(rq, query);
+	db_request_text(rq, e164 && *e164 ? e164 : NULL);
+	db_request_int(rq, (long long)(max > SEARCH_MAX ? SEARCH_MAX : max));
+}
+
+int db_search_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct search_reply *r = out;
+	int n = PQntuples(res);
+
+	if (n > SEARCH_MAX)
+		n = SEARCH_MAX;
+	for (int i = 0; i < n; i++) {
+		struct customer_hit *h = &r->hits[i];
+
+		memset(h, 0, sizeof(*h));
+		h->id = atoll(PQgetvalue(res, i, 0));
+		DB_COPY(h->name, res, i, 1);
+		DB_COPY(h->phone, res, i, 2);
+		DB_COPY(h->email, res, i, 3);
+		DB_COPY(h->tier, res, i, 4);
+		DB_COPY(h->branch, res, i, 5);
+		DB_COPY(h->external_id, res, i, 6);
+	}
+	r->n = (size_t)n;
+	(void)err;
+	(void)errsz;
+	return 0;
+}
 
 int db_search(struct db *db, const char *query, struct customer_hit *hits, size_t max)
 {
-	char e164[PHONE_E164_MAX + 8], limit[16], country[8] = "KR";
-	const char *p[3];
-	PGresult *res;
-	int n;
+	char e164[PHONE_E164_MAX + 8], country[8] = "KR";
+	struct db_request rq;
+	struct search_reply *r;
+	int rc;
 
 	if (!query || !*query || max == 0)
 		return 0;
 	/* Numbers without a country code are read the way the site's are. */
-	res = db_query(db, "select value from settings where key = 'default_country'", 0, NULL);
-	if (!res)
+	db_country_request(&rq);
+	if (db_run(db, &rq, db_country_read, country) < 0)
 		return -1;
-	if (PQntuples(res) == 1)
-		snprintf(country, sizeof(country), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-
-	snprintf(limit, sizeof(limit), "%zu", max > SEARCH_MAX ? (size_t)SEARCH_MAX : max);
-	p[0] = query;
-	p[1] = phone_normalize(query, country, e164, sizeof(e164)) == 0 ? e164 : NULL;
-	p[2] = limit;
-	res = db_query(db, "select id, name, phone, email, tier, branch, external_id "
-			   "from customer_search($1, $2, $3::integer)", 3, p);
-	if (!res)
+	r = malloc(sizeof(*r));
+	if (!r) {
+		db_set_error(db, "out of memory");
 		return -1;
-	n = PQntuples(res);
-	if ((size_t)n > max)
-		n = (int)max;
-	for (int r = 0; r < n; r++) {
-		struct customer_hit *h = &hits[r];
-
-		memset(h, 0, sizeof(*h));
-		h->id = atoll(PQgetvalue(res, r, 0));
-		COPY(h->name, res, r, 1);
-		COPY(h->phone, res, r, 2);
-		COPY(h->email, res, r, 3);
-		COPY(h->tier, res, r, 4);
-		COPY(h->branch, res, r, 5);
-		COPY(h->external_id, res, r, 6);
 	}
-	PQclear(res);
-	return n;
+	db_search_request(&rq, query, phone_normalize(query, country, e164, sizeof(e164)) == 0 ? e164 : NULL, max);
+	rc = db_run(db, &rq, db_search_read, r);
+	if (rc == 0) {
+		rc = (int)(r->n > max ? max : r->n);
+		memcpy(hits, r->hits, (size_t)rc * sizeof(hits[0]));
+	}
+	free(r);
+	return rc;
+}
+
+void db_customer_create_request(struct db_request *rq, const char *name, const char *phone_e164)
+{
+	db_request_init(rq, "select customer_create($1, $2)");
+	db_request_text(rq, name);
+	db_request_text(rq, phone_e164 && *phone_e164 ? phone_e164 : NULL);
+}
+
+/* One bigint value (an id): out is a long long. */
+int db_id_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	long long *id = out;
+
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		snprintf(err, errsz, "the database returned no id");
+		return -1;
+	}
+	*id = atoll(PQgetvalue(res, 0, 0));
+	return 0;
 }
 
 long long db_customer_create(struct db *db, const char *name, const char *phone_e164)
 {
-	const char *p[2] = { name, phone_e164 && *phone_e164 ? phone_e164 : NULL };
-	PGresult *res;
+	struct db_request rq;
 	long long id;
 
 	if (!name || !*name) {
 		db_set_error(db, "a new customer needs a name");
 		return -1;
 	}
-	res = db_query(db, "select customer_create($1, $2)", 2, p);
-	if (!res)
-		return -1;
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
+	db_customer_create_request(&rq, name, phone_e164);
+	return db_run(db, &rq, db_id_read, &id) < 0 ? -1 : id;
 }

@@ -1,4 +1,6 @@
-/* app.c - curses set-up, the poll() loop on keyboard and database, the bars. */
+/* app.c - curses set-up, the poll() loop on keyboard and database, the bars.
+ * Views are reached only through their ops (views.c); data only through the
+ * desk, which asks the gateway. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,10 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "ccterm/floor.h"
 #include "ccterm/format.h"
-#include "ccterm/notify.h"
 #include "cli/commands.h"
+#include "gateway/gateway.h"
 #include "app.h"
 #include "draw.h"
 
@@ -51,43 +52,39 @@ void app_cursor(struct app *app, int y, int x)
 	app->cursor_x = x;
 }
 
-void app_show(struct app *app, const struct view_ops *view)
+const struct view_ops *app_view(const struct app *app)
 {
-	if (view != app->view)
-		app->prev = app->view;
-	app->view = view;
-	app->dirty = true;
+	return views[nav_current(&app->nav)];
 }
 
-void app_db_error(struct app *app)
+void app_open(struct app *app, enum view_id v, const char *arg)
 {
-	if (!db_ok(app->db)) {
-		app->db_down = true;
-		app_message(app, "Database connection lost: reconnecting. Nothing you type is lost.");
-	} else {
-		app_message(app, "%s", db_error(app->db));
-	}
+	nav_show(&app->nav, v);
+	if (views[v]->open)
+		views[v]->open(app, arg);
+	app->dirty = true;
 }
 
 void app_open_customer(struct app *app, long long customer_id)
 {
-	if (desk_open_customer(&app->desk, app->db, customer_id) < 0) {
-		app_db_error(app);
-		return;
-	}
-	app_show(app, &view_pop);
+	app->want_customer = true;
+	desk_open_customer(&app->desk, customer_id);
 }
 
 void app_open_detail(struct app *app, const struct timeline_item *it)
 {
-	char *body = NULL;
+	app->want_detail = true;
+	desk_open_detail(&app->desk, it);
+}
 
-	if (db_interaction_body(app->db, it->id, &body) < 0) {
-		app_db_error(app);
-		return;
-	}
-	detail_set(it, body);
-	app_show(app, &view_detail);
+static struct focus app_focus(const struct app *app)
+{
+	return (struct focus){
+		.view_takes_text = app_view(app)->takes_text,
+		.in_command = app->in_command,
+		.draft_unsaved = desk_draft_unsaved(&app->desk),
+		.taking = app->desk.taking != 0,
+	};
 }
 
 void app_take_call(struct app *app)
@@ -98,151 +95,271 @@ void app_take_call(struct app *app)
 		app_message(app, "No call waiting.");
 		return;
 	}
-	if (d->draft_open && d->draft_dirty && d->save != SAVE_DONE) {
+	if (desk_draft_unsaved(d)) {
 		/* Never overwrite what was typed: it is saved or discarded first. */
-		app_show(app, &view_form);
+		app_open(app, VIEW_FORM, NULL);
 		app_message(app, "Finish the open contact first: F10 saves it, F8 discards it.");
 		return;
 	}
-	if (desk_take_call(d, app->db) < 0) {
-		app_db_error(app);
-		return;
-	}
-	app->message[0] = '\0';
-	if (d->ncands > 1) {
-		picker_reset();
-		app_show(app, &view_picker);
-	} else {
-		app_show(app, &view_form);
-	}
+	app->auto_take = false;
+	desk_take_call(d);
+}
+
+/* The desk asks when an offer arrives: the pop goes out at once when it
+ * may take the screen (one round trip from the commit to the frame). */
+static bool app_may_pop(void *arg)
+{
+	struct app *app = arg;
+	struct focus f = app_focus(app);
+
+	if (!nav_pop_may_take_focus(&f))
+		return false;
+	app->auto_take = true;
+	return true;
 }
 
 /* A pop never steals focus or text: it is taken at once only when the
  * agent is not typing, else it waits in the banner for take-pop. */
 static void app_offer_pops(struct app *app)
 {
+	struct focus f = app_focus(app);
+
+	if (app->desk.npending && nav_pop_may_take_focus(&f)) {
+		app->auto_take = true;
+		desk_take_call(&app->desk);
+	}
+	app->dirty = true;
+}
+
+/* What the desk says changed: screens to open, the message line, and the
+ * shown view's own handling. */
+static void app_desk_events(struct app *app, unsigned ev)
+{
 	struct desk *d = &app->desk;
-	bool typing = app->in_command || app->view->key != NULL || (d->draft_open && d->draft_dirty && d->save != SAVE_DONE);
+	const struct view_ops *v;
 
-	if (d->npending && !typing)
-		app_take_call(app);
+	if (!ev)
+		return;
 	app->dirty = true;
-}
-
-static void app_queue_refresh(struct app *app)
-{
-	app->queue_waiting = db_queue_waiting(app->db);
-	app->dirty = true;
-}
-
-void app_set_state(struct app *app, const char *state, const char *reason)
-{
-	if (db_agent_set_state(app->db, state, reason, &app->agent.state_since) < 0) {
-		app_db_error(app);
-		return;
+	if (ev & DESK_MESSAGE)
+		snprintf(app->message, sizeof(app->message), "%s", d->message);
+	if (ev & DESK_LOST) {
+		app->was_lost = true;
+		app_message(app, "Database connection lost: reconnecting. Nothing you type is lost.");
 	}
-	snprintf(app->agent.state, sizeof(app->agent.state), "%s", state);
-	app->dirty = true;
-}
-
-/* Wrap-up ends by itself: the agent is ready again after WRAP_UP_SECS. */
-#define WRAP_UP_SECS 30
-static void app_wrap_up_ends(struct app *app, time_t now)
-{
-	if (strcmp(app->agent.state, "wrap_up") == 0 && now - app->agent.state_since >= WRAP_UP_SECS)
-		app_set_state(app, "ready", "wrap-up over");
-}
-
-static bool app_is_supervisor(const struct app *app)
-{
-	return strcmp(app->agent.role, "supervisor") == 0 || strcmp(app->agent.role, "admin") == 0;
-}
-
-/* The agent ends the call: wrap-up starts (and ends by itself). */
-static void app_hangup(struct app *app)
-{
-	char state[16];
-	int rc;
-
-	if (!app->desk.has_call) {
-		app_message(app, "No call to end.");
-		return;
+	if ((ev & DESK_CONNECTED) && app->was_lost) {
+		app->was_lost = false;
+		app_message(app, "Database connection restored.");
 	}
-	rc = db_call_hangup(app->db, app->desk.call.id, state);
-	if (rc < 0) {
-		app_db_error(app);
-		return;
+	if (ev & DESK_POPPED) {
+		struct focus f = app_focus(app);
+
+		f.taking = false;
+		if (app->auto_take && !nav_pop_may_take_focus(&f)) {
+			app_message(app, "Call #%lld is yours: F3 its contact, F4 its customer.", d->call.id);
+		} else {
+			app->message[0] = '\0';
+			app_open(app, d->ncands > 1 ? VIEW_PICKER : VIEW_FORM, NULL);
+		}
+		app->auto_take = false;
 	}
-	app_message(app, rc ? "Call ended: wrap-up. F5 ready when done (or it ends in %d s)."
-			    : "The call had ended already.", WRAP_UP_SECS);
-	if (db_agent_self(app->db, &app->agent) < 0)
-		app_db_error(app);
-}
-
-/* After every (re)connect: LISTEN first, then re-read what is offered, so a
- * notification lost while disconnected loses nothing. */
-static void app_connected(struct app *app)
-{
-	long long ids[DESK_MAX_PENDING];
-	int n;
-
-	if (notify_listen(app->db, app->agent.login) < 0 ||
-	    (n = db_calls_offered(app->db, ids, DESK_MAX_PENDING)) < 0) {
-		app_db_error(app);
-		return;
+	if ((ev & DESK_CUSTOMER) && app->want_customer) {
+		app->want_customer = false;
+		app_open(app, VIEW_POP, NULL);
 	}
-	for (int i = 0; i < n; i++)
-		desk_offer(&app->desk, ids[i]);
-	if (app_is_supervisor(app) && notify_listen_floor(app->db) < 0) {
-		app_db_error(app);
-		return;
+	if ((ev & DESK_DETAIL) && app->want_detail) {
+		app->want_detail = false;
+		app_open(app, VIEW_DETAIL, NULL);
 	}
-	app_queue_refresh(app);
-	wallboard_stale();
-	if (strcmp(app->agent.state, "logged_out") == 0)
-		app_set_state(app, "not_ready", "login");
-	if (desk_resume(&app->desk, app->db) < 0)
-		app_db_error(app);
-	app_offer_pops(app);
-}
-
-static void app_reconnect(struct app *app)
-{
-	time_t now = time(NULL);
-
-	if (now < app->db_retry_at)
-		return;
-	app->db_retry_at = now + 1;
-	app->dirty = true;
-	if (!db_reset(app->db))
-		return;
-	app->db_down = false;
-	app_message(app, "Database connection restored.");
-	app_connected(app);
-	if (app->desk.save == SAVE_WAITING)
-		form_save(app);
-}
-
-static void app_notified(struct app *app)
-{
-	long long ids[DESK_MAX_PENDING];
-	bool queues;
-	int n = notify_drain(app->db, ids, DESK_MAX_PENDING, &queues);
-
-	if (n < 0) {
-		app_db_error(app);
-		return;
-	}
-	if (queues) {
-		app_queue_refresh(app);
-		wallboard_stale();
-		if (db_agent_self(app->db, &app->agent) < 0)
-			app_db_error(app);
-	}
-	for (int i = 0; i < n; i++)
-		desk_offer(&app->desk, ids[i]);
-	if (n > 0)
+	v = app_view(app);
+	if (v->event)
+		v->event(app, ev);
+	if (ev & DESK_OFFERED)
 		app_offer_pops(app);
+}
+
+static void draw_title(struct app *app, int cols)
+{
+	char left[256];
+
+	draw_bar(stdscr, 0, STYLE_TITLE);
+	snprintf(left, sizeof(left), " ccterm │ %s", app_view(app)->title);
+	draw_text(stdscr, 0, 0, cols, left, STYLE_TITLE);
+	if (cols >= 60)
+		draw_text(stdscr, 0, cols - 48, 48, "F1 Help  F2 Search  F3 New  F5 Ready  F10 Save ",
+			  STYLE_TITLE);
+}
+
+/* The status bar: the agent and their call as the database says them. */
+static void draw_status(struct app *app, int rows, int cols)
+{
+	const struct desk *d = &app->desk;
+	const struct agent_info *a = &d->now.agent;
+	char line[512], since[16], clock[16], call[64] = "no call";
+	const char *dbs = !gateway_up(app->gw) ? "DOWN" : gateway_stalled(app->gw) ? "not responding" : "ok";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	fmt_duration(desk_state_secs(d), since, sizeof(since));
+	if (d->now.call_id && strcmp(d->now.call_state, "ended") != 0) {
+		char t[16];
+
+		fmt_duration(desk_call_secs(d), t, sizeof(t));
+		snprintf(call, sizeof(call), "call #%lld %s", d->now.call_id, t);
+	}
+	/* Most important first: what is cut on a narrow screen is the call detail. */
+	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s", a->name,
+		 cols >= 100 ? " (" : "", cols >= 100 ? a->login : "", cols >= 100 ? ")" : "",
+		 a->state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting, call);
+	draw_bar(stdscr, rows - 1, STYLE_STATUS);
+	draw_text(stdscr, rows - 1, 0, cols - 10, line, STYLE_STATUS);
+	draw_text(stdscr, rows - 1, cols - 9, 9, clock, STYLE_STATUS);
+}
+
+static void app_draw(struct app *app)
+{
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	erase();
+	if (rows < APP_MIN_ROWS || cols < APP_MIN_COLS) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "ccterm needs at least %dx%d; this terminal is %dx%d.",
+			 APP_MIN_COLS, APP_MIN_ROWS, cols, rows);
+		mvaddstr(0, 0, msg);
+		mvaddstr(1, 0, "Enlarge the window.");
+		refresh();
+		return;
+	}
+	draw_title(app, cols);
+	app->cursor_y = -1;
+	app_view(app)->draw(app, stdscr, 1, rows - 3);
+	if (app->desk.npending && nav_current(&app->nav) != VIEW_PICKER) {
+		char banner[160];
+
+		snprintf(banner, sizeof(banner), "▶ Incoming call #%lld waiting%s: Ctrl-T takes it",
+			 app->desk.pending[0], app->desk.npending > 1 ? " (and more)" : "");
+		draw_text_pad(stdscr, rows - 2, 0, cols, banner, STYLE_SELECTED);
+	} else {
+		draw_text_pad(stdscr, rows - 2, 0, cols, app->message, STYLE_WARN);
+	}
+	draw_status(app, rows, cols);
+	if (app->cursor_y >= 0)
+		move(app->cursor_y, app->cursor_x);
+	curs_set(app->cursor_y >= 0);
+	refresh();
+}
+
+void app_quit(struct app *app)
+{
+	struct desk *d = &app->desk;
+	bool call = desk_on_call(d), draft = desk_draft_unsaved(d);
+
+	if ((call || draft) && !app->quit_armed) {
+		app->quit_armed = true;
+		app_message(app, "%s%s%s: Ctrl-Q again quits anyway.", call ? "A call is open" : "",
+			    call && draft ? " and " : "", draft ? (call ? "the contact is not saved" : "The contact is not saved") : "");
+		return;
+	}
+	app->quit = true;
+}
+
+static void app_back(struct app *app)
+{
+	const struct view_ops *v = app_view(app);
+
+	if (v->back && (v->back(app) & VIEW_HANDLED))
+		return;
+	nav_back(&app->nav);
+	app->dirty = true;
+}
+
+void app_action(struct app *app, enum action a)
+{
+	const struct view_ops *v = app_view(app);
+	struct desk *d = &app->desk;
+
+	if (a != ACTION_QUIT)
+		app->quit_armed = false;
+	if (v->action) {
+		int r = v->action(app, a);
+
+		if (r & VIEW_HANDLED) {
+			app->dirty |= (r & VIEW_REDRAW) != 0;
+			return;
+		}
+	}
+	switch (a) {
+	case ACTION_QUIT: app_quit(app); break;
+	case ACTION_HELP: app_open(app, VIEW_HELP, NULL); break;
+	case ACTION_COMMAND: commands_prompt(app); break;
+	case ACTION_TAKE_POP: app_take_call(app); break;
+	case ACTION_TOGGLE_READY:
+		desk_set_state(d, strcmp(d->now.agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
+		break;
+	case ACTION_BREAK: desk_set_state(d, "break", "break key"); break;
+	case ACTION_HANGUP: desk_hangup(d); break;
+	case ACTION_SEARCH: app_open(app, VIEW_SEARCH, ""); break;
+	case ACTION_CUSTOMER: app_open(app, VIEW_POP, NULL); break;
+	case ACTION_WALLBOARD:
+		if (!desk_is_supervisor(d)) {
+			app_message(app, "The floor boards are for supervisors.");
+			break;
+		}
+		app_open(app, VIEW_WALLBOARD, NULL);
+		break;
+	case ACTION_NEW_CONTACT:
+		if (!d->draft_open)
+			desk_draft_new(d);
+		app_open(app, VIEW_FORM, NULL);
+		break;
+	case ACTION_BACK: app_back(app); break;
+	case ACTION_REFRESH: clearok(curscr, TRUE); app->dirty = true; break;
+	default: app_message(app, "%s: not available here", action_name(a)); break;
+	}
+}
+
+/* One turn of everything but the keyboard; returns the ms the shown view
+ * wants its next tick in (0: none). */
+static int app_turn(struct app *app)
+{
+	const struct view_ops *v;
+	time_t now = time(NULL);
+	int due = 0;
+
+	desk_tick(&app->desk);
+	app_desk_events(app, desk_events(&app->desk));
+	v = app_view(app);
+	if (v->event)
+		due = v->event(app, VIEW_EV_TICK);
+	if (now != app->drawn_second) {   /* the clocks tick once a second */
+		app->drawn_second = now;
+		app->dirty = true;
+	}
+	return due;
+}
+
+int app_idle(void *arg)
+{
+	struct app *app = arg;
+	struct pollfd pfd;
+
+	gateway_pollfd(app->gw, &pfd);
+	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
+		pfd.revents = 0;
+	gateway_work(app->gw, pfd.revents);
+	desk_sync(&app->desk, false);
+	app_turn(app);
+	if (!app->dirty)
+		return 0;
+	app->dirty = false;
+	/* libedit may have cleared below its row behind curses' back. */
+	redrawwin(stdscr);
+	app_draw(app);
+	return 1;
 }
 
 /* curses key codes to ccterm's own (keymap.h knows no curses). */
@@ -271,172 +388,23 @@ static int key_from_curses(int rc, wint_t wc)
 	}
 }
 
-static void draw_title(struct app *app, int cols)
-{
-	char left[256];
-
-	draw_bar(stdscr, 0, STYLE_TITLE);
-	snprintf(left, sizeof(left), " ccterm │ %s", app->view->title);
-	draw_text(stdscr, 0, 0, cols, left, STYLE_TITLE);
-	if (cols >= 60)
-		draw_text(stdscr, 0, cols - 48, 48, "F1 Help  F2 Search  F3 New  F5 Ready  F10 Save ",
-			  STYLE_TITLE);
-}
-
-static void draw_status(struct app *app, int rows, int cols)
-{
-	char line[512], since[16], clock[16], call[64] = "no call";
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	fmt_duration((long)(now - app->agent.state_since), since, sizeof(since));
-	if (app->desk.has_call && (strcmp(app->agent.state, "on_call") == 0 ||
-				   strcmp(app->agent.state, "ringing") == 0)) {
-		char t[16];
-
-		fmt_duration((long)(now - app->desk.call_started), t, sizeof(t));
-		snprintf(call, sizeof(call), "call #%lld %s", app->desk.call.id, t);
-	}
-	/* Most important first: what is cut on a narrow screen is the call detail. */
-	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s", app->agent.name,
-		 cols >= 100 ? " (" : "", cols >= 100 ? app->agent.login : "", cols >= 100 ? ")" : "",
-		 app->agent.state, since, app->db_down ? "DOWN" : "ok",
-		 app->queue_waiting < 0 ? 0 : app->queue_waiting, call);
-	draw_bar(stdscr, rows - 1, STYLE_STATUS);
-	draw_text(stdscr, rows - 1, 0, cols - 10, line, STYLE_STATUS);
-	draw_text(stdscr, rows - 1, cols - 9, 9, clock, STYLE_STATUS);
-}
-
-static void app_draw(struct app *app)
-{
-	int rows, cols;
-
-	getmaxyx(stdscr, rows, cols);
-	erase();
-	if (rows < APP_MIN_ROWS || cols < APP_MIN_COLS) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "ccterm needs at least %dx%d; this terminal is %dx%d.",
-			 APP_MIN_COLS, APP_MIN_ROWS, cols, rows);
-		mvaddstr(0, 0, msg);
-		mvaddstr(1, 0, "Enlarge the window.");
-		refresh();
-		return;
-	}
-	draw_title(app, cols);
-	app->cursor_y = -1;
-	app->view->draw(app, stdscr, 1, rows - 3);
-	if (app->desk.npending && app->view != &view_picker) {
-		char banner[160];
-
-		snprintf(banner, sizeof(banner), "▶ Incoming call #%lld waiting%s: Ctrl-T takes it",
-			 app->desk.pending[0], app->desk.npending > 1 ? " (and more)" : "");
-		draw_text_pad(stdscr, rows - 2, 0, cols, banner, STYLE_SELECTED);
-	} else {
-		draw_text_pad(stdscr, rows - 2, 0, cols, app->message, STYLE_WARN);
-	}
-	draw_status(app, rows, cols);
-	if (app->cursor_y >= 0)
-		move(app->cursor_y, app->cursor_x);
-	curs_set(app->cursor_y >= 0);
-	refresh();
-}
-
-/* Esc: from a detail or list back to the customer, from the customer home. */
-static void app_back(struct app *app)
-{
-	const struct view_ops *to = &view_home;
-
-	if (app->view == &view_detail || app->view == &view_form || app->view == &view_help ||
-	    app->view == &view_search)
-		to = app->desk.has_call || app->desk.has_customer ? &view_pop : &view_home;
-	if (app->view == &view_help && app->prev)
-		to = app->prev;
-	app_show(app, to);
-}
-
-void app_action(struct app *app, enum action a)
-{
-	if (app->view->action) {
-		int r = app->view->action(app, a);
-
-		if (r & VIEW_HANDLED) {
-			app->dirty |= (r & VIEW_REDRAW) != 0;
-			return;
-		}
-	}
-	switch (a) {
-	case ACTION_QUIT: app->quit = true; break;
-	case ACTION_HELP: app_show(app, &view_help); break;
-	case ACTION_COMMAND: commands_prompt(app); break;
-	case ACTION_TAKE_POP: app_take_call(app); break;
-	case ACTION_TOGGLE_READY:
-		app_set_state(app, strcmp(app->agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
-		break;
-	case ACTION_BREAK: app_set_state(app, "break", "break key"); break;
-	case ACTION_HANGUP: app_hangup(app); break;
-	case ACTION_SEARCH: search_reset(); app_show(app, &view_search); break;
-	case ACTION_CUSTOMER: app_show(app, &view_pop); break;
-	case ACTION_WALLBOARD:
-		if (!app_is_supervisor(app)) {
-			app_message(app, "The floor boards are for supervisors.");
-			break;
-		}
-		wallboard_stale();
-		app_show(app, &view_wallboard);
-		break;
-	case ACTION_NEW_CONTACT:
-		if (!app->desk.draft_open)
-			desk_draft_new(&app->desk);
-		app_show(app, &view_form);
-		break;
-	case ACTION_BACK: app_back(app); break;
-	case ACTION_REFRESH: clearok(curscr, TRUE); app->dirty = true; break;
-	default: app_message(app, "%s: not available here", action_name(a)); break;
-	}
-}
-
-static void app_draw(struct app *app);
-
-int app_idle(void *arg)
-{
-	struct app *app = arg;
-	time_t now = time(NULL);
-
-	if (app->db_down)
-		app_reconnect(app);
-	else
-		app_notified(app);
-	desk_sync(&app->desk, false);
-	if (now != app->drawn_second) {
-		app->drawn_second = now;
-		app->dirty = true;
-	}
-	if (!app->dirty)
-		return 0;
-	app->dirty = false;
-	/* libedit may have cleared below its row behind curses' back. */
-	redrawwin(stdscr);
-	app_draw(app);
-	return 1;
-}
-
 static void app_key(struct app *app, int key)
 {
+	const struct view_ops *v = app_view(app);
 	enum action a;
 
+	gateway_heartbeat(app->gw);   /* the agent works: a stopped server shows */
 	if (key == KEYC_RESIZE) {
 		app->dirty = true;
 		return;
 	}
-	a = keymap_lookup(app->keys, app->view->context, key);
+	a = keymap_lookup(app->keys, v->context, key);
 	/* Text-taking views see printable keys before the generic bindings. */
-	if (app->view->key && (a == ACTION_NONE || (key >= ' ' && key < KEYC_SPECIAL && key != 127))) {
-		int r = app->view->key(app, key);
+	if (v->key && (a == ACTION_NONE || (key >= ' ' && key < KEYC_SPECIAL && key != 127))) {
+		int r = v->key(app, key);
 
 		if (r & VIEW_HANDLED) {
+			app->quit_armed = false;
 			app->dirty |= (r & VIEW_REDRAW) != 0;
 			return;
 		}
@@ -470,34 +438,24 @@ int app_run(struct app *app)
 	signal(SIGPIPE, SIG_IGN);
 
 	curses_start();
-	app->view = &view_home;
+	nav_init(&app->nav);
 	if (app->desk.draft_open) {
-		app->view = &view_form;
+		app_open(app, VIEW_FORM, NULL);
 		if (app->desk.restore_note[0])
 			app_message(app, "Draft restored from the journal%s. F10 saves it.", app->desk.restore_note);
 		else
 			app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
 	}
 	app->dirty = true;
-	app_connected(app);
+	app->desk.may_pop = app_may_pop;
+	app->desk.ui = app;
+	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
-		struct pollfd fds[2] = {
-			{ .fd = 0, .events = POLLIN },
-			{ .fd = notify_fd(app->db), .events = POLLIN },
-		};
+		struct pollfd fds[2] = { { .fd = 0, .events = POLLIN } };
 		wint_t wc;
-		int rc, timeout;
-		time_t now = time(NULL);
+		int rc, timeout, due;
 
-		if (app->db_down)
-			app_reconnect(app);
-		else
-			app_wrap_up_ends(app, now);
-
-		if (now != app->drawn_second) {   /* the clocks tick once a second */
-			app->drawn_second = now;
-			app->dirty = true;
-		}
+		due = app_turn(app);
 		if (app->dirty) {
 			app->dirty = false;
 			app_draw(app);
@@ -511,29 +469,26 @@ int app_run(struct app *app)
 		}
 		if (app->dirty || app->quit)
 			continue;
-		/* Wake for the clock, and sooner when typed text awaits its fsync. */
+		/* Wake for the clock, the journal's fsync, the gateway, the view. */
 		timeout = 1000 - (int)(now_ms() % 1000);
 		if (desk_sync_pending(&app->desk) && timeout > JOURNAL_SYNC_MS)
 			timeout = JOURNAL_SYNC_MS;
-		if (app->view == &view_wallboard && !app->db_down) {
-			int due = wallboard_refresh(app);
-
-			if (due > 0 && due < timeout)
-				timeout = due;
-			if (app->dirty)
-				continue;
-		}
+		rc = gateway_timeout(app->gw);
+		if (rc >= 0 && rc < timeout)
+			timeout = rc;
+		if (due > 0 && due < timeout)
+			timeout = due;
+		gateway_pollfd(app->gw, &fds[1]);
 		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
 			break;
+		gateway_work(app->gw, fds[1].fd >= 0 ? fds[1].revents : 0);
 		desk_sync(&app->desk, false);
-		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			app_notified(app);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */
 	}
 	desk_sync(&app->desk, true);
-	if (!app->db_down)   /* nobody routes calls to a console that is gone */
-		db_agent_set_state(app->db, "logged_out", got_hangup ? "hangup" : "exit", &app->agent.state_since);
 	endwin();
+	/* Nobody routes calls to a console that is gone. */
+	desk_quit(&app->desk, got_hangup ? "hangup" : "exit", 2000);
 	return got_hangup ? 129 : got_terminate ? 143 : 0;
 }

@@ -11,18 +11,13 @@
 #include "app.h"
 #include "draw.h"
 
-static struct {
-	struct timeline_item item;
-	char *body;
-	int first;   /* first wrapped row shown */
-} D;
+static int detail_first;   /* first wrapped row shown */
 
-void detail_set(const struct timeline_item *it, char *body)
+static void detail_open(struct app *app, const char *arg)
 {
-	free(D.body);
-	D.item = *it;
-	D.body = body;
-	D.first = 0;
+	detail_first = 0;
+	(void)app;
+	(void)arg;
 }
 
 /* Draws text wrapped at cols from row first on; returns the rows it has. */
@@ -64,7 +59,7 @@ static int wrap_draw(WINDOW *w, const char *text, int y, int rows, int cols, int
 
 static void detail_draw(struct app *app, WINDOW *w, int top, int height)
 {
-	const struct timeline_item *it = &D.item;
+	const struct timeline_item *it = &app->desk.detail;
 	int cols = getmaxx(w);
 	char line[640], when[32], money[48] = "";
 	struct tm tm;
@@ -76,25 +71,26 @@ static void detail_draw(struct app *app, WINDOW *w, int top, int height)
 		 it->kind, it->status[0] ? it->status : "-", money, it->agent[0] ? it->agent : "-");
 	draw_text(w, top, 1, cols - 2, line, STYLE_DIM);
 	draw_text(w, top + 1, 1, cols - 2, it->subject, STYLE_HEADING);
-	wrap_draw(w, D.body ? D.body : "", top + 3, height - 3, cols - 2, D.first);
-	(void)app;
+	wrap_draw(w, app->desk.detail_body ? app->desk.detail_body : "", top + 3, height - 3, cols - 2, detail_first);
 }
 
 static int detail_action(struct app *app, enum action a)
 {
+	(void)app;
 	switch (a) {
-	case ACTION_DOWN: case ACTION_PAGE_DOWN: D.first += a == ACTION_DOWN ? 1 : 10; break;
-	case ACTION_UP: case ACTION_PAGE_UP: D.first -= a == ACTION_UP ? 1 : 10; break;
+	case ACTION_DOWN: case ACTION_PAGE_DOWN: detail_first += a == ACTION_DOWN ? 1 : 10; break;
+	case ACTION_UP: case ACTION_PAGE_UP: detail_first -= a == ACTION_UP ? 1 : 10; break;
 	default: return VIEW_UNHANDLED;
 	}
-	if (D.first < 0)
-		D.first = 0;
+	if (detail_first < 0)
+		detail_first = 0;
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
 const struct view_ops view_detail = {
 	.title = "Interaction",
 	.context = KEYCTX_TIMELINE,
+	.open = detail_open,
 	.draw = detail_draw,
 	.action = detail_action,
 };

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
+#include "panel.h"
 
 enum form_field { F_KIND, F_REASON, F_DISPOSITION, F_CASE, F_CHANNEL, F_DIRECTION, F_SUBJECT, F_NOTES, F_COUNT };
 
@@ -25,24 +26,31 @@ static struct {
 	struct lineedit new_name;        /* quick-create of an unknown caller */
 	bool creating;
 	bool discard_armed;              /* F8 once asks, twice discards */
+	int notes_width;                 /* as last drawn: Up and Down move by it */
+	int history_rows;                /* history rows shown with the form, 0 none */
 	char loaded_for[40];             /* the draft the fields were loaded from */
 	struct code_label reasons[32], dispositions[32];
 	int nreasons, ndispositions;
-	char reasons_kind[32];
 } F;
 
-/* Lists come from the database; without it the form still works with what it has. */
+/* The lists were read at connect (desk.lists); the kind's own reasons come
+ * first, then those for any kind. Without them the form works with codes. */
 static void lists_load(struct app *app)
 {
+	const struct form_lists *l = &app->desk.lists;
 	const char *kind = app->desk.draft.kind;
 
-	if (F.ndispositions <= 0)
-		F.ndispositions = db_dispositions(app->db, F.dispositions, 32);
-	if (strcmp(F.reasons_kind, kind) != 0 || F.nreasons <= 0) {
-		F.nreasons = db_reason_codes(app->db, kind, F.reasons, 32);
-		if (F.nreasons >= 0)
-			snprintf(F.reasons_kind, sizeof(F.reasons_kind), "%s", kind);
-	}
+	F.nreasons = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < l->nreasons && F.nreasons < 32; i++) {
+			const struct code_label *c = &l->reasons[i];
+
+			if (pass == 0 ? c->kind[0] && strcmp(c->kind, kind) == 0 : !c->kind[0])
+				F.reasons[F.nreasons++] = *c;
+		}
+	F.ndispositions = 0;
+	for (size_t i = 0; i < l->ndispositions && F.ndispositions < 32; i++)
+		F.dispositions[F.ndispositions++] = l->dispositions[i];
 }
 
 static void form_sync(struct app *app)
@@ -57,8 +65,15 @@ static void form_sync(struct app *app)
 	F.creating = false;
 	F.discard_armed = false;
 	textbuf_set_cursor(d->notes, textbuf_len(d->notes));
-	if (!app->db_down)
-		lists_load(app);
+}
+
+/* Shown: the fields follow the draft at once, so keys typed before the
+ * first frame land in Notes too. */
+static void form_open(struct app *app, const char *arg)
+{
+	(void)arg;
+	if (app->desk.draft_open)
+		form_sync(app);
 }
 
 static const char *code_label_of(const struct code_label *l, int n, const char *code)
@@ -81,14 +96,14 @@ static int draw_choice(WINDOW *w, int y, int x, const char *label, const char *v
 	return x + 1;
 }
 
-static void form_draw_who(struct app *app, WINDOW *w, int y, int cols)
+static void form_draw_who(struct app *app, WINDOW *w, int y, int x0, int cols)
 {
 	struct desk *d = &app->desk;
 	char line[512], num[64], timer[16] = "";
 
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
 	if (d->has_call)
-		fmt_duration((long)(time(NULL) - d->call_started), timer, sizeof(timer));
+		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
 		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, d->pop.h.tier,
 			 d->has_call ? "· call " : "", timer, d->pop.nalerts ? " · ! alerts: F4 customer" : "");
@@ -101,65 +116,67 @@ static void form_draw_who(struct app *app, WINDOW *w, int y, int cols)
 		snprintf(line, sizeof(line), "Unknown caller %s · F7 create as customer · F2 search · call %s", num, timer);
 	else
 		snprintf(line, sizeof(line), "No customer linked yet: F2 search");
-	draw_text(w, y, 1, cols - 2, line, STYLE_HEADING);
+	draw_text(w, y, x0 + 1, cols - 2, line, STYLE_HEADING);
 }
 
-static void form_draw(struct app *app, WINDOW *w, int top, int height)
+/* Keys that work on the history while the cursor stays in the form. */
+#define FORM_HISTORY_KEYS "PgUp/PgDn ^O open ^F filter"
+
+/* The form's fields in the box [x0, x0 + cols) x [top, top + height); who:
+ * the line saying whose contact it is (when no customer header is shown). */
+static void form_fields(struct app *app, WINDOW *w, int top, int height, int x0, int cols, bool who)
 {
 	struct desk *d = &app->desk;
 	struct contact_draft *dr = &d->draft;
-	int cols = getmaxx(w), x, y = top, rows;
+	int x, y = top, rows;
 	struct textbuf_layout lo = { 0 };
 	static size_t notes_top;
 	char line[256];
 
-	if (!d->draft_open) {
-		draw_text(w, top + 1, 2, cols - 4, "No contact open. F3 starts one.", STYLE_DIM);
-		return;
-	}
-	form_sync(app);
-	form_draw_who(app, w, y++, cols);
+	if (who)
+		form_draw_who(app, w, y++, x0, cols);
 	if (F.creating) {
 		char num[64];
 		int cx;
 
 		phone_format(d->call.ani_e164, num, sizeof(num));
 		snprintf(line, sizeof(line), "New customer with phone %s. Name:", num);
-		draw_text(w, y, 1, cols - 2, line, STYLE_NORMAL);
-		cx = lineedit_draw(&F.new_name, w, y + 1, 1, cols - 2, true);
+		draw_text(w, y, x0 + 1, cols - 2, line, STYLE_NORMAL);
+		cx = lineedit_draw(&F.new_name, w, y + 1, x0 + 1, cols - 2, true);
 		app_cursor(app, y + 1, cx);
-		draw_text(w, y + 2, 1, cols - 2, "Enter creates · Esc cancels", STYLE_DIM);
+		draw_text(w, y + 2, x0 + 1, cols - 2, "Enter creates · Esc cancels", STYLE_DIM);
 		return;
 	}
-	x = draw_choice(w, y, 1, "Kind", dr->kind, F.focus == F_KIND);
+	x = draw_choice(w, y, x0 + 1, "Kind", dr->kind, F.focus == F_KIND);
 	x = draw_choice(w, y, x, "Reason", code_label_of(F.reasons, F.nreasons, dr->reason), F.focus == F_REASON);
 	y++;
-	x = draw_choice(w, y, 1, "Outcome", code_label_of(F.dispositions, F.ndispositions, dr->disposition),
+	x = draw_choice(w, y, x0 + 1, "Outcome", code_label_of(F.dispositions, F.ndispositions, dr->disposition),
 			F.focus == F_DISPOSITION);
 	x = draw_choice(w, y, x, "Open case", dr->open_case ? "yes" : "no", F.focus == F_CASE);
 	y++;
-	x = draw_choice(w, y, 1, "Channel", dr->channel, F.focus == F_CHANNEL);
+	x = draw_choice(w, y, x0 + 1, "Channel", dr->channel, F.focus == F_CHANNEL);
 	x = draw_choice(w, y, x, "Dir", dr->direction, F.focus == F_DIRECTION);
-	if (d->has_call) {
+	if (d->has_call && x0 + cols - x - 2 > 0) {
 		char num[64];
 
 		phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
 		snprintf(line, sizeof(line), "queue %s · ANI %s", d->call.queue[0] ? d->call.queue : "-",
 			 d->call.ani_e164[0] ? num : d->call.ani);
-		draw_text(w, y, x + 1, cols - x - 2, line, STYLE_DIM);
+		draw_text(w, y, x + 1, x0 + cols - x - 2, line, STYLE_DIM);
 	}
 	y++;
-	draw_text(w, y, 1, 9, "Subject:", STYLE_DIM);
+	draw_text(w, y, x0 + 1, 9, "Subject:", STYLE_DIM);
 	{
-		int cx = lineedit_draw(&F.subject, w, y, 10, cols - 11, F.focus == F_SUBJECT);
+		int cx = lineedit_draw(&F.subject, w, y, x0 + 10, cols - 11, F.focus == F_SUBJECT);
 
 		if (F.focus == F_SUBJECT)
 			app_cursor(app, y, cx);
 	}
 	y++;
-	draw_text(w, y++, 1, cols - 2, F.focus == F_NOTES ? "Notes (Enter new line · Tab next field · F10 save)"
-							  : "Notes", F.focus == F_NOTES ? STYLE_HEADING : STYLE_DIM);
+	draw_text(w, y++, x0 + 1, cols - 2, F.focus == F_NOTES ? "Notes (Enter new line · Tab next field · F10 save)"
+							       : "Notes", F.focus == F_NOTES ? STYLE_HEADING : STYLE_DIM);
 	rows = top + height - 1 - y;
+	F.notes_width = cols - 2;
 	if (rows > 0 && textbuf_layout(d->notes, cols - 2, &lo) == 0) {
 		notes_top = textbuf_scroll(&lo, notes_top, (size_t)rows);
 		for (int r = 0; r < rows && notes_top + (size_t)r < lo.nrows; r++) {
@@ -168,32 +185,77 @@ static void form_draw(struct app *app, WINDOW *w, int top, int height)
 			snprintf(line, sizeof(line), "%.*s", (int)(tr->end - tr->start),
 				 textbuf_text(d->notes) + tr->start);
 			if (tr->end - tr->start < sizeof(line))
-				draw_text(w, y + r, 1, cols - 2, line, STYLE_NORMAL);
+				draw_text(w, y + r, x0 + 1, cols - 2, line, STYLE_NORMAL);
 			else {   /* a row longer than the buffer: draw it from the text itself */
 				char *row = strndup(textbuf_text(d->notes) + tr->start, tr->end - tr->start);
 
-				draw_text(w, y + r, 1, cols - 2, row ? row : "", STYLE_NORMAL);
+				draw_text(w, y + r, x0 + 1, cols - 2, row ? row : "", STYLE_NORMAL);
 				free(row);
 			}
 		}
 		if (F.focus == F_NOTES)
-			app_cursor(app, y + (int)(lo.cur_row - notes_top), 1 + lo.cur_col);
+			app_cursor(app, y + (int)(lo.cur_row - notes_top), x0 + 1 + lo.cur_col);
 		textbuf_layout_free(&lo);
 	}
 	y = top + height - 1;
 	switch (d->save) {
 	case SAVE_DONE:
 		snprintf(line, sizeof(line), "Saved as interaction #%lld. F3 new contact · F4 customer", d->saved_id);
-		draw_text_pad(w, y, 0, cols, line, STYLE_GOOD);
+		draw_text_pad(w, y, x0, cols, line, STYLE_GOOD);
+		break;
+	case SAVE_SAVING:
+		draw_text_pad(w, y, x0, cols, "Saving… your text is kept.", STYLE_DIM);
 		break;
 	case SAVE_WAITING:
-		draw_text_pad(w, y, 0, cols, "Saving… the database is down; retrying. Your text is kept.", STYLE_WARN);
+		draw_text_pad(w, y, x0, cols, "Saving… the database is down; retrying. Your text is kept.", STYLE_WARN);
 		break;
 	default:
 		snprintf(line, sizeof(line), "Draft %.8s · journaled%s · F10 save · F8 discard", dr->draft_id,
 			 d->draft_restored ? " · restored after a restart" : "");
-		draw_text_pad(w, y, 0, cols, line, STYLE_DIM);
+		draw_text_pad(w, y, x0, cols, line, STYLE_DIM);
 		break;
+	}
+}
+
+/* The pop screen: with the caller known, everything at once. At 80x24 the
+ * header (who, ids, alerts and offers, the first open case), the newest
+ * history and the form under it, the cursor in Notes; from 120x40 the
+ * header and history on the left, the form on the right. */
+static void form_draw(struct app *app, WINDOW *w, int top, int height)
+{
+	struct desk *d = &app->desk;
+	int cols = getmaxx(w);
+	bool known;
+
+	F.history_rows = 0;
+	if (!d->draft_open) {
+		draw_text(w, top + 1, 2, cols - 4, "No contact open. F3 starts one.", STYLE_DIM);
+		return;
+	}
+	form_sync(app);
+	lists_load(app);
+	known = d->has_customer && d->pop.h.id == d->draft.customer_id && !F.creating;
+	if (known && cols >= 120 && height >= 37) {
+		int left = cols / 2, used = panel_header(app, w, top, 1, left - 2, 8, true);
+
+		panel_history(app, w, top + used + 1, 1, height - used - 1, left - 2, FORM_HISTORY_KEYS);
+		F.history_rows = panel_history_rows(height - used - 1);
+		for (int y = top; y < top + height; y++)
+			mvwaddch(w, y, left - 1, ACS_VLINE);
+		form_fields(app, w, top, height, left, cols - left, false);
+	} else if (known) {
+		/* the form keeps ten rows (four of notes); the history gets the rest, up to seven */
+		int used = panel_header(app, w, top, 1, cols - 2, 4, true), hist = height - used - 10;
+
+		if (hist > 7)
+			hist = 7;
+		if (hist < 2)
+			hist = 0;
+		panel_history(app, w, top + used, 1, hist, cols - 2, FORM_HISTORY_KEYS);
+		F.history_rows = panel_history_rows(hist);
+		form_fields(app, w, top + used + hist, height - used - hist, 0, cols, false);
+	} else {
+		form_fields(app, w, top, height, 0, cols, true);
 	}
 }
 
@@ -248,22 +310,6 @@ static void form_choose(struct app *app, int dir)
 	}
 }
 
-void form_save(struct app *app)
-{
-	struct desk *d = &app->desk;
-
-	if (desk_draft_save(d, app->db) < 0) {
-		if (d->save == SAVE_WAITING) {
-			app->db_down = true;
-			app_message(app, "Database down: the contact will be saved when it is back.");
-		} else {
-			app_db_error(app);
-		}
-		return;
-	}
-	app_message(app, "Contact saved (#%lld).", d->saved_id);
-}
-
 static int form_action(struct app *app, enum action a)
 {
 	struct desk *d = &app->desk;
@@ -272,10 +318,8 @@ static int form_action(struct app *app, enum action a)
 		return VIEW_UNHANDLED;
 	if (F.creating) {
 		if (a == ACTION_OPEN) {
-			if (desk_quick_create(d, app->db, F.new_name.text) < 0)
-				app_db_error(app);
-			else
-				F.creating = false;
+			desk_quick_create(d, F.new_name.text);
+			F.creating = false;
 			return VIEW_HANDLED | VIEW_REDRAW;
 		}
 		if (a == ACTION_BACK) {
@@ -290,7 +334,7 @@ static int form_action(struct app *app, enum action a)
 	case ACTION_SAVE:
 		if (F.focus == F_SUBJECT || strcmp(F.subject.text, d->draft.subject) != 0)
 			desk_draft_set(d, "subject", F.subject.text);
-		form_save(app);
+		desk_draft_save(d);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_NEXT_FIELD:
 	case ACTION_PREV_FIELD:
@@ -324,7 +368,7 @@ static int form_action(struct app *app, enum action a)
 	case ACTION_UP:
 	case ACTION_DOWN:
 		if (F.focus == F_NOTES) {
-			int width = getmaxx(stdscr) - 2;
+			int width = F.notes_width > 0 ? F.notes_width : getmaxx(stdscr) - 2;
 
 			if (a == ACTION_UP ? textbuf_up(d->notes, width) : textbuf_down(d->notes, width))
 				return VIEW_HANDLED | VIEW_REDRAW;
@@ -332,6 +376,23 @@ static int form_action(struct app *app, enum action a)
 				return VIEW_HANDLED;
 		}
 		F.focus = (F.focus + (a == ACTION_DOWN ? 1 : F_COUNT - 1)) % F_COUNT;
+		return VIEW_HANDLED | VIEW_REDRAW;
+	case ACTION_PAGE_UP:
+	case ACTION_PAGE_DOWN:
+		/* The history scrolls while the cursor stays where it is. */
+		if (d->has_customer) {
+			long page = F.history_rows > 1 ? F.history_rows - 1 : 1;
+
+			panel_history_move(app, a == ACTION_PAGE_DOWN ? page : -page);
+		}
+		return VIEW_HANDLED | VIEW_REDRAW;
+	case ACTION_HISTORY_OPEN:
+		if (d->has_customer && d->sel < d->nitems)
+			app_open_detail(app, &d->items[d->sel]);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	case ACTION_HISTORY_FILTER:
+		if (d->has_customer)
+			panel_history_next_filter(app);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_HOME:
 	case ACTION_END:
@@ -387,6 +448,8 @@ static int form_key(struct app *app, int key)
 const struct view_ops view_form = {
 	.title = "New contact",
 	.context = KEYCTX_FORM,
+	.takes_text = true,
+	.open = form_open,
 	.draw = form_draw,
 	.action = form_action,
 	.key = form_key,

@@ -12,7 +12,7 @@ static int help_first;   /* first action shown, for scrolling */
 static void help_draw(struct app *app, WINDOW *w, int top, int height)
 {
 	int cols = getmaxx(w), y = top + 1;
-	enum keyctx ctx = app->prev ? app->prev->context : KEYCTX_GENERIC;
+	enum keyctx ctx = views[nav_previous(&app->nav)]->context;
 
 	draw_text(w, top, 2, cols - 4, "Keys (Esc to go back; keymaps/README.md tells how to change them)",
 		  STYLE_HEADING);

@@ -10,18 +10,14 @@
 #include "draw.h"
 #include "lineedit.h"
 
+/* The hits are the desk's (desk.hits, for desk.searched); this is the
+ * screen's own state. */
 static struct {
 	struct lineedit input;
-	char searched[LINEEDIT_MAX];    /* the query the hits belong to */
-	struct customer_hit hits[SEARCH_MAX];
-	size_t nhits, sel;
+	size_t sel;
 	bool in_list;                   /* focus on the results, not the input */
+	bool open_single;               /* run from ':': one hit opens that customer */
 } S;
-
-void search_reset(void)
-{
-	memset(&S, 0, sizeof(S));
-}
 
 static void hits_draw(WINDOW *w, const struct customer_hit *hits, size_t n, size_t sel, bool focused,
 		      int y, int rows, int cols)
@@ -44,6 +40,7 @@ static void hits_draw(WINDOW *w, const struct customer_hit *hits, size_t n, size
 
 static void search_draw(struct app *app, WINDOW *w, int top, int height)
 {
+	const struct desk *d = &app->desk;
 	int cols = getmaxx(w);
 	char line[320];
 
@@ -57,12 +54,14 @@ static void search_draw(struct app *app, WINDOW *w, int top, int height)
 	draw_text(w, top + 1, 1, cols - 2,
 		  "phone in any form, name (start of it), e-mail, customer id or order number · Enter",
 		  STYLE_DIM);
-	if (S.searched[0]) {
-		snprintf(line, sizeof(line), "%zu customer%s for \"%s\"%s", S.nhits, S.nhits == 1 ? "" : "s",
-			 S.searched, S.nhits == SEARCH_MAX ? " (first 50; type more)" : "");
+	if (d->searching) {
+		draw_text(w, top + 3, 1, cols - 2, "Searching…", STYLE_DIM);
+	} else if (d->searched[0]) {
+		snprintf(line, sizeof(line), "%zu customer%s for \"%s\"%s", d->hits.n, d->hits.n == 1 ? "" : "s",
+			 d->searched, d->hits.n == SEARCH_MAX ? " (first 50; type more)" : "");
 		draw_text(w, top + 3, 1, cols - 2, line, STYLE_NORMAL);
 	}
-	hits_draw(w, S.hits, S.nhits, S.sel, S.in_list, top + 4, height - 4, cols);
+	hits_draw(w, d->hits.hits, d->hits.n, S.sel, S.in_list, top + 4, height - 4, cols);
 }
 
 static int list_action(struct app *app, enum action a, size_t n, size_t *sel, const struct customer_hit *hits)
@@ -87,40 +86,48 @@ static int list_action(struct app *app, enum action a, size_t n, size_t *sel, co
 
 static int search_action(struct app *app, enum action a)
 {
-	if (a == ACTION_OPEN && (!S.in_list || strcmp(S.input.text, S.searched) != 0)) {
-		int n = db_search(app->db, S.input.text, S.hits, SEARCH_MAX);
+	struct desk *d = &app->desk;
 
-		if (n < 0) {
-			app_db_error(app);
-			return VIEW_HANDLED | VIEW_REDRAW;
-		}
-		snprintf(S.searched, sizeof(S.searched), "%s", S.input.text);
-		S.nhits = (size_t)n;
-		S.sel = 0;
-		S.in_list = n > 0;
+	if (a == ACTION_OPEN && (!S.in_list || strcmp(S.input.text, d->searched) != 0)) {
+		S.open_single = false;
+		S.in_list = false;
+		desk_search(d, S.input.text);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	if (a == ACTION_UP && S.in_list && S.sel == 0) {
 		S.in_list = false;
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	if (a == ACTION_DOWN && !S.in_list && S.nhits) {
+	if (a == ACTION_DOWN && !S.in_list && d->hits.n) {
 		S.in_list = true;
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	return S.in_list ? list_action(app, a, S.nhits, &S.sel, S.hits) : VIEW_UNHANDLED;
+	return S.in_list ? list_action(app, a, d->hits.n, &S.sel, d->hits.hits) : VIEW_UNHANDLED;
 }
 
-void search_run(struct app *app, const char *query)
+/* Opened with a query (":search X"): it runs, and a single hit opens. */
+static void search_open(struct app *app, const char *query)
 {
-	search_reset();
-	lineedit_set(&S.input, query);
-	app_show(app, &view_search);
-	if (*query) {
-		search_action(app, ACTION_OPEN);
-		if (S.nhits == 1)
-			app_open_customer(app, S.hits[0].id);
+	memset(&S, 0, sizeof(S));
+	lineedit_set(&S.input, query ? query : "");
+	if (query && *query) {
+		desk_search(&app->desk, query);
+		S.open_single = true;
 	}
+}
+
+static int search_event(struct app *app, unsigned ev)
+{
+	const struct desk *d = &app->desk;
+
+	if (!(ev & DESK_SEARCHED))
+		return 0;
+	S.sel = 0;
+	S.in_list = d->hits.n > 0;
+	if (S.open_single && d->hits.n == 1)
+		app_open_customer(app, d->hits.hits[0].id);
+	S.open_single = false;
+	return 0;
 }
 
 static int search_key(struct app *app, int key)
@@ -135,6 +142,9 @@ static int search_key(struct app *app, int key)
 const struct view_ops view_search = {
 	.title = "Search",
 	.context = KEYCTX_SEARCH,
+	.takes_text = true,
+	.open = search_open,
+	.event = search_event,
 	.draw = search_draw,
 	.action = search_action,
 	.key = search_key,
@@ -161,14 +171,17 @@ static int picker_action(struct app *app, enum action a)
 	return list_action(app, a, app->desk.ncands, &picker_sel, app->desk.cands);
 }
 
-void picker_reset(void)
+static void picker_open(struct app *app, const char *arg)
 {
 	picker_sel = 0;
+	(void)app;
+	(void)arg;
 }
 
 const struct view_ops view_picker = {
 	.title = "Shared number",
 	.context = KEYCTX_PICKER,
+	.open = picker_open,
 	.draw = picker_draw,
 	.action = picker_action,
 };

@@ -1,10 +1,13 @@
-/* view.h - a screen is one file filling one view_ops table. */
+/* view.h - a screen is one file filling one view_ops table; app.c drives
+ * them all through it and names none of them (views.c lists them). */
 #ifndef CCTERM_UI_VIEW_H
 #define CCTERM_UI_VIEW_H
 
 #include <curses.h>
+#include <stdbool.h>
 #include "ccterm/action.h"
 #include "ccterm/keymap.h"
+#include "nav.h"
 
 struct app;
 
@@ -15,39 +18,33 @@ enum view_result {
 	VIEW_REDRAW = 1 << 1,
 };
 
+/* Events a view hears while shown, besides the desk's (enum desk_event bits). */
+#define VIEW_EV_TICK (1u << 20)     /* the loop turned: timers may be due */
+
 struct view_ops {
 	const char *title;
 	enum keyctx context;
+	/* The view has a text field: printable keys are text, and a pop waits. */
+	bool takes_text;
+	/* Shown (arg from app_open, may be NULL). */
+	void (*open)(struct app *app, const char *arg);
 	/* Draws into rows [top, top + height) of w. */
 	void (*draw)(struct app *app, WINDOW *w, int top, int height);
 	/* A named action from the keymap. */
 	int (*action)(struct app *app, enum action a);
-	/* A key no binding claimed (text entry); NULL when the view takes no text. */
+	/* A key no binding claimed (text entry). */
 	int (*key)(struct app *app, int key);
+	/* Desk events (data arrived, notify, reconnect) and ticks; returns the
+	 * ms until it wants a tick again, 0 when it does not. */
+	int (*event)(struct app *app, unsigned events);
+	/* Esc: VIEW_HANDLED when the view went back inside itself. */
+	int (*back)(struct app *app);
 };
 
-extern const struct view_ops view_home;
-extern const struct view_ops view_help;
-extern const struct view_ops view_pop;
-extern const struct view_ops view_search;
-extern const struct view_ops view_picker;
-extern const struct view_ops view_detail;
-extern const struct view_ops view_form;
-extern const struct view_ops view_wallboard;
+/* Every screen, by id (views.c). */
+extern const struct view_ops *const views[VIEW_COUNT];
 
-/* The floor changed: the wallboard fetches again (coalesced). */
-void wallboard_stale(void);
-/* Fetches when due; returns ms until the next fetch may run, 0 when none waits. */
-int wallboard_refresh(struct app *app);
-
-/* Per-view resets and inputs. */
-void search_reset(void);
-/* Opens the search screen with query run (one hit opens that customer). */
-void search_run(struct app *app, const char *query);
-void picker_reset(void);
-struct timeline_item;
-void detail_set(const struct timeline_item *it, char *body);
-/* Saves the open draft (F10, and again when the database comes back). */
-void form_save(struct app *app);
+extern const struct view_ops view_home, view_help, view_pop, view_search, view_picker, view_detail, view_form,
+	view_wallboard;
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "ccterm/floor.h"
 #include "ccterm/format.h"
+#include "gateway/gateway.h"
 #include "app.h"
 #include "draw.h"
 
@@ -26,6 +27,12 @@ static const char *const sort_names[] = { "state", "time in state", "login", "na
 static struct {
 	enum tab tab;
 	bool stale;                /* the floor changed since the last fetch */
+	bool fetching;             /* a fetch is on its way */
+	struct floor_queues fq;    /* where the replies go */
+	struct floor_agents fa;
+	struct floor_branches fb;
+	struct agent_day day;
+	char day_login[64];
 	long long fetched_ms;      /* when, for coalescing */
 	time_t fetched_at;         /* when, for the clocks */
 	struct queue_stat queues[MAX_QUEUES];
@@ -48,50 +55,89 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void wallboard_stale(void)
+static void fetched(void *arg, const struct gw_reply *r)
 {
-	W.stale = true;
+	struct app *app = arg;
+
+	W.fetching = false;
+	W.fetched_at = time(NULL);
+	if (r->rc != 0) {
+		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		return;
+	}
+	if (W.tab == TAB_QUEUES)
+		W.nqueues = W.fq.n;
+	else if (W.tab == TAB_AGENTS) {
+		W.nagents = W.fa.n;
+		W.agents_total = W.fa.total;
+	} else {
+		W.nbranches = W.fb.n;
+	}
+	app->dirty = true;
 }
 
-/* Fetches the visible tab when stale and the last fetch is 100 ms old.
- * Returns the milliseconds until it may fetch, 0 when nothing waits. */
-int wallboard_refresh(struct app *app)
+/* Asks for the visible tab when stale and the last fetch is 100 ms old.
+ * Returns the milliseconds until it may ask, 0 when nothing waits. */
+static int wallboard_refresh(struct app *app)
 {
 	long long now = mono_ms(), wait = W.fetched_ms + REFRESH_MS - now;
-	int n = 0;
+	struct db_request rq;
+	db_read_fn *read = NULL;
+	void *out = NULL;
 
-	if (!W.stale)
+	if (!W.stale || W.fetching)
 		return 0;
 	if (wait > 0)
 		return (int)wait;
-	W.stale = false;
+	if (!gateway_up(app->gw))
+		return 0;
 	W.fetched_ms = now;
-	W.fetched_at = time(NULL);
 	switch (W.tab) {
 	case TAB_QUEUES:
-		n = db_wallboard_queues(app->db, W.queues, MAX_QUEUES);
-		if (n >= 0)
-			W.nqueues = n;
+		W.fq = (struct floor_queues){ .rows = W.queues, .max = MAX_QUEUES };
+		db_wallboard_queues_request(&rq);
+		read = db_wallboard_queues_read;
+		out = &W.fq;
 		break;
 	case TAB_AGENTS:
-		n = db_wallboard_agents(app->db, W.sort, W.offset, W.agents, AGENT_PAGE, &W.agents_total);
-		if (n >= 0)
-			W.nagents = n;
-		break;
-	case TAB_SATISFACTION:
-		if (!W.branches)
-			W.branches = calloc(MAX_BRANCHES, sizeof(*W.branches));
-		n = W.branches ? db_branch_satisfaction(app->db, W.branches, MAX_BRANCHES) : -1;
-		if (n >= 0)
-			W.nbranches = n;
+		W.fa = (struct floor_agents){ .rows = W.agents, .max = AGENT_PAGE };
+		db_wallboard_agents_request(&rq, W.sort, W.offset, AGENT_PAGE);
+		read = db_wallboard_agents_read;
+		out = &W.fa;
 		break;
 	default:
+		if (!W.branches)
+			W.branches = calloc(MAX_BRANCHES, sizeof(*W.branches));
+		if (!W.branches)
+			return 0;
+		W.fb = (struct floor_branches){ .rows = W.branches, .max = MAX_BRANCHES };
+		db_branch_satisfaction_request(&rq);
+		read = db_branch_satisfaction_read;
+		out = &W.fb;
 		break;
 	}
-	if (n < 0)
-		app_db_error(app);
-	app->dirty = true;
+	/* Set before: fetched may run inside the send (a connection lost right there). */
+	W.stale = false;
+	W.fetching = true;
+	if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
+		W.stale = true;
+		W.fetching = false;
+	}
 	return 0;
+}
+
+static int wallboard_event(struct app *app, unsigned ev)
+{
+	if (ev & DESK_FLOOR)
+		W.stale = true;
+	return wallboard_refresh(app);
+}
+
+static void wallboard_open(struct app *app, const char *arg)
+{
+	W.stale = true;
+	(void)app;
+	(void)arg;
 }
 
 static long list_len(void)
@@ -117,6 +163,14 @@ static void pct(double v, char *out, size_t sz)
 		snprintf(out, sz, "%.1f%%", v);
 }
 
+/* One column of a board row: text cut to width display columns (an ellipsis
+ * at a character boundary), padded, and the blank after it. */
+static void cell(WINDOW *w, int y, int x, int width, const char *text, enum draw_style st)
+{
+	draw_text_pad(w, y, x, width + 1, "", st);
+	draw_text(w, y, x, width, text, st);
+}
+
 static void draw_queues(WINDOW *w, int y, int ymax, int cols, long elapsed)
 {
 	char line[320], sl[16], target[16], asa[16], wait[16];
@@ -136,11 +190,16 @@ static void draw_queues(WINDOW *w, int y, int ymax, int cols, long elapsed)
 		else
 			snprintf(asa, sizeof(asa), "%.0fs", q->asa_secs);
 		fmt_duration(q->waiting ? q->longest_wait_secs + elapsed : 0, wait, sizeof(wait));
-		snprintf(line, sizeof(line), "%-14.14s %5ld %7s %6ld %6ld %6ld %7s %7s %6s  %ld/%ld/%ld/%ld", q->name,
+		/* Names are cut and padded by display columns (wide Korean text counts two). */
+		snprintf(line, sizeof(line), " %5ld %7s %6ld %6ld %6ld %7s %7s %6s  %ld/%ld/%ld/%ld",
 			 q->waiting, wait, q->offered, q->answered, q->abandoned, sl, target, asa,
 			 q->agents_ready, q->agents_on_call + q->agents_ringing, q->agents_wrap_up, q->agents_break);
-		draw_text_pad(w, y++, 1, cols - 2, line,
-			      i == W.sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL;
+
+			cell(w, y, 1, 13, q->name, st);
+			draw_text_pad(w, y++, 15, cols - 16, line, st);
+		}
 	}
 }
 
@@ -163,10 +222,15 @@ static void draw_agents(WINDOW *w, int y, int ymax, int cols, long elapsed)
 			snprintf(call, sizeof(call), "#%lld", a->call_id);
 		else
 			call[0] = '\0';
-		snprintf(line, sizeof(line), "%-12.12s %-16.16s %-9.9s %8s %-9.9s ", a->login, a->name, a->state,
-			 since, call);
-		draw_text_pad(w, y, 1, 60, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
-		draw_text_pad(w, y, 61, cols - 69, a->customer, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
+
+			cell(w, y, 1, 12, a->login, st);
+			cell(w, y, 14, 16, a->name, st);
+			snprintf(line, sizeof(line), "%-9.9s %8s %-9.9s ", a->state, since, call);
+			draw_text_pad(w, y, 31, 29, line, st);
+			draw_text_pad(w, y, 60, cols - 68, a->customer, st);
+		}
 		snprintf(line, sizeof(line), "%5ld", a->handled_today);
 		draw_text_pad(w, y++, cols - 7, 6, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
 	}
@@ -186,9 +250,14 @@ static void draw_satisfaction(WINDOW *w, int y, int ymax, int cols)
 
 		snprintf(today, sizeof(today), b->today_avg < 0 ? "-" : "%.2f", b->today_avg);
 		snprintf(week, sizeof(week), b->week_avg < 0 ? "-" : "%.2f", b->week_avg);
-		snprintf(line, sizeof(line), "%-8.8s %-24.24s %8s %6ld %8s %6ld", b->code[0] ? b->code : "-", b->name,
-			 today, b->today_n, week, b->week_n);
-		draw_text_pad(w, y++, 1, cols - 2, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
+		snprintf(line, sizeof(line), " %8s %6ld %8s %6ld", today, b->today_n, week, b->week_n);
+		{
+			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
+
+			cell(w, y, 1, 8, b->code[0] ? b->code : "-", st);
+			cell(w, y, 10, 23, b->name, st);
+			draw_text_pad(w, y++, 34, cols - 35, line, st);
+		}
 	}
 }
 
@@ -211,23 +280,34 @@ static void wallboard_draw(struct app *app, WINDOW *w, int top, int height)
 	(void)app;
 }
 
+static void day_fetched(void *arg, const struct gw_reply *r)
+{
+	struct app *app = arg;
+	char ready[16], oncall[16], wrap[16], brk[16];
+
+	if (r->rc != 0) {
+		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		return;
+	}
+	fmt_duration(W.day.ready, ready, sizeof(ready));
+	fmt_duration(W.day.on_call, oncall, sizeof(oncall));
+	fmt_duration(W.day.wrap_up, wrap, sizeof(wrap));
+	fmt_duration(W.day.on_break, brk, sizeof(brk));
+	snprintf(W.drill, sizeof(W.drill), "%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%",
+		 W.day_login, ready, oncall, wrap, brk, agent_day_occupancy(&W.day));
+	app->dirty = true;
+}
+
 static void drill(struct app *app)
 {
 	W.drill[0] = '\0';
 	if (W.tab == TAB_AGENTS && W.sel < W.nagents) {
-		struct agent_day d;
-		char ready[16], oncall[16], wrap[16], brk[16];
+		struct db_request rq;
 
-		if (db_agent_day(app->db, W.agents[W.sel].login, &d) < 0) {
-			app_db_error(app);
-			return;
-		}
-		fmt_duration(d.ready, ready, sizeof(ready));
-		fmt_duration(d.on_call, oncall, sizeof(oncall));
-		fmt_duration(d.wrap_up, wrap, sizeof(wrap));
-		fmt_duration(d.on_break, brk, sizeof(brk));
-		snprintf(W.drill, sizeof(W.drill), "%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%",
-			 W.agents[W.sel].login, ready, oncall, wrap, brk, agent_day_occupancy(&d));
+		snprintf(W.day_login, sizeof(W.day_login), "%s", W.agents[W.sel].login);
+		db_agent_day_request(&rq, W.day_login);
+		if (gateway_send(app->gw, &rq, db_agent_day_read, &W.day, day_fetched, app) < 0)
+			app_message(app, "The database is not reachable.");
 	} else if (W.tab == TAB_QUEUES && W.sel < W.nqueues) {
 		const struct queue_stat *q = &W.queues[W.sel];
 
@@ -289,6 +369,8 @@ static int wallboard_key(struct app *app, int key)
 const struct view_ops view_wallboard = {
 	.title = "Floor",
 	.context = KEYCTX_WALLBOARD,
+	.open = wallboard_open,
+	.event = wallboard_event,
 	.draw = wallboard_draw,
 	.action = wallboard_action,
 	.key = wallboard_key,

@@ -3,6 +3,8 @@
 #ifndef CCTERM_TESTDB_H
 #define CCTERM_TESTDB_H
 
+#include <libpq-fe.h>
+
 #include "ccterm/db.h"
 
 /* Creates a new database from a migrated template, connects to it as the

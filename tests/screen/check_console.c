@@ -22,64 +22,17 @@ static void setup(void)
 				     "on conflict do nothing", 0, NULL), 0);
 }
 
-static void sql(const char *q)
-{
-	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
-}
-
-/* A customer with a phone and n interactions, one of them hostile. */
-static long long customer(const char *name, const char *tier, const char *phone, int n)
-{
-	const char *p[4] = { name, tier, phone, NULL };
-	char count[16];
-	PGresult *res;
-	long long id;
-
-	snprintf(count, sizeof(count), "%d", n);
-	p[3] = count;
-	res = db_query(db, "with c as (insert into customer (external_id, name, tier_override, branch_code, value_won) "
-			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
-			   "o as (insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
-			   "select 'O-' || md5($1), c.id, now() - interval '3 days', 'web', 'delivered', 1000000 from c), "
-			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
-			   "on conflict (kind, value) do update set value = excluded.value returning id), "
-			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
-			   "select c.id, cp.id, true from c, cp), "
-			   "i as (insert into interaction (customer_id, occurred_at, channel, kind, subject, amount_won) "
-			   "select c.id, now() - g * interval '1 hour', "
-			   "(array['phone','web','email','store','chat'])[1 + g % 5], "
-			   "case when g % 7 = 0 then 'complaint' else 'inquiry' end, 'Item ' || g, "
-			   "case when g % 3 = 0 then g * 1000 end "
-			   "from c, generate_series(1, $4::int) g) select id from c", 4, p);
-	ck_assert_msg(res != NULL, "%s", db_error(db));
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
-}
-
-static long long call_to(const char *ani_e164, const char *agent)
-{
-	const char *p[2] = { ani_e164, agent };
-	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);
-	long long id;
-
-	ck_assert_msg(res != NULL, "%s", db_error(db));
-	id = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return id;
-}
-
 START_TEST(call_pops_customer_with_tier_and_history)
 {
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a1", "상담원 하나", "agent");
-	customer("홍길동", "platinum", "+821012345678", 120);
-	sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	console_customer("홍길동", "platinum", "+821012345678", 120);
+	console_sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
 	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
 	vt = console("cc_a1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821012345678", "cc_a1");
+	console_call("+821012345678", "cc_a1");
 	/* The offer arrives by NOTIFY: the pop opens the contact form on its own. */
 	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 3000);
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 1000);
@@ -111,9 +64,90 @@ START_TEST(call_pops_customer_with_tier_and_history)
 		ck_assert_int_eq(vt_type(vt, "<PgDn>"), 0);
 	VT_ASSERT_WAIT(vt, "Item 120 ", 3000);
 	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
-	VT_ASSERT_WAIT(vt, "Item 120", 2000);
+	/* The item opens in full: its own screen, with the time to the second. */
+	VT_ASSERT_WAIT(vt, "ccterm │ Interaction", 2000);
+	VT_ASSERT_WAIT(vt, "Item 120", 1000);
 	vt_free(vt);
 	ck_assert_int_ge(value("select count(*) from audit_log where action = 'view' and login = 'cc_a1'"), 1);
+}
+END_TEST
+
+/* The pop screen: at 80x24 the caller's header, alerts, open case, newest
+ * history and the form with the cursor in Notes, all at once; the history
+ * scrolls, filters and opens without leaving the form, and Esc comes back
+ * to the form with the text as it was. */
+START_TEST(the_pop_shows_everything_at_once_in_80x24)
+{
+	struct vt *vt;
+	int notes_row, row, col;
+
+	testdb_agent(db, "cc_p1", "Agent Pop", "agent");
+	console_customer("홍길동", "platinum", "+821012345678", 40);
+	console_sql("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+	    "select id, '배송 지연', 'open', 'high', 'kim', now() + interval '2 hours' from customer");
+	vt = console("cc_p1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	console_call("+821012345678", "cc_p1");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 1000);
+	VT_ASSERT_WAIT(vt, "010-1234-5678  ₩", 1000);   /* the value as computed */
+	VT_ASSERT_WAIT(vt, "RRN ", 1000);
+	VT_ASSERT_WAIT(vt, " complaint", 1000);         /* the alert of the open complaint */
+	VT_ASSERT_WAIT(vt, "Case #", 1000);
+	VT_ASSERT_WAIT(vt, "SLA ", 1000);
+	VT_ASSERT_WAIT(vt, "History (40)", 1000);
+	VT_ASSERT_WAIT(vt, "Item 1 ", 1000);
+	VT_ASSERT_WAIT(vt, "ccterm │ New contact", 1000);
+	ck_assert(vt_find(vt, "Notes (Enter new line", &notes_row, NULL));
+	ck_assert_int_eq(vt_cursor(vt, &row, &col), 0);
+	ck_assert_int_eq(row, notes_row + 1);   /* the cursor waits in Notes */
+	ck_assert_int_eq(col, 1);
+	ck_assert_int_eq(vt_type(vt, "고객 문의 메모"), 0);
+	VT_ASSERT_WAIT(vt, "고객 문의 메모", 1000);
+	/* PgDn scrolls the history; the cursor and the text stay. */
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(vt_type(vt, "<PgDn>"), 0);
+	VT_ASSERT_WAIT(vt, "Item 20 ", 2000);
+	VT_ASSERT_GONE(vt, "Item 1 ", 1000);
+	/* ^F filters it: phone only (every fifth item), then the next filter. */
+	ck_assert_int_eq(vt_type(vt, "<C-f>"), 0);
+	VT_ASSERT_WAIT(vt, "only phone", 2000);
+	VT_ASSERT_WAIT(vt, "Item 5 ", 2000);
+	VT_ASSERT_GONE(vt, "Item 1 ", 1000);
+	/* ^O opens the selected item in full; Esc is back in the form, text intact. */
+	ck_assert_int_eq(vt_type(vt, "<C-o>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ Interaction", 2000);
+	VT_ASSERT_WAIT(vt, "Item 5", 1000);
+	ck_assert_int_eq(vt_type(vt, "<Esc>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ New contact", 2000);
+	ck_assert_int_eq(vt_type(vt, " 계속"), 0);
+	VT_ASSERT_WAIT(vt, "고객 문의 메모 계속", 2000);
+	ck_assert(vt_find(vt, "고객 문의 메모 계속", &row, NULL));
+	ck_assert_int_eq(row, notes_row + 1);
+	vt_free(vt);
+}
+END_TEST
+
+/* From 120x40 the history and the form sit side by side. */
+START_TEST(the_pop_sits_side_by_side_at_120x40)
+{
+	struct vt *vt;
+	int hr, hc, kr, kc;
+
+	testdb_agent(db, "cc_p2", "Agent Wide", "agent");
+	console_customer("김영희", "contracted", "+821011112222", 40);
+	vt = console("cc_p2", 40, 120);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	console_call("+821011112222", "cc_p2");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	VT_ASSERT_WAIT(vt, "History (40)", 1000);
+	VT_ASSERT_WAIT(vt, "Item 25 ", 1000);   /* many rows of history */
+	ck_assert(vt_find(vt, "History (40)", &hr, &hc));
+	ck_assert(vt_find(vt, "Kind:", &kr, &kc));
+	ck_assert_int_lt(hc, 60);
+	ck_assert_int_ge(kc, 60);
+	ck_assert_int_lt(kr, hr + 3);   /* the form beside the history, not under it */
+	vt_free(vt);
 }
 END_TEST
 
@@ -124,7 +158,7 @@ START_TEST(unknown_number_offers_create)
 	testdb_agent(db, "cc_a2", "Agent Two", "agent");
 	vt = console("cc_a2", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821099990000", "cc_a2");
+	console_call("+821099990000", "cc_a2");
 	VT_ASSERT_WAIT(vt, "Unknown caller 010-9999-0000", 3000);
 	ck_assert_int_eq(vt_type(vt, "<F7>"), 0);
 	VT_ASSERT_WAIT(vt, "New customer with phone 010-9999-0000", 2000);
@@ -145,11 +179,11 @@ START_TEST(shared_number_asks_who)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a3", "Agent Three", "agent");
-	customer("김철수", "registered", "+8223124567", 3);
-	customer("김영희", "contracted", "+8223124567", 2);
+	console_customer("김철수", "registered", "+8223124567", 3);
+	console_customer("김영희", "contracted", "+8223124567", 2);
 	vt = console("cc_a3", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+8223124567", "cc_a3");
+	console_call("+8223124567", "cc_a3");
 	VT_ASSERT_WAIT(vt, "2 customers share 02-312-4567", 3000);
 	VT_ASSERT_WAIT(vt, "김철수", 1000);
 	VT_ASSERT_WAIT(vt, "김영희", 1000);
@@ -173,10 +207,10 @@ START_TEST(typing_and_f10_saves_exactly_one_row)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a4", "Agent Four", "agent");
-	customer("Emily Clark", "registered", "+821022223333", 5);
+	console_customer("Emily Clark", "registered", "+821022223333", 5);
 	vt = console("cc_a4", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821022223333", "cc_a4");
+	console_call("+821022223333", "cc_a4");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	/* Korean input, cursor moved by character: "안녕하세요" then fix a typo. */
 	ck_assert_int_eq(vt_type(vt, "안녕하세X<Backspace>요<Enter>두 번째 줄<Left><Left><Left>(2)"), 0);
@@ -205,10 +239,10 @@ static void draft_survives(const char *login, void (*end)(struct vt *))
 	int status;
 
 	testdb_agent(db, login, "Agent Kill", "agent");
-	customer("박지성", "contracted", "+821055556666", 2);
+	console_customer("박지성", "contracted", "+821055556666", 2);
 	vt = console(login, 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821055556666", login);
+	console_call("+821055556666", login);
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "고객이 환불을 원함<Enter>last words"), 0);
 	VT_ASSERT_WAIT(vt, "last words", 2000);
@@ -243,13 +277,16 @@ START_TEST(hostile_customer_text_is_inert)
 	char row[4096];
 
 	testdb_agent(db, "cc_a7", "Agent Seven", "agent");
-	customer("Bad\x1b[2J\x1b]52;c;aGk=\x07Guy\xc2\x9b" "31m", "registered", "+821077778888", 1);
-	sql("update interaction set subject = E'\\x1b[5;1HOVERWRITE\\x1b(0' where true");
+	console_customer("Bad\x1b[2J\x1b]52;c;aGk=\x07Guy\xc2\x9b" "31m", "registered", "+821077778888", 1);
+	console_sql("update interaction set subject = E'\\x1b[5;1HOVERWRITE\\x1b(0' where true");
 	vt = console("cc_a7", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821077778888", "cc_a7");
+	console_call("+821077778888", "cc_a7");
 	VT_ASSERT_WAIT(vt, "Bad␛[2J␛]52;c;aGk=␇Guy", 3000);
+	/* The pop shows the history with the form: the hostile subject is inert there. */
+	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ Customer", 2000);
 	VT_ASSERT_WAIT(vt, "␛[5;1HOVERWRITE␛(0", 2000);
 	/* Nothing was cleared, moved or switched to line drawing. */
 	vt_row(vt, 0, row, sizeof(row));
@@ -265,14 +302,15 @@ START_TEST(fits_80x24_and_follows_a_resize)
 	int row, col;
 
 	testdb_agent(db, "cc_a8", "Agent Eight", "agent");
-	customer("최지우", "all", "+821033334444", 60);
+	console_customer("최지우", "all", "+821033334444", 60);
 	vt = console("cc_a8", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821033334444", "cc_a8");
+	console_call("+821033334444", "cc_a8");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
 	VT_ASSERT_WAIT(vt, "History (60)", 2000);
-	ck_assert(vt_find(vt, " Agent Eight │ not_ready", &row, &col));
+	VT_ASSERT_WAIT(vt, " Agent Eight │ on_call", 2000);   /* the database says so once answered */
+	ck_assert(vt_find(vt, " Agent Eight │ on_call", &row, &col));
 	ck_assert_int_eq(row, 23);
 	ck_assert_int_eq(vt_resize(vt, 50, 120), 0);
 	ck_assert(vt_wait_quiet(vt, 200, 3000));
@@ -291,8 +329,8 @@ START_TEST(search_finds_by_phone_and_name)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_a9", "Agent Nine", "agent");
-	customer("홍길동", "platinum", "+821012345678", 2);
-	customer("Emily Clark", "registered", "+821022223333", 2);
+	console_customer("홍길동", "platinum", "+821012345678", 2);
+	console_customer("Emily Clark", "registered", "+821022223333", 2);
 	vt = console("cc_a9", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);
@@ -314,7 +352,7 @@ START_TEST(command_line_searches_with_completion_and_history)
 	int status;
 
 	testdb_agent(db, "cc_a10", "Agent Ten", "agent");
-	customer("홍길동", "platinum", "+821012345678", 2);
+	console_customer("홍길동", "platinum", "+821012345678", 2);
 	vt = console("cc_a10", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	/* Tab completes the command and then the customer's name. */
@@ -350,8 +388,8 @@ START_TEST(branch_staff_see_numbers_masked)
 	struct vt *vt;
 
 	testdb_agent(db, "cc_b1", "Store Staff", "branch");
-	customer("홍길동", "platinum", "+821012345678", 2);
-	sql("insert into customer_secret select id, '800301-1234567' from customer");
+	console_customer("홍길동", "platinum", "+821012345678", 2);
+	console_sql("insert into customer_secret select id, '800301-1234567' from customer");
 	vt = console("cc_b1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F2>홍<Enter>"), 0);
@@ -384,17 +422,17 @@ START_TEST(wallboard_shows_waiting_calls_and_agents)
 	VT_ASSERT_WAIT(vt, "1 Queues", 2000);
 	VT_ASSERT_WAIT(vt, " general            0", 2000);
 	/* Nobody is ready: three calls wait, and the board says so within a second. */
-	sql("select call_arrive('010-1111-0001', '+821011110001', null, 'general', null)");
-	sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
-	sql("select call_arrive('010-1111-0003', '+821011110003', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0001', '+821011110001', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
+	console_sql("select call_arrive('010-1111-0003', '+821011110003', null, 'general', null)");
 	VT_ASSERT_WAIT(vt, " general            3", 1000);
 	first = value("select min(id) from call");
 	/* An agent going ready takes the oldest call; the count drops. */
-	sql("select agent_set_state_for('cc_ag1', 'ready', null)");
+	console_sql("select agent_set_state_for('cc_ag1', 'ready', null)");
 	VT_ASSERT_WAIT(vt, " general            2", 1000);
 	call = value("select id from call where agent_login = 'cc_ag1'");
 	ck_assert_int_eq(call, first);
-	sql("select call_answer(id) from call where agent_login = 'cc_ag1'");
+	console_sql("select call_answer(id) from call where agent_login = 'cc_ag1'");
 	/* The agent board shows them on that call. */
 	ck_assert_int_eq(vt_type(vt, "2"), 0);
 	VT_ASSERT_WAIT(vt, "2 agents · sorted by state", 2000);
@@ -412,53 +450,30 @@ START_TEST(wallboard_shows_waiting_calls_and_agents)
 }
 END_TEST
 
-/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
-static int pg(const char *what)
-{
-	char cmd[1024];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' %s >/dev/null",
-		 testdb_builddir(), top ? top : ".", what);
-	return system(cmd);
-}
-
 START_TEST(save_waits_for_a_database_restart)
 {
-	char env[1024], *host;
-	FILE *p;
 	struct vt *vt;
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
 
-	ck_assert_int_eq(pg("start"), 0);
-	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart' '%s/scripts/pg' conninfo",
-		 testdb_builddir(), top ? top : ".");
-	p = popen(env, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
-	pclose(p);
-	host = strstr(env, "host=") + 5;
-	host[strcspn(host, " ")] = '\0';
-	setenv("PGHOST", host, 1);
+	console_private_cluster("restart");
 	setup();
 
 	testdb_agent(db, "cc_r1", "Agent Restart", "agent");
-	customer("정우성", "platinum", "+821044445555", 3);
+	console_customer("정우성", "platinum", "+821044445555", 3);
 	vt = console("cc_r1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
-	call_to("+821044445555", "cc_r1");
+	console_call("+821044445555", "cc_r1");
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	ck_assert_int_eq(vt_type(vt, "서버가 꺼지기 전"), 0);
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전", 2000);
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(pg("stop"), 0);
+	ck_assert_int_eq(console_pg("stop"), 0);
 	VT_ASSERT_WAIT(vt, "DB DOWN", 5000);
 	/* Typing and saving go on while the server is away; the text stays. */
 	ck_assert_int_eq(vt_type(vt, " 그리고 후<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "the database is down; retrying", 3000);
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전 그리고 후", 1000);
-	ck_assert_int_eq(pg("start"), 0);
+	ck_assert_int_eq(console_pg("start"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 10000);
 	VT_ASSERT_WAIT(vt, "DB ok", 2000);
 	vt_free(vt);
@@ -466,7 +481,7 @@ START_TEST(save_waits_for_a_database_restart)
 	ck_assert_int_eq(value("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
 			       "and agent_login = 'cc_r1'"), 1);
 	console_teardown();
-	pg("stop");
+	console_pg("stop");
 }
 END_TEST
 
@@ -478,6 +493,8 @@ static Suite *console_suite(void)
 	tcase_add_checked_fixture(tc, setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, call_pops_customer_with_tier_and_history);
+	tcase_add_test(tc, the_pop_shows_everything_at_once_in_80x24);
+	tcase_add_test(tc, the_pop_sits_side_by_side_at_120x40);
 	tcase_add_test(tc, unknown_number_offers_create);
 	tcase_add_test(tc, shared_number_asks_who);
 	tcase_add_test(tc, typing_and_f10_saves_exactly_one_row);

@@ -25,7 +25,8 @@ START_TEST(console_shows_the_agent)
 	ck_assert_int_eq(row, 23);
 	ck_assert_int_eq(col, 0);
 	VT_ASSERT_WAIT(vt, "Branch: SEL 서울 본점", 1000);
-	VT_ASSERT_WAIT(vt, "not_ready", 1000);
+	/* The home screen reads the same state: not ready, and says what F5 does. */
+	VT_ASSERT_WAIT(vt, "You are not ready: F5", 1000);
 	vt_free(vt);
 }
 END_TEST
@@ -58,7 +59,7 @@ START_TEST(small_terminal_says_what_it_needs)
 	VT_ASSERT_GONE(vt, "needs at least", 1000);
 	/* Larger is fine too: the status bar follows the bottom row. */
 	ck_assert_int_eq(vt_resize(vt, 40, 132), 0);
-	VT_ASSERT_GONE(vt, "Enlarge", 1000);
+	VT_ASSERT_WAIT(vt, "Kim Small (sc_agent3) │", 3000);   /* the login shows from 100 columns on */
 	ck_assert(vt_wait_quiet(vt, 200, 3000));
 	{
 		int row, col;
@@ -149,6 +150,37 @@ START_TEST(no_color_still_reads)
 }
 END_TEST
 
+/* Korean names take two columns a character: the board's columns still line
+ * up, and a name too long is cut at a character with an ellipsis. */
+START_TEST(wide_names_keep_the_board_aligned)
+{
+	struct vt *vt;
+	int r1, c1, r2, c2;
+	char row[4096];
+
+	testdb_agent(db, "sc_sup", "Supervisor", "supervisor");
+	testdb_agent(db, "sc_long", "김민지박서연이하늘최", "agent");
+	testdb_agent(db, "sc_short", "Kim", "agent");
+	ck_assert_int_eq(db_exec(db, "select agent_set_state_for('sc_long', 'break', null)", 0, NULL), 0);
+	ck_assert_int_eq(db_exec(db, "select agent_set_state_for('sc_short', 'wrap_up', null)", 0, NULL), 0);
+	vt = console("sc_sup", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F9>2"), 0);
+	VT_ASSERT_WAIT(vt, "3 agents · sorted by state", 3000);
+	VT_ASSERT_WAIT(vt, "wrap_up ", 2000);
+	VT_ASSERT_WAIT(vt, "break ", 2000);
+	ck_assert(vt_find(vt, "break ", &r1, &c1));
+	ck_assert(vt_find(vt, "wrap_up ", &r2, &c2));
+	ck_assert_int_ne(r1, r2);
+	ck_assert_int_eq(c1, c2);
+	ck_assert_int_eq(c1, 31);
+	vt_row(vt, r1, row, sizeof(row));
+	/* at most 16 columns: seven characters (14) and the ellipsis, never half a character */
+	ck_assert_msg(strstr(row, "김민지박서연이… ") != NULL, "row: %s", row);
+	vt_free(vt);
+}
+END_TEST
+
 static Suite *screen_suite(void)
 {
 	Suite *s = suite_create("screen");
@@ -163,6 +195,7 @@ static Suite *screen_suite(void)
 	tcase_add_test(tc, bad_keymap_line_is_reported_and_console_starts);
 	tcase_add_test(tc, a_role_that_is_no_agent_is_told_why);
 	tcase_add_test(tc, no_color_still_reads);
+	tcase_add_test(tc, wide_names_keep_the_board_aligned);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -31,6 +32,11 @@ void console_teardown(void)
 
 struct vt *console(const char *login, int rows, int cols)
 {
+	return console_at(login, rows, cols, xdg);
+}
+
+struct vt *console_at(const char *login, int rows, int cols, const char *dir)
+{
 	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256];
 	const char *argv[] = { bin, NULL };
 	const char *env[] = { pgdb, pguser, cfg, state, pghost, NULL };
@@ -39,8 +45,8 @@ struct vt *console(const char *login, int rows, int cols)
 	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
 	snprintf(pgdb, sizeof(pgdb), "PGDATABASE=%s", dbname);
 	snprintf(pguser, sizeof(pguser), "PGUSER=%s", login);
-	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", xdg);
-	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", xdg);
+	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", dir);
+	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", dir);
 	snprintf(pghost, sizeof(pghost), "PGHOST=%s", getenv("PGHOST") ? getenv("PGHOST") : "");
 	vt = vt_spawn(argv, env, rows, cols);
 	ck_assert_ptr_nonnull(vt);
@@ -54,6 +60,96 @@ long long value(const char *sql)
 
 	free(v);
 	return n;
+}
+
+void console_sql(const char *q)
+{
+	ck_assert_msg(db_exec(db, q, 0, NULL) == 0, "%s: %s", q, db_error(db));
+}
+
+/* A customer with a phone and n interactions, one of them hostile. */
+long long console_customer(const char *name, const char *tier, const char *phone, int n)
+{
+	const char *p[4] = { name, tier, phone, NULL };
+	char count[16];
+	PGresult *res;
+	long long id;
+
+	snprintf(count, sizeof(count), "%d", n);
+	p[3] = count;
+	res = db_query(db, "with c as (insert into customer (external_id, name, tier_override, branch_code, value_won) "
+			   "values ('X' || md5($1), $1, $2, 'SEL', 1234500) returning id), "
+			   "o as (insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+			   "select 'O-' || md5($1), c.id, now() - interval '3 days', 'web', 'delivered', 1000000 from c), "
+			   "cp as (insert into contact_point (kind, value) values ('phone', $3) "
+			   "on conflict (kind, value) do update set value = excluded.value returning id), "
+			   "l as (insert into customer_contact (customer_id, contact_point_id, is_primary) "
+			   "select c.id, cp.id, true from c, cp), "
+			   "i as (insert into interaction (customer_id, occurred_at, channel, kind, subject, amount_won) "
+			   "select c.id, now() - g * interval '1 hour', "
+			   "(array['phone','web','email','store','chat'])[1 + g % 5], "
+			   "case when g % 7 = 0 then 'complaint' else 'inquiry' end, 'Item ' || g, "
+			   "case when g % 3 = 0 then g * 1000 end "
+			   "from c, generate_series(1, $4::int) g) select id from c", 4, p);
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+long long console_call(const char *ani_e164, const char *agent)
+{
+	const char *p[2] = { ani_e164, agent };
+	PGresult *res = db_query(db, "select call_arrive($1, $1, '+8215881234', null, $2)", 2, p);
+	long long id;
+
+	ck_assert_msg(res != NULL, "%s", db_error(db));
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return id;
+}
+
+/* The private cluster's directory suffix (console_private_cluster). */
+static char cluster[32] = "restart";
+
+int console_pg(const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), cluster, top ? top : ".", what);
+	return system(cmd);
+}
+
+void console_private_cluster(const char *name)
+{
+	char env[1024], *host;
+	FILE *p;
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cluster, sizeof(cluster), "%s", name);
+	ck_assert_int_eq(console_pg("start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), cluster, top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=");
+	ck_assert_ptr_nonnull(host);
+	host += 5;
+	host[strcspn(host, " \n")] = '\0';
+	setenv("PGHOST", host, 1);
+}
+
+long long console_backend_pid(const char *login)
+{
+	char q[256];
+
+	snprintf(q, sizeof(q), "select pid from pg_stat_activity where usename = '%s' and application_name = 'ccterm'",
+		 login);
+	return value(q);
 }
 
 int console_main(Suite *s)

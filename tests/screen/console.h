@@ -16,9 +16,29 @@ void console_teardown(void);
 
 /* ccterm as login in a rows x cols terminal (PGHOST from this environment). */
 struct vt *console(const char *login, int rows, int cols);
+/* The same with its config and state under dir (a second terminal). */
+struct vt *console_at(const char *login, int rows, int cols, const char *dir);
 
 /* One value of a query as a number (-1 for NULL). */
 long long value(const char *sql);
+
+/* Runs a statement as the superuser; fails the test on an error. */
+void console_sql(const char *q);
+/* A customer of branch SEL with a phone and n interactions (every 7th a
+ * complaint, every 3rd with an amount); its id. */
+long long console_customer(const char *name, const char *tier, const char *phone, int n);
+/* A call from ani_e164 offered straight to agent; its id. */
+long long console_call(const char *ani_e164, const char *agent);
+
+/* A cluster of the test's own (scripts/pg on .pgdata-NAME), so stopping and
+ * restarting it disturbs no other test (test programs run in parallel: one
+ * name each): console_private_cluster(NAME) starts it and points PGHOST at
+ * it, console_pg("start"|"stop") then acts on it. */
+int console_pg(const char *what);
+void console_private_cluster(const char *name);
+
+/* The server process serving a login's console (-1 when none). */
+long long console_backend_pid(const char *login);
 
 /* Runs the suite; the exit status for main(). */
 int console_main(Suite *s);

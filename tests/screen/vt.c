@@ -845,6 +845,11 @@ fail:
 	}
 }
 
+int vt_pid(const struct vt *vt)
+{
+	return (int)vt->pid;
+}
+
 void vt_free(struct vt *vt)
 {
 	if (!vt)

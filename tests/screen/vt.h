@@ -44,6 +44,9 @@ struct vt;
  * reason on the terminal and exits with 127. Returns NULL with errno set on failure. */
 struct vt *vt_spawn(const char *const argv[], const char *const env[], int rows, int cols);
 
+/* The child's process id (for /proc and signals). */
+int vt_pid(const struct vt *vt);
+
 /* Kill the child if it still runs (SIGTERM to its process group, SIGKILL after 1 s),
  * reap it, close the pty and free everything. NULL is accepted. */
 void vt_free(struct vt *vt);

@@ -12,6 +12,8 @@ static Suite *(*const suites[])(void) = {
 	record_suite,
 	journal_suite,
 	textbuf_suite,
+	nav_suite,
+	notice_suite,
 	agent_event_suite,
 };
 

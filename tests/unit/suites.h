@@ -12,6 +12,8 @@ Suite *keymap_suite(void);
 Suite *record_suite(void);
 Suite *journal_suite(void);
 Suite *textbuf_suite(void);
+Suite *nav_suite(void);
+Suite *notice_suite(void);
 Suite *agent_event_suite(void);
 
 #endif

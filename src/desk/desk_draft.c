@@ -1,5 +1,5 @@
-/* desk.c - the agent's work at hand: calls, the customer shown, the timeline
- * and the draft. No curses here; views read this state and draw it. */
+/* desk_draft.c - the contact being logged: every change goes to the journal
+ * before it shows; saving is asked of the gateway and idempotent by draft. */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,201 +7,98 @@
 #include <string.h>
 
 #include "ccterm/floor.h"
+#include "ccterm/phone.h"
 #include "ccterm/utf8.h"
+#include "gateway/gateway.h"
 #include "desk.h"
+#include "desk_priv.h"
 
-static void timeline_reset(struct desk *d)
+static void saved_done(void *arg, const struct gw_reply *r)
 {
-	d->nitems = 0;
-	d->sel = 0;
-	d->top = 0;
-	d->more = false;
-	memset(&d->next, 0, sizeof(d->next));
-	d->next.at_start = true;
-}
+	struct ask *a = arg;
+	struct desk *d = a->d;
 
-static int timeline_append(struct desk *d, const struct timeline_page *p)
-{
-	if (d->nitems + p->n > d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		struct timeline_item *ni;
-
-		while (cap < d->nitems + p->n)
-			cap *= 2;
-		ni = realloc(d->items, cap * sizeof(*ni));
-		if (!ni)
-			return -1;
-		d->items = ni;
-		d->cap = cap;
-	}
-	if (p->n)   /* an empty page: d->items may still be NULL, and memcpy to NULL is undefined */
-		memcpy(d->items + d->nitems, p->items, p->n * sizeof(p->items[0]));
-	d->nitems += p->n;
-	d->more = p->more;
-	d->next = p->next;
-	return 0;
-}
-
-void desk_offer(struct desk *d, long long call_id)
-{
-	if (call_id == d->last_popped || (d->has_call && call_id == d->call.id))
+	if (strcmp(d->draft.draft_id, a->key) != 0) {
+		desk_ask_free(a);   /* another draft since: its own save will tell */
 		return;
-	for (size_t i = 0; i < d->npending; i++)
-		if (d->pending[i] == call_id)
-			return;
-	if (d->npending < DESK_MAX_PENDING)
-		d->pending[d->npending++] = call_id;
-}
-
-/* Shows a pop already fetched: the customer and the first timeline page. */
-static void desk_show(struct desk *d)
-{
-	timeline_reset(d);
-	memset(&d->filter, 0, sizeof(d->filter));
-	timeline_append(d, &d->pop.first);
-}
-
-/* Fetches a call's pop into the desk without touching the draft. */
-static int desk_pop_call(struct desk *d, struct db *db, long long id)
-{
-	/* Fetched aside first: a refused pop leaves the call and customer shown as they were. */
-	struct fetched {
-		struct call_info call;
-		struct customer_pop pop;
-		struct customer_hit cands[SEARCH_MAX];
-		size_t ncands;
-	} *f = calloc(1, sizeof(*f));
-
-	if (!f) {
-		db_set_error(db, "out of memory");
-		return -1;
 	}
-	if (db_pop_call(db, id, &f->call, &f->pop, f->cands, &f->ncands) < 0) {
-		free(f);
-		return -1;
+	if (r->rc != 0) {
+		if (r->lost) {
+			d->save = SAVE_WAITING;
+			desk_say(d, "Database down: the contact will be saved when it is back.");
+		} else {
+			d->save = SAVE_NONE;
+			desk_say(d, "%s", r->error);
+		}
+		desk_ask_free(a);
+		return;
 	}
-	d->call = f->call;
-	d->pop = f->pop;
-	memcpy(d->cands, f->cands, sizeof(d->cands));
-	d->ncands = f->ncands;
-	free(f);
-	for (size_t i = 0; i < d->npending; i++)
-		if (d->pending[i] == id)
-			memmove(d->pending + i, d->pending + i + 1, (--d->npending - i) * sizeof(d->pending[0]));
-	d->has_call = true;
-	d->last_popped = id;
-	d->call_started = d->call.created_at;
-	d->has_customer = d->call.customer_id != 0;
-	if (d->has_customer)
-		desk_show(d);
-	else
-		timeline_reset(d);
-	return 0;
-}
-
-int desk_resume(struct desk *d, struct db *db)
-{
-	if (!d->draft_restored || d->has_call || d->has_customer)
-		return 0;
-	if (d->draft.call_id && desk_pop_call(d, db, d->draft.call_id) < 0) {
-		if (!db_ok(db))
-			return -1;
-		/* The call is gone (another database?): the draft keeps its text. */
-		desk_draft_set(d, "call_id", "");
+	d->saved_id = *(long long *)a->buf;
+	if (d->edited_while_saving) {
+		/* Typed after the text left: saved, but not what is on screen now. */
+		d->save = SAVE_NONE;
+		desk_say(d, "Contact saved (#%lld); what you typed since is not: F10 again.", d->saved_id);
+	} else {
+		d->save = SAVE_DONE;
+		d->draft_dirty = false;
+		if (d->journal)
+			journal_saved(d->journal, d->draft.draft_id);
+		desk_say(d, "Contact saved (#%lld).", d->saved_id);
 	}
-	if (d->draft.customer_id && !d->has_customer)
-		return desk_open_customer(d, db, d->draft.customer_id);
-	return 0;
+	/* The new contact heads the timeline now. */
+	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
+		desk_filter(d, d->filter.channel, d->filter.kind);
+	desk_ask_free(a);
 }
 
-/* A NOTIFY is a hint that anyone can send: a call the database refuses to
- * pop for this agent (someone else's, or gone) is dropped, so it cannot
- * stand in front of the real ones. */
-static bool pop_refused(const struct db *db)
+void desk_draft_save(struct desk *d)
 {
-	const char *st = db_sqlstate(db);
+	struct db_request rq;
+	char err[160];
+	struct ask *a;
 
-	return strcmp(st, "42501") == 0 || strcmp(st, "P0002") == 0;
-}
-
-int desk_take_call(struct desk *d, struct db *db)
-{
-	long long id;
-
-	if (d->npending == 0)
-		return 0;
-	for (;;) {
-		id = d->pending[0];
-		if (desk_pop_call(d, db, id) == 0)
-			break;
-		if (!pop_refused(db))
-			return -1;
-		memmove(d->pending, d->pending + 1, (--d->npending) * sizeof(d->pending[0]));
-		if (d->npending == 0)
-			return -1;   /* db_error says why the last one was refused */
+	if (!d->draft_open)
+		return;
+	if (d->draft.customer_id == 0) {
+		desk_say(d, "Whose contact is this? F2 search the customer or F7 create them first.");
+		return;
 	}
-	/* Taking the pop answers the call: the agent is on it from now on. */
-	if (strcmp(d->call.state, "offered") == 0 && db_call_answer(db, id) > 0)
-		snprintf(d->call.state, sizeof(d->call.state), "answered");
-	desk_draft_new(d);
-	return 0;
-}
+	if (!d->draft.subject[0]) {
+		/* No subject typed: the first line of the notes says what it was about. */
+		const char *notes = textbuf_text(d->notes);
+		char first[sizeof(d->draft.subject)];
 
-int desk_open_customer(struct desk *d, struct db *db, long long customer_id)
-{
-	memset(&d->pop, 0, sizeof(d->pop));
-	if (db_pop_customer(db, customer_id, &d->pop) < 0)
-		return -1;
-	d->has_customer = true;
-	d->ncands = 0;
-	desk_show(d);
-	/* A draft for an unknown or shared caller now belongs to this customer. */
-	if (d->draft_open && d->draft.customer_id == 0)
-		d->draft.customer_id = customer_id;
-	if (d->draft_open && d->journal) {
-		char id[32];
-
-		snprintf(id, sizeof(id), "%lld", customer_id);
-		journal_set(d->journal, "customer_id", id);
+		utf8_fit(notes, 60, true, first, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
+		desk_draft_set(d, "subject", first);
 	}
-	return 0;
+	if (db_contact_check(&d->draft, err, sizeof(err)) < 0) {
+		desk_say(d, "%s", err);
+		return;
+	}
+	if (d->journal)
+		journal_sync(d->journal);   /* durable before it leaves this machine */
+	if (!d->gw || !gateway_up(d->gw)) {
+		d->save = SAVE_WAITING;
+		desk_say(d, "Database down: the contact will be saved when it is back.");
+		return;
+	}
+	a = desk_ask_new(d, sizeof(long long));
+	if (!a)
+		return;
+	d->draft.notes = (char *)textbuf_text(d->notes);
+	db_contact_save_request(&rq, &d->draft);
+	snprintf(a->key, sizeof(a->key), "%s", d->draft.draft_id);
+	d->edited_while_saving = false;
+	d->save = SAVE_SAVING;
+	if (desk_ask_send(d, &rq, db_id_read, a->buf, saved_done, a) < 0)
+		d->save = SAVE_WAITING;
+	d->draft.notes = NULL;
 }
 
-int desk_filter(struct desk *d, struct db *db, const char *channel, const char *kind)
+bool desk_draft_unsaved(const struct desk *d)
 {
-	struct timeline_page *page;
-	int rc;
-
-	if (!d->has_customer)
-		return 0;
-	page = malloc(sizeof(*page));
-	if (!page)
-		return -1;
-	snprintf(d->filter.channel, sizeof(d->filter.channel), "%s", channel);
-	snprintf(d->filter.kind, sizeof(d->filter.kind), "%s", kind);
-	timeline_reset(d);
-	rc = db_timeline(db, d->pop.h.id, &d->filter, &d->next, page);
-	if (rc == 0)
-		rc = timeline_append(d, page);
-	free(page);
-	return rc;
-}
-
-int desk_timeline_more(struct desk *d, struct db *db)
-{
-	struct timeline_page *page;
-	int rc;
-
-	if (!d->has_customer || !d->more)
-		return 0;
-	page = malloc(sizeof(*page));
-	if (!page)
-		return -1;
-	rc = db_timeline(db, d->pop.h.id, &d->filter, &d->next, page);
-	if (rc == 0)
-		rc = timeline_append(d, page);
-	free(page);
-	return rc;
+	return d->draft_open && d->draft_dirty && d->save != SAVE_DONE;
 }
 
 /* --- the draft: every change goes to the journal before it shows ------- */
@@ -220,8 +117,10 @@ static void notes_edited(void *arg, bool insert, size_t off, const char *bytes, 
 	struct desk *d = arg;
 
 	d->draft_dirty = true;
+	if (d->save == SAVE_SAVING)
+		d->edited_while_saving = true;
 	if (d->save == SAVE_DONE)
-		d->save = SAVE_NONE;   /* edited after saving: F10 again updates the same row */
+		d->save = SAVE_NONE;   /* edited after saving: F10 again saves the latest text */
 	if (!d->journal)
 		return;
 	if (insert)
@@ -347,7 +246,8 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 	const struct draft_state *st;
 
 	memset(d, 0, sizeof(*d));
-	timeline_reset(d);
+	d->now.queue_waiting = -1;
+	desk_timeline_reset(d);
 	d->notes = textbuf_new(0);
 	if (!d->notes) {
 		snprintf(err, errsz, "out of memory");
@@ -386,6 +286,7 @@ void desk_free(struct desk *d)
 	journal_close(d->journal);
 	textbuf_free(d->notes);
 	free(d->items);
+	free(d->detail_body);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -393,6 +294,8 @@ void desk_draft_set(struct desk *d, const char *field, const char *value)
 {
 	draft_apply(d, field, value);
 	d->draft_dirty = true;
+	if (d->save == SAVE_SAVING)
+		d->edited_while_saving = true;
 	if (d->save == SAVE_DONE)
 		d->save = SAVE_NONE;
 	if (d->journal)
@@ -431,45 +334,6 @@ void desk_draft_new(struct desk *d)
 	d->draft_dirty = false;
 }
 
-int desk_draft_save(struct desk *d, struct db *db)
-{
-	long long id;
-
-	if (!d->draft_open)
-		return 0;
-	if (d->draft.customer_id == 0) {
-		db_set_error(db, "Whose contact is this? F2 search the customer or F7 create them first.");
-		return -1;
-	}
-	if (!d->draft.subject[0]) {
-		/* No subject typed: the first line of the notes says what it was about. */
-		const char *notes = textbuf_text(d->notes);
-		char first[sizeof(d->draft.subject)];
-
-		utf8_fit(notes, 60, true, first, sizeof(first));
-		first[strcspn(first, "\n")] = '\0';
-		desk_draft_set(d, "subject", first);
-	}
-	if (d->journal)
-		journal_sync(d->journal);   /* durable before it leaves this machine */
-	d->draft.notes = (char *)textbuf_text(d->notes);
-	id = db_contact_save(db, &d->draft);
-	d->draft.notes = NULL;
-	if (id < 0) {
-		if (!db_ok(db))
-			d->save = SAVE_WAITING;
-		return -1;
-	}
-	d->saved_id = id;
-	d->save = SAVE_DONE;
-	d->draft_dirty = false;
-	if (d->journal)
-		journal_saved(d->journal, d->draft.draft_id);
-	/* The new contact heads the timeline now. */
-	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
-		desk_filter(d, db, d->filter.channel, d->filter.kind);
-	return 0;
-}
 
 void desk_draft_close(struct desk *d)
 {
@@ -480,20 +344,6 @@ void desk_draft_close(struct desk *d)
 	d->save = SAVE_NONE;
 }
 
-int desk_quick_create(struct desk *d, struct db *db, const char *name)
-{
-	long long id;
-
-	if (!d->has_call || !d->call.ani_e164[0]) {
-		db_set_error(db, "No caller number to create a customer from.");
-		return -1;
-	}
-	id = db_customer_create(db, name, d->call.ani_e164);
-	if (id < 0)
-		return -1;
-	d->call.customer_id = id;
-	return desk_open_customer(d, db, id);
-}
 
 bool desk_sync_pending(const struct desk *d)
 {

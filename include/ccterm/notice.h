@@ -1,0 +1,38 @@
+/* notice.h - a NOTIFY as the console reads it. Notifications are hints: the
+ * console re-reads the truth (its calls, its agent row) before it shows
+ * anything, so a forged or stale payload changes nothing on its own.
+ * Payloads on agent_<login>:
+ *   "call <id> <state>"      offered | answered | abandoned | ended | requeued
+ *   "state <state> <reason>" the agent's own state changed
+ *   "<id>"                   (older servers) call <id> offered
+ *   "state"                  (older servers) the agent's state changed
+ * queue_<n> carries a call id whose state moved in that queue; "floor" says
+ * that something on the floor moved (supervisors' boards). Pure C. */
+#ifndef CCTERM_NOTICE_H
+#define CCTERM_NOTICE_H
+
+#include <stdbool.h>
+
+enum notice_kind {
+	NOTICE_OTHER,    /* not for the console, or unreadable */
+	NOTICE_CALL,     /* one of this agent's calls changed */
+	NOTICE_STATE,    /* this agent's state changed */
+	NOTICE_QUEUE,    /* a call in one of this agent's queues moved */
+	NOTICE_FLOOR,    /* something on the floor moved */
+};
+
+struct notice {
+	enum notice_kind kind;
+	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown) */
+	char state[16];         /* the new call or agent state, "" when not said */
+	char reason[128];       /* NOTICE_STATE */
+	char login[64];         /* whose channel (agent_<login>) */
+};
+
+/* Reads one notification; returns its kind (also in n->kind). */
+enum notice_kind notice_parse(const char *channel, const char *payload, struct notice *n);
+
+/* true for the call states after which a call can no longer be taken. */
+bool notice_call_gone(const char *state);
+
+#endif

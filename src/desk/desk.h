@@ -1,0 +1,170 @@
+/* desk.h - the agent's work at hand, as data, and the controller that keeps
+ * it: the agent's state and calls as the database says them, the customer
+ * on screen, the timeline scrolled so far, the draft being typed, the calls
+ * waiting to be taken, search hits, the open interaction. Everything that
+ * needs the database is asked of the gateway and arrives later; what changed
+ * is told to the screen as events (desk_events). No curses here. */
+#ifndef CCTERM_DESK_H
+#define CCTERM_DESK_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "ccterm/agent.h"
+#include "ccterm/customer.h"
+#include "ccterm/journal.h"
+#include "ccterm/notice.h"
+#include "ccterm/textbuf.h"
+
+struct gateway;
+
+enum save_state {
+	SAVE_NONE,       /* nothing to save yet */
+	SAVE_SAVING,     /* sent, the reply not in yet */
+	SAVE_WAITING,    /* the database is down: saved when it is back */
+	SAVE_DONE,
+};
+
+/* What changed, for the screen (a bit set, taken with desk_events()). */
+enum desk_event {
+	DESK_CHANGED = 1 << 0,     /* redraw */
+	DESK_OFFERED = 1 << 1,     /* a call waits to be taken */
+	DESK_POPPED = 1 << 2,      /* a taken call's pop is in: the form (or the picker) */
+	DESK_CUSTOMER = 1 << 3,    /* a customer opened (search, picker, create) */
+	DESK_DETAIL = 1 << 4,      /* an interaction's body is in */
+	DESK_SEARCHED = 1 << 5,    /* search hits are in */
+	DESK_FLOOR = 1 << 6,       /* the floor moved (supervisors' boards) */
+	DESK_CONNECTED = 1 << 7,   /* (re)connected */
+	DESK_MESSAGE = 1 << 8,     /* desk->message has news for the message line */
+	DESK_LOST = 1 << 9,        /* the connection is lost */
+};
+
+#define DESK_MAX_PENDING 16
+
+/* The one state of the agent and their call that the status bar, the home
+ * screen and the headers draw from, fed only by the database. Durations are
+ * the server's seconds at the read plus this machine's monotonic time since. */
+struct desk_now {
+	struct agent_info agent;
+	long long agent_read_ms;
+	bool agent_known;
+	long queue_waiting;        /* calls waiting in my queues, -1 unknown */
+	/* the call the agent holds (answered) or was last given, by the database */
+	long long call_id;         /* 0: none */
+	char call_state[16];       /* offered, answered, or ended when gone */
+	long call_secs;            /* since answered (offered while not) at the read */
+	long long call_read_ms;
+};
+
+struct desk {
+	struct gateway *gw;
+	/* Asked when an offer arrives: may its pop take the screen now? */
+	bool (*may_pop)(void *ui);
+	void *ui;
+	unsigned events;
+	char message[256];
+	struct desk_now now;
+	char country[8];             /* default_country for phone numbers typed */
+
+	/* the call and who it is */
+	bool has_call;
+	struct call_info call;
+	bool has_customer;
+	struct customer_pop pop;
+	struct customer_hit cands[SEARCH_MAX];   /* a shared number's customers */
+	size_t ncands;
+	long long taking;            /* the call whose take is on its way, 0 none */
+	char taking_gone[16];        /* ... and it went meanwhile: abandoned, requeued ... */
+
+	/* the timeline as far as the agent scrolled: pages appended by keyset */
+	struct timeline_item *items;
+	size_t nitems, cap;
+	bool more, fetching;
+	struct timeline_cursor next;
+	struct timeline_filter filter;
+	size_t sel, top;
+	size_t sel_goal;             /* where the agent scrolled to, loaded or not */
+	unsigned timeline_gen;       /* replies for an older filter are dropped */
+
+	/* the contact being logged; every edit is journaled before it shows */
+	bool draft_open;
+	bool draft_restored;         /* came back from the journal at start */
+	bool draft_dirty;            /* the agent typed or chose something */
+	struct contact_draft draft;
+	struct textbuf *notes;
+	enum save_state save;
+	long long saved_id;
+	struct journal *journal;
+	char restore_note[240];      /* what restoring changed or skipped ("" when nothing) */
+	bool edited_while_saving;    /* typed after the save's text left */
+	struct form_lists lists;
+
+	/* reads on their way: one of each at a time, again when asked meanwhile */
+	bool agent_inflight, agent_again, calls_inflight, calls_again;
+	bool wrap_up_asked;
+
+	/* offered calls not taken yet (shown in a banner while typing) */
+	long long pending[DESK_MAX_PENDING];
+	size_t npending;
+	long long last_popped;
+
+	/* search and the interaction opened in full */
+	struct search_reply hits;
+	char searched[256];
+	bool searching;
+	unsigned search_gen;
+	struct timeline_item detail;
+	char *detail_body;
+};
+
+int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
+void desk_free(struct desk *d);
+/* The agent as read before the screen started. */
+void desk_set_agent(struct desk *d, const struct agent_info *a);
+/* The gateway's hooks go to the desk from here on. */
+void desk_attach(struct desk *d, struct gateway *gw);
+/* What changed since the last call (enum desk_event bits). */
+unsigned desk_events(struct desk *d);
+
+/* The agent's state and call durations now, never negative. */
+long desk_state_secs(const struct desk *d);
+long desk_call_secs(const struct desk *d);
+/* true while the agent holds a call the database has not ended. */
+bool desk_on_call(const struct desk *d);
+bool desk_is_supervisor(const struct desk *d);
+
+/* Takes the oldest offered call: its pop (one read), then the answer. */
+void desk_take_call(struct desk *d);
+/* Opens a customer without a call (search, picker). */
+void desk_open_customer(struct desk *d, long long customer_id);
+/* Timeline: a filter (reloads from the newest), the next page. */
+void desk_filter(struct desk *d, const char *channel, const char *kind);
+void desk_timeline_more(struct desk *d);
+void desk_open_detail(struct desk *d, const struct timeline_item *it);
+void desk_search(struct desk *d, const char *query);
+/* The agent's own state; the hang-up (F12); quitting (logs out unless
+ * another console of this login is connected; waits at most ms). */
+void desk_set_state(struct desk *d, const char *state, const char *reason);
+void desk_hangup(struct desk *d);
+void desk_quit(struct desk *d, const char *reason, int ms);
+/* Once a second: wrap-up ends by itself after 30 s. */
+void desk_tick(struct desk *d);
+
+/* Draft: a new one prefilled from the call; fields set and notes edited
+ * through these so the journal sees every change first. */
+void desk_draft_new(struct desk *d);
+void desk_draft_set(struct desk *d, const char *field, const char *value);
+/* true when closing would lose what was typed. */
+bool desk_draft_unsaved(const struct desk *d);
+/* Saves (idempotent by draft id); the outcome arrives as d->save. */
+void desk_draft_save(struct desk *d);
+void desk_draft_close(struct desk *d);
+/* Quick-create for the unknown caller, then link the draft to them. */
+void desk_quick_create(struct desk *d, const char *name);
+
+/* The journal's batched fsync: pending tells whether a sync is owed, sync
+ * does it when due (or at once with force). */
+bool desk_sync_pending(const struct desk *d);
+void desk_sync(struct desk *d, bool force);
+
+#endif

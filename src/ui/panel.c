@@ -1,0 +1,217 @@
+/* panel.c - the customer's header and history, drawn in any box (panel.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ccterm/format.h"
+#include "ccterm/phone.h"
+#include "app.h"
+#include "draw.h"
+#include "panel.h"
+
+static const char *tier_badge(const char *tier)
+{
+	if (strcmp(tier, "platinum") == 0) return "PLATINUM";
+	if (strcmp(tier, "contracted") == 0) return "CONTRACTED";
+	if (strcmp(tier, "registered") == 0) return "REGISTERED";
+	return "ALL";
+}
+
+static const char *alert_label(const char *kind)
+{
+	static const char *const names[][2] = {
+		{ "churn_risk", "Churn risk" }, { "overdue", "Overdue" },
+		{ "open_complaint", "Open complaint" }, { "vip_complaint", "VIP complaint" },
+		{ "payment_overdue", "Payment overdue" }, { "repeat_contact", "Repeat contact" },
+		{ "fraud", "Fraud" }, { "note", "Note" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(kind, names[i][0]) == 0)
+			return names[i][1];
+	return kind;
+}
+
+/* "! Churn risk  ! Overdue" then (compact) "· Offers: A · B"; returns columns used. */
+static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool alerts, bool offers)
+{
+	const struct customer_pop *p = &app->desk.pop;
+	char line[512];
+	int used = 0;
+
+	for (size_t i = 0; alerts && i < p->nalerts && used < cols - 4; i++) {
+		snprintf(line, sizeof(line), "! %s", alert_label(p->alerts[i].kind));
+		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
+	}
+	if (offers && p->noffers && used < cols - 8) {
+		size_t n = (size_t)snprintf(line, sizeof(line), "Offers:");
+
+		for (size_t i = 0; i < p->noffers && n < sizeof(line); i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s", i ? " ·" : "", p->offers[i].name);
+		used += draw_text(w, y, x + used, cols - used, line, STYLE_GOOD);
+	}
+	return used;
+}
+
+static void draw_case(struct app *app, WINDOW *w, int y, int x, int cols, size_t i, bool more)
+{
+	const struct customer_case *c = &app->desk.pop.cases[i];
+	char line[640], left[16] = "", extra[40] = "";
+
+	if (c->has_due)
+		fmt_duration(c->sla_left_secs, left, sizeof(left));
+	if (more && app->desk.pop.ncases > 1)
+		snprintf(extra, sizeof(extra), " (+%zu more)", app->desk.pop.ncases - 1);
+	snprintf(line, sizeof(line), "Case #%lld %s · %s %s · %s · %s%s%s", c->id, c->subject, c->status, c->priority,
+		 c->owner[0] ? c->owner : "unassigned", c->has_due ? "SLA " : "",
+		 c->has_due ? (c->sla_left_secs < 0 ? "OVERDUE" : left) : "no SLA", extra);
+	draw_text(w, y, x, cols, line, c->has_due && c->sla_left_secs < 0 ? STYLE_WARN : STYLE_NORMAL);
+}
+
+int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_rows, bool with_call)
+{
+	const struct desk *d = &app->desk;
+	const struct customer_pop *p = &d->pop;
+	char line[768], phone[64], money[48], since[16], timer[16] = "";
+	int at = x, y0 = y;
+	bool compact = max_rows <= 4;
+
+	if (max_rows <= 0)
+		return 0;
+	/* Who: the name and tier first (they must show whatever the width). */
+	if (compact) {
+		snprintf(line, sizeof(line), "%s [%s]", p->h.name, p->h.tier);
+		at += draw_text(w, y, at, cols / 2, line, STYLE_HEADING) + 2;
+	} else {
+		at += draw_text(w, y, at, cols / 2, p->h.name, STYLE_HEADING) + 2;
+		at += draw_text(w, y, at, 12, tier_badge(p->h.tier), STYLE_BADGE) + 2;
+	}
+	phone_format(p->h.phone, phone, sizeof(phone));
+	fmt_money(p->h.value_won, money, sizeof(money));
+	if (with_call && d->has_call) {
+		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
+		snprintf(line, sizeof(line), "%s  %s · call %s%s", p->h.phone[0] ? phone : "no phone", money, timer,
+			 strcmp(d->now.call_state, "ended") == 0 ? " ended" : "");
+	} else {
+		snprintf(line, sizeof(line), "%s  %s", p->h.phone[0] ? phone : "no phone", money);
+	}
+	if (at < x + cols)
+		draw_text(w, y, at, x + cols - at, line, STYLE_NORMAL);
+	y++;
+	if (y - y0 < max_rows) {
+		fmt_age(p->h.customer_since, time(NULL), since, sizeof(since));
+		snprintf(line, sizeof(line), "RRN %s · %s · %s %s · %s · since %s",
+			 p->h.rrn_masked[0] ? p->h.rrn_masked : "-", p->h.external_id,
+			 p->h.segment[0] ? p->h.segment : "no segment", p->h.branch, p->h.branch_name, since);
+		draw_text(w, y++, x, cols, line, STYLE_DIM);
+	}
+	if (compact) {
+		if ((p->nalerts || p->noffers) && y - y0 < max_rows)
+			draw_alerts_offers(app, w, y++, x, cols, true, true);
+		if (p->ncases && y - y0 < max_rows)
+			draw_case(app, w, y++, x, cols, 0, true);
+		return y - y0;
+	}
+	if (p->nalerts && y - y0 < max_rows)
+		draw_alerts_offers(app, w, y++, x, cols, true, false);
+	if (p->noffers && y - y0 < max_rows)
+		draw_alerts_offers(app, w, y++, x, cols, false, true);
+	for (size_t i = 0; i < p->ncases && i < 2 && y - y0 < max_rows; i++)
+		draw_case(app, w, y++, x, cols, i, false);
+	return y - y0;
+}
+
+/* Scrolls so the selection stays visible. */
+static void history_scroll(struct desk *d, int rows)
+{
+	if (rows <= 0)
+		return;
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (d->sel >= d->top + (size_t)rows)
+		d->top = d->sel - (size_t)rows + 1;
+}
+
+void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols, const char *hint)
+{
+	struct desk *d = &app->desk;
+	char line[768], total[32], when[32], amount[32];
+	bool narrow = cols < 70;
+	struct tm tm;
+
+	if (rows <= 0)
+		return;
+	if (d->pop.interactions_total >= 10000)
+		snprintf(total, sizeof(total), "10,000+");
+	else
+		fmt_thousands(d->pop.interactions_total, total, sizeof(total));
+	snprintf(line, sizeof(line), "History (%s) · %s%s%s%s%s", total,
+		 d->filter.channel[0] || d->filter.kind[0] ? "only " : "all channels", d->filter.channel,
+		 d->filter.kind, hint && *hint ? " · " : "", hint ? hint : "");
+	draw_text(w, y++, x, cols, line, STYLE_HEADING);
+	rows--;
+	history_scroll(d, rows);
+	if (d->nitems == 0)
+		draw_text(w, y, x + 2, cols - 2, d->fetching ? "loading…" : "no interactions", STYLE_DIM);
+	for (int i = 0; i < rows && d->top + (size_t)i < d->nitems; i++) {
+		const struct timeline_item *it = &d->items[d->top + (size_t)i];
+		enum draw_style st = d->top + (size_t)i == d->sel ? STYLE_SELECTED : STYLE_NORMAL;
+		/* when(11|16) channel(6) dir kind(9): 31 or 36 columns, then the subject */
+		int lead = narrow ? 31 : 36, tail = narrow ? 0 : 17, subject_cols = cols - lead - tail;
+
+		/* when channel dir kind | subject | status amount (dropped when narrow) */
+		strftime(when, sizeof(when), narrow ? "%m-%d %H:%M" : "%Y-%m-%d %H:%M", localtime_r(&it->occurred_at, &tm));
+		snprintf(line, sizeof(line), narrow ? "%-11.11s %-6.6s %s %-9.9s " : "%-16.16s %-6.6s %s %-9.9s ", when,
+			 it->channel, strcmp(it->direction, "out") == 0 ? "→" : "←", it->kind);
+		draw_text_pad(w, y, x, lead, line, st);
+		if (subject_cols > 0)
+			draw_text_pad(w, y, x + lead, subject_cols, it->subject, st);
+		if (tail) {
+			amount[0] = '\0';
+			if (it->has_amount)
+				fmt_money_short(it->amount_won, amount, sizeof(amount));
+			snprintf(line, sizeof(line), " %-9.9s%7.7s", it->status, amount);
+			draw_text_pad(w, y, x + lead + subject_cols, tail, line, st);
+		}
+		y++;
+	}
+	if (d->more && d->top + (size_t)rows >= d->nitems && rows > 0)
+		draw_text(w, y < getmaxy(w) - 2 ? y : y - 1, x + cols - 11, 11, "more ↓", STYLE_DIM);
+}
+
+void panel_history_move(struct app *app, long delta)
+{
+	struct desk *d = &app->desk;
+	/* Down from where the agent scrolled to, even while that is still loading. */
+	long sel = (long)(delta > 0 && d->sel_goal > d->sel ? d->sel_goal : d->sel) + delta;
+
+	if (sel < 0)
+		sel = 0;
+	d->sel_goal = (size_t)sel;   /* kept while a page loads: it follows when in */
+	if (d->nitems == 0)
+		return;
+	/* Fetch the next keyset page before the end shows. */
+	if ((size_t)sel + TIMELINE_PAGE / 2 >= d->nitems && d->more)
+		desk_timeline_more(d);
+	if ((size_t)sel >= d->nitems)
+		sel = (long)d->nitems - 1;
+	d->sel = (size_t)sel;
+}
+
+void panel_history_next_filter(struct app *app)
+{
+	static const char *const order[][2] = {
+		{ "", "" }, { "phone", "" }, { "web", "" }, { "email", "" }, { "store", "" }, { "mobile", "" },
+		{ "chat", "" }, { "", "complaint" }, { "", "order" },
+	};
+	const struct timeline_filter *f = &app->desk.filter;
+	size_t n = sizeof(order) / sizeof(order[0]), at = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f->channel, order[i][0]) == 0 && strcmp(f->kind, order[i][1]) == 0)
+			at = i;
+	at = (at + 1) % n;
+	desk_filter(&app->desk, order[at][0], order[at][1]);
+}
