@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "db_priv.h"
 #include "ccterm/pause.h"
 
 static void copy(char *dst, size_t n, PGresult *res, int row, int col)

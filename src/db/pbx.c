@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_priv.h"
 #include "ccterm/pbx.h"
 #include "ccterm/phone.h"
 
