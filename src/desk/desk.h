@@ -97,6 +97,7 @@ struct desk {
 	struct journal *journal;
 	char restore_note[240];      /* what restoring changed or skipped ("" when nothing) */
 	bool edited_while_saving;    /* typed after the save's text left */
+	unsigned save_seq;           /* the latest save sent: only its reply counts */
 	struct form_lists lists;
 
 	/* reads on their way: one of each at a time, again when asked meanwhile */

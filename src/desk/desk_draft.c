@@ -18,8 +18,10 @@ static void saved_done(void *arg, const struct gw_reply *r)
 	struct ask *a = arg;
 	struct desk *d = a->d;
 
-	if (strcmp(d->draft.draft_id, a->key) != 0) {
-		desk_ask_free(a);   /* another draft since: its own save will tell */
+	if (strcmp(d->draft.draft_id, a->key) != 0 || a->gen != d->save_seq) {
+		/* Another draft since, or a later save of this one on its way: that
+		 * one tells (this one must not say "saved" for older text). */
+		desk_ask_free(a);
 		return;
 	}
 	if (r->rc != 0) {
@@ -89,6 +91,7 @@ void desk_draft_save(struct desk *d)
 	d->draft.notes = (char *)textbuf_text(d->notes);
 	db_contact_save_request(&rq, &d->draft);
 	snprintf(a->key, sizeof(a->key), "%s", d->draft.draft_id);
+	a->gen = ++d->save_seq;
 	d->edited_while_saving = false;
 	d->save = SAVE_SAVING;
 	if (desk_ask_send(d, &rq, db_id_read, a->buf, saved_done, a) < 0)
