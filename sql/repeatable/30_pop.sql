@@ -188,6 +188,14 @@ begin
 		extract(epoch from v_call.created_at)::bigint::text, v_customer::text, v_n::text,
 		null::text, null::text, null::text;
 
+	if v_customer is not null or v_n > 1 then
+		-- The pop's own commit (its audit rows) does not wait for the WAL to
+		-- reach the disk: the console draws first. The answer the console
+		-- sends right after commits synchronously, and WAL is flushed in
+		-- order, so that flush makes these rows durable too; without an
+		-- answer the WAL writer flushes them within wal_writer_delay.
+		perform set_config('synchronous_commit', 'off', true);
+	end if;
 	if v_customer is not null then
 		return query select * from pop_rows(v_customer);
 		perform audit_write(v_customer, 'view', 'pop call ' || p_call_id);
