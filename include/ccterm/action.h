@@ -39,7 +39,9 @@
 	_(FILTER_COMPLAINT,"filter-complaint","Timeline: complaints only") \
 	_(FILTER_ORDER,"filter-order", "Timeline: orders only") \
 	_(HISTORY_OPEN,"history-open", "Form: open the selected history item (Esc back to the form)") \
-	_(HISTORY_FILTER,"history-filter","Form: the next history filter (all, phone, web ... orders)")
+	_(HISTORY_FILTER,"history-filter","Form: the next history filter (all, phone, web ... orders)") \
+	_(CASES,       "cases",        "Cases: mine, my team's, all; n note, e escalate, a reassign, x close, r reply") \
+	_(CAMPAIGN_NEXT,"campaign-next","Campaign: call the next member (outcomes 1-5 on its screen)")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

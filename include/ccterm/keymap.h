@@ -31,7 +31,8 @@ enum {
 	_(FORM,      "form") \
 	_(SEARCH,    "search") \
 	_(WALLBOARD, "wallboard") \
-	_(PICKER,    "picker")
+	_(PICKER,    "picker") \
+	_(CASES,     "cases")
 
 enum keyctx {
 #define KEYCTX_ENUM(id, name) KEYCTX_##id,

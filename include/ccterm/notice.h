@@ -6,6 +6,7 @@
  *   "state <state> <reason>" the agent's own state changed
  *   "<id>"                   (older servers) call <id> offered
  *   "state"                  (older servers) the agent's state changed
+ *   "case <id> <event>"      a case of mine: escalated, assigned, warning ...
  * queue_<n> carries a call id whose state moved in that queue; "floor" says
  * that something on the floor moved (supervisors' boards). Pure C. */
 #ifndef CCTERM_NOTICE_H
@@ -19,12 +20,13 @@ enum notice_kind {
 	NOTICE_STATE,    /* this agent's state changed */
 	NOTICE_QUEUE,    /* a call in one of this agent's queues moved */
 	NOTICE_FLOOR,    /* something on the floor moved */
+	NOTICE_CASE,     /* one of this agent's cases moved: "case <id> <event>" */
 };
 
 struct notice {
 	enum notice_kind kind;
-	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown) */
-	char state[16];         /* the new call or agent state, "" when not said */
+	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown); the case id of NOTICE_CASE */
+	char state[16];         /* the new call or agent state, the case event; "" when not said */
 	char reason[128];       /* NOTICE_STATE */
 	char login[64];         /* whose channel (agent_<login>) */
 };

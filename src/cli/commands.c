@@ -13,6 +13,7 @@
 #include "gateway/gateway.h"
 #include "cli/commands.h"
 #include "ui/app.h"
+#include "ui/cases.h"
 
 struct command {
 	const char *name;
@@ -30,13 +31,25 @@ static void cmd_new(struct app *app, const char *arg) { app_action(app, ACTION_N
 static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_SAVE); }
 static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
 
-/* open ID: a customer by number; anything else searches, opening a single hit. */
+static void cmd_cases(struct app *app, const char *arg) { app_open(app, VIEW_CASES, arg); }
+static void cmd_note(struct app *app, const char *arg) { cases_change(app, "note", arg); }
+static void cmd_escalate(struct app *app, const char *arg) { cases_change(app, "escalate", arg); }
+static void cmd_assign(struct app *app, const char *arg) { cases_change(app, "assign", arg); }
+static void cmd_close(struct app *app, const char *arg) { cases_change(app, "close", arg); }
+static void cmd_reply(struct app *app, const char *arg) { app_open(app, VIEW_REPLY, arg); }
+static void cmd_next(struct app *app, const char *arg) { app_action(app, ACTION_CAMPAIGN_NEXT); }
+static void cmd_callback(struct app *app, const char *arg) { campaign_callback(app, arg); }
+
+/* open ID: a customer by number, C-ID a case; anything else searches,
+ * opening a single hit. */
 static void cmd_open(struct app *app, const char *arg)
 {
 	char *end;
 	long long id = strtoll(arg, &end, 10);
 
-	if (*arg && *end == '\0' && id > 0)
+	if (cases_parse_id(arg) && (*arg < '0' || *arg > '9'))
+		cases_open_case(app, cases_parse_id(arg));
+	else if (*arg && *end == '\0' && id > 0)
 		app_open_customer(app, id);
 	else
 		app_open(app, VIEW_SEARCH, arg);
@@ -62,7 +75,15 @@ static void cmd_filter(struct app *app, const char *arg)
 
 static const struct command commands[] = {
 	{ "search", "search PHONE|NAME|E-MAIL|ID|ORDER: find customers", cmd_search },
-	{ "open", "open CUSTOMER-ID|TEXT: open a customer", cmd_open },
+	{ "open", "open CUSTOMER-ID|C-CASE|TEXT: open a customer or a case", cmd_open },
+	{ "cases", "cases [mine|team|all]: the case list", cmd_cases },
+	{ "note", "note TEXT: on the open case", cmd_note },
+	{ "escalate", "escalate [NOTE]: the open case", cmd_escalate },
+	{ "assign", "assign LOGIN [NOTE]: the open case to another agent", cmd_assign },
+	{ "close", "close CODE [NOTE]: the open case with a resolution code", cmd_close },
+	{ "reply", "reply: an e-mail reply to the open case", cmd_reply },
+	{ "next", "next: call the next campaign member", cmd_next },
+	{ "callback", "callback MINUTES|HH:MM: the campaign member calls back then", cmd_callback },
 	{ "filter", "filter CHANNEL|KIND|all: the timeline", cmd_filter },
 	{ "ready", "ready: take calls", cmd_ready },
 	{ "notready", "notready [REASON]: stop taking calls", cmd_notready },
@@ -102,6 +123,14 @@ static size_t complete(void *arg, const char *before, char **out, size_t max)
 			if (strncmp(commands[i].name, before, strlen(before)) == 0)
 				out[got++] = strdup(commands[i].name);
 		return got;
+	}
+	if (strncmp(before, "assign ", 7) == 0 || strncmp(before, "close ", 6) == 0) {
+		char verb[8];
+
+		snprintf(verb, sizeof(verb), "%.*s", (int)(space - before), before);
+		if (!strchr(space + 1, ' '))   /* the first word only: the rest is the note */
+			return cases_complete(verb, space + 1, out, max);
+		return 0;
 	}
 	if ((strncmp(before, "search ", 7) == 0 || strncmp(before, "open ", 5) == 0) && space[1]) {
 		static struct search_reply found;
@@ -150,5 +179,41 @@ void commands_prompt(struct app *app)
 		return;
 	app->message[0] = '\0';
 	commands_run(app, line);
+	free(line);
+}
+
+/* The argument of one command: its completion sees "verb " before it. */
+static const char *asked_verb;
+
+static size_t complete_asked(void *arg, const char *before, char **out, size_t max)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "%s %s", asked_verb, before);
+	return complete(arg, line, out, max);
+}
+
+void commands_ask(struct app *app, const char *verb)
+{
+	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
+	struct pollfd pfd;
+	char prompt[32], *line, *full;
+
+	asked_verb = verb;
+	snprintf(prompt, sizeof(prompt), ":%s ", verb);
+	cmdline_set_completion(app->cli, complete_asked, app);
+	gateway_pollfd(app->gw, &pfd);
+	cmdline_set_idle(app->cli, app_idle, app, pfd.fd);
+	app->in_command = true;
+	line = cmdline_read(app->cli, prompt, rows - 2, cols);
+	app->in_command = false;
+	app->dirty = true;
+	if (!line)
+		return;
+	app->message[0] = '\0';
+	if (asprintf(&full, "%s %s", verb, line) >= 0) {
+		commands_run(app, full);
+		free(full);
+	}
 	free(line);
 }

@@ -307,6 +307,15 @@ static void on_notice(void *arg, const struct notice *n)
 	case NOTICE_FLOOR:
 		d->events |= DESK_FLOOR;
 		break;
+	case NOTICE_CASE:
+		/* Pushed, not polled: an escalation of my case shows on the status bar. */
+		d->case_moved = n->call_id;
+		if (strcmp(n->state, "escalated") == 0 || strcmp(n->state, "overdue") == 0) {
+			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld %s", n->call_id, n->state);
+			desk_say(d, "Case C-%lld is %s: :cases shows it.", n->call_id, n->state);
+		}
+		d->events |= DESK_CASE | DESK_CHANGED;
+		break;
 	default:
 		break;
 	}

@@ -37,9 +37,26 @@ enum desk_event {
 	DESK_CONNECTED = 1 << 7,   /* (re)connected */
 	DESK_MESSAGE = 1 << 8,     /* desk->message has news for the message line */
 	DESK_LOST = 1 << 9,        /* the connection is lost */
+	DESK_CASE = 1 << 10,       /* one of my cases moved (NOTIFY "case <id> <event>") */
+	DESK_REPLY = 1 << 11,      /* the e-mail reply was queued (or refused) */
 };
 
 #define DESK_MAX_PENDING 16
+
+/* The e-mail reply being written from a case (desk_reply.c), journaled in a
+ * file of its own beside the contact's. */
+struct mail_reply {
+	bool open;                   /* being written (or restored), not queued */
+	bool restored;               /* came back from the journal at start */
+	bool queuing;                /* F10 sent, the reply not in yet */
+	char draft_id[40];           /* the idempotency key of mail_queue */
+	long long case_id;
+	long long queued_id;         /* the outbox id, once queued */
+	char template_code[40];
+	char to[256], subject[512];
+	struct textbuf *body;
+	struct journal *journal;
+};
 
 /* The one state of the agent and their call that the status bar, the home
  * screen and the headers draw from, fed only by the database. Durations are
@@ -116,6 +133,11 @@ struct desk {
 	unsigned search_gen;
 	struct timeline_item detail;
 	char *detail_body;
+
+	/* cases: the last case event pushed to me ("case C-7 escalated"), and the reply */
+	long long case_moved;        /* the case of the last "case <id> ..." notification */
+	char case_alert[64];         /* shown on the status bar; "" when none */
+	struct mail_reply reply;
 };
 
 int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
@@ -162,6 +184,17 @@ void desk_draft_save(struct desk *d);
 void desk_draft_close(struct desk *d);
 /* Quick-create for the unknown caller, then link the draft to them. */
 void desk_quick_create(struct desk *d, const char *name);
+
+/* The e-mail reply (desk_reply.c): a new one prefilled from a rendered
+ * template, fields set through desk_reply_set and the body edited in
+ * reply.body (both journaled first), queued once (F10), or discarded. */
+int desk_reply_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
+void desk_reply_free(struct desk *d);
+void desk_reply_new(struct desk *d, long long case_id, const char *template_code, const char *to,
+		    const char *subject, const char *body);
+void desk_reply_set(struct desk *d, const char *field, const char *value);
+void desk_reply_queue(struct desk *d);
+void desk_reply_discard(struct desk *d);
 
 /* The journal's batched fsync: pending tells whether a sync is owed, sync
  * does it when due (or at once with force). */

@@ -281,11 +281,19 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 		restore_note(d, journal_open_report(d->journal), notes_changed);
 	}
 	textbuf_set_on_edit(d->notes, notes_edited, d);
+	if (desk_reply_init(d, journal_path, err, errsz) < 0) {
+		journal_close(d->journal);
+		textbuf_free(d->notes);
+		d->journal = NULL;
+		d->notes = NULL;
+		return -1;
+	}
 	return 0;
 }
 
 void desk_free(struct desk *d)
 {
+	desk_reply_free(d);
 	journal_close(d->journal);
 	textbuf_free(d->notes);
 	free(d->items);
@@ -350,11 +358,14 @@ void desk_draft_close(struct desk *d)
 
 bool desk_sync_pending(const struct desk *d)
 {
-	return d->journal && journal_sync_pending(d->journal);
+	return (d->journal && journal_sync_pending(d->journal)) ||
+	       (d->reply.journal && journal_sync_pending(d->reply.journal));
 }
 
 void desk_sync(struct desk *d, bool force)
 {
 	if (d->journal && (force || journal_sync_due(d->journal, journal_now_ms())))
 		journal_sync(d->journal);
+	if (d->reply.journal && (force || journal_sync_due(d->reply.journal, journal_now_ms())))
+		journal_sync(d->reply.journal);
 }

@@ -99,6 +99,16 @@ enum notice_kind notice_parse(const char *channel, const char *payload, struct n
 			n->state[0] = '\0';   /* still a hint that the call moved */
 		return n->kind = NOTICE_CALL;
 	}
+	if (strcmp(first, "case") == 0) {
+		char id[24];
+
+		word(&p, id, sizeof(id));
+		word(&p, n->state, sizeof(n->state));
+		if (!all_digits(id) || atoll(id) <= 0)
+			return n->kind;
+		n->call_id = atoll(id);
+		return n->kind = NOTICE_CASE;
+	}
 	return n->kind;
 }
 

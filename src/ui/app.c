@@ -210,9 +210,11 @@ static void draw_status(struct app *app, int rows, int cols)
 		snprintf(call, sizeof(call), "call #%lld %s", d->now.call_id, t);
 	}
 	/* Most important first: what is cut on a narrow screen is the call detail. */
-	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s", a->name,
+	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s%s%s", a->name,
 		 cols >= 100 ? " (" : "", cols >= 100 ? a->login : "", cols >= 100 ? ")" : "",
-		 a->state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting, call);
+		 a->state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting,
+		 d->case_alert[0] ? "! " : "", d->case_alert, d->case_alert[0] ? " │ " : "");
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", call);
 	draw_bar(stdscr, rows - 1, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, 0, cols - 10, line, STYLE_STATUS);
 	draw_text(stdscr, rows - 1, cols - 9, 9, clock, STYLE_STATUS);
@@ -303,6 +305,8 @@ void app_action(struct app *app, enum action a)
 	case ACTION_BREAK: desk_set_state(d, "break", "break key"); break;
 	case ACTION_HANGUP: desk_hangup(d); break;
 	case ACTION_SEARCH: app_open(app, VIEW_SEARCH, ""); break;
+	case ACTION_CASES: app_open(app, VIEW_CASES, NULL); break;
+	case ACTION_CAMPAIGN_NEXT: app_open(app, VIEW_CAMPAIGN, NULL); break;
 	case ACTION_CUSTOMER: app_open(app, VIEW_POP, NULL); break;
 	case ACTION_WALLBOARD:
 		if (!desk_is_supervisor(d)) {

@@ -13,4 +13,7 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_DETAIL] = &view_detail,
 	[VIEW_FORM] = &view_form,
 	[VIEW_WALLBOARD] = &view_wallboard,
+	[VIEW_CASES] = &view_cases,
+	[VIEW_REPLY] = &view_reply,
+	[VIEW_CAMPAIGN] = &view_campaign,
 };

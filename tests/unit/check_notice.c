@@ -57,6 +57,23 @@ START_TEST(garbage_is_other)
 }
 END_TEST
 
+/* "case <id> <event>" on agent_<login>: the owner's case moved (76_cases.sql). */
+START_TEST(case_payloads_name_the_case_and_event)
+{
+	struct notice n;
+
+	ck_assert_int_eq(notice_parse("agent_kim", "case 12 escalated", &n), NOTICE_CASE);
+	ck_assert_int_eq(n.call_id, 12);
+	ck_assert_str_eq(n.state, "escalated");
+	ck_assert_str_eq(n.login, "kim");
+	ck_assert_int_eq(notice_parse("agent_kim", "case 7 assigned", &n), NOTICE_CASE);
+	ck_assert_str_eq(n.state, "assigned");
+	ck_assert_int_eq(notice_parse("agent_kim", "case x escalated", &n), NOTICE_OTHER);
+	ck_assert_int_eq(notice_parse("agent_kim", "case 0 escalated", &n), NOTICE_OTHER);
+	ck_assert_int_eq(notice_parse("queue_3", "case 5 escalated", &n), NOTICE_QUEUE);
+}
+END_TEST
+
 Suite *notice_suite(void)
 {
 	Suite *s = suite_create("notice");
@@ -65,6 +82,7 @@ Suite *notice_suite(void)
 	tcase_add_test(tc, call_payloads_carry_the_new_state);
 	tcase_add_test(tc, state_payloads_and_the_old_forms);
 	tcase_add_test(tc, garbage_is_other);
+	tcase_add_test(tc, case_payloads_name_the_case_and_event);
 	suite_add_tcase(s, tc);
 	return s;
 }
