@@ -41,7 +41,13 @@
 	_(HISTORY_OPEN,"history-open", "Form: open the selected history item (Esc back to the form)") \
 	_(HISTORY_FILTER,"history-filter","Form: the next history filter (all, phone, web ... orders)") \
 	_(CASES,       "cases",        "Cases: mine, my team's, all; n note, e escalate, a reassign, x close, r reply") \
-	_(CAMPAIGN_NEXT,"campaign-next","Campaign: call the next member (outcomes 1-5 on its screen)")
+	_(CAMPAIGN_NEXT,"campaign-next","Campaign: call the next member (outcomes 1-5 on its screen)") \
+	_(OFFER_NEXT,  "offer-next",   "Offers: highlight the next offer of the customer") \
+	_(OFFER_OFFERED,"offer-offered","Offers: record the highlighted offer as offered") \
+	_(OFFER_ACCEPTED,"offer-accepted","Offers: record the highlighted offer as accepted") \
+	_(OFFER_DECLINED,"offer-declined","Offers: record the highlighted offer as declined") \
+	_(RULES,       "rules",        "Supervisors: the offer rules (Enter edits, n new, d on/off)") \
+	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

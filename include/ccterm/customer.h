@@ -36,6 +36,18 @@ struct customer_offer {
 	int rule_id;
 	char name[128];
 	char offer[256];
+	char response[16];       /* offered, accepted, declined in 30 days; "" none */
+};
+
+/* The computed figures of the pop's profile line (customer_profile()). */
+struct customer_profile {
+	bool known;
+	char tier[16];
+	long long value_won;
+	int r, f, m;             /* RFM quintile scores 1..5, 0 unknown */
+	char profit_class[8];    /* A .. D */
+	double churn;            /* 0 .. 1 */
+	char segments[256];      /* comma-separated */
 };
 
 struct customer_case {
@@ -88,6 +100,7 @@ struct timeline_page {
 /* Everything a pop shows. */
 struct customer_pop {
 	struct customer_header h;
+	struct customer_profile profile;
 	struct customer_alert alerts[POP_MAX_ALERTS];
 	size_t nalerts;
 	struct customer_offer offers[POP_MAX_OFFERS];

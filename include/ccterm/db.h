@@ -17,7 +17,7 @@ struct pg_result;    /* libpq's PGresult */
 /* One parameterized statement, as db/ builds it: the SQL text and its text
  * parameters ($1..$n; NULL is SQL NULL). Numbers are formatted into num[]
  * and pointed at, so send a request before copying it. */
-#define DB_MAX_PARAMS 12
+#define DB_MAX_PARAMS 16
 struct db_request {
 	const char *sql;
 	int nparams;

@@ -107,8 +107,18 @@ begin
 	select 'alert', a.kind, a.severity, a.message, null, null, null, null, null, null, null, null, null
 	from customer_alerts(p_customer) a;
 
+	-- tier, value, RFM, profitability class, churn and segments: the pop's one profile line
 	return query
-	select 'offer', o.rule_id::text, o.name, o.offer, null, null, null, null, null, null, null, null, null
+	select 'profile', p.tier, p.value_won::text, p.r_score::text, p.f_score::text, p.m_score::text,
+		p.profit_class, p.churn_score::text, array_to_string(p.segments, ','), null, null, null, null
+	from customer_profile(p_customer) p;
+
+	-- best first; f4: what the customer last said to it in 30 days (offer_record)
+	return query
+	select 'offer', o.rule_id::text, o.name, o.offer,
+		(select r.response from offer_response r where r.rule_id = o.rule_id and r.customer_id = p_customer
+		 and r.at > now() - interval '30 days' order by r.id desc limit 1),
+		null, null, null, null, null, null, null, null
 	from customer_offers(p_customer) o;
 
 	return query

@@ -28,3 +28,16 @@ grant execute on function offer_rule_save(jsonb), offer_rule_set_active(text, bo
 	to ccterm_supervisor, ccterm_admin;
 grant execute on function offer_record(integer, bigint, bigint, text)
 	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+
+-- The supervisors' screens (the console's rule list and editor, the at-risk
+-- board) read figures over every customer: these run as the schema's owner,
+-- for supervisors and admins only (agents get the pop's offers instead).
+alter function offer_rules_list() security definer set search_path = pg_catalog, public, pg_temp;
+alter function offer_rule_hits(jsonb) security definer set search_path = pg_catalog, public, pg_temp;
+alter function customers_at_risk(text, integer) security definer set search_path = pg_catalog, public, pg_temp;
+revoke all on function offer_rules_list(), offer_rule_hits(jsonb), customers_at_risk(text, integer) from public;
+grant execute on function offer_rules_list(), offer_rule_hits(jsonb), customers_at_risk(text, integer)
+	to ccterm_supervisor, ccterm_admin;
+-- The editor turns the words typed into a rule's JSON with offer_rule_spec().
+grant execute on function offer_rule_spec(text, text, text, text, text, text, text, text, text, text, text, text,
+	text, text, boolean, text, text, text) to ccterm_supervisor, ccterm_admin;

@@ -30,6 +30,8 @@ static void cmd_quit(struct app *app, const char *arg) { app_quit(app); }
 static void cmd_new(struct app *app, const char *arg) { app_action(app, ACTION_NEW_CONTACT); }
 static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_SAVE); }
 static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
+static void cmd_rules(struct app *app, const char *arg) { app_action(app, ACTION_RULES); }
+static void cmd_atrisk(struct app *app, const char *arg) { app_action(app, ACTION_AT_RISK); }
 
 static void cmd_cases(struct app *app, const char *arg) { app_open(app, VIEW_CASES, arg); }
 static void cmd_note(struct app *app, const char *arg) { cases_change(app, "note", arg); }
@@ -92,6 +94,8 @@ static const struct command commands[] = {
 	{ "new", "new: a new contact", cmd_new },
 	{ "save", "save: the open contact", cmd_save },
 	{ "help", "help: all keys", cmd_help },
+	{ "rules", "rules: the offer rules (supervisors)", cmd_rules },
+	{ "atrisk", "atrisk: customers at risk (supervisors)", cmd_atrisk },
 	{ "quit", "quit ccterm", cmd_quit },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -125,6 +125,19 @@ static void pop_row(const PGresult *res, int r, struct customer_pop *pop, struct
 		o->rule_id = atoi(field(res, r, 1));
 		COPY(o->name, res, r, 2);
 		COPY(o->offer, res, r, 3);
+		COPY(o->response, res, r, 4);
+	} else if (strcmp(s, "profile") == 0) {
+		struct customer_profile *p = &pop->profile;
+
+		p->known = true;
+		COPY(p->tier, res, r, 1);
+		p->value_won = atoll(field(res, r, 2));
+		p->r = atoi(field(res, r, 3));
+		p->f = atoi(field(res, r, 4));
+		p->m = atoi(field(res, r, 5));
+		COPY(p->profit_class, res, r, 6);
+		p->churn = atof(field(res, r, 7));
+		COPY(p->segments, res, r, 8);
 	} else if (strcmp(s, "case") == 0 && pop->ncases < POP_MAX_CASES) {
 		struct customer_case *c = &pop->cases[pop->ncases++];
 

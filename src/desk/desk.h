@@ -88,6 +88,7 @@ struct desk {
 	struct call_info call;
 	bool has_customer;
 	struct customer_pop pop;
+	size_t offer_sel;            /* the offer the one-key responses are for */
 	struct customer_hit cands[SEARCH_MAX];   /* a shared number's customers */
 	size_t ncands;
 	long long taking;            /* the call whose take is on its way, 0 none */
@@ -160,6 +161,11 @@ bool desk_is_supervisor(const struct desk *d);
 void desk_take_call(struct desk *d);
 /* Opens a customer without a call (search, picker). */
 void desk_open_customer(struct desk *d, long long customer_id);
+/* The highlighted offer: the next one (wraps); what the customer said to it
+ * (offered, accepted, declined), recorded for the rule's figures and shown
+ * beside it when the database has it. */
+void desk_offer_next(struct desk *d);
+void desk_offer_record(struct desk *d, const char *response);
 /* Timeline: a filter (reloads from the newest), the next page. */
 void desk_filter(struct desk *d, const char *channel, const char *kind);
 void desk_timeline_more(struct desk *d);

@@ -137,6 +137,7 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 	d->taking_gone[0] = '\0';
 	d->call = p->call;
 	d->pop = p->pop;
+	d->offer_sel = 0;
 	memcpy(d->cands, p->cands, p->ncands * sizeof(d->cands[0]));
 	d->ncands = p->ncands;
 	d->has_call = true;
@@ -224,6 +225,7 @@ static void pop_customer_done(void *arg, const struct gw_reply *r)
 		return;
 	}
 	d->pop = ((struct pop_reply *)a->buf)->pop;
+	d->offer_sel = 0;
 	d->has_customer = true;
 	d->ncands = 0;
 	desk_show(d);

@@ -315,6 +315,18 @@ void app_action(struct app *app, enum action a)
 		}
 		app_open(app, VIEW_WALLBOARD, NULL);
 		break;
+	case ACTION_RULES:
+	case ACTION_AT_RISK:
+		if (!desk_is_supervisor(d)) {
+			app_message(app, "The offer rules and the at-risk board are for supervisors.");
+			break;
+		}
+		app_open(app, a == ACTION_RULES ? VIEW_RULES : VIEW_AT_RISK, NULL);
+		break;
+	case ACTION_OFFER_NEXT: desk_offer_next(d); break;
+	case ACTION_OFFER_OFFERED: desk_offer_record(d, "offered"); break;
+	case ACTION_OFFER_ACCEPTED: desk_offer_record(d, "accepted"); break;
+	case ACTION_OFFER_DECLINED: desk_offer_record(d, "declined"); break;
 	case ACTION_NEW_CONTACT:
 		if (!d->draft_open)
 			desk_draft_new(d);

@@ -34,7 +34,64 @@ static const char *alert_label(const char *kind)
 	return kind;
 }
 
-/* "! Churn risk  ! Overdue" then (compact) "· Offers: A · B"; returns columns used. */
+/* The profile line: "PLATINUM  ₩1.9M  R5 F4 M5  A  champions,young_single"
+ * (customer_profile(), with the pop); returns the columns used. */
+static int draw_profile(struct app *app, WINDOW *w, int y, int x, int cols)
+{
+	const struct customer_pop *p = &app->desk.pop;
+	const struct customer_profile *f = &p->profile;
+	char line[512], money[32], rfm[32];
+	int used;
+
+	if (cols <= 0)
+		return 0;
+	used = draw_text(w, y, x, cols, tier_badge(f->known ? f->tier : p->h.tier), STYLE_BADGE);
+	fmt_money_short(f->known ? f->value_won : p->h.value_won, money, sizeof(money));
+	if (f->known && f->r + f->f + f->m > 0)
+		snprintf(rfm, sizeof(rfm), "R%d F%d M%d", f->r, f->f, f->m);
+	else
+		snprintf(rfm, sizeof(rfm), "R- F- M-");
+	snprintf(line, sizeof(line), "  ₩%s  %s  %s  %s", money, rfm, f->known && f->profit_class[0] ? f->profit_class : "-",
+		 f->known && f->segments[0] ? f->segments : "no segment");
+	if (used + 2 < cols)
+		used += draw_text(w, y, x + used, cols - used, line, STYLE_NORMAL);
+	return used;
+}
+
+static const char *response_mark(const char *response)
+{
+	if (strcmp(response, "accepted") == 0) return " ✓accepted";
+	if (strcmp(response, "declined") == 0) return " ✗declined";
+	if (strcmp(response, "offered") == 0) return " ·offered";
+	return "";
+}
+
+/* "Offers: ▸1 A ✓accepted · 2 B", best first, the highlighted one (the one
+ * ^P ^Y ^D answer for) marked and selected; returns columns used. */
+static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool hint)
+{
+	const struct desk *d = &app->desk;
+	const struct customer_pop *p = &d->pop;
+	char one[512];
+	int used = draw_text(w, y, x, cols, "Offers:", STYLE_GOOD);
+
+	for (size_t i = 0; i < p->noffers && used + 4 < cols; i++) {
+		const struct customer_offer *o = &p->offers[i];
+		bool sel = i == d->offer_sel;
+
+		snprintf(one, sizeof(one), "%s%zu %s%s", sel ? "▸" : "", i + 1, o->name, response_mark(o->response));
+		used += draw_text(w, y, x + used, cols - used, i ? " · " : " ", STYLE_GOOD);
+		used += draw_text(w, y, x + used, cols - used, one, sel ? STYLE_SELECTED : STYLE_GOOD);
+	}
+	if (hint && used + 48 < cols)
+		used += draw_text(w, y, x + used, cols - used, "  ^X next · ^P offered ^Y accepted ^D declined",
+				  STYLE_DIM);
+	else if (hint && used + 16 < cols)
+		used += draw_text(w, y, x + used, cols - used, "  ^X ^P ^Y ^D", STYLE_DIM);
+	return used;
+}
+
+/* "! Churn risk  ! Overdue" then (compact) the offers; returns columns used. */
 static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool alerts, bool offers)
 {
 	const struct customer_pop *p = &app->desk.pop;
@@ -45,13 +102,8 @@ static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols
 		snprintf(line, sizeof(line), "! %s", alert_label(p->alerts[i].kind));
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
 	}
-	if (offers && p->noffers && used < cols - 8) {
-		size_t n = (size_t)snprintf(line, sizeof(line), "Offers:");
-
-		for (size_t i = 0; i < p->noffers && n < sizeof(line); i++)
-			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s", i ? " ·" : "", p->offers[i].name);
-		used += draw_text(w, y, x + used, cols - used, line, STYLE_GOOD);
-	}
+	if (offers && p->noffers && used < cols - 8)
+		used += draw_offers(app, w, y, x + used, cols - used, !alerts);
 	return used;
 }
 
@@ -100,12 +152,20 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 	if (at < x + cols)
 		draw_text(w, y, at, x + cols - at, line, STYLE_NORMAL);
 	y++;
+	/* The profile: its own row, or (compact) before the ids, which get
+	 * what is left (at least "· RRN"). */
+	if (!compact && y - y0 < max_rows)
+		draw_profile(app, w, y++, x, cols);
 	if (y - y0 < max_rows) {
+		int used = compact ? draw_profile(app, w, y, x, cols - 14) + 3 : 0;
+
 		fmt_age(p->h.customer_since, time(NULL), since, sizeof(since));
-		snprintf(line, sizeof(line), "RRN %s · %s · %s %s · %s · since %s",
-			 p->h.rrn_masked[0] ? p->h.rrn_masked : "-", p->h.external_id,
-			 p->h.segment[0] ? p->h.segment : "no segment", p->h.branch, p->h.branch_name, since);
-		draw_text(w, y++, x, cols, line, STYLE_DIM);
+		snprintf(line, sizeof(line), "%sRRN %s · %s · %s %s · since %s", compact ? "· " : "",
+			 p->h.rrn_masked[0] ? p->h.rrn_masked : "-", p->h.external_id, p->h.branch, p->h.branch_name,
+			 since);
+		if (used < cols)
+			draw_text(w, y, x + used - (compact ? 1 : 0), cols - used + (compact ? 1 : 0), line, STYLE_DIM);
+		y++;
 	}
 	if (compact) {
 		if ((p->nalerts || p->noffers) && y - y0 < max_rows)
@@ -117,7 +177,7 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 	if (p->nalerts && y - y0 < max_rows)
 		draw_alerts_offers(app, w, y++, x, cols, true, false);
 	if (p->noffers && y - y0 < max_rows)
-		draw_alerts_offers(app, w, y++, x, cols, false, true);
+		draw_offers(app, w, y++, x, cols, true);
 	for (size_t i = 0; i < p->ncases && i < 2 && y - y0 < max_rows; i++)
 		draw_case(app, w, y++, x, cols, i, false);
 	return y - y0;

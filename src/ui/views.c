@@ -16,4 +16,7 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_CASES] = &view_cases,
 	[VIEW_REPLY] = &view_reply,
 	[VIEW_CAMPAIGN] = &view_campaign,
+	[VIEW_RULES] = &view_rules,
+	[VIEW_RULE_EDIT] = &view_rule_edit,
+	[VIEW_AT_RISK] = &view_at_risk,
 };

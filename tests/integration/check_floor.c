@@ -719,18 +719,7 @@ END_TEST
 
 static int run_tool(const char *cmd, char *out, size_t outsz)
 {
-	char line[1024];
-	FILE *p;
-	size_t n = 0;
-
-	snprintf(line, sizeof(line), "PGDATABASE=%s %s/%s 2>&1", dbname, testdb_builddir(), cmd);
-	p = popen(line, "r");
-	ck_assert_ptr_nonnull(p);
-	if (out) {
-		n = fread(out, 1, outsz - 1, p);
-		out[n] = '\0';
-	}
-	return WEXITSTATUS(pclose(p));
+	return testdb_run(dbname, cmd, out, outsz);
 }
 
 START_TEST(cti_agent_and_call_route)
