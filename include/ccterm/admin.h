@@ -12,6 +12,7 @@ struct agent_spec {
 	const char *branch;   /* branch code, must exist */
 	const char *role;     /* agent, branch, supervisor or admin */
 	const char *queues;   /* comma-separated queue names (skills), may be NULL */
+	const char *extension;   /* where the PBX rings the agent ("SIP/777"); NULL: kept as it is */
 };
 
 int admin_branch_add(struct db *db, const char *code, const char *name, const char *region);

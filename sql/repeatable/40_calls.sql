@@ -199,12 +199,14 @@ end $$;
 
 -- Offers a queued call to an agent who is ready (both rows locked by the
 -- caller, who made sure the agent has no other call); it rings until the
--- queue's ring timeout.
+-- queue's ring timeout. A PBX's call (pbx_id) rings as long as the PBX says:
+-- its ring no answer comes from the PBX (47_pbx.sql).
 create or replace function call_offer(p_call bigint, p_login text)
 returns void language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	update call set state = 'offered', agent_login = p_login, offered_at = clock_timestamp(), routed = true,
-	                ring_deadline = clock_timestamp() + call_ring_seconds(queue_id) * interval '1 second'
+	                ring_deadline = case when pbx_id is null
+	                                     then clock_timestamp() + call_ring_seconds(queue_id) * interval '1 second' end
 	where id = p_call;
 	perform agent_state_move(p_login, 'ringing', 'call ' || p_call);
 end $$;
@@ -232,7 +234,7 @@ begin
 	loop
 		select c.id into v_call
 		from call c
-		where c.queue_id = p_queue and c.state = 'queued'
+		where c.queue_id = p_queue and c.state = 'queued' and c.pbx_id is null   -- the PBX routes its own
 		order by c.created_at, c.id
 		limit 1
 		for no key update skip locked;
@@ -290,7 +292,8 @@ begin
 	end if;
 	select c.id into v_call
 	from call c
-	where c.state = 'queued' and c.queue_id in (select queue_id from agent_queue where login = p_login)
+	where c.state = 'queued' and c.pbx_id is null
+	  and c.queue_id in (select queue_id from agent_queue where login = p_login)
 	order by c.created_at, c.id
 	limit 1
 	for no key update of c skip locked;

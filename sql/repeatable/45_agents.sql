@@ -56,7 +56,7 @@ begin
 	if p_state in ('logged_out', 'not_ready', 'break') then
 		for v_call in
 			select id from call
-			where agent_login = p_login and routed and state = 'offered'
+			where agent_login = p_login and routed and state = 'offered' and pbx_id is null   -- the PBX's own: it decides
 			for no key update skip locked   -- a call locked here is being answered or hung up
 		loop
 			perform call_requeue(v_call);

@@ -11,6 +11,7 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
+#include "ccterm/pbx.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -19,7 +20,8 @@ static const char usage[] =
 	"  branch add CODE --name NAME [--region R]\n"
 	"  queue add NAME --sla SECONDS [--target PCT]\n"
 	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
-	"            [--queues Q1,Q2]\n"
+	"            [--queues Q1,Q2] [--extension EXT]   EXT: where the PBX rings the agent (SIP/777)\n"
+	"  agent extension LOGIN EXT|-              changes it (-: none)\n"
 	"  import customers FILE.csv [--create-branches]\n"
 	"                                            columns: external_id,name,phone,email,tier,segment,\n"
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
@@ -220,6 +222,8 @@ static int run(struct db *db, int argc, char **argv)
 
 		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
 	}
+	if (strcmp(cmd, "agent") == 0 && strcmp(sub, "extension") == 0 && arg && argc == 4)
+		return db_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
 	if (strcmp(sub, "add") != 0 || !arg) {
 		fputs(usage, stderr);
 		return 2;
@@ -242,10 +246,12 @@ static int run(struct db *db, int argc, char **argv)
 		return admin_queue_add(db, arg, (int)sla, target ? atof(target) : 80.0);
 	}
 	if (strcmp(cmd, "agent") == 0) {
-		static const char *const known[] = { "--name", "--branch", "--supervisor", "--role", "--queues", NULL };
+		static const char *const known[] = { "--name", "--branch", "--supervisor", "--role", "--queues",
+						     "--extension", NULL };
 		struct agent_spec a = {
 			.login = arg, .name = opt_need(&o, "--name"), .branch = opt_get(&o, "--branch"),
 			.role = opt_get(&o, "--role"), .queues = opt_get(&o, "--queues"),
+			.extension = opt_get(&o, "--extension"),
 		};
 
 		if (opt_check(&o, known) < 0 || !a.name)

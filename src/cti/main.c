@@ -9,6 +9,8 @@
 
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
+#include "ccterm/pause.h"
+#include "cti/adapters.h"
 #include "cti/simulate.h"
 #include "cti/timers.h"
 
@@ -20,9 +22,16 @@ static const char usage[] =
 	"  answer ID\n"
 	"  hangup ID                 before an answer: an abandon\n"
 	"  no-answer ID              the offered agent did not pick up: offer it to someone else\n"
-	"  agent LOGIN ready|not-ready|break|logout\n"
+	"  agent LOGIN ready|not-ready|break|logout [REASON]   REASON: a pause reason of the list\n"
+	"                            (lunch, training, after_call_work ...: pause_reasons())\n"
 	"  timers [--once] [--quiet]   takes back offers not answered within the ring timeout, on time;\n"
 	"                            runs until stopped (--once: one pass, prints how many)\n"
+	"  ami HOST:PORT --user USER --secret-file FILE   Asterisk Manager Interface (secret also from\n"
+	"                            CCTERM_AMI_SECRET); runs until stopped, reconnecting\n"
+	"  esl HOST:PORT --password-file FILE             FreeSWITCH event socket, mod_callcenter events\n"
+	"                            (password also from CCTERM_ESL_PASSWORD)\n"
+	"  events [--socket PATH]    JSON lines on standard input or a UNIX socket:\n"
+	"                            {\"event\":\"offered\",\"call_id\":\"x1\",\"ani\":..,\"dnis\":..,\"queue\":..,\"agent\":..}\n"
 	"  simulate --rate CALLS_PER_SEC --duration SECONDS [--agents N] [--queue NAME] [--speed X]\n"
 	"           [--talk S] [--wrap S] [--patience S] [--seed N] [--prefix P]\n";
 
@@ -96,10 +105,13 @@ static int cmd_agent(struct db *db, int argc, char **argv)
 {
 	const char *state;
 
-	if (argc != 2 || !(state = state_word(argv[1]))) {
+	if ((argc != 2 && argc != 3) || !(state = state_word(argv[1]))) {
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* A pause with a reason of the list: the reason decides break or not ready. */
+	if (argc == 3)
+		return db_agent_pause_for(db, argv[0], argv[2]) < 0 ? -1 : 0;
 	return db_agent_set_state_for(db, argv[0], state, "cti") < 0 ? -1 : 0;
 }
 
@@ -116,7 +128,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 &&
-			  strcmp(argv[1], "timers") != 0 && argc < 3)) {
+			  strcmp(argv[1], "timers") != 0 && strcmp(argv[1], "events") != 0 && argc < 3)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -136,6 +148,12 @@ int main(int argc, char **argv)
 		rc = sim_main(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "timers") == 0)
 		rc = timers_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "ami") == 0)
+		rc = ami_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "esl") == 0)
+		rc = esl_main(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "events") == 0)
+		rc = events_main(db, argc - 2, argv + 2);
 	else {
 		fputs(usage, stderr);
 		rc = 2;

@@ -40,17 +40,25 @@ void cti_signals(volatile sig_atomic_t *stop)
 	sigdelset(&wait_mask, SIGHUP);
 }
 
-int cti_wait(int fd, int ms)
+int cti_wait_fds(struct pollfd *fds, int nfds, int ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
+	for (int i = 0; i < nfds; i++)
+		fds[i].revents = 0;
 	if (stop_flag && *stop_flag)
 		return 0;
-	if (ppoll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, ms >= 0 ? &ts : NULL, stop_flag ? &wait_mask : NULL) < 0 &&
+	if (ppoll(nfds > 0 ? fds : NULL, (nfds_t)nfds, ms >= 0 ? &ts : NULL, stop_flag ? &wait_mask : NULL) < 0 &&
 	    errno != EINTR)
 		return -1;
 	return 0;
+}
+
+int cti_wait(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return cti_wait_fds(&pfd, fd >= 0 ? 1 : 0, ms);
 }
 
 static double mono_now(void)

@@ -15,6 +15,9 @@ void cti_signals(volatile sig_atomic_t *stop);
 /* Waits until fd (-1: none) is readable, ms pass, or a stop signal comes.
  * 0, or -1 with errno on a poll error. */
 int cti_wait(int fd, int ms);
+/* The same on several descriptors (their revents set). */
+struct pollfd;
+int cti_wait_fds(struct pollfd *fds, int nfds, int ms);
 
 /* Tries to reconnect, waiting 0.1 s, then twice as long each time up to 2 s,
  * until the server answers or *stop is set. Says on stderr (prefixed with

@@ -8,6 +8,7 @@
 
 #include "db_priv.h"
 #include "ccterm/admin.h"
+#include "ccterm/pbx.h"
 #include "ccterm/embedded.h"
 
 int admin_branch_add(struct db *db, const char *code, const char *name, const char *region)
@@ -135,7 +136,8 @@ static int agent_queues_set(struct db *db, const char *login, const char *queues
 
 int admin_agent_add(struct db *db, const struct agent_spec *a)
 {
-	const char *p[4] = { a->login, a->name, a->branch, a->role };
+	/* p[4]: the extension, set after the row (db_agent_extension names who has it already). */
+	const char *p[5] = { a->login, a->name, a->branch, a->role, a->extension && *a->extension ? a->extension : NULL };
 	bool role_known = false;
 
 	for (size_t i = 0; i < sizeof(agent_groups) / sizeof(agent_groups[0]); i++)
@@ -166,6 +168,7 @@ int admin_agent_add(struct db *db, const struct agent_spec *a)
 	    db_exec(db, "insert into agent (login, name, branch_code, role) values ($1, $2, $3, $4) "
 			"on conflict (login) do update set name = excluded.name, "
 			"branch_code = excluded.branch_code, role = excluded.role", 4, p) < 0 ||
+	    (p[4] && db_agent_extension(db, a->login, p[4]) < 0) ||
 	    agent_queues_set(db, a->login, a->queues) < 0)
 		goto fail;
 	return db_exec(db, "commit", 0, NULL);
