@@ -266,8 +266,10 @@ void app_quit(struct app *app)
 
 	if ((call || draft) && !app->quit_armed) {
 		app->quit_armed = true;
-		app_message(app, "%s%s%s: Ctrl-Q again quits anyway.", call ? "A call is open" : "",
-			    call && draft ? " and " : "", draft ? (call ? "the contact is not saved" : "The contact is not saved") : "");
+		/* one 80-column line; the draft stays in the journal either way */
+		app_message(app, "%s: Ctrl-Q again %s.",
+			    call && draft ? "Call open, contact not saved" : call ? "A call is open" : "The contact is not saved",
+			    call ? "ends the call and quits" : "quits anyway");
 		return;
 	}
 	app->quit = true;
