@@ -111,6 +111,18 @@ const char *rdb_dbname(void)
 	return db ? db : "";
 }
 
+/* The server's notices (and the FATAL of a terminated connection) go to
+ * the log like everything else. */
+static void notice_log(void *arg, const char *message)
+{
+	char line[256];
+
+	(void)arg;
+	snprintf(line, sizeof(line), "%s", message);
+	line[strcspn(line, "\n")] = '\0';
+	relay_log("PostgreSQL says: %s", line);
+}
+
 static void connect_start(void)
 {
 	static const char *const keys[] = {
@@ -125,6 +137,7 @@ static void connect_start(void)
 		lost(R.conn ? PQerrorMessage(R.conn) : "out of memory");
 		return;
 	}
+	PQsetNoticeProcessor(R.conn, notice_log, NULL);
 	R.link = LINK_CONNECTING;
 	R.want = PGRES_POLLING_WRITING;
 }
