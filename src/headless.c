@@ -43,9 +43,24 @@ static void on_events(struct desk *d, unsigned ev)
 		desk_take_call(d);
 }
 
+/* Says how notifications come when that changes: "listening relay" or
+ * "listening direct" (the benchmark waits for it). */
+static void say_mode(const struct desk *d, const char **said)
+{
+	const char *mode = relay_link_ready(d->relay) ? "relay" : d->listening_direct ? "direct" : NULL;
+
+	if (mode && mode != *said) {
+		printf("listening %s\n", mode);
+		fflush(stdout);
+	}
+	if (mode)
+		*said = mode;
+}
+
 int headless_run(struct gateway *gw, struct desk *d)
 {
 	struct sigaction sa;
+	const char *said = NULL;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -63,6 +78,7 @@ int headless_run(struct gateway *gw, struct desk *d)
 
 		desk_tick(d);
 		on_events(d, desk_events(d));
+		say_mode(d, &said);
 		t = gateway_timeout(gw);
 		if (t >= 0 && t < timeout)
 			timeout = t;

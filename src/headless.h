@@ -9,7 +9,8 @@ struct gateway;
 /* Runs the desk on the gateway (and the relay link, d->relay) in the
  * console's one poll() loop until SIGTERM, SIGINT or SIGHUP; every call
  * offered is taken as a free screen takes it, and each pop in hand prints
- * "pop CALL_ID UNIX_MICROSECONDS VIA" on stdout (VIA: relay or direct).
+ * "pop CALL_ID UNIX_MICROSECONDS VIA" on stdout (VIA: relay or direct),
+ * and "listening relay|direct" whenever the way notifications come changes.
  * Returns the exit status. */
 int headless_run(struct gateway *gw, struct desk *d);
 
