@@ -36,7 +36,9 @@ static const char usage[] =
 	"  --consoles N  headless consoles (100)\n"
 	"  --calls M     calls measured each way (200)\n"
 	"  --gap-ms G    between two calls (50)\n"
-	"  --sim-rate R  ccterm-cti simulate --rate R beside, 0: none (50)\n";
+	"  --sim-rate R  ccterm-cti simulate --rate R beside, 0: none (50)\n"
+	"  --relay-nice N  the relay's nice increment (0; -10 as a service would give it)\n"
+	"  --rounds K    relay, then direct, K times (2)\n";
 
 struct console {
 	pid_t pid;
@@ -96,6 +98,8 @@ static long long real_us(void)
 
 /* --- processes ---------------------------------------------------------- */
 
+static int relay_nice;
+
 static pid_t spawn(const char *const argv[], const char *const env[], uid_t uid, int *out, const char *errlog)
 {
 	int p[2] = { -1, -1 };
@@ -114,6 +118,8 @@ static pid_t spawn(const char *const argv[], const char *const env[], uid_t uid,
 		dup2(err >= 0 ? err : null, 2);
 		for (int i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
+		if (!out && !uid && relay_nice && argv[0] == B.relayd && nice(relay_nice) == -1)
+			_exit(125);
 		if (uid && (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0))
 			_exit(126);
 		execv(argv[0], (char *const *)argv);
@@ -296,7 +302,6 @@ static void measure(const char *via, int calls, int gap_ms, struct series *s)
 	char line[512];
 	int late = 0;
 
-	series_init(s, via, (size_t)calls);
 	for (int k = 0; k < calls; k++) {
 		int i = k % B.n;
 		const char *p[2] = { "+821055500000", B.c[i].login };
@@ -338,10 +343,10 @@ static void measure(const char *via, int calls, int gap_ms, struct series *s)
 		printf("  %s: %d of %d pops did not come within 5 s\n", via, late, calls);
 }
 
-static void print_usage_line(const char *label, const struct usage *a, const struct usage *b, double secs)
+static void print_usage_line(const char *label, double cpu_s, const struct usage *b, double secs)
 {
 	printf("  %-8s server CPU %.0f%% of a core, %d processes, RSS %.0f MB (PSS %.0f MB)\n", label,
-	       100.0 * (b->cpu_s - a->cpu_s) / secs, b->procs, b->rss_mb, b->pss_mb);
+	       100.0 * cpu_s / secs, b->procs, b->rss_mb, b->pss_mb);
 }
 
 static void consoles_rss(void)
@@ -369,6 +374,7 @@ int main(int argc, char **argv)
 		{ "gap-ms", required_argument, NULL, 'g' },   { "sim-rate", required_argument, NULL, 'r' },
 		{ "ccterm", required_argument, NULL, 'c' },   { "relayd", required_argument, NULL, 'R' },
 		{ "cti", required_argument, NULL, 't' },      { "help", no_argument, NULL, 'h' },
+		{ "relay-nice", required_argument, NULL, 'N' }, { "rounds", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conninfo = NULL, *build = getenv("CCTERM_BUILDDIR");
@@ -376,8 +382,10 @@ int main(int argc, char **argv)
 	int n = 100, calls = 200, gap = 50, opt;
 	double rate = 50;
 	struct series relay_s, direct_s;
-	struct usage u0, u1, u2, u3;
+	struct usage u0, u1, u2, u3 = { 0 }, relay_last = { 0 };
+	struct { double relay_s, relay_wall, direct_s, direct_wall; } cpu;
 	double t0, t1, t2, t3;
+	int rounds = 2;
 	char err[256];
 
 	while ((opt = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
@@ -390,11 +398,13 @@ int main(int argc, char **argv)
 		case 'c': B.ccterm = optarg; break;
 		case 'R': B.relayd = optarg; break;
 		case 't': B.cti = optarg; break;
+		case 'N': relay_nice = atoi(optarg); break;
+		case 'o': rounds = atoi(optarg); break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (n < 1 || calls < 1 || gap < 0 || rate < 0) {
+	if (n < 1 || calls < 1 || gap < 0 || rate < 0 || rounds < 1 || rounds > calls) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -435,8 +445,8 @@ int main(int argc, char **argv)
 	bench_exec(B.pg, "select call_hangup(id) from call where agent_login like 'bench\\_c%' "
 			 "and state in ('offered', 'answered')", 0, NULL);
 	B.n = n;
-	printf("relay_bench: %d consoles, %d calls each way, a call every %d ms, simulate --rate %g\n", n, calls,
-	       gap, rate);
+	printf("relay_bench: %d consoles, %d calls each way, a call every %d ms, simulate --rate %g, relay nice %d\n",
+	       n, calls, gap, rate, relay_nice);
 	fflush(stdout);
 	relay_start();
 	usleep(300000);
@@ -452,33 +462,53 @@ int main(int argc, char **argv)
 		sleep(3);
 	}
 	/* Warm: every console's first pop plans its statements. */
+	series_init(&relay_s, "relay", (size_t)n);
 	measure("relay", n, 0, &relay_s);
 	free(relay_s.v);
-	u0 = server_usage();
-	t0 = now_ms();
-	measure("relay", calls, gap, &relay_s);
-	t1 = now_ms();
-	u1 = server_usage();
-	consoles_rss();
+	series_init(&relay_s, "relay", (size_t)calls);
+	series_init(&direct_s, "direct", (size_t)calls);
+	memset(&cpu, 0, sizeof(cpu));
+	/* Rounds of each, so the floor's load (it ramps up) weighs on both alike:
+	 * the relay stopped, the consoles LISTEN themselves; started again, they
+	 * come back to it. */
+	for (int r = 0; r < rounds; r++) {
+		int part = calls / rounds + (r < calls % rounds);
 
-	/* The relay goes: every console LISTENs itself. */
-	kill(B.relay, SIGTERM);
-	waitpid(B.relay, NULL, 0);
-	B.relay = 0;
-	wait_mode("direct", 30000 + 20 * n);
-	sleep(1);
-	u2 = server_usage();
-	t2 = now_ms();
-	measure("direct", calls, gap, &direct_s);
-	t3 = now_ms();
-	u3 = server_usage();
+		if (r > 0) {
+			relay_start();
+			wait_mode("relay", 30000 + 20 * n);
+			sleep(1);
+		}
+		u0 = server_usage();
+		t0 = now_ms();
+		measure("relay", part, gap, &relay_s);
+		t1 = now_ms();
+		u1 = server_usage();
+		cpu.relay_s += u1.cpu_s - u0.cpu_s;
+		cpu.relay_wall += (t1 - t0) / 1000;
+		relay_last = u1;
+		if (r == 0)
+			consoles_rss();
+		kill(B.relay, SIGTERM);
+		waitpid(B.relay, NULL, 0);
+		B.relay = 0;
+		wait_mode("direct", 30000 + 20 * n);
+		sleep(1);
+		u2 = server_usage();
+		t2 = now_ms();
+		measure("direct", part, gap, &direct_s);
+		t3 = now_ms();
+		u3 = server_usage();
+		cpu.direct_s += u3.cpu_s - u2.cpu_s;
+		cpu.direct_wall += (t3 - t2) / 1000;
+	}
 
 	printf("pop: commit of the call -> the console has its pop in hand, ms\n");
 	printf("  %-8s %6s %8s %8s %8s %8s\n", "via", "n", "p50", "p90", "p99", "max");
 	series_print(&relay_s, 8);
 	series_print(&direct_s, 8);
-	print_usage_line("relay", &u0, &u1, (t1 - t0) / 1000);
-	print_usage_line("direct", &u2, &u3, (t3 - t2) / 1000);
+	print_usage_line("relay", cpu.relay_s, &relay_last, cpu.relay_wall);
+	print_usage_line("direct", cpu.direct_s, &u3, cpu.direct_wall);
 	consoles_rss();
 	{
 		PGresult *res = bench_query(B.pg, "select count(*) from pg_stat_activity where backend_type = 'client backend'",
