@@ -22,7 +22,8 @@ struct relay_link {
 	char dbname[128];
 	int fd;
 	enum rl_state st;
-	long long deadline_ms;      /* RL_HELLO: give up; RL_OFF: try again */
+	long long deadline_ms;      /* RL_HELLO: give up; RL_OFF: try again; RL_READY: ping */
+	bool pinged;                /* RL_READY: a ping waits for its pong until deadline_ms */
 	char in[RELAY_LINE_MAX];
 	size_t inlen;
 	struct relay_hooks hooks;
@@ -136,8 +137,13 @@ static bool link_line(struct relay_link *rl, char *line)
 			return false;
 		}
 		rl->st = RL_READY;
+		rl->pinged = false;
+		rl->deadline_ms = now_ms() + RELAY_LINK_PING_MS;
 		if (rl->hooks.up)
 			rl->hooks.up(rl->hooks.arg);
+	} else if (strcmp(verb, "pong") == 0 && rl->st == RL_READY) {
+		rl->pinged = false;
+		rl->deadline_ms = now_ms() + RELAY_LINK_PING_MS;
 	} else if (strcmp(verb, "resync") == 0 && rl->st == RL_READY) {
 		if (rl->hooks.up)
 			rl->hooks.up(rl->hooks.arg);
@@ -191,7 +197,7 @@ int relay_link_timeout(struct relay_link *rl)
 {
 	long long now = now_ms();
 
-	if (!rl || rl->st == RL_READY)
+	if (!rl)
 		return -1;
 	return rl->deadline_ms <= now ? 0 : (int)(rl->deadline_ms - now);
 }
@@ -202,6 +208,16 @@ void relay_link_work(struct relay_link *rl, short revents)
 		return;
 	if (rl->st != RL_OFF && (revents & (POLLIN | POLLERR | POLLHUP)))
 		link_read(rl);
+	if (rl->st == RL_READY && now_ms() >= rl->deadline_ms) {
+		if (rl->pinged) {
+			link_close(rl, "the relay stopped answering", RELAY_LINK_RETRY_MS);
+		} else if (send(rl->fd, "ping\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT) != 5) {
+			link_close(rl, "the relay does not take a ping", RELAY_LINK_RETRY_MS);
+		} else {
+			rl->pinged = true;
+			rl->deadline_ms = now_ms() + RELAY_LINK_HELLO_MS;
+		}
+	}
 	if (rl->st == RL_HELLO && now_ms() >= rl->deadline_ms)
 		link_close(rl, "the relay did not answer", RELAY_LINK_RETRY_MS);
 	else if (rl->st == RL_OFF && now_ms() >= rl->deadline_ms)

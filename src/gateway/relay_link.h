@@ -4,7 +4,9 @@
  * and is "ready" once the relay has LISTENed on every channel of that
  * agent; then notifications arrive as from the gateway. Lost (the relay
  * stopped, refused, or said nothing for RELAY_LINK_HELLO_MS), it tells so
- * and tries again every RELAY_LINK_RETRY_MS: the console listens directly
+ * and tries again every RELAY_LINK_RETRY_MS; a ready relay is pinged every
+ * RELAY_LINK_PING_MS and one that does not answer within
+ * RELAY_LINK_HELLO_MS (stopped, hung) is lost too. The console listens directly
  * meanwhile and comes back to the relay when it answers again. Never
  * blocks; driven by the console's one poll() loop. */
 #ifndef CCTERM_RELAY_LINK_H
@@ -17,6 +19,7 @@
 
 #define RELAY_LINK_HELLO_MS 3000
 #define RELAY_LINK_RETRY_MS 2000
+#define RELAY_LINK_PING_MS 5000
 #define RELAY_LINK_REFUSED_MS 30000
 
 struct relay_link;

@@ -3,7 +3,8 @@
  * console LISTENs itself); the relay back, the console returns to it and
  * calls pop through it again; the relay's database connection lost while
  * a call is offered, the relay's "resync" makes the console re-read and
- * show it. */
+ * show it; a relay that hangs (stopped) is left for the console's own
+ * LISTEN. */
 #include "config.h"
 
 #include <check.h>
@@ -18,6 +19,10 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "../../src/gateway/relay_link.h"
+
+/* A ping's interval, its wait, and a second to spare. */
+#define RELAY_PING_WAIT_MS (RELAY_LINK_PING_MS + RELAY_LINK_HELLO_MS + 1000)
 
 static char rdir[64], sock[96], logpath[128];
 static pid_t relay;
@@ -51,6 +56,7 @@ static void relay_kill(int sig)
 
 	if (relay > 0) {
 		kill(relay, sig);
+		kill(relay, SIGCONT);   /* a stopped one too */
 		waitpid(relay, &st, 0);
 	}
 	relay = 0;
@@ -179,6 +185,26 @@ START_TEST(the_relays_resync_shows_a_call_offered_while_it_was_away)
 }
 END_TEST
 
+START_TEST(a_hung_relay_is_left_for_the_consoles_own_listen)
+{
+	struct vt *vt;
+	long long c1;
+
+	console_customer("정멈춤", "registered", "+821077005555", 1);
+	vt = console("rp_a1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_msg(log_reaches("ready: uid", 1, 5000), "the console did not subscribe at the relay");
+	/* Stopped, the relay keeps its socket open but answers no ping: within a
+	 * ping's interval and its wait the console LISTENs itself. */
+	ck_assert_int_eq(kill(relay, SIGSTOP), 0);
+	usleep((RELAY_PING_WAIT_MS) * 1000);
+	c1 = console_call("+821077005555", "rp_a1");
+	VT_ASSERT_WAIT(vt, "정멈춤", 3000);
+	hang_up(c1);
+	vt_free(vt);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("relay_pop");
@@ -188,6 +214,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_call_pops_through_the_relay_and_when_the_relay_is_killed);
 	tcase_add_test(tc, the_relays_resync_shows_a_call_offered_while_it_was_away);
+	tcase_add_test(tc, a_hung_relay_is_left_for_the_consoles_own_listen);
 	suite_add_tcase(s, tc);
 	return console_main(s);
 }
