@@ -256,6 +256,10 @@ START_TEST(a_call_reaches_only_its_agents_console)
 	db_exec(db, "select pg_notify('agent_alice', E'state a\\nb\\\\c')", 0, NULL);
 	ck_assert(cl_expect(a, "n agent_alice ", 5000, got, sizeof(got)));
 	ck_assert_str_eq(got, "n agent_alice state a\\nb\\\\c");
+	/* A changed list (31_lists.sql) reaches every console, agent or not. */
+	db_exec(db, "update pause_reason set label = label || '.' where code = 'lunch'", 0, NULL);
+	ck_assert_msg(cl_expect(b, "n lists pause_reason", 5000, NULL, 0), "bob did not hear the lists change");
+	ck_assert_msg(cl_expect(s, "n lists pause_reason", 5000, NULL, 0), "the supervisor did not hear it");
 	close(a);
 	close(b);
 	close(s);
