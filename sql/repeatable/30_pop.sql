@@ -83,6 +83,8 @@ create or replace function pop_rows(p_customer bigint)
 returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
 	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text)
 language plpgsql stable as $$
+declare
+	v_segments text[];
 begin
 	return query
 	select 'header', c.id::text, c.external_id, c.name, pii_contact('phone', k.phone),
@@ -107,11 +109,13 @@ begin
 	select 'alert', a.kind, a.severity, a.message, null, null, null, null, null, null, null, null, null
 	from customer_alerts(p_customer) a;
 
-	-- tier, value, RFM, profitability class, churn and segments: the pop's one profile line
+	-- tier, value, RFM, profitability class, churn and segments: the pop's one
+	-- profile line; the segments read once, for it and for the offers
+	v_segments := array(select customer_segments(p_customer));
 	return query
 	select 'profile', p.tier, p.value_won::text, p.r_score::text, p.f_score::text, p.m_score::text,
 		p.profit_class, p.churn_score::text, array_to_string(p.segments, ','), null, null, null, null
-	from customer_profile(p_customer) p;
+	from customer_profile(p_customer, v_segments) p;
 
 	-- best first; f4: what the customer last said to it in 30 days (offer_record)
 	return query
@@ -119,7 +123,7 @@ begin
 		(select r.response from offer_response r where r.rule_id = o.rule_id and r.customer_id = p_customer
 		 and r.at > now() - interval '30 days' order by r.id desc limit 1),
 		null, null, null, null, null, null, null, null
-	from customer_offers(p_customer) o;
+	from customer_offers_on(p_customer, 'phone', v_segments) o;
 
 	return query
 	select 'case', c.id::text, c.subject, c.status, c.priority, c.owner_login,

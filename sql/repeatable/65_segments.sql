@@ -24,6 +24,14 @@ language sql stable as $$
 	                 and (l.sku = p_product or left(l.sku, length(p_product) + 1) = p_product || '-'))
 $$;
 
+-- Holds them all (a rule's "has" list).
+create or replace function customer_holds_all(p_customer bigint, p_products text[]) returns boolean
+language sql stable as $$
+	select not exists (select 1 from unnest(p_products) p where not customer_holds(p_customer, p))
+$$;
+
+-- Does segment rule s fit customer f? No sub-select in the body, so the
+-- planner inlines it where f is a plain row (customer_segments).
 create or replace function segment_fits(s segment_rule, f customer_fact) returns boolean
 language sql stable as $$
 	select coalesce(s.active
@@ -35,26 +43,37 @@ language sql stable as $$
 		and (s.m_min is null or f.m_score >= s.m_min)
 		and (s.channels is null or f.preferred_channel = any (s.channels))
 		and (s.min_value is null or f.value_won >= s.min_value)
-		and (s.has_products is null
-		     or not exists (select 1 from unnest(s.has_products) p where not customer_holds(f.id, p))), false)
+		and (s.has_products is null or customer_holds_all(f.id, s.has_products)), false)
 $$;
 
 -- Every segment a customer is in: the one an import gave, and each rule that fits.
+-- PL/pgSQL: its plan is kept for the session (a pop asks for it each time).
 create or replace function customer_segments(p_customer bigint) returns setof text
-language sql stable as $$
+language plpgsql stable as $$
+begin
+	return query
 	select f.segment from customer_fact f where f.id = p_customer and f.segment is not null
 	union
-	select s.code from customer_fact f cross join segment_rule s where f.id = p_customer and segment_fits(s, f)
-	order by 1
+	-- offset 0: f is then one plain row, and segment_fits is inlined on it
+	select s.code from (select * from customer_fact where id = p_customer offset 0) f
+	cross join segment_rule s where segment_fits(s, f)
+	order by 1;
+end $$;
+
+-- One customer's figures as the pop's one line shows them (p_segments:
+-- their segments, customer_segments, read by the caller).
+create or replace function customer_profile(p_customer bigint, p_segments text[])
+returns table (tier text, value_won bigint, r_score smallint, f_score smallint, m_score smallint,
+	profit_class text, churn_score real, segments text[])
+language sql stable as $$
+	select f.tier, f.value_won, f.r_score, f.f_score, f.m_score, f.profit_class, f.churn_score, p_segments
+	from customer_fact f
+	where f.id = p_customer
 $$;
 
--- One customer's figures as the pop's one line shows them.
 create or replace function customer_profile(p_customer bigint)
 returns table (tier text, value_won bigint, r_score smallint, f_score smallint, m_score smallint,
 	profit_class text, churn_score real, segments text[])
 language sql stable as $$
-	select f.tier, f.value_won, f.r_score, f.f_score, f.m_score, f.profit_class, f.churn_score,
-	       array(select s from customer_segments(p_customer) s)
-	from customer_fact f
-	where f.id = p_customer
+	select * from customer_profile(p_customer, array(select customer_segments(p_customer)))
 $$;
