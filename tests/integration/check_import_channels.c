@@ -428,6 +428,31 @@ START_TEST(survey_scores_feed_the_satisfaction_index)
 }
 END_TEST
 
+/* A merge takes the imported e-mails' threading and the web events along, an unmerge brings them back. */
+START_TEST(merge_moves_imported_channels)
+{
+	struct import_result r;
+	char q[512];
+	long long keep = cust("C1003"), drop = cust("C1001");
+
+	ck_assert_msg(admin_import_mail(db, fixture("inbox.mbox"), &r) == 0, "%s", db_error(db));
+	ck_assert_msg(admin_import_web(db, fixture("web.jsonl"), &r) == 0, "%s", db_error(db));
+	snprintf(q, sizeof(q), "select customer_merge(%lld, %lld)", keep, drop);
+	sql(q);
+	snprintf(q, sizeof(q), "select (select count(*) from email_message where customer_id = %lld) * 10 + "
+		 "(select count(*) from web_event where customer_id = %lld)", drop, drop);
+	ck_assert_int_eq(count(q), 0);
+	snprintf(q, sizeof(q), "select count(*) from email_message e join interaction i on i.id = e.interaction_id "
+		 "where e.customer_id = i.customer_id and i.customer_id = %lld", keep);
+	ck_assert_int_eq(count(q), 4);       /* the thread of three and the alternative one */
+	snprintf(q, sizeof(q), "select customer_unmerge(%lld)", drop);
+	sql(q);
+	snprintf(q, sizeof(q), "select (select count(*) from email_message where customer_id = %lld) * 10 + "
+		 "(select count(*) from web_event where customer_id = %lld)", drop, drop);
+	ck_assert_int_eq(count(q), 35);
+}
+END_TEST
+
 START_TEST(a_wrong_file_is_refused_whole)
 {
 	struct import_result r;
@@ -480,6 +505,7 @@ static Suite *import_channels_suite(void)
 	tcase_add_test(tc, orders_load_whole_with_their_lines);
 	tcase_add_test(tc, web_events_kept_and_contacts_on_the_timeline);
 	tcase_add_test(tc, survey_scores_feed_the_satisfaction_index);
+	tcase_add_test(tc, merge_moves_imported_channels);
 	tcase_add_test(tc, a_wrong_file_is_refused_whole);
 	tcase_add_test(tc, new_tables_have_row_security_and_no_agent_rights);
 	tcase_add_test(tc, the_command_says_what_it_loaded);
