@@ -17,6 +17,7 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/import_channels.h"
+#include "ccterm/mail_message.h"
 #include "ccterm/utf8.h"
 #include "testdb.h"
 
@@ -279,6 +280,21 @@ START_TEST(hostile_mail_is_rejected_whole_and_the_rest_loads)
 }
 END_TEST
 
+/* Found by fuzz_mail: a text part with nothing in it (memcpy from NULL). */
+START_TEST(an_empty_body_is_no_body)
+{
+	static const char msg[] = "From: jia.kim@example.com\nDate: Tue, 24 Nov 2026 12:00:00 +0900\n"
+				  "Subject: empty\nContent-Type: text/plain; charset=utf-8\n\n";
+	struct mail_message m;
+	char why[256];
+
+	ck_assert_msg(mail_message_parse(msg, sizeof(msg) - 1, &m, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_ptr_null(m.body);
+	ck_assert_str_eq(m.subject, "empty");
+	mail_message_free(&m);
+}
+END_TEST
+
 START_TEST(orders_load_whole_with_their_lines)
 {
 	struct import_result r;
@@ -502,6 +518,7 @@ static Suite *import_channels_suite(void)
 	tcase_add_test(tc, mbox_loads_korean_mail_in_threads);
 	tcase_add_test(tc, maildir_reply_joins_the_thread_and_its_case);
 	tcase_add_test(tc, hostile_mail_is_rejected_whole_and_the_rest_loads);
+	tcase_add_test(tc, an_empty_body_is_no_body);
 	tcase_add_test(tc, orders_load_whole_with_their_lines);
 	tcase_add_test(tc, web_events_kept_and_contacts_on_the_timeline);
 	tcase_add_test(tc, survey_scores_feed_the_satisfaction_index);
