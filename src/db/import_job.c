@@ -22,7 +22,7 @@ static double now_seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int job_begin(struct import_job *j, struct db *db, const char *path, struct import_result *r)
+int import_job_begin(struct import_job *j, struct db *db, const char *path, struct import_result *r)
 {
 	PGresult *res;
 
@@ -49,7 +49,7 @@ int job_begin(struct import_job *j, struct db *db, const char *path, struct impo
 	return 0;
 }
 
-const char *job_where(const struct import_job *j, long n, char *buf, size_t bufsz)
+const char *import_job_where(const struct import_job *j, long n, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "%s:%ld", j->path, n);
 	return buf;
@@ -57,7 +57,7 @@ const char *job_where(const struct import_job *j, long n, char *buf, size_t bufs
 
 /* Rejects go to a temporary file beside FILE.rejects, renamed over it once
  * the import has committed (as import.c does). */
-void job_reject(struct import_job *j, const char *where, const char *why)
+void import_job_reject(struct import_job *j, const char *where, const char *why)
 {
 	if (!j->rejects && !j->rejects_failed) {
 		int fd;
@@ -143,7 +143,7 @@ static int copy_put(struct import_job *j, const char *s, size_t n)
 	return j->len > 256 * 1024 ? copy_flush(j) : 0;
 }
 
-int job_copy_begin(struct import_job *j, const char *stage_sql)
+int import_job_copy_begin(struct import_job *j, const char *stage_sql)
 {
 	PGresult *res;
 
@@ -160,7 +160,7 @@ int job_copy_begin(struct import_job *j, const char *stage_sql)
 }
 
 /* COPY's text format: NULL as \N, specials backslash-escaped. */
-int job_copy_row(struct import_job *j, const char *const *fields, size_t n)
+int import_job_copy_row(struct import_job *j, const char *const *fields, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *s = fields[i];
@@ -189,7 +189,7 @@ int job_copy_row(struct import_job *j, const char *const *fields, size_t n)
 	return 0;
 }
 
-int job_copy_end(struct import_job *j)
+int import_job_copy_end(struct import_job *j)
 {
 	PGresult *res;
 	int rc = 0;
@@ -205,10 +205,13 @@ int job_copy_end(struct import_job *j)
 		}
 		PQclear(res);
 	}
+	/* the steps' plans need the table's size and spread */
+	if (rc == 0 && db_exec(j->db, "analyze stage", 0, NULL) < 0)
+		rc = -1;
 	return rc;
 }
 
-int job_steps(struct import_job *j, const char *const *steps, size_t n)
+int import_job_steps(struct import_job *j, const char *const *steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strstr(steps[i], "returning")) {
@@ -217,7 +220,7 @@ int job_steps(struct import_job *j, const char *const *steps, size_t n)
 			if (!res)
 				return -1;
 			for (int k = 0; k < PQntuples(res); k++)
-				job_reject(j, PQgetvalue(res, k, 0), PQgetvalue(res, k, 1));
+				import_job_reject(j, PQgetvalue(res, k, 0), PQgetvalue(res, k, 1));
 			PQclear(res);
 		} else if (db_exec(j->db, steps[i], 0, NULL) < 0) {
 			return -1;
@@ -228,7 +231,7 @@ int job_steps(struct import_job *j, const char *const *steps, size_t n)
 
 /* As import interactions: an external id, else a phone number, else an
  * e-mail; shared numbers and addresses are ambiguous, never guessed. */
-const char *const job_match_customer[] = {
+const char *const import_job_match_customer[] = {
 	"alter table stage add column customer_id bigint",
 	/* a merged customer's id leads to the survivor */
 	"update stage s set customer_id = coalesce(c.merged_into, c.id) from customer c where c.external_id = s.customer",
@@ -243,9 +246,9 @@ const char *const job_match_customer[] = {
 	" and cp.value in (select email from stage where customer_id is null) group by cp.value) m "
 	"where s.customer_id is null and s.email = m.value and m.n = 1",
 };
-const size_t job_match_customer_n = sizeof(job_match_customer) / sizeof(job_match_customer[0]);
+const size_t import_job_match_customer_n = sizeof(import_job_match_customer) / sizeof(import_job_match_customer[0]);
 
-const char job_unmatched_sql[] =
+const char import_job_unmatched_sql[] =
 	"delete from stage s where customer_id is null returning s.at, "
 	"case when (select count(distinct cc.customer_id) from contact_point cp join customer_contact cc "
 	"on cc.contact_point_id = cp.id where cp.kind = 'phone' and cp.value = s.phone) > 1 "
@@ -255,7 +258,7 @@ const char job_unmatched_sql[] =
 	"then 'e-mail ' || s.email || ' is shared by several customers; use the customer id' "
 	"else 'customer ''' || left(s.customer, 60) || ''' not found (customer id, phone or e-mail)' end";
 
-int job_csv(struct import_job *j, const char *columns, job_row_fn row)
+int import_job_csv(struct import_job *j, const char *columns, import_job_row_fn row)
 {
 	FILE *fp = fopen(j->path, "r");
 	struct csv_reader *rd;
@@ -284,7 +287,7 @@ int job_csv(struct import_job *j, const char *columns, job_row_fn row)
 	rc = 0;
 	while (rc == 0 && (got = csv_next(rd, &rec)) != 0) {
 		if (got < 0)
-			job_reject(j, job_where(j, rec.line, where, sizeof(where)), csv_error(rd));
+			import_job_reject(j, import_job_where(j, rec.line, where, sizeof(where)), csv_error(rd));
 		else
 			rc = row(j, rec.line, rec.fields, rec.nfields);
 	}
@@ -294,7 +297,7 @@ out:
 	return rc;
 }
 
-int job_finish(struct import_job *j, int rc, const char *what, const char *count_sql)
+int import_job_finish(struct import_job *j, int rc, const char *what, const char *count_sql)
 {
 	struct db *db = j->db;
 

@@ -25,42 +25,42 @@ struct import_job {
 };
 
 /* Begins the transaction (timezone and default country from settings). */
-int job_begin(struct import_job *j, struct db *db, const char *path, struct import_result *r);
+int import_job_begin(struct import_job *j, struct db *db, const char *path, struct import_result *r);
 /* A rejected record: "where: why" in FILE.rejects, counted. */
-void job_reject(struct import_job *j, const char *where, const char *why);
+void import_job_reject(struct import_job *j, const char *where, const char *why);
 /* "PATH:N" into buf. */
-const char *job_where(const struct import_job *j, long n, char *buf, size_t bufsz);
+const char *import_job_where(const struct import_job *j, long n, char *buf, size_t bufsz);
 
 /* Runs stage_sql (create temp table stage ... on commit drop) and starts
  * COPY into it; rows are then fields in the table's column order (NULL:
  * SQL NULL); copy_end finishes it. */
-int job_copy_begin(struct import_job *j, const char *stage_sql);
-int job_copy_row(struct import_job *j, const char *const *fields, size_t n);
-int job_copy_end(struct import_job *j);
+int import_job_copy_begin(struct import_job *j, const char *stage_sql);
+int import_job_copy_row(struct import_job *j, const char *const *fields, size_t n);
+int import_job_copy_end(struct import_job *j);
 
 /* Reads the CSV file at j->path whose header must be columns, and calls row
  * for every record (a malformed one is rejected with the reader's reason).
  * Returns 0, or -1 (a wrong header refuses the whole file). */
-typedef int (*job_row_fn)(struct import_job *j, long line, char *const *fields, size_t n);
-int job_csv(struct import_job *j, const char *columns, job_row_fn row);
+typedef int (*import_job_row_fn)(struct import_job *j, long line, char *const *fields, size_t n);
+int import_job_csv(struct import_job *j, const char *columns, import_job_row_fn row);
 
-/* The reject step for rows left without a customer (after job_match_customer). */
-extern const char job_unmatched_sql[];
+/* The reject step for rows left without a customer (after import_job_match_customer). */
+extern const char import_job_unmatched_sql[];
 
 /* Runs steps in order: one whose text has "returning" gives rows (where,
  * reason) that are rejects; the others are run. */
-int job_steps(struct import_job *j, const char *const *steps, size_t n);
+int import_job_steps(struct import_job *j, const char *const *steps, size_t n);
 
 /* The SQL steps that set stage.customer_id from stage.customer (an external
  * id), stage.phone (E.164) and stage.email (lower case), and reject the rows
  * left without one (a number or an address several customers share is
  * ambiguous: never guessed). stage needs columns at, customer, phone, email. */
-extern const char *const job_match_customer[];
-extern const size_t job_match_customer_n;
+extern const char *const import_job_match_customer[];
+extern const size_t import_job_match_customer_n;
 
 /* Counts the loaded rows with count_sql, writes the audit row, commits (or
  * rolls back when rc < 0 or anything fails: then nothing is loaded and no
  * rejects file is left). Returns 0 or -1. */
-int job_finish(struct import_job *j, int rc, const char *what, const char *count_sql);
+int import_job_finish(struct import_job *j, int rc, const char *what, const char *count_sql);
 
 #endif

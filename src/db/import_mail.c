@@ -74,6 +74,7 @@ static const char *const pre_steps[] = {
 	"alter table stage add column direction text, add column customer text, add column phone text, "
 	"add column email text, add column parent text, add column interaction_id bigint, add column thread_id bigint, "
 	"add column case_id bigint",
+	"create index on stage (message_id)",
 	"with d as (select rec, first_value(rec) over w first, first_value(at) over w first_at from stage "
 	"window w as (partition by message_id order by rec)) "
 	"delete from stage s using d where s.rec = d.rec and d.rec <> d.first "
@@ -94,6 +95,8 @@ static const char *const post_steps[] = {
 	"else 'sender ' || left(s.email, 100) || ' is not the e-mail address of a customer' end",
 	"update stage set interaction_id = nextval(pg_get_serial_sequence('interaction', 'id'))",
 	parent_sql,
+	"create index on stage (parent)",
+	"analyze stage",
 	thread_sql,
 	"update stage set thread_id = interaction_id where thread_id is null",
 	case_sql,
@@ -119,21 +122,21 @@ static int stream(struct import_job *j, struct mailbox *mb)
 		char rec[24];
 
 		if (got < 0) {
-			job_reject(j, m.where, why);
+			import_job_reject(j, m.where, why);
 			continue;
 		}
 		if (m.truncated) {
-			job_reject(j, m.where, "the file ends inside this message (truncated)");
+			import_job_reject(j, m.where, "the file ends inside this message (truncated)");
 			continue;
 		}
 		if (mail_message_parse(m.data, m.len, &msg, why, sizeof(why)) < 0) {
-			job_reject(j, m.where, why);
+			import_job_reject(j, m.where, why);
 			continue;
 		}
 		snprintf(rec, sizeof(rec), "%ld", m.recno);
 		const char *v[] = { m.where, rec, msg.date, msg.from, msg.to, msg.subject, msg.body, msg.message_id,
 				    msg.in_reply_to, msg.references };
-		got = job_copy_row(j, v, N(v));
+		got = import_job_copy_row(j, v, N(v));
 		mail_message_free(&msg);
 		if (got < 0)
 			return -1;
@@ -148,24 +151,24 @@ int admin_import_mail(struct db *db, const char *path, struct import_result *r)
 	char err[4400];
 	int rc;
 
-	if (job_begin(&j, db, path, r) < 0)
+	if (import_job_begin(&j, db, path, r) < 0)
 		return -1;
 	if (!(mb = mailbox_open(path, err, sizeof(err)))) {
 		db_set_error(db, "%s", err);
-		return job_finish(&j, -1, "mail", NULL);
+		return import_job_finish(&j, -1, "mail", NULL);
 	}
-	rc = job_copy_begin(&j, stage_sql);
+	rc = import_job_copy_begin(&j, stage_sql);
 	if (rc == 0) {
 		rc = stream(&j, mb);
-		if (job_copy_end(&j) < 0)
+		if (import_job_copy_end(&j) < 0)
 			rc = -1;
 	}
 	mailbox_close(mb);
 	if (rc == 0)
-		rc = job_steps(&j, pre_steps, N(pre_steps));
+		rc = import_job_steps(&j, pre_steps, N(pre_steps));
 	if (rc == 0)
-		rc = job_steps(&j, job_match_customer, job_match_customer_n);
+		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
 	if (rc == 0)
-		rc = job_steps(&j, post_steps, N(post_steps));
-	return job_finish(&j, rc, "mail", "select count(*) from stage");
+		rc = import_job_steps(&j, post_steps, N(post_steps));
+	return import_job_finish(&j, rc, "mail", "select count(*) from stage");
 }

@@ -38,7 +38,7 @@ static const char *const pre_steps[] = {
 };
 
 static const char *const post_steps[] = {
-	job_unmatched_sql,
+	import_job_unmatched_sql,
 	"delete from stage s where s.branch is not null and not exists (select 1 from branch b where b.code = s.branch) "
 	"returning s.at, 'unknown branch ''' || s.branch || ''' (ccterm-admin branch add)'",
 	"alter table stage add column order_id bigint",
@@ -68,16 +68,16 @@ static int order_row(struct import_job *j, long line, char *const *f, size_t n)
 	struct order_row r;
 	char why[512], where[4200], num[24];
 
-	job_where(j, line, where, sizeof(where));
+	import_job_where(j, line, where, sizeof(where));
 	snprintf(num, sizeof(num), "%ld", line);
 	if (order_row_check(f, n, j->country, &r, why, sizeof(why)) < 0) {
-		job_reject(j, where, why);
+		import_job_reject(j, where, why);
 		/* its order's other lines go with it, when the order can be told */
 		if (n > 0 && f[0][0] && strlen(f[0]) <= 64 && utf8_valid(f[0], strlen(f[0]))) {
 			const char *v[] = { where, num, "t", f[0], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 					    NULL, NULL, NULL, NULL, NULL };
 
-			return job_copy_row(j, v, N(v));
+			return import_job_copy_row(j, v, N(v));
 		}
 		return 0;
 	}
@@ -85,7 +85,7 @@ static int order_row(struct import_job *j, long line, char *const *f, size_t n)
 			    r.customer.phone[0] ? r.customer.phone : NULL, r.customer.email[0] ? r.customer.email : NULL,
 			    r.branch, r.channel, r.status, r.total[0] ? r.total : NULL, r.line_no, r.sku, r.name, r.qty,
 			    r.price };
-	return job_copy_row(j, v, N(v));
+	return import_job_copy_row(j, v, N(v));
 }
 
 int admin_import_orders(struct db *db, const char *path, struct import_result *r)
@@ -93,20 +93,20 @@ int admin_import_orders(struct db *db, const char *path, struct import_result *r
 	struct import_job j;
 	int rc;
 
-	if (job_begin(&j, db, path, r) < 0)
+	if (import_job_begin(&j, db, path, r) < 0)
 		return -1;
-	rc = job_copy_begin(&j, stage_sql);
+	rc = import_job_copy_begin(&j, stage_sql);
 	if (rc == 0) {
-		rc = job_csv(&j, ORDER_COLUMNS, order_row);
-		if (job_copy_end(&j) < 0)
+		rc = import_job_csv(&j, ORDER_COLUMNS, order_row);
+		if (import_job_copy_end(&j) < 0)
 			rc = -1;
 	}
 	if (rc == 0)
-		rc = job_steps(&j, pre_steps, N(pre_steps));
+		rc = import_job_steps(&j, pre_steps, N(pre_steps));
 	if (rc == 0)
-		rc = job_steps(&j, job_match_customer, job_match_customer_n);
+		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
 	if (rc == 0)
-		rc = job_steps(&j, post_steps, N(post_steps));
+		rc = import_job_steps(&j, post_steps, N(post_steps));
 	if (rc == 0) {
 		PGresult *res = db_query(db, "select count(distinct order_id) from stage", 0, NULL);
 
@@ -117,5 +117,5 @@ int admin_import_orders(struct db *db, const char *path, struct import_result *r
 				 PQgetvalue(res, 0, 0));
 		PQclear(res);
 	}
-	return job_finish(&j, rc, "orders", "select count(*) from stage");
+	return import_job_finish(&j, rc, "orders", "select count(*) from stage");
 }

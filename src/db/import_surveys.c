@@ -31,7 +31,7 @@ static const char *const pre_steps[] = {
 };
 
 static const char *const post_steps[] = {
-	job_unmatched_sql,
+	import_job_unmatched_sql,
 	/* no branch in the file: the customer's home branch */
 	"update stage s set branch = c.branch_code from customer c where s.branch is null and c.id = s.customer_id",
 	"delete from stage s where s.branch is not null and not exists (select 1 from branch b where b.code = s.branch) "
@@ -49,16 +49,16 @@ static int survey_row(struct import_job *j, long line, char *const *f, size_t n)
 	struct survey_row r;
 	char why[512], where[4200], num[24];
 
-	job_where(j, line, where, sizeof(where));
+	import_job_where(j, line, where, sizeof(where));
 	if (survey_row_check(f, n, j->country, &r, why, sizeof(why)) < 0) {
-		job_reject(j, where, why);
+		import_job_reject(j, where, why);
 		return 0;
 	}
 	snprintf(num, sizeof(num), "%ld", line);
 	const char *v[] = { where, num, r.answered_at, r.customer.text, r.customer.phone[0] ? r.customer.phone : NULL,
 			    r.customer.email[0] ? r.customer.email : NULL, r.branch, r.channel, r.score, r.survey_id,
 			    r.question, r.comment };
-	return job_copy_row(j, v, N(v));
+	return import_job_copy_row(j, v, N(v));
 }
 
 int admin_import_surveys(struct db *db, const char *path, struct import_result *r)
@@ -66,19 +66,19 @@ int admin_import_surveys(struct db *db, const char *path, struct import_result *
 	struct import_job j;
 	int rc;
 
-	if (job_begin(&j, db, path, r) < 0)
+	if (import_job_begin(&j, db, path, r) < 0)
 		return -1;
-	rc = job_copy_begin(&j, stage_sql);
+	rc = import_job_copy_begin(&j, stage_sql);
 	if (rc == 0) {
-		rc = job_csv(&j, SURVEY_COLUMNS, survey_row);
-		if (job_copy_end(&j) < 0)
+		rc = import_job_csv(&j, SURVEY_COLUMNS, survey_row);
+		if (import_job_copy_end(&j) < 0)
 			rc = -1;
 	}
 	if (rc == 0)
-		rc = job_steps(&j, pre_steps, N(pre_steps));
+		rc = import_job_steps(&j, pre_steps, N(pre_steps));
 	if (rc == 0)
-		rc = job_steps(&j, job_match_customer, job_match_customer_n);
+		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
 	if (rc == 0)
-		rc = job_steps(&j, post_steps, N(post_steps));
-	return job_finish(&j, rc, "surveys", "select count(*) from stage");
+		rc = import_job_steps(&j, post_steps, N(post_steps));
+	return import_job_finish(&j, rc, "surveys", "select count(*) from stage");
 }

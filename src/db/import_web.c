@@ -128,22 +128,22 @@ static int stream(struct import_job *j, FILE *fp)
 		if (n == -1)
 			break;
 		line++;
-		job_where(j, line, where, sizeof(where));
+		import_job_where(j, line, where, sizeof(where));
 		if (too_long) {
-			job_reject(j, where, "line longer than 1 MiB");
+			import_job_reject(j, where, "line longer than 1 MiB");
 			continue;
 		}
 		if (blank(buf ? buf : "", n))
 			continue;
 		if (web_event_parse(buf, (size_t)n, j->country, &ev, why, sizeof(why)) < 0) {
-			job_reject(j, where, why);
+			import_job_reject(j, where, why);
 			continue;
 		}
 		snprintf(num, sizeof(num), "%ld", line);
 		const char *v[] = { where, num, ev.at, ev.type, ev.event_id, ev.customer,
 				    ev.phone[0] ? ev.phone : NULL, ev.email[0] ? ev.email : NULL, ev.visitor_id,
 				    ev.session_id, ev.url, ev.title, ev.data, ev.summary, ev.contact ? "t" : "f" };
-		rc = job_copy_row(j, v, N(v));
+		rc = import_job_copy_row(j, v, N(v));
 		web_event_free(&ev);
 	}
 	if (n == -2) {
@@ -160,25 +160,25 @@ int admin_import_web(struct db *db, const char *path, struct import_result *r)
 	FILE *fp;
 	int rc;
 
-	if (job_begin(&j, db, path, r) < 0)
+	if (import_job_begin(&j, db, path, r) < 0)
 		return -1;
 	if (!(fp = fopen(path, "r"))) {
 		db_set_error(db, "cannot read %s: %s", path, strerror(errno));
-		return job_finish(&j, -1, "web", NULL);
+		return import_job_finish(&j, -1, "web", NULL);
 	}
-	rc = job_copy_begin(&j, stage_sql);
+	rc = import_job_copy_begin(&j, stage_sql);
 	if (rc == 0) {
 		rc = stream(&j, fp);
-		if (job_copy_end(&j) < 0)
+		if (import_job_copy_end(&j) < 0)
 			rc = -1;
 	}
 	fclose(fp);
 	if (rc == 0)
-		rc = job_steps(&j, pre_steps, N(pre_steps));
+		rc = import_job_steps(&j, pre_steps, N(pre_steps));
 	if (rc == 0)
-		rc = job_steps(&j, job_match_customer, job_match_customer_n);
+		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
 	if (rc == 0)
-		rc = job_steps(&j, post_steps, N(post_steps));
+		rc = import_job_steps(&j, post_steps, N(post_steps));
 	if (rc == 0) {
 		PGresult *res = db_query(db, "select count(*) filter (where contact), count(*) filter (where not contact) "
 				     "from stage", 0, NULL);
@@ -192,5 +192,5 @@ int admin_import_web(struct db *db, const char *path, struct import_result *r)
 				 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
 		PQclear(res);
 	}
-	return job_finish(&j, rc, "web", "select count(*) from stage");
+	return import_job_finish(&j, rc, "web", "select count(*) from stage");
 }
