@@ -205,9 +205,6 @@ int import_job_copy_end(struct import_job *j)
 		}
 		PQclear(res);
 	}
-	/* the steps' plans need the table's size and spread */
-	if (rc == 0 && db_exec(j->db, "analyze stage", 0, NULL) < 0)
-		rc = -1;
 	return rc;
 }
 

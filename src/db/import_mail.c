@@ -71,6 +71,7 @@ static const char case_sql[] =
 	"where s.parent is not null";
 
 static const char *const pre_steps[] = {
+	"analyze stage",      /* the steps' plans need its size and spread */
 	"alter table stage add column direction text, add column customer text, add column phone text, "
 	"add column email text, add column parent text, add column interaction_id bigint, add column thread_id bigint, "
 	"add column case_id bigint",
@@ -144,13 +145,18 @@ static int stream(struct import_job *j, struct mailbox *mb)
 	return 0;
 }
 
-int admin_import_mail(struct db *db, const char *path, struct import_result *r)
+int admin_import_mail(struct db *db, const char *path_given, struct import_result *r)
 {
 	struct import_job j;
 	struct mailbox *mb;
-	char err[4400];
+	char err[4400], path[4096];
+	size_t n;
 	int rc;
 
+	/* "Maildir/": its rejects go beside it as Maildir.rejects, not into it */
+	snprintf(path, sizeof(path), "%s", path_given);
+	for (n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
 	if (import_job_begin(&j, db, path, r) < 0)
 		return -1;
 	if (!(mb = mailbox_open(path, err, sizeof(err)))) {

@@ -19,6 +19,7 @@ static const char stage_sql[] =
 	"line_no integer, sku text, name text, qty integer, price numeric) on commit drop";
 
 static const char *const pre_steps[] = {
+	"analyze stage",      /* the steps' plans need its size and spread */
 	"delete from stage s where not s.bad and s.order_no in (select order_no from stage where bad) "
 	"returning s.at, 'order ' || s.order_no || ': another of its lines is rejected (' || "
 	"(select min(b.at) from stage b where b.bad and b.order_no = s.order_no) || ')'",

@@ -19,6 +19,7 @@ static const char stage_sql[] =
 /* The answer's key (interaction.idempotency_key): from survey_id, else from
  * what it says, so a file imported twice loads its answers once. */
 static const char *const pre_steps[] = {
+	"analyze stage",      /* the steps' plans need its size and spread */
 	"alter table stage add column key uuid",
 	"update stage set key = md5('survey:' || coalesce('id:' || survey_id, concat_ws('|', customer, "
 	"answered_at::text, score, branch, channel, question, comment)))::uuid",

@@ -21,6 +21,7 @@ static const char stage_sql[] =
 	"summary text, contact boolean) on commit drop";
 
 static const char *const pre_steps[] = {
+	"analyze stage",      /* the steps' plans need its size and spread */
 	"alter table stage add column event_key text",
 	"update stage set event_key = coalesce('id:' || event_id, 'md5:' || md5(concat_ws('|', type, occurred_at::text, "
 	"customer, email, phone, visitor_id, session_id, url, title, data::text)))",

@@ -197,6 +197,10 @@ static char *to_utf8(const char *b, size_t n, const char *charset, size_t *outle
 {
 	char *out = NULL;
 
+	if (n == 0) {
+		*outlen = 0;
+		return dup_n("", 0);
+	}
 	if (charset && *charset) {
 		const char *ic = g_mime_charset_iconv_name(charset);
 

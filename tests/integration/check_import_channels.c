@@ -219,14 +219,15 @@ START_TEST(maildir_reply_joins_the_thread_and_its_case)
 		 "'배송 지연') returning id) update interaction set case_id = (select id from c) "
 		 "where message_id = '" MSG_A "'", cust("C1001"));
 	sql(q);
-	ck_assert_msg(admin_import_mail(db, fixture("Maildir"), &r) == 0, "%s", db_error(db));
+	ck_assert_msg(admin_import_mail(db, fixture("Maildir/"), &r) == 0, "%s", db_error(db));
 	ck_assert_int_eq(r.loaded, 2);
 	ck_assert_int_eq(r.rejected, 0);
 	/* References only (no In-Reply-To), to messages of the earlier import */
 	ck_assert_int_eq(count("select count(*) from email_message j join email_message a on a.message_id = '" MSG_A "' "
 			       "join interaction ij on ij.id = j.interaction_id join interaction ia on ia.id = a.interaction_id "
 			       "where j.message_id = '<20261125090000.J4@mail.example.com>' and j.thread_id = a.thread_id "
-			       "and ij.case_id = ia.case_id and j.source like '%/Maildir/new/1795splitJ.M1P100.mx1'"), 1);
+			       "and ij.case_id = ia.case_id and j.source like '%/import/Maildir/new/1795splitJ.M1P100.mx1'"), 1);
+	ck_assert_str_eq(r.rejects_path + strlen(r.rejects_path) - strlen("/import/Maildir.rejects"), "/import/Maildir.rejects");
 	/* the other starts its own thread, without a case */
 	ck_assert_int_eq(count("select count(*) from email_message e join interaction i on i.id = e.interaction_id "
 			       "where e.message_id = '<maildir.k5@mail.example.com>' and e.thread_id = i.id "
