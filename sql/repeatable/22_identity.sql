@@ -93,6 +93,7 @@ declare
 	v_ord bigint[];
 	v_cas bigint[];
 	v_mail bigint[];
+	v_web bigint[];
 	v_cp_moved jsonb;
 	v_cp_dropped jsonb;
 	v_cm_moved integer[];
@@ -121,6 +122,10 @@ begin
 	select coalesce(array_agg(id), '{}') into v_cas from u;
 	with u as (update mail_outbox set customer_id = p_keep where customer_id = p_drop returning id)
 	select coalesce(array_agg(id), '{}') into v_mail from u;
+	-- imported e-mails' threading follows their interactions (25_import_channels)
+	update email_message set customer_id = p_keep where customer_id = p_drop;
+	with u as (update web_event set customer_id = p_keep where customer_id = p_drop returning id)
+	select coalesce(array_agg(id), '{}') into v_web from u;
 	-- contact points the survivor already has are only unlinked from p_drop
 	with d as (delete from customer_contact cc where cc.customer_id = p_drop and exists
 		(select 1 from customer_contact k where k.customer_id = p_keep and k.contact_point_id = cc.contact_point_id)
@@ -140,7 +145,7 @@ begin
 	update customer set merged_into = p_keep where id = p_drop;
 	insert into customer_merge (keep_id, drop_id, moved)
 	values (p_keep, p_drop, jsonb_build_object('interaction', to_jsonb(v_int), 'orders', to_jsonb(v_ord),
-		'cases', to_jsonb(v_cas), 'mail', to_jsonb(v_mail), 'contact_moved', v_cp_moved, 'contact_dropped', v_cp_dropped,
+		'cases', to_jsonb(v_cas), 'mail', to_jsonb(v_mail), 'web_event', to_jsonb(v_web), 'contact_moved', v_cp_moved, 'contact_dropped', v_cp_dropped,
 		'campaign_moved', to_jsonb(v_cm_moved), 'campaign_dropped', v_cm_dropped))
 	returning id into v_id;
 	perform audit_write(p_keep, 'update', format('merge: kept %s, merged %s into it (merge %s)', p_keep, p_drop, v_id));
@@ -171,6 +176,11 @@ begin
 	where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved->'cases')::bigint);
 	update mail_outbox set customer_id = p_drop
 	where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved->'mail')::bigint);
+	update email_message set customer_id = p_drop
+	where customer_id = m.keep_id and interaction_id in (select jsonb_array_elements_text(m.moved->'interaction')::bigint);
+	update web_event set customer_id = p_drop
+	where customer_id = m.keep_id
+	  and id in (select jsonb_array_elements_text(coalesce(m.moved->'web_event', '[]'))::bigint);
 	update customer_contact set customer_id = p_drop
 	where customer_id = m.keep_id
 	  and contact_point_id in (select (e->>'cp')::bigint from jsonb_array_elements(m.moved->'contact_moved') e);

@@ -11,6 +11,7 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
+#include "ccterm/import_channels.h"
 #include "ccterm/pbx.h"
 #include "opts.h"
 
@@ -27,6 +28,12 @@ static const char usage[] =
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
 	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
+	"  import mail MBOX|MAILDIR                  e-mails: each of a customer's address, threads kept\n"
+	"  import orders FILE.csv                    POS orders, a row per line: order_no,ordered_at,customer,\n"
+	"                                            branch,channel,status,total,line_no,sku,name,qty,price\n"
+	"  import web FILE.jsonl                     web events, a JSON object a line (README \"Imports\")\n"
+	"  import surveys FILE.csv                   answers: answered_at,customer,branch,channel,score,\n"
+	"                                            survey_id,question,comment (score 1-5)\n"
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
 	"  unmerge DROP                              undo the latest merge of DROP\n"
@@ -78,8 +85,8 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 		rc = admin_import_customers_with(db, file, &opt, &r);
 	else if (strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions(db, file, &r);
-	else {
-		fprintf(stderr, "ccterm-admin: import customers|interactions FILE\n");
+	else if ((rc = admin_import_channel(db, what, file, &r)) == -2) {
+		fprintf(stderr, "ccterm-admin: import customers|interactions|mail|orders|web|surveys FILE\n");
 		return 2;
 	}
 	if (rc < 0)

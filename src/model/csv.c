@@ -169,25 +169,32 @@ static void csv_skip_line(struct csv_reader *r)
 	}
 }
 
-/* After an unterminated quote: read everything after the record's first line again. */
+/* After a quoted field that ran past its line and proved bad (never closed,
+ * or closed with text after it): read everything after the record's first
+ * line again, then what was still to read. */
 static void csv_rewind_record(struct csv_reader *r, long start_line)
 {
 	char *nl = memchr(r->raw.p, '\n', r->raw.len);
 	char *cr = memchr(r->raw.p, '\r', r->raw.len);
+	struct buf again = { 0 };
 	size_t from;
+	bool ok = true;
 
 	if (cr && (!nl || cr < nl))
 		nl = (cr + 1 < r->raw.p + r->raw.len && cr[1] == '\n') ? cr + 1 : cr;
 	from = nl ? (size_t)(nl - r->raw.p) + 1 : r->raw.len;
-	/* At EOF every pending byte has been read, so pending can be replaced. */
-	r->pending.len = 0;
-	r->pending_pos = 0;
-	for (size_t i = from; i < r->raw.len; i++) {
-		if (!buf_put(&r->pending, r->raw.p[i])) {
-			r->pending.len = 0;     /* the rest of the input is lost */
-			break;
-		}
+	for (size_t i = from; ok && i < r->raw.len; i++)
+		ok = buf_put(&again, r->raw.p[i]);
+	for (size_t i = r->pending_pos; ok && i < r->pending.len; i++)
+		ok = buf_put(&again, r->pending.p[i]);
+	free(r->pending.p);
+	if (!ok) {
+		free(again.p);
+		again = (struct buf){ 0 };      /* the rest of the input is lost */
+		r->nomem = true;
 	}
+	r->pending = again;
+	r->pending_pos = 0;
 	r->line = start_line + 1;
 }
 
@@ -254,7 +261,10 @@ static int csv_read_record(struct csv_reader *r, int c, long start_line)
 			return 1;
 		/* Only a quoted field ends on another byte: "abc"x */
 		r->error = "text after a closing quote";
-		csv_skip_line(r);
+		if (r->line > start_line)
+			csv_rewind_record(r, start_line);   /* a stray quote closed lines later */
+		else
+			csv_skip_line(r);
 		return -1;
 	}
 }

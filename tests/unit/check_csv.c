@@ -181,6 +181,21 @@ START_TEST(test_unterminated_quote_recovers)
 }
 END_TEST
 
+/* A stray quote that a later line's quote "closes", with text after it: the
+ * lines in between are records of their own, not swallowed with the error. */
+START_TEST(test_stray_quote_closed_later_recovers)
+{
+	open_text("h1,h2\nP-8,\"bad,1\nP-9,x\nP-10,\"-1,500\",z\nlast,1\n");
+	EXPECT(1, "h1", "h2");
+	ck_assert_int_eq(csv_next(rd, &rec), -1);
+	ck_assert_int_eq(rec.line, 2);
+	EXPECT(3, "P-9", "x");
+	EXPECT(4, "P-10", "-1,500", "z");
+	EXPECT(5, "last", "1");
+	expect_end();
+}
+END_TEST
+
 /* A NUL would end the field as a C string: the record is refused, not cut. */
 START_TEST(test_nul_byte_refused)
 {
@@ -278,6 +293,7 @@ Suite *csv_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_text_after_closing_quote);
 	tcase_add_test(tc, test_unterminated_quote_recovers);
+	tcase_add_test(tc, test_stray_quote_closed_later_recovers);
 	tcase_add_test(tc, test_unterminated_last_line);
 	tcase_add_test(tc, test_nul_byte_refused);
 	suite_add_tcase(s, tc);
