@@ -146,8 +146,15 @@ static void cell_text(const struct report_section *s, const struct col *c, int r
 	}
 }
 
-static int push(struct report_lines *l, const char *text)
+/* Appends a copy of text, cut to width columns (0: as it is). */
+static int push(struct report_lines *l, const char *text, int width)
 {
+	char cut[4096];
+
+	if (width > 0 && utf8_width(text) > width) {
+		utf8_fit(text, width, true, cut, sizeof(cut));
+		text = cut;
+	}
 	if (l->n == l->cap) {
 		int cap = l->cap ? l->cap * 2 : 64;
 		char **p = realloc(l->line, (size_t)cap * sizeof(*p));
@@ -213,7 +220,7 @@ static int render_section(const struct report *r, enum report_section_id id, int
 		barw = 0;
 
 	l->sec_start[id] = l->n;
-	if (push(l, L->title) < 0)
+	if (push(l, L->title, width) < 0)
 		return -1;
 	o = 0;
 	for (int c = 0; c < L->ncols; c++) {
@@ -223,9 +230,9 @@ static int render_section(const struct report *r, enum report_section_id id, int
 	}
 	while (o > 0 && line[o - 1] == ' ')
 		line[--o] = '\0';
-	if (push(l, line) < 0)
+	if (push(l, line, width) < 0)
 		return -1;
-	if (s->nrows == 0 && push(l, "  (none that day)") < 0)
+	if (s->nrows == 0 && push(l, "  (none that day)", width) < 0)
 		return -1;
 	for (int row = 0; row < s->nrows; row++) {
 		o = 0;
@@ -241,16 +248,10 @@ static int render_section(const struct report *r, enum report_section_id id, int
 			o = sizeof(line) - 1;
 		while (o > 0 && line[o - 1] == ' ')
 			line[--o] = '\0';
-		if (utf8_width(line) > width) {   /* narrower than the columns need: cut */
-			char cut[sizeof(line)];
-
-			utf8_fit(line, width, true, cut, sizeof(cut));
-			snprintf(line, sizeof(line), "%s", cut);
-		}
-		if (push(l, line) < 0)
+		if (push(l, line, width) < 0)
 			return -1;
 	}
-	return push(l, "");
+	return push(l, "", width);
 }
 
 int report_render_text(const struct report *r, int width, bool utf8, struct report_lines *out)
@@ -263,7 +264,7 @@ int report_render_text(const struct report *r, int width, bool utf8, struct repo
 	if (!utf8)
 		snprintf(title, sizeof(title), "Daily report %s (%s) - queue %s - branch %s", r->day, r->timezone,
 			 r->queue[0] ? r->queue : "all", r->branch[0] ? r->branch : "all");
-	if (push(out, title) < 0 || push(out, "") < 0)
+	if (push(out, title, width) < 0 || push(out, "", width) < 0)
 		goto fail;
 	for (int i = 0; i < REPORT_NSECTIONS; i++)
 		if (render_section(r, (enum report_section_id)i, width, utf8, out) < 0)
