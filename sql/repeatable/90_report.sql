@@ -137,11 +137,23 @@ declare
 begin
 	select * into s from report_day_span(report_check(p_day, p_queue, p_branch));
 	return query
-	with hist as (
-		select x.login, x.state, x.reason, x.started_at,
-		       lead(x.started_at) over (partition by x.login order by x.started_at, x.id) as next_at
-		from agent_state x
-		where x.started_at <= s.at
+	-- each agent's state held at midnight and those begun since, read
+	-- through the (login, started_at) index, not the whole history
+	with held as (
+		select y.login, y.state, y.reason, y.started_at, y.id
+		from agent g
+		cross join lateral (select x.* from agent_state x
+		                    where x.login = g.login and x.started_at <= s.d0
+		                    order by x.started_at desc, x.id desc limit 1) y
+		union all
+		select y.login, y.state, y.reason, y.started_at, y.id
+		from agent g
+		cross join lateral (select x.* from agent_state x
+		                    where x.login = g.login and x.started_at > s.d0 and x.started_at <= s.at) y
+	), hist as (
+		select h.login, h.state, h.reason, h.started_at,
+		       lead(h.started_at) over (partition by h.login order by h.started_at, h.id) as next_at
+		from held h
 	), spans as (
 		select h.login, coalesce(h.reason, '') as reason,
 		       greatest(extract(epoch from least(coalesce(h.next_at, s.at), s.at) - greatest(h.started_at, s.d0)), 0) as secs
