@@ -3,7 +3,9 @@
  * rendering at the screen's width. Its seven requests go out through the
  * gateway together; the new figures replace the shown ones only once all
  * are in. Up/Down/PgUp/PgDn/Home/End scroll, Tab / Shift-Tab and 1-6 go to
- * a section, < and > to the day before / after, r reads it again. */
+ * a section, < and > to the day before / after, r reads it again. Today's
+ * report follows the floor: a 'floor' notification reads it again, at most
+ * every REFRESH_SECS, keeping the place. */
 #include "config.h"
 
 #include <langinfo.h>
@@ -18,6 +20,7 @@
 #include "draw.h"
 
 #define NREQ (1 + REPORT_NSECTIONS)
+#define REFRESH_SECS 5
 
 static struct {
 	char day[16];                /* asked for, "" today */
@@ -30,6 +33,9 @@ static struct {
 	struct report_lines lines;
 	int lines_width;             /* the width lines were rendered at, 0: none */
 	int top;
+	char today[16];              /* the day SQL took for "today" */
+	bool floor_moved;            /* since the last read */
+	time_t fetched_at;
 } R = { .stale = true };
 
 static bool locale_utf8(void)
@@ -54,6 +60,8 @@ static void finish(struct app *app)
 		report_free(&R.shown);
 		R.shown = R.got;
 		memset(&R.got, 0, sizeof(R.got));
+		if (!R.day[0])
+			snprintf(R.today, sizeof(R.today), "%s", R.shown.day);
 		R.have = true;
 		report_lines_free(&R.lines);
 		R.lines_width = 0;
@@ -83,6 +91,7 @@ static void fetch(struct app *app)
 	if (R.fetching || !gateway_up(app->gw))
 		return;
 	R.stale = false;
+	R.fetched_at = time(NULL);
 	R.fetching = R.sending = true;
 	R.sent = R.replies = 0;
 	R.error[0] = R.sqlstate[0] = '\0';
@@ -112,11 +121,25 @@ static void fetch(struct app *app)
 
 static int report_event(struct app *app, unsigned ev)
 {
+	int due = 0;
+
 	if (ev & DESK_CONNECTED)
 		R.stale = true;
+	if ((ev & DESK_FLOOR) && (!R.day[0] || strcmp(R.day, R.today) == 0))
+		R.floor_moved = true;
+	if (R.floor_moved && !R.fetching) {
+		time_t waited = time(NULL) - R.fetched_at;
+
+		if (waited >= REFRESH_SECS) {
+			R.floor_moved = false;
+			R.stale = true;
+		} else {
+			due = (int)(REFRESH_SECS - waited) * 1000;
+		}
+	}
 	if (R.stale)
 		fetch(app);
-	return 0;
+	return due;
 }
 
 static void report_open(struct app *app, const char *arg)

@@ -85,6 +85,22 @@ START_TEST(supervisor_reads_the_day)
 }
 END_TEST
 
+/* Today's report follows the floor: a call that arrives and is abandoned
+ * after the SLA shows within the refresh interval (5 s), the place kept. */
+START_TEST(today_follows_the_floor)
+{
+	struct vt *vt = console("rs_boss", 24, 80);
+
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, ":report<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "sales          0         0          0       0     -", 3000);
+	console_sql("insert into call (ani, queue_id, state, created_at, ended_at) "
+		    "select '010', id, 'abandoned', now() - interval '30 seconds', now() from queue where name = 'sales'");
+	VT_ASSERT_WAIT(vt, "sales          1         0          1       0   0.0", 8000);
+	vt_free(vt);
+}
+END_TEST
+
 /* An agent: the console says it is for supervisors, and stays where it was. */
 START_TEST(agent_is_refused)
 {
@@ -107,6 +123,7 @@ static Suite *report_screen_suite(void)
 	tcase_add_checked_fixture(tc, setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, supervisor_reads_the_day);
+	tcase_add_test(tc, today_follows_the_floor);
 	tcase_add_test(tc, agent_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
