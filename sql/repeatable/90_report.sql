@@ -65,7 +65,8 @@ end $$;
 -- they arrived; service level = answered within the queue's SLA / (answered
 -- + abandoned after the SLA), as on the board), and the average handle time
 -- of the day's calls that ended: talk (answer to end) + the agent's wrap-up
--- after the call (the wrap_up span "call <id>" until the agent's next state).
+-- after the call (the wrap_up span "call <id>" until the agent's next state,
+-- begun by the end of the next day).
 -- A branch does not narrow the queues.
 create or replace function report_queues(p_day text default null, p_queue text default null, p_branch text default null)
 returns table (queue text, sla_seconds integer, sla_target_pct numeric, offered bigint, answered bigint,
@@ -77,17 +78,27 @@ declare
 begin
 	select * into s from report_day_span(report_check(p_day, p_queue, p_branch));
 	return query
-	with h as (
+	-- the agents' states from the day's start to a day after its end (a
+	-- late call's wrap-up), each agent's through the (login, started_at)
+	-- index; a wrap-up span is "call <id>" and lasts until the next state
+	with st as (
+		select y.login, y.state, y.reason, y.started_at,
+		       lead(y.started_at) over (partition by y.login order by y.started_at, y.id) as next_at
+		from agent g
+		cross join lateral (select x.* from agent_state x
+		                    where x.login = g.login and x.started_at >= s.d0
+		                      and x.started_at < s.d1 + interval '1 day') y
+	), wraps as (
+		select distinct on (w.login, w.call_id) w.login, w.call_id, w.secs
+		from (select st.login, substr(st.reason, 6)::bigint as call_id, st.started_at,
+		             extract(epoch from coalesce(st.next_at, greatest(now(), st.started_at)) - st.started_at) as secs
+		      from st where st.state = 'wrap_up' and st.reason ~ '^call [0-9]{1,18}$') w
+		order by w.login, w.call_id, w.started_at
+	), h as (
 		select c.queue_id, count(*) as n,
 		       sum(extract(epoch from c.ended_at - c.answered_at) + coalesce(wr.secs, 0)) as secs
 		from call c
-		left join lateral (
-			select extract(epoch from coalesce(
-				(select min(n.started_at) from agent_state n
-				 where n.login = ws.login and n.started_at >= ws.started_at and n.id > ws.id), s.at) - ws.started_at) as secs
-			from agent_state ws
-			where ws.login = c.agent_login and ws.state = 'wrap_up' and ws.reason = 'call ' || c.id
-			order by ws.started_at limit 1) wr on true
+		left join wraps wr on wr.call_id = c.id and wr.login = c.agent_login
 		where c.created_at >= s.d0 and c.created_at < s.d1 and c.state = 'ended'
 		  and c.answered_at is not null and c.queue_id is not null
 		group by c.queue_id
