@@ -90,7 +90,8 @@ begin
 		                      and x.started_at < s.d1 + interval '1 day') y
 	), wraps as (
 		select distinct on (w.login, w.call_id) w.login, w.call_id, w.secs
-		from (select st.login, substr(st.reason, 6)::bigint as call_id, st.started_at,
+		from (select st.login, case when st.reason ~ '^call [0-9]{1,18}$' then substr(st.reason, 6)::bigint end as call_id,
+		             st.started_at,
 		             extract(epoch from coalesce(st.next_at, greatest(now(), st.started_at)) - st.started_at) as secs
 		      from st where st.state = 'wrap_up' and st.reason ~ '^call [0-9]{1,18}$') w
 		order by w.login, w.call_id, w.started_at
