@@ -72,11 +72,23 @@ returns table (login text, name text, state text, reason text, state_secs intege
                handled bigint, missed bigint, aht_secs numeric, occupancy_pct numeric, paused_secs integer)
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	with d as materialized (select floor_day_start(p_at) as d0),
-	-- each agent's states from the one held at midnight on
-	hist as (
+	-- each agent's states from the one held at midnight on, read through
+	-- the (login, started_at) index rather than the whole history
+	held as (
+		select y.login, y.state, y.reason, y.started_at, y.id
+		from agent g, d
+		cross join lateral (select x.* from agent_state x
+		                    where x.login = g.login and x.started_at <= d.d0
+		                    order by x.started_at desc, x.id desc limit 1) y
+		union all
+		select y.login, y.state, y.reason, y.started_at, y.id
+		from agent g, d
+		cross join lateral (select x.* from agent_state x
+		                    where x.login = g.login and x.started_at > d.d0 and x.started_at <= p_at) y
+	), hist as (
 		select s.login, s.state, s.reason, s.started_at,
 		       lead(s.started_at) over (partition by s.login order by s.started_at, s.id) as next_at
-		from agent_state s
+		from held s
 		where s.started_at <= p_at
 	), spans as (
 		select h.login, h.state, h.reason,

@@ -53,6 +53,8 @@ static const char usage[] =
 	"  campaign add NAME --offer TEXT (--segment CODE | --rule NAME | --list FILE) --from DATE\n"
 	"           [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n"
 	"  campaign build NAME | campaign list | campaign board NAME\n"
+	"  report day [--date YYYY-MM-DD] [--queue Q] [--branch B] [--format text|csv]\n"
+	"                                            one day's queues, agents, pauses, branches, offers, campaigns\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
 static int cmd_migrate(struct db *db)
@@ -224,6 +226,8 @@ static int run(struct db *db, int argc, char **argv)
 		return cmd_mail_requeue(db, &o);
 	if (strcmp(cmd, "campaign") == 0)
 		return cmd_campaign(db, &o);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(db, &o);
 	if (strcmp(cmd, "demo-data") == 0) {
 		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
 

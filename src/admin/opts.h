@@ -31,5 +31,7 @@ int cmd_case_watch(struct db *db, const struct opts *o);
 int cmd_mail_send(struct db *db, const struct opts *o);
 int cmd_mail_requeue(struct db *db, const struct opts *o);
 int cmd_campaign(struct db *db, const struct opts *o);
+/* report_cmd.c */
+int cmd_report(struct db *db, const struct opts *o);
 
 #endif

@@ -46,6 +46,15 @@ static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_
 static void cmd_rules(struct app *app, const char *arg) { app_action(app, ACTION_RULES); }
 static void cmd_atrisk(struct app *app, const char *arg) { app_action(app, ACTION_AT_RISK); }
 
+/* report [YYYY-MM-DD]: the daily report (SQL refuses others too). */
+static void cmd_report(struct app *app, const char *arg)
+{
+	if (!desk_is_supervisor(&app->desk))
+		app_message(app, "The daily report is for supervisors only.");
+	else
+		app_open(app, VIEW_REPORT, arg);
+}
+
 static void cmd_cases(struct app *app, const char *arg) { app_open(app, VIEW_CASES, arg); }
 static void cmd_note(struct app *app, const char *arg) { cases_change(app, "note", arg); }
 static void cmd_escalate(struct app *app, const char *arg) { cases_change(app, "escalate", arg); }
@@ -109,6 +118,7 @@ static const struct command commands[] = {
 	{ "help", "help: all keys", cmd_help },
 	{ "rules", "rules: the offer rules (supervisors)", cmd_rules },
 	{ "atrisk", "atrisk: customers at risk (supervisors)", cmd_atrisk },
+	{ "report", "report [YYYY-MM-DD]: the daily report (supervisors)", cmd_report },
 	{ "quit", "quit ccterm", cmd_quit },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
