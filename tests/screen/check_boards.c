@@ -214,8 +214,10 @@ START_TEST(grid_holds_64_agents_at_80x24)
 		/* its state letter two columns before the name */
 		vt_row(vt, r, row, sizeof(row));
 		ck_assert_int_ge(c, 2);
+		/* (the row is ASCII: a byte a column) */
+		ck_assert_msg(row[c - 2] && strchr("CGWRNBO", row[c - 2]) && row[c - 1] == ' ', "%s: %s", name, row);
 	}
-	/* Grid 07 is logged out (7 % 7 = 0 -> ready? no: 1 + 0 -> 'ready'); Grid 01 on call */
+	/* the states of the insert: i % 7 picks them, so 1 is on a call, 6 logged out, 7 ready */
 	ck_assert(vt_find(vt, "C Grid 01", NULL, NULL));
 	ck_assert(vt_find(vt, "R Grid 07", NULL, NULL));
 	ck_assert(vt_find(vt, "O Grid 06", NULL, NULL));
