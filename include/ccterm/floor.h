@@ -133,7 +133,7 @@ struct branch_sat {
 	double week_avg;
 	long week_n;
 	/* The seven days ending today (element 6), by day in the center's
-	 * time zone (branch_trends): average score, NAN on a day without. */
+	 * time zone (branch_board): average score, NAN on a day without. */
 	double avg_7d[TREND_DAYS];
 	long n_7d[TREND_DAYS];
 };

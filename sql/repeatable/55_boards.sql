@@ -24,49 +24,54 @@ $$;
 create or replace function queue_trends(p_at timestamptz default now())
 returns table (queue_id integer, sl_15m numeric[], offered_15m integer[])
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
-	with d as materialized (
-		select d0, floor(extract(epoch from p_at - d0) / 900)::integer as last
-		from (select floor_day_start(p_at) as d0 offset 0) x
-	), s as (
-		select qs.queue_id, floor(extract(epoch from qs.bucket - d.d0) / 900)::integer as i,
-		       qs.offered, qs.answered_in_sla, qs.answered + qs.abandoned_after_sla as counted
-		from queue_stat qs, d
-		where qs.bucket >= d.d0 and qs.bucket <= p_at
+	-- The day's quarters as timestamps, joined to the counters by their key
+	-- (a hash join over queues x quarters: no per-row arithmetic).
+	with g as materialized (
+		select b from generate_series(floor_day_start(p_at), p_at, interval '15 minutes') b
 	)
 	select q.id,
-	       array_agg(round(100.0 * s.answered_in_sla / nullif(s.counted, 0), 1) order by g.i),
-	       array_agg(coalesce(s.offered, 0) order by g.i)
+	       array_agg(round(100.0 * s.answered_in_sla / nullif(s.answered + s.abandoned_after_sla, 0), 1) order by g.b),
+	       array_agg(coalesce(s.offered, 0) order by g.b)
 	from queue q
-	cross join d
-	cross join lateral generate_series(0, greatest(d.last, 0)) g(i)
-	left join s on s.queue_id = q.id and s.i = g.i
+	cross join g
+	left join queue_stat s on s.queue_id = q.id and s.bucket = g.b
 	group by q.id
 $$;
 
--- Each branch's survey satisfaction (score 1-5) by day in the center's time
--- zone, the seven days ending with p_at's day: element 1 is six days before,
--- element 7 today. avg_7d has two decimals, NULL on a day without answers;
--- n_7d the answers. Branches with an answer in those days; '' gathers the
--- surveys without a branch (as branch_satisfaction).
-create or replace function branch_trends(p_at timestamptz default now())
-returns table (branch_code text, avg_7d numeric[], n_7d integer[])
+-- The satisfaction board in one pass over the survey answers: what
+-- branch_satisfaction (50_floor.sql) returns, in its order, and each
+-- branch's days in the center's time zone, the seven ending with p_at's day:
+-- element 1 is six days before, element 7 today. avg_7d has two decimals,
+-- NULL on a day without answers; n_7d the answers.
+create or replace function branch_board(p_at timestamptz default now())
+returns table (branch_code text, branch_name text, today_avg numeric, today_n bigint,
+               week_avg numeric, week_n bigint, avg_7d numeric[], n_7d integer[])
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	with d as materialized (
-		select floor_day_start(p_at, 6) as d6, (p_at at time zone floor_zone())::date as today, floor_zone() as z
-		offset 0
-	), s as (
-		select coalesce(i.branch_code, '') as code,
-		       6 - (d.today - (i.occurred_at at time zone d.z)::date) as day,
-		       avg(i.score) as score, count(*)::integer as n
+		select floor_day_start(p_at, 7) as d7, (p_at at time zone floor_zone())::date as today, floor_zone() as z
+	), s as materialized (
+		-- back: days before p_at's day (0 today .. 7)
+		select coalesce(i.branch_code, '') as code, d.today - (i.occurred_at at time zone d.z)::date as back,
+		       sum(i.score) as total, count(*) as n
 		from interaction i, d
-		where i.kind = 'survey' and i.score is not null and i.occurred_at >= d.d6 and i.occurred_at <= p_at
+		where i.kind = 'survey' and i.score is not null and i.occurred_at >= d.d7 and i.occurred_at <= p_at
 		group by 1, 2
+	), b as (
+		select s.code,
+		       round(sum(s.total) filter (where s.back = 0) / nullif(sum(s.n) filter (where s.back = 0), 0), 2) as today_avg,
+		       coalesce(sum(s.n) filter (where s.back = 0), 0)::bigint as today_n,
+		       round(sum(s.total) filter (where s.back > 0) / nullif(sum(s.n) filter (where s.back > 0), 0), 2) as week_avg,
+		       coalesce(sum(s.n) filter (where s.back > 0), 0)::bigint as week_n
+		from s group by s.code
 	)
-	select c.code, array_agg(round(s.score, 2) order by g.day), array_agg(coalesce(s.n, 0) order by g.day)
-	from (select distinct s.code from s) c
-	cross join generate_series(0, 6) g(day)
-	left join s on s.code = c.code and s.day = g.day
-	group by c.code
+	select b.code, coalesce(br.name, '(no branch)'), b.today_avg, b.today_n, b.week_avg, b.week_n,
+	       array(select round(x.total::numeric / x.n, 2) from generate_series(6, 0, -1) k
+	             left join s x on x.code = b.code and x.back = k order by k desc),
+	       array(select coalesce(x.n, 0)::integer from generate_series(6, 0, -1) k
+	             left join s x on x.code = b.code and x.back = k order by k desc)
+	from b
+	left join branch br on br.code = nullif(b.code, '')
+	order by 3 nulls last, 5 nulls last, 1
 $$;
 
 -- A queue's drill-down: its waiting calls, longest wait first (kind 'call':
@@ -123,9 +128,9 @@ begin
 	limit greatest(coalesce(p_limit, 50), 1);
 end $$;
 
-revoke all on function floor_zone(), queue_trends(timestamptz), branch_trends(timestamptz),
-	queue_drill(integer, timestamptz), floor_cases(integer) from public;
+revoke all on function floor_zone(), queue_trends(timestamptz),
+	queue_drill(integer, timestamptz), floor_cases(integer), branch_board(timestamptz) from public;
 grant execute on function floor_zone() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin, ccterm_cti;
-grant execute on function queue_trends(timestamptz), branch_trends(timestamptz), queue_drill(integer, timestamptz),
+grant execute on function queue_trends(timestamptz), branch_board(timestamptz), queue_drill(integer, timestamptz),
 	floor_cases(integer)
 	to ccterm_supervisor, ccterm_admin;

@@ -359,10 +359,8 @@ int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct
 
 void db_branch_satisfaction_request(struct db_request *rq)
 {
-	db_request_init(rq, "select b.branch_code, b.branch_name, b.today_avg, b.today_n, b.week_avg, b.week_n, "
-			    "t.avg_7d, t.n_7d "
-			    "from branch_satisfaction() with ordinality b "
-			    "left join branch_trends() t on t.branch_code = b.branch_code order by b.ordinality");
+	db_request_init(rq, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n, avg_7d, n_7d "
+			    "from branch_board()");
 }
 
 int db_branch_satisfaction_read(const struct pg_result *res, void *out, char *err, size_t errsz)

@@ -137,13 +137,13 @@ static void queue_columns(struct column *c, int cols)
 		[QC_WAIT] = { .header = "wait", .width = 4, .priority = 1 },
 		[QC_LONGEST] = { .header = "longest", .width = 7, .priority = 2 },
 		[QC_SL] = { .header = "SL", .width = 6, .priority = 1 },
-		[QC_SL_TREND] = { .header = "SL by 15 min", .width = 24, .min = 12, .priority = 3 },
+		[QC_SL_TREND] = { .header = "SL by 15 min", .width = 48, .min = 12, .priority = 3 },
 		[QC_OFFER] = { .header = "offer", .width = 5, .priority = 2 },
-		[QC_OFFER_TREND] = { .header = "calls by 15 min", .width = 24, .min = 15, .priority = 4 },
+		[QC_OFFER_TREND] = { .header = "calls by 15 min", .width = 48, .min = 15, .priority = 4 },
 		[QC_ANSW] = { .header = "answ", .width = 5, .priority = 7 },
 		[QC_ABAND] = { .header = "aband", .width = 5, .priority = 5 },
 		[QC_ASA] = { .header = "ASA", .width = 5, .priority = 6 },
-		[QC_TARGET] = { .header = "target", .width = 7, .priority = 8 },
+		[QC_TARGET] = { .header = "target", .width = 9, .priority = 8 },
 		[QC_STAFF] = { .header = "rdy/call/wrap/brk", .width = 17, .priority = 9 },
 	};
 

@@ -146,10 +146,16 @@ START_TEST(branch_week_by_days)
 	     ") v(t, s, b);"
 	     "insert into interaction (customer_id, occurred_at, channel, kind, branch_code) "
 	     "select id, '2025-03-10 09:30:00+09', 'phone', 'inquiry', 'TR-A' from customer;");
-#define WEEK(code) "select avg_7d::text || ' ' || n_7d::text from branch_trends(" AT ") where branch_code = '" code "'"
+#define WEEK(code) "select avg_7d::text || ' ' || n_7d::text from branch_board(" AT ") where branch_code = '" code "'"
 	value_is(WEEK("TR-A"), "{NULL,4.50,5.00,NULL,NULL,NULL,2.50} {0,2,1,0,0,0,2}");
 	value_is(WEEK("TR-B"), "{3.00,NULL,NULL,NULL,NULL,1.00,4.00} {1,0,0,0,0,1,1}");
 	value_is(WEEK("TR-C"), "{NULL,NULL,NULL,NULL,NULL,NULL,5.00} {0,0,0,0,0,0,1}");
+	/* Beside the week, the figures of branch_satisfaction, in its order. */
+	value_is("select count(*) from (select branch_code, branch_name, today_avg, today_n, week_avg, week_n, ordinality "
+		 "from branch_board(" AT ") with ordinality except select * "
+		 "from branch_satisfaction(" AT ") with ordinality) x", "0");
+	value_is("select string_agg(branch_code || ' ' || coalesce(today_avg::text, '-') || ' ' || week_n, '; ') "
+		 "from branch_board(" AT ")", "TR-A 2.50 3; TR-B 4.00 3; TR-C 5.00 0");   /* the week is the 7 days before today: 3 March counts */
 	/* The console's read (now): the week beside each branch, today last. */
 	exec("insert into interaction (customer_id, occurred_at, channel, kind, score, branch_code) "
 	     "select id, now(), 'phone', 'survey', 4, 'TR-A' from customer");

@@ -101,6 +101,12 @@ START_TEST(boards_fit_80x24_with_reasons_and_times)
 	ck_assert(vt_find(vt, "Lunch", &r1, &c1));
 	ck_assert(vt_find(vt, "Training", &r2, &c2));
 	ck_assert_int_eq(c1, c2);
+	/* wider, the states are written out and the legend goes */
+	ck_assert_int_eq(vt_resize(vt, 30, 120), 0);
+	VT_ASSERT_WAIT(vt, " logged_out ", 2000);
+	VT_ASSERT_WAIT(vt, " not_ready ", 1000);
+	VT_ASSERT_GONE(vt, "nrdy not ready", 1000);
+	header_whole(vt, "in state", ah);
 	vt_free(vt);
 }
 END_TEST
