@@ -47,8 +47,8 @@
 	"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, " \
 	"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, " \
 	"agents_break, agents_not_ready, t.sl_15m, t.offered_15m " \
-	"from wallboard_queues() w left join queue_trends() t using (queue_id) order by w.name"
-#define TRENDS_SQL "select queue_id, sl_15m, offered_15m from queue_trends()"
+	"from wallboard_queues() w left join queue_trends(now(), 48) t using (queue_id) order by w.name"
+#define TRENDS_SQL "select queue_id, sl_15m, offered_15m from queue_trends(now(), 48)"
 #define AGENTS_SQL "select login, name, coalesce(branch_code, ''), state, state_secs, call_id, call_state, " \
 	"customer_id, customer_name, handled_today, total, reason " \
 	"from wallboard_agents($1, $2::integer, $3::integer)"

@@ -66,6 +66,9 @@ int db_route_pending(struct db *db, const char *queue);
 /* Quarter hours in a day (25 hours on the day summer time ends). */
 #define TREND_QUARTERS 100
 #define TREND_DAYS 7
+/* The quarters the board reads (the last of the day): what its widest
+ * sparkline draws. */
+#define TREND_DRAWN "48"
 
 /* One queue on the wallboard, today (since local midnight, settings
  * 'timezone'). service level = answered within the SLA / (answered +
@@ -84,7 +87,7 @@ struct queue_stat {
 	double service_level_pct;  /* < 0: no call counts yet */
 	double asa_secs;           /* average speed of answer; < 0: none answered */
 	long agents_ready, agents_ringing, agents_on_call, agents_wrap_up, agents_break, agents_not_ready;
-	int quarters;                         /* elements below */
+	int quarters;                         /* elements below: the day's last TREND_DRAWN quarters at most */
 	double sl_15m[TREND_QUARTERS];        /* service level %, NAN where no call counts */
 	double offered_15m[TREND_QUARTERS];   /* calls arrived */
 };

@@ -15,27 +15,41 @@ $$;
 -- Every queue's day by 15 minutes, from the per-queue counters (queue_stat,
 -- bucketed by the call's arrival): element i (1-based) is the quarter hour
 -- starting at floor_day_start(p_at) + (i - 1) * 15 min, the last one the
--- quarter holding p_at. Every real time zone is a whole number of quarter
+-- quarter holding p_at; with p_last, only the last p_last of those quarters
+-- (what a board has room to draw: the cost grows with the quarters). Every real time zone is a whole number of quarter
 -- hours from UTC, so the counters' UTC quarters are the center's quarters.
 --   sl_15m       service level of the quarter's calls, % with one decimal
 --                (answered in SLA / (answered + abandoned after it)); NULL
 --                where no call counts
 --   offered_15m  calls that arrived in the quarter (0 where none)
-create or replace function queue_trends(p_at timestamptz default now())
+drop function if exists queue_trends(timestamptz);
+create or replace function queue_trends(p_at timestamptz default now(), p_last integer default null)
 returns table (queue_id integer, sl_15m numeric[], offered_15m integer[])
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
-	-- The day's quarters as timestamps, joined to the counters by their key
-	-- (a hash join over queues x quarters: no per-row arithmetic).
-	with g as materialized (
-		select b from generate_series(floor_day_start(p_at), p_at, interval '15 minutes') b
+	-- The day's quarters as timestamps, joined to the counters by their key;
+	-- the rows go to array_agg in quarter order from the sorted subquery (one
+	-- sort, where an ORDER BY inside each aggregate sorted every queue's
+	-- rows again: 15 times slower, bench/FLOOR.md). check_trends holds the order.
+	-- (the range on bucket reads only today's counters of a long history)
+	with d as materialized (
+		select floor_day_start(p_at) as d0
+	), g as materialized (
+		select b from d,
+		       generate_series(greatest(d.d0, date_bin('15 minutes', p_at, d.d0)
+		                                      - (greatest(coalesce(p_last, 100), 1) - 1) * interval '15 minutes'),
+		                       p_at, interval '15 minutes') b
 	)
-	select q.id,
-	       array_agg(round(100.0 * s.answered_in_sla / nullif(s.answered + s.abandoned_after_sla, 0), 1) order by g.b),
-	       array_agg(coalesce(s.offered, 0) order by g.b)
-	from queue q
-	cross join g
-	left join queue_stat s on s.queue_id = q.id and s.bucket = g.b
-	group by q.id
+	select x.id, array_agg(x.sl), array_agg(x.offered)
+	from (
+		select q.id, round(100.0 * s.answered_in_sla / nullif(s.answered + s.abandoned_after_sla, 0), 1) as sl,
+		       coalesce(s.offered, 0) as offered
+		from queue q
+		cross join g
+		left join (select t.* from queue_stat t, d where t.bucket >= d.d0 and t.bucket <= p_at) s
+		       on s.queue_id = q.id and s.bucket = g.b
+		order by q.id, g.b
+	) x
+	group by x.id
 $$;
 
 -- The satisfaction board in one pass over the survey answers: what
@@ -47,14 +61,16 @@ create or replace function branch_board(p_at timestamptz default now())
 returns table (branch_code text, branch_name text, today_avg numeric, today_n bigint,
                week_avg numeric, week_n bigint, avg_7d numeric[], n_7d integer[])
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+	-- the local midnights of the eight days, oldest first: an answer's day is
+	-- a binary search among them (no time zone conversion per answer)
 	with d as materialized (
-		select floor_day_start(p_at, 7) as d7, (p_at at time zone floor_zone())::date as today, floor_zone() as z
+		select array(select floor_day_start(p_at, k) from generate_series(7, 0, -1) k) as bounds
 	), s as materialized (
 		-- back: days before p_at's day (0 today .. 7)
-		select coalesce(i.branch_code, '') as code, d.today - (i.occurred_at at time zone d.z)::date as back,
+		select coalesce(i.branch_code, '') as code, 8 - width_bucket(i.occurred_at, d.bounds) as back,
 		       sum(i.score) as total, count(*) as n
 		from interaction i, d
-		where i.kind = 'survey' and i.score is not null and i.occurred_at >= d.d7 and i.occurred_at <= p_at
+		where i.kind = 'survey' and i.score is not null and i.occurred_at >= d.bounds[1] and i.occurred_at <= p_at
 		group by 1, 2
 	), b as (
 		select s.code,
@@ -128,9 +144,9 @@ begin
 	limit greatest(coalesce(p_limit, 50), 1);
 end $$;
 
-revoke all on function floor_zone(), queue_trends(timestamptz),
+revoke all on function floor_zone(), queue_trends(timestamptz, integer),
 	queue_drill(integer, timestamptz), floor_cases(integer), branch_board(timestamptz) from public;
 grant execute on function floor_zone() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin, ccterm_cti;
-grant execute on function queue_trends(timestamptz), branch_board(timestamptz), queue_drill(integer, timestamptz),
+grant execute on function queue_trends(timestamptz, integer), branch_board(timestamptz), queue_drill(integer, timestamptz),
 	floor_cases(integer)
 	to ccterm_supervisor, ccterm_admin;

@@ -243,7 +243,7 @@ void db_wallboard_queues_request(struct db_request *rq)
 		"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, "
 		"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, "
 		"agents_break, agents_not_ready, t.sl_15m, t.offered_15m "
-		"from wallboard_queues() w left join queue_trends() t using (queue_id) order by w.name");
+		"from wallboard_queues() w left join queue_trends(now(), " TREND_DRAWN ") t using (queue_id) order by w.name");
 }
 
 int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, size_t errsz)

@@ -35,6 +35,7 @@ static struct {
 	struct agent_day day;
 	char day_login[64];
 	char sel_login[64];        /* the agent selected, kept across re-sorts */
+	int asked;                 /* what the reply on its way is: a tab, or -1 the drill-down */
 	long drill_sel, drill_top; /* the queue's place, for Esc */
 	long long fetched_ms;      /* when, for coalescing */
 	time_t fetched_at;         /* when, for the clocks */
@@ -77,16 +78,18 @@ static void fetched(void *arg, const struct gw_reply *r)
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
 		return;
 	}
-	if (B.drill_queue) {
+	/* What was asked, even when the supervisor has moved on since. */
+	if (W.asked < 0) {
 		B.ndrill = W.qd.n;
 		B.drill_calls = W.qd.calls;
-	} else if (B.tab == TAB_QUEUES) {
+	} else if (W.asked == TAB_QUEUES) {
 		B.nqueues = W.fq.n;
-	} else if (B.tab == TAB_AGENTS) {
+	} else if (W.asked == TAB_AGENTS) {
 		B.nagents = W.fa.n;
 		B.agents_total = W.fa.total;
-		follow_agent();
-	} else if (B.tab == TAB_SATISFACTION) {
+		if (B.tab == TAB_AGENTS)
+			follow_agent();
+	} else if (W.asked == TAB_SATISFACTION) {
 		B.nbranches = W.fb.n;
 	}
 	app->dirty = true;
@@ -121,6 +124,7 @@ static int wallboard_refresh(struct app *app)
 	if (!gateway_up(app->gw))
 		return 0;
 	W.fetched_ms = now;
+	W.asked = B.drill_queue ? -1 : (int)B.tab;
 	if (B.drill_queue) {
 		W.qd = (struct queue_drill){ .rows = B.drill, .max = WB_MAX_DRILL };
 		db_queue_drill_request(&rq, B.drill_queue);

@@ -184,7 +184,7 @@ static void draw_queues(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 			snprintf(asa, sizeof(asa), "%.0fs", q->asa_secs);
 		snprintf(staff, sizeof(staff), "%ld/%ld/%ld/%ld", q->agents_ready, q->agents_on_call + q->agents_ringing,
 			 q->agents_wrap_up, q->agents_break);
-		if (c[QC_SL_TREND].w && c[QC_SL_TREND].w <= 64)
+		if (c[QC_SL_TREND].w && c[QC_SL_TREND].w <= 64)   /* the widths above, at most TREND_DRAWN */
 			spark(b, q->sl_15m, q->quarters, c[QC_SL_TREND].w, false, 0, 100, sl_trend, sizeof(sl_trend));
 		if (c[QC_OFFER_TREND].w && c[QC_OFFER_TREND].w <= 64)
 			spark(b, q->offered_15m, q->quarters, c[QC_OFFER_TREND].w, true, 0, 0, calls_trend,

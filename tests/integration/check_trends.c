@@ -70,6 +70,11 @@ START_TEST(queue_day_by_quarter_hours)
 	value_is("select sl_15m::text || ' ' || offered_15m::text from queue_trends(" EARLY ") t "
 		 "join queue q on q.id = t.queue_id where q.name = 'tr_q'",
 		 "{50.0,NULL,NULL,66.7,100.0} {2,1,0,3,1}");
+	/* The last quarters only, as many as the day has. */
+	value_is("select sl_15m::text || ' ' || offered_15m::text from queue_trends(" EARLY ", 2) t "
+		 "join queue q on q.id = t.queue_id where q.name = 'tr_q'", "{66.7,100.0} {3,1}");
+	value_is("select sl_15m::text || ' ' || offered_15m::text from queue_trends(" EARLY ", 9) t "
+		 "join queue q on q.id = t.queue_id where q.name = 'tr_q'", "{50.0,NULL,NULL,66.7,100.0} {2,1,0,3,1}");
 	/* A queue without calls has its quarters too: no level, nothing offered. */
 	value_is("select sl_15m::text || ' ' || offered_15m::text from queue_trends(" EARLY ") t "
 		 "join queue q on q.id = t.queue_id where q.name = 'tr_quiet'",
