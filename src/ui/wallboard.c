@@ -177,9 +177,9 @@ static int wallboard_event(struct app *app, unsigned ev)
 
 static void wallboard_open(struct app *app, const char *arg)
 {
-	const char *cs = nl_langinfo(CODESET);
+	const char *cs = nl_langinfo(CODESET), *nc = getenv("NO_COLOR");
 
-	B.spark = spark_charset_for(cs, getenv("NO_COLOR") != NULL);
+	B.spark = spark_charset_for(cs, nc && *nc);   /* NO_COLOR as draw.c reads it */
 	W.stale = true;
 	(void)app;
 	(void)arg;

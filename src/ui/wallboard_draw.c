@@ -228,8 +228,8 @@ static void draw_drill(struct wallboard *b, WINDOW *w, int y, int ymax, int cols
 	static const bool cright[] = { false, false, true }, aright[] = { false, false, true, false, false };
 	int ncalls = b->drill_calls, nagents = b->ndrill - b->drill_calls;
 
-	snprintf(line, sizeof(line), "Queue %s · %d waiting · %d agents · Esc back to the queues", b->drill_name, ncalls,
-		 nagents);
+	snprintf(line, sizeof(line), "Queue %s · %d waiting · %d agent%s · Esc back to the queues", b->drill_name, ncalls,
+		 nagents, nagents == 1 ? "" : "s");
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	columns_fit(cc, N(cc), cols - 2);
 	columns_fit(ac, N(ac), cols - 2);

@@ -132,7 +132,7 @@ START_TEST(queue_drills_down_and_comes_back)
 	ck_assert_int_eq(vt_type(vt, "<F9>"), 0);
 	VT_ASSERT_WAIT(vt, "bd_c", 3000);
 	ck_assert_int_eq(vt_type(vt, "<Down><Enter>"), 0);
-	VT_ASSERT_WAIT(vt, "Queue bd_b · 2 waiting · 1 agents", 3000);
+	VT_ASSERT_WAIT(vt, "Queue bd_b · 2 waiting · 1 agent ·", 3000);
 	VT_ASSERT_WAIT(vt, "***-****-0001", 1000);
 	VT_ASSERT_WAIT(vt, "***-****-0002", 1000);
 	VT_ASSERT_WAIT(vt, "Short break", 1000);
