@@ -28,8 +28,8 @@ returns table (queue_id integer, sl_15m numeric[], offered_15m integer[])
 language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 	-- The day's quarters as timestamps, joined to the counters by their key;
 	-- the rows go to array_agg in quarter order from the sorted subquery (one
-	-- sort, where an ORDER BY inside each aggregate sorted every queue's
-	-- rows again: 15 times slower, bench/FLOOR.md). check_trends holds the order.
+	-- sort for all queues; check_trends holds the order). The cost follows
+	-- the quarters read (bench/FLOOR.md).
 	-- (the range on bucket reads only today's counters of a long history)
 	with d as materialized (
 		select floor_day_start(p_at) as d0
