@@ -47,7 +47,8 @@
 	_(OFFER_ACCEPTED,"offer-accepted","Offers: record the highlighted offer as accepted") \
 	_(OFFER_DECLINED,"offer-declined","Offers: record the highlighted offer as declined") \
 	_(RULES,       "rules",        "Supervisors: the offer rules (Enter edits, n new, d on/off)") \
-	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)")
+	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)") \
+	_(GRID,        "grid",         "Floor: the agents as a grid of cells, or back to the list")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

@@ -63,9 +63,18 @@ int db_route_pending(struct db *db, const char *queue);
 
 /* --- the boards ---------------------------------------------------------- */
 
+/* Quarter hours in a day (25 hours on the day summer time ends). */
+#define TREND_QUARTERS 100
+#define TREND_DAYS 7
+/* The quarters the board reads (the last of the day): what its widest
+ * sparkline draws. */
+#define TREND_DRAWN "48"
+
 /* One queue on the wallboard, today (since local midnight, settings
  * 'timezone'). service level = answered within the SLA / (answered +
- * abandoned after the SLA), in %; negative while no call counts. */
+ * abandoned after the SLA), in %; negative while no call counts. The day
+ * by quarter hours (queue_trends, sql/repeatable/55_boards.sql): element i
+ * is the quarter from midnight + 15 i min, the last one now's. */
 struct queue_stat {
 	int id;
 	char name[40];
@@ -78,6 +87,9 @@ struct queue_stat {
 	double service_level_pct;  /* < 0: no call counts yet */
 	double asa_secs;           /* average speed of answer; < 0: none answered */
 	long agents_ready, agents_ringing, agents_on_call, agents_wrap_up, agents_break, agents_not_ready;
+	int quarters;                         /* elements below: the day's last TREND_DRAWN quarters at most */
+	double sl_15m[TREND_QUARTERS];        /* service level %, NAN where no call counts */
+	double offered_15m[TREND_QUARTERS];   /* calls arrived */
 };
 
 /* Every queue by name, up to max. Returns how many, or -1. */
@@ -101,6 +113,7 @@ struct agent_stat {
 	long long customer_id;     /* its customer, 0 when unknown */
 	char customer[128];
 	long handled_today;        /* calls answered today */
+	char reason[64];           /* the pause reason's label, "" when none */
 };
 
 /* A page of the agent board: rows offset .. offset+max-1 in the sort's
@@ -122,6 +135,10 @@ struct branch_sat {
 	long today_n;
 	double week_avg;
 	long week_n;
+	/* The seven days ending today (element 6), by day in the center's
+	 * time zone (branch_board): average score, NAN on a day without. */
+	double avg_7d[TREND_DAYS];
+	long n_7d[TREND_DAYS];
 };
 
 /* Branches with answers in the last eight days, lowest first. Count or -1. */

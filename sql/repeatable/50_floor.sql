@@ -65,12 +65,14 @@ $$;
 -- The agent board: each agent's state and time in it, the open call and its
 -- customer, calls answered today. p_sort: 'state' (working first, then
 -- longest in state), 'time' (longest in state), 'login', 'name', 'handled'
--- (most first). total is the number of agents, for paging.
-create or replace function wallboard_agents(p_sort text default 'state', p_limit integer default 100,
+-- (most first). total is the number of agents, for paging; reason the pause
+-- reason's label (or the reason as given, '' when none).
+drop function if exists wallboard_agents(text, integer, integer, timestamptz);
+create function wallboard_agents(p_sort text default 'state', p_limit integer default 100,
                                             p_offset integer default 0, p_at timestamptz default now())
 returns table (login text, name text, branch_code text, state text, state_secs integer,
                call_id bigint, call_state text, customer_id bigint, customer_name text,
-               handled_today bigint, total bigint)
+               handled_today bigint, total bigint, reason text)
 language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_day timestamptz := floor_day_start(p_at);
@@ -81,7 +83,7 @@ begin
 	-- Sorted by anything but the count, the page is cut first and counted after.
 	return query
 	with board as (
-		select a.login, a.name, a.branch_code, a.state, a.state_since, count(*) over () as total,
+		select a.login, a.name, a.branch_code, a.state, a.state_since, a.state_reason, count(*) over () as total,
 		       case when p_sort = 'handled' then
 		            (select count(*) from call h
 		             where h.agent_login = a.login and h.answered_at >= v_day and h.answered_at <= p_at) end as handled
@@ -102,8 +104,9 @@ begin
 	       oc.id, oc.state, oc.customer_id, cu.name,
 	       coalesce(p.handled, (select count(*) from call h
 	                            where h.agent_login = p.login and h.answered_at >= v_day and h.answered_at <= p_at)),
-	       p.total
+	       p.total, coalesce(r.label, p.state_reason, '')
 	from page p
+	left join pause_reason r on r.code = p.state_reason
 	left join lateral (select c.id, c.state, c.customer_id from call c
 	                   where c.agent_login = p.login and c.state in ('offered', 'answered')
 	                   order by c.created_at desc, c.id desc limit 1) oc on true

@@ -2,6 +2,7 @@
  * boards and what the simulator needs (sql/020_routing.sql). */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,34 @@ static double number_or(const PGresult *res, int row, int col, double fallback)
 static void id_text(long long id, char *buf, size_t size)
 {
 	snprintf(buf, size, "%lld", id);
+}
+
+/* A one-dimensional numeric[] / integer[] as text ("{1.5,NULL,3}") into
+ * out (NAN for NULL), at most max elements; how many. "" (SQL NULL) is none. */
+static int number_array(const char *text, double *out, int max)
+{
+	const char *p = text;
+	int n = 0;
+
+	if (*p != '{')
+		return 0;
+	p++;
+	while (*p && *p != '}' && n < max) {
+		char *end;
+
+		if (strncmp(p, "NULL", 4) == 0) {
+			out[n++] = NAN;
+			p += 4;
+		} else {
+			out[n++] = strtod(p, &end);
+			if (end == p)
+				break;
+			p = end;
+		}
+		if (*p == ',')
+			p++;
+	}
+	return n;
 }
 
 /* A PostgreSQL text[] literal of n strings, every element quoted; malloc'd. */
@@ -213,7 +242,8 @@ void db_wallboard_queues_request(struct db_request *rq)
 		"select queue_id, name, sla_seconds, sla_target_pct, waiting_now, longest_wait_secs, "
 		"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, "
 		"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, "
-		"agents_break, agents_not_ready from wallboard_queues()");
+		"agents_break, agents_not_ready, t.sl_15m, t.offered_15m "
+		"from wallboard_queues() w left join queue_trends(now(), " TREND_DRAWN ") t using (queue_id) order by w.name");
 }
 
 int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, size_t errsz)
@@ -246,6 +276,9 @@ int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, 
 		q->agents_wrap_up = atol(field(res, r, 16));
 		q->agents_break = atol(field(res, r, 17));
 		q->agents_not_ready = atol(field(res, r, 18));
+		q->quarters = number_array(field(res, r, 19), q->sl_15m, TREND_QUARTERS);
+		if (number_array(field(res, r, 20), q->offered_15m, TREND_QUARTERS) != q->quarters)
+			q->quarters = 0;
 	}
 	fq->n = n;
 	(void)err;
@@ -271,7 +304,7 @@ void db_wallboard_agents_request(struct db_request *rq, enum agent_sort sort, lo
 
 	/* The count row is there even when the page is past the end. */
 	db_request_init(rq, "select w.login, w.name, coalesce(w.branch_code, ''), w.state, w.state_secs, w.call_id, "
-			    "w.call_state, w.customer_id, w.customer_name, w.handled_today, t.n "
+			    "w.call_state, w.customer_id, w.customer_name, w.handled_today, t.n, w.reason "
 			    "from (select count(*) as n from agent) t "
 			    "left join wallboard_agents($1, $2::integer, $3::integer) w on true");
 	db_request_text(rq, sorts[sort]);
@@ -303,6 +336,7 @@ int db_wallboard_agents_read(const struct pg_result *res, void *out, char *err, 
 		a->customer_id = atoll(field(res, r, 7));
 		COPY(a->customer, res, r, 8);
 		a->handled_today = atol(field(res, r, 9));
+		COPY(a->reason, res, r, 11);
 	}
 	fa->n = n;
 	(void)err;
@@ -325,8 +359,8 @@ int db_wallboard_agents(struct db *db, enum agent_sort sort, long offset, struct
 
 void db_branch_satisfaction_request(struct db_request *rq)
 {
-	db_request_init(rq, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n "
-			    "from branch_satisfaction()");
+	db_request_init(rq, "select branch_code, branch_name, today_avg, today_n, week_avg, week_n, avg_7d, n_7d "
+			    "from branch_board()");
 }
 
 int db_branch_satisfaction_read(const struct pg_result *res, void *out, char *err, size_t errsz)
@@ -346,6 +380,16 @@ int db_branch_satisfaction_read(const struct pg_result *res, void *out, char *er
 		b->today_n = atol(field(res, r, 3));
 		b->week_avg = number_or(res, r, 4, -1);
 		b->week_n = atol(field(res, r, 5));
+		{
+			double answers[TREND_DAYS];
+
+			if (number_array(field(res, r, 6), b->avg_7d, TREND_DAYS) != TREND_DAYS ||
+			    number_array(field(res, r, 7), answers, TREND_DAYS) != TREND_DAYS)
+				for (int d = 0; d < TREND_DAYS; d++)
+					b->avg_7d[d] = NAN, answers[d] = 0;
+			for (int d = 0; d < TREND_DAYS; d++)
+				b->n_7d[d] = (long)answers[d];
+		}
 	}
 	fb->n = n;
 	(void)err;

@@ -1,50 +1,44 @@
 /* wallboard.c - the supervisor's floor (F9): queues with their service
- * level, the agent board, and the satisfaction index by branch. Refreshed by
- * the 'floor' notification, at most ten times a second, one query each; the
- * one-second tick only advances the clocks from the last figures. */
+ * level and its trend, the agent board (a list, or a grid of cells), the
+ * satisfaction index by branch with its week, and the cases to look at now.
+ * Enter on a queue drills down to its waiting calls and agents (Esc comes
+ * back to the same queue); Enter on a case opens it. Refreshed by the
+ * 'floor' notification, at most ten times a second, one query a board (the
+ * cases' with it); the one-second tick only advances the clocks. Drawing is
+ * wallboard_draw.c's. */
 #include "config.h"
 
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "ccterm/floor.h"
 #include "ccterm/format.h"
 #include "gateway/gateway.h"
 #include "app.h"
-#include "draw.h"
+#include "cases.h"
+#include "wallboard.h"
 
-#define MAX_QUEUES 200
-#define AGENT_PAGE 100
-#define MAX_BRANCHES 2000
 #define REFRESH_MS 100
 
-enum tab { TAB_QUEUES, TAB_AGENTS, TAB_SATISFACTION, TAB_COUNT };
-static const char *const tab_names[] = { "1 Queues", "2 Agents", "3 Satisfaction" };
-static const char *const sort_names[] = { "state", "time in state", "login", "name", "calls today" };
+static struct wallboard B = { .spark = SPARK_ASCII };
 
 static struct {
-	enum tab tab;
 	bool stale;                /* the floor changed since the last fetch */
-	bool fetching;             /* a fetch is on its way */
+	int fetching;              /* replies on their way */
 	struct floor_queues fq;    /* where the replies go */
 	struct floor_agents fa;
 	struct floor_branches fb;
+	struct floor_cases fc;
+	struct queue_drill qd;
 	struct agent_day day;
 	char day_login[64];
+	char sel_login[64];        /* the agent selected, kept across re-sorts */
+	int asked;                 /* what the reply on its way is: a tab, or -1 the drill-down */
+	long drill_sel, drill_top; /* the queue's place, for Esc */
 	long long fetched_ms;      /* when, for coalescing */
 	time_t fetched_at;         /* when, for the clocks */
-	struct queue_stat queues[MAX_QUEUES];
-	int nqueues;
-	struct agent_stat agents[AGENT_PAGE];
-	int nagents;
-	long agents_total, offset;
-	enum agent_sort sort;
-	struct branch_sat *branches;
-	int nbranches;
-	long sel, top;             /* selection in the current list */
-	char drill[256];           /* the selected agent's day, after Enter */
 } W = { .stale = true };
 
 static long long mono_ms(void)
@@ -55,33 +49,71 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void remember_agent(void)
+{
+	if (B.tab == TAB_AGENTS && !B.drill_queue && B.sel >= 0 && B.sel < B.nagents)
+		snprintf(W.sel_login, sizeof(W.sel_login), "%s", B.agents[B.sel].login);
+}
+
+/* After a re-read the selection follows its agent, wherever the sort put them. */
+static void follow_agent(void)
+{
+	if (!W.sel_login[0])
+		return;
+	for (int i = 0; i < B.nagents; i++)
+		if (strcmp(B.agents[i].login, W.sel_login) == 0) {
+			B.sel = i;
+			return;
+		}
+}
+
 static void fetched(void *arg, const struct gw_reply *r)
 {
 	struct app *app = arg;
 
-	W.fetching = false;
+	if (W.fetching > 0)
+		W.fetching--;
 	W.fetched_at = time(NULL);
 	if (r->rc != 0) {
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
 		return;
 	}
-	if (W.tab == TAB_QUEUES)
-		W.nqueues = W.fq.n;
-	else if (W.tab == TAB_AGENTS) {
-		W.nagents = W.fa.n;
-		W.agents_total = W.fa.total;
-	} else {
-		W.nbranches = W.fb.n;
+	/* What was asked, even when the supervisor has moved on since. */
+	if (W.asked < 0) {
+		B.ndrill = W.qd.n;
+		B.drill_calls = W.qd.calls;
+	} else if (W.asked == TAB_QUEUES) {
+		B.nqueues = W.fq.n;
+	} else if (W.asked == TAB_AGENTS) {
+		B.nagents = W.fa.n;
+		B.agents_total = W.fa.total;
+		if (B.tab == TAB_AGENTS)
+			follow_agent();
+	} else if (W.asked == TAB_SATISFACTION) {
+		B.nbranches = W.fb.n;
 	}
 	app->dirty = true;
 }
 
-/* Asks for the visible tab when stale and the last fetch is 100 ms old.
- * Returns the milliseconds until it may ask, 0 when nothing waits. */
+static void cases_fetched(void *arg, const struct gw_reply *r)
+{
+	struct app *app = arg;
+
+	if (W.fetching > 0)
+		W.fetching--;
+	if (r->rc != 0)
+		return;   /* the board's own reply says why */
+	B.ncases = W.fc.n;
+	B.cases_read = true;
+	app->dirty = true;
+}
+
+/* Asks for the visible board (and the cases) when stale and the last fetch
+ * is 100 ms old. Returns the milliseconds until it may ask, 0 when nothing waits. */
 static int wallboard_refresh(struct app *app)
 {
 	long long now = mono_ms(), wait = W.fetched_ms + REFRESH_MS - now;
-	struct db_request rq;
+	struct db_request rq, cq;
 	db_read_fn *read = NULL;
 	void *out = NULL;
 
@@ -92,37 +124,47 @@ static int wallboard_refresh(struct app *app)
 	if (!gateway_up(app->gw))
 		return 0;
 	W.fetched_ms = now;
-	switch (W.tab) {
-	case TAB_QUEUES:
-		W.fq = (struct floor_queues){ .rows = W.queues, .max = MAX_QUEUES };
+	W.asked = B.drill_queue ? -1 : (int)B.tab;
+	if (B.drill_queue) {
+		W.qd = (struct queue_drill){ .rows = B.drill, .max = WB_MAX_DRILL };
+		db_queue_drill_request(&rq, B.drill_queue);
+		read = db_queue_drill_read;
+		out = &W.qd;
+	} else if (B.tab == TAB_QUEUES) {
+		W.fq = (struct floor_queues){ .rows = B.queues, .max = WB_MAX_QUEUES };
 		db_wallboard_queues_request(&rq);
 		read = db_wallboard_queues_read;
 		out = &W.fq;
-		break;
-	case TAB_AGENTS:
-		W.fa = (struct floor_agents){ .rows = W.agents, .max = AGENT_PAGE };
-		db_wallboard_agents_request(&rq, W.sort, W.offset, AGENT_PAGE);
+	} else if (B.tab == TAB_AGENTS) {
+		W.fa = (struct floor_agents){ .rows = B.agents, .max = WB_AGENT_PAGE };
+		db_wallboard_agents_request(&rq, B.sort, B.offset, WB_AGENT_PAGE);
 		read = db_wallboard_agents_read;
 		out = &W.fa;
-		break;
-	default:
-		if (!W.branches)
-			W.branches = calloc(MAX_BRANCHES, sizeof(*W.branches));
-		if (!W.branches)
+	} else if (B.tab == TAB_SATISFACTION) {
+		if (!B.branches)
+			B.branches = calloc(WB_MAX_BRANCHES, sizeof(*B.branches));
+		if (!B.branches)
 			return 0;
-		W.fb = (struct floor_branches){ .rows = W.branches, .max = MAX_BRANCHES };
+		W.fb = (struct floor_branches){ .rows = B.branches, .max = WB_MAX_BRANCHES };
 		db_branch_satisfaction_request(&rq);
 		read = db_branch_satisfaction_read;
 		out = &W.fb;
-		break;
 	}
-	/* Set before: fetched may run inside the send (a connection lost right there). */
+	/* Set before: a reply may run inside the send (a connection lost right there). */
 	W.stale = false;
-	W.fetching = true;
-	if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
-		W.stale = true;
-		W.fetching = false;
+	if (read) {
+		W.fetching++;
+		if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
+			W.fetching--;
+			W.stale = true;
+			return 0;
+		}
 	}
+	W.fc = (struct floor_cases){ .rows = B.cases, .max = WB_MAX_CASES };
+	db_floor_cases_request(&cq, WB_MAX_CASES);
+	W.fetching++;
+	if (gateway_send(app->gw, &cq, db_floor_cases_read, &W.fc, cases_fetched, app) < 0)
+		W.fetching--;
 	return 0;
 }
 
@@ -135,6 +177,9 @@ static int wallboard_event(struct app *app, unsigned ev)
 
 static void wallboard_open(struct app *app, const char *arg)
 {
+	const char *cs = nl_langinfo(CODESET), *nc = getenv("NO_COLOR");
+
+	B.spark = spark_charset_for(cs, nc && *nc);   /* NO_COLOR as draw.c reads it */
 	W.stale = true;
 	(void)app;
 	(void)arg;
@@ -142,141 +187,20 @@ static void wallboard_open(struct app *app, const char *arg)
 
 static long list_len(void)
 {
-	return W.tab == TAB_QUEUES ? W.nqueues : W.tab == TAB_AGENTS ? W.nagents : W.nbranches;
-}
-
-static void fit_selection(int rows)
-{
-	if (W.sel >= list_len())
-		W.sel = list_len() > 0 ? list_len() - 1 : 0;
-	if (W.sel < W.top)
-		W.top = W.sel;
-	if (rows > 0 && W.sel >= W.top + rows)
-		W.top = W.sel - rows + 1;
-}
-
-static void pct(double v, char *out, size_t sz)
-{
-	if (v < 0)
-		snprintf(out, sz, "-");
-	else
-		snprintf(out, sz, "%.1f%%", v);
-}
-
-/* One column of a board row: text cut to width display columns (an ellipsis
- * at a character boundary), padded, and the blank after it. */
-static void cell(WINDOW *w, int y, int x, int width, const char *text, enum draw_style st)
-{
-	draw_text_pad(w, y, x, width + 1, "", st);
-	draw_text(w, y, x, width, text, st);
-}
-
-static void draw_queues(WINDOW *w, int y, int ymax, int cols, long elapsed)
-{
-	char line[320], sl[16], target[16], asa[16], wait[16];
-
-	snprintf(line, sizeof(line), "%-14s %5s %7s %6s %6s %6s %7s %7s %6s  %s", "queue", "wait", "longest",
-		 "offer", "answ", "aband", "SL", "target", "ASA", "rdy/call/wrap/brk");
-	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
-	fit_selection(ymax - y);
-	for (long i = W.top; i < W.nqueues && y < ymax; i++) {
-		const struct queue_stat *q = &W.queues[i];
-		bool missed = q->service_level_pct >= 0 && q->service_level_pct < q->sla_target_pct;
-
-		pct(q->service_level_pct, sl, sizeof(sl));
-		snprintf(target, sizeof(target), "%.0f%%/%ds", q->sla_target_pct, q->sla_seconds);
-		if (q->asa_secs < 0)
-			snprintf(asa, sizeof(asa), "-");
-		else
-			snprintf(asa, sizeof(asa), "%.0fs", q->asa_secs);
-		fmt_duration(q->waiting ? q->longest_wait_secs + elapsed : 0, wait, sizeof(wait));
-		/* Names are cut and padded by display columns (wide Korean text counts two). */
-		snprintf(line, sizeof(line), " %5ld %7s %6ld %6ld %6ld %7s %7s %6s  %ld/%ld/%ld/%ld",
-			 q->waiting, wait, q->offered, q->answered, q->abandoned, sl, target, asa,
-			 q->agents_ready, q->agents_on_call + q->agents_ringing, q->agents_wrap_up, q->agents_break);
-		{
-			enum draw_style st = i == W.sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL;
-
-			cell(w, y, 1, 13, q->name, st);
-			draw_text_pad(w, y++, 15, cols - 16, line, st);
-		}
-	}
-}
-
-static void draw_agents(WINDOW *w, int y, int ymax, int cols, long elapsed)
-{
-	char line[512], since[16], call[32];
-
-	snprintf(line, sizeof(line), "%ld agents · sorted by %s (s) · %ld-%ld · PgDn/PgUp pages", W.agents_total,
-		 sort_names[W.sort], W.nagents ? W.offset + 1 : 0, W.offset + W.nagents);
-	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
-	snprintf(line, sizeof(line), "%-12s %-16s %-9s %8s %-9s %-18s %5s", "login", "name", "state", "in state",
-		 "call", "customer", "today");
-	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
-	fit_selection(ymax - y);
-	for (long i = W.top; i < W.nagents && y < ymax; i++) {
-		const struct agent_stat *a = &W.agents[i];
-
-		fmt_duration(a->state_secs + elapsed, since, sizeof(since));
-		if (a->call_id)
-			snprintf(call, sizeof(call), "#%lld", a->call_id);
-		else
-			call[0] = '\0';
-		{
-			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
-
-			cell(w, y, 1, 12, a->login, st);
-			cell(w, y, 14, 16, a->name, st);
-			snprintf(line, sizeof(line), "%-9.9s %8s %-9.9s ", a->state, since, call);
-			draw_text_pad(w, y, 31, 29, line, st);
-			draw_text_pad(w, y, 60, cols - 68, a->customer, st);
-		}
-		snprintf(line, sizeof(line), "%5ld", a->handled_today);
-		draw_text_pad(w, y++, cols - 7, 6, line, i == W.sel ? STYLE_SELECTED : STYLE_NORMAL);
-	}
-}
-
-static void draw_satisfaction(WINDOW *w, int y, int ymax, int cols)
-{
-	char line[320], today[16], week[16];
-
-	snprintf(line, sizeof(line), "%-8s %-24s %8s %6s %8s %6s", "branch", "name", "today", "n", "7 days", "n");
-	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
-	if (W.nbranches == 0)
-		draw_text(w, y, 1, cols - 2, "no survey answers in the last eight days", STYLE_DIM);
-	fit_selection(ymax - y);
-	for (long i = W.top; i < W.nbranches && y < ymax; i++) {
-		const struct branch_sat *b = &W.branches[i];
-
-		snprintf(today, sizeof(today), b->today_avg < 0 ? "-" : "%.2f", b->today_avg);
-		snprintf(week, sizeof(week), b->week_avg < 0 ? "-" : "%.2f", b->week_avg);
-		snprintf(line, sizeof(line), " %8s %6ld %8s %6ld", today, b->today_n, week, b->week_n);
-		{
-			enum draw_style st = i == W.sel ? STYLE_SELECTED : STYLE_NORMAL;
-
-			cell(w, y, 1, 8, b->code[0] ? b->code : "-", st);
-			cell(w, y, 10, 23, b->name, st);
-			draw_text_pad(w, y++, 34, cols - 35, line, st);
-		}
+	if (B.drill_queue)
+		return 0;
+	switch (B.tab) {
+	case TAB_QUEUES: return B.nqueues;
+	case TAB_AGENTS: return B.nagents;
+	case TAB_SATISFACTION: return B.nbranches;
+	default: return B.ncases;
 	}
 }
 
 static void wallboard_draw(struct app *app, WINDOW *w, int top, int height)
 {
-	int cols = getmaxx(w), x = 1;
-	long elapsed = W.fetched_at ? (long)(time(NULL) - W.fetched_at) : 0;
-
-	for (int t = 0; t < TAB_COUNT; t++)
-		x += draw_text(w, top, x, 20, tab_names[t], t == (int)W.tab ? STYLE_SELECTED : STYLE_DIM) + 2;
-	draw_text(w, top, x, cols - x - 1, "live · Enter drills down", STYLE_DIM);
-	if (W.tab == TAB_QUEUES)
-		draw_queues(w, top + 1, top + height - 1, cols, elapsed);
-	else if (W.tab == TAB_AGENTS)
-		draw_agents(w, top + 1, top + height - 1, cols, elapsed);
-	else
-		draw_satisfaction(w, top + 1, top + height - 1, cols);
-	if (W.drill[0])
-		draw_text_pad(w, top + height - 1, 0, cols, W.drill, STYLE_GOOD);
+	B.elapsed = W.fetched_at ? (long)(time(NULL) - W.fetched_at) : 0;
+	wallboard_paint(&B, w, top, height);
 	(void)app;
 }
 
@@ -293,73 +217,120 @@ static void day_fetched(void *arg, const struct gw_reply *r)
 	fmt_duration(W.day.on_call, oncall, sizeof(oncall));
 	fmt_duration(W.day.wrap_up, wrap, sizeof(wrap));
 	fmt_duration(W.day.on_break, brk, sizeof(brk));
-	snprintf(W.drill, sizeof(W.drill), "%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%",
+	snprintf(B.day_line, sizeof(B.day_line), "%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%",
 		 W.day_login, ready, oncall, wrap, brk, agent_day_occupancy(&W.day));
 	app->dirty = true;
 }
 
-static void drill(struct app *app)
+static void open_selected(struct app *app)
 {
-	W.drill[0] = '\0';
-	if (W.tab == TAB_AGENTS && W.sel < W.nagents) {
+	B.day_line[0] = '\0';
+	if (B.drill_queue)
+		return;
+	if (B.tab == TAB_AGENTS && B.sel < B.nagents) {
 		struct db_request rq;
 
-		snprintf(W.day_login, sizeof(W.day_login), "%s", W.agents[W.sel].login);
+		snprintf(W.day_login, sizeof(W.day_login), "%s", B.agents[B.sel].login);
 		db_agent_day_request(&rq, W.day_login);
 		if (gateway_send(app->gw, &rq, db_agent_day_read, &W.day, day_fetched, app) < 0)
 			app_message(app, "The database is not reachable.");
-	} else if (W.tab == TAB_QUEUES && W.sel < W.nqueues) {
-		const struct queue_stat *q = &W.queues[W.sel];
-
-		snprintf(W.drill, sizeof(W.drill), "%s: %ld answered in %ds, %ld abandoned after it; ringing %ld, not ready %ld",
-			 q->name, q->answered_in_sla, q->sla_seconds, q->abandoned_after_sla, q->agents_ringing,
-			 q->agents_not_ready);
+	} else if (B.tab == TAB_QUEUES && B.sel < B.nqueues) {
+		B.drill_queue = B.queues[B.sel].id;
+		snprintf(B.drill_name, sizeof(B.drill_name), "%s", B.queues[B.sel].name);
+		W.drill_sel = B.sel;
+		W.drill_top = B.top;
+		B.ndrill = B.drill_calls = 0;
+		B.sel = B.top = 0;
+		W.stale = true;
+		W.fetched_ms = 0;
+	} else if (B.tab == TAB_CASES && B.sel < B.ncases) {
+		cases_open_case(app, B.cases[B.sel].id);
 	}
+}
+
+static int wallboard_back(struct app *app)
+{
+	(void)app;
+	if (!B.drill_queue)
+		return VIEW_UNHANDLED;
+	B.drill_queue = 0;
+	B.sel = W.drill_sel;
+	B.top = W.drill_top;
+	W.stale = true;
+	W.fetched_ms = 0;
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static void show_tab(enum wb_tab t)
+{
+	B.tab = t;
+	B.drill_queue = 0;
+	B.sel = B.top = 0;
+	B.day_line[0] = '\0';
+	W.sel_login[0] = '\0';
+	W.stale = true;
+	W.fetched_ms = 0;
 }
 
 static int wallboard_action(struct app *app, enum action a)
 {
-	int page = getmaxy(stdscr) - 8;
+	int page = wallboard_list_rows(&B, getmaxy(stdscr) - 3, getmaxx(stdscr));
 
+	if (B.tab == TAB_AGENTS && B.grid)
+		page = wallboard_grid_capacity(getmaxy(stdscr) - 6, getmaxx(stdscr));
+	if (page < 1)
+		page = 1;
 	switch (a) {
-	case ACTION_UP: if (W.sel > 0) W.sel--; break;
-	case ACTION_DOWN: W.sel++; break;
+	case ACTION_UP: if (B.sel > 0) B.sel--; break;
+	case ACTION_DOWN: if (B.sel + 1 < list_len()) B.sel++; break;
+	case ACTION_HOME: B.sel = 0; break;
+	case ACTION_END: B.sel = list_len() > 0 ? list_len() - 1 : 0; break;
 	case ACTION_PAGE_DOWN:
 	case ACTION_PAGE_UP:
-		if (W.tab == TAB_AGENTS) {   /* the agent board pages in the database */
-			W.offset += a == ACTION_PAGE_DOWN ? AGENT_PAGE : -AGENT_PAGE;
-			if (W.offset >= W.agents_total)
-				W.offset -= AGENT_PAGE;
-			if (W.offset < 0)
-				W.offset = 0;
-			W.sel = W.top = 0;
+		if (B.tab == TAB_AGENTS && !B.drill_queue) {   /* the agent board pages in the database */
+			B.offset += a == ACTION_PAGE_DOWN ? WB_AGENT_PAGE : -WB_AGENT_PAGE;
+			if (B.offset >= B.agents_total)
+				B.offset -= WB_AGENT_PAGE;
+			if (B.offset < 0)
+				B.offset = 0;
+			B.sel = B.top = 0;
+			W.sel_login[0] = '\0';
 			W.stale = true;
+			return VIEW_HANDLED | VIEW_REDRAW;
+		}
+		B.sel += a == ACTION_PAGE_DOWN ? page : -page;
+		if (B.sel >= list_len())
+			B.sel = list_len() - 1;
+		if (B.sel < 0)
+			B.sel = 0;
+		break;
+	case ACTION_OPEN: open_selected(app); break;
+	case ACTION_GRID:
+		if (B.tab != TAB_AGENTS) {
+			show_tab(TAB_AGENTS);
+			B.grid = true;
 		} else {
-			W.sel += a == ACTION_PAGE_DOWN ? page : -page;
-			if (W.sel < 0)
-				W.sel = 0;
+			B.grid = !B.grid;
 		}
 		break;
-	case ACTION_OPEN: drill(app); break;
 	case ACTION_REFRESH: W.stale = true; break;
 	default: return VIEW_UNHANDLED;
 	}
+	remember_agent();
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
 static int wallboard_key(struct app *app, int key)
 {
+	(void)app;
 	if (key >= '1' && key < '1' + TAB_COUNT) {
-		W.tab = (enum tab)(key - '1');
-		W.sel = W.top = 0;
-		W.drill[0] = '\0';
-		W.stale = true;
-		W.fetched_ms = 0;
+		show_tab((enum wb_tab)(key - '1'));
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
-	if (key == 's' && W.tab == TAB_AGENTS) {
-		W.sort = (W.sort + 1) % (AGENT_SORT_HANDLED + 1);
-		W.offset = W.sel = W.top = 0;
+	if (key == 's' && B.tab == TAB_AGENTS && !B.drill_queue) {
+		B.sort = (B.sort + 1) % (AGENT_SORT_HANDLED + 1);
+		B.offset = B.sel = B.top = 0;
+		W.sel_login[0] = '\0';
 		W.stale = true;
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
@@ -374,4 +345,5 @@ const struct view_ops view_wallboard = {
 	.draw = wallboard_draw,
 	.action = wallboard_action,
 	.key = wallboard_key,
+	.back = wallboard_back,
 };

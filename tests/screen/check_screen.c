@@ -167,13 +167,14 @@ START_TEST(wide_names_keep_the_board_aligned)
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F9>2"), 0);
 	VT_ASSERT_WAIT(vt, "3 agents · sorted by state", 3000);
-	VT_ASSERT_WAIT(vt, "wrap_up ", 2000);
-	VT_ASSERT_WAIT(vt, "break ", 2000);
-	ck_assert(vt_find(vt, "break ", &r1, &c1));
-	ck_assert(vt_find(vt, "wrap_up ", &r2, &c2));
+	/* at 80 columns the states are abbreviated (a legend under the list) */
+	VT_ASSERT_WAIT(vt, " wrap ", 2000);
+	VT_ASSERT_WAIT(vt, " brk ", 2000);
+	ck_assert(vt_find(vt, " brk ", &r1, &c1));
+	ck_assert(vt_find(vt, " wrap ", &r2, &c2));
 	ck_assert_int_ne(r1, r2);
 	ck_assert_int_eq(c1, c2);
-	ck_assert_int_eq(c1, 31);
+	ck_assert_int_eq(c1, 17);
 	vt_row(vt, r1, row, sizeof(row));
 	/* at most 16 columns: seven characters (14) and the ellipsis, never half a character */
 	ck_assert_msg(strstr(row, "김민지박서연이… ") != NULL, "row: %s", row);
