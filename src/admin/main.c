@@ -11,7 +11,10 @@
 
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
+#include "ccterm/interrupt.h"
 #include "ccterm/pbx.h"
+#include "ccterm/progress.h"
+#include "job.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -46,6 +49,8 @@ static const char usage[] =
 	"  campaign add NAME --offer TEXT (--segment CODE | --rule NAME | --list FILE) --from DATE\n"
 	"           [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n"
 	"  campaign build NAME | campaign list | campaign board NAME\n"
+	"Long jobs (import, demo-data, recompute, merge, mail-send) show a progress line on stderr when it\n"
+	"is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls the job back (exit 130).\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
 static int cmd_migrate(struct db *db)
@@ -63,9 +68,10 @@ static int cmd_migrate(struct db *db)
 
 static int cmd_import(struct db *db, const struct opts *o, const char *what, const char *file)
 {
-	static const char *const known[] = { "--create-branches", NULL };
+	static const char *const known[] = { "--create-branches", "--quiet", "--progress", NULL };
 	struct import_options opt = { .create_branches = opt_get(o, "--create-branches") != NULL };
 	struct import_result r;
+	char title[64];
 	int rc;
 
 	if (opt_check(o, known) < 0)
@@ -74,16 +80,19 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
 		return 2;
 	}
-	if (strcmp(what, "customers") == 0)
+	snprintf(title, sizeof(title), "import %s", what);
+	rc = job_begin(db, o, title, &opt.progress);
+	if (rc == 0 && strcmp(what, "customers") == 0)
 		rc = admin_import_customers_with(db, file, &opt, &r);
-	else if (strcmp(what, "interactions") == 0)
-		rc = admin_import_interactions(db, file, &r);
-	else {
+	else if (rc == 0 && strcmp(what, "interactions") == 0)
+		rc = admin_import_interactions_with(db, file, &opt, &r);
+	else if (rc == 0) {
+		job_end(db, opt.progress, 0);
 		fprintf(stderr, "ccterm-admin: import customers|interactions FILE\n");
 		return 2;
 	}
-	if (rc < 0)
-		return -1;
+	if ((rc = job_end(db, opt.progress, rc)) != 0)
+		return rc;
 	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
 	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
 	if (r.branches_created)

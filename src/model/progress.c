@@ -16,6 +16,8 @@ struct progress {
 	bool show, drawn;
 	int columns;
 	double interval, t0, last_draw;
+	double rate_t0;             /* the rate counts from here: a phase's start */
+	long rate_done0;
 	progress_clock_fn *clock;
 	void *clock_arg;
 	long done, total, redraws;
@@ -69,7 +71,7 @@ struct progress *progress_new(const struct progress_config *cfg)
 	p->interval = cfg->interval > 0 ? cfg->interval : 0.25;
 	p->clock = cfg->clock ? cfg->clock : monotonic;
 	p->clock_arg = cfg->clock_arg;
-	p->t0 = p->clock(p->clock_arg);
+	p->t0 = p->rate_t0 = p->clock(p->clock_arg);
 	p->last_draw = p->t0 - p->interval;   /* the first tick draws at once */
 	return p;
 }
@@ -203,7 +205,7 @@ size_t progress_format(char *buf, size_t size, int columns, const char *what, co
 static void draw(struct progress *p, double now)
 {
 	char line[512];
-	double elapsed = now - p->t0, rate = progress_rate(p->done, elapsed);
+	double elapsed = now - p->t0, rate = progress_rate(p->done - p->rate_done0, now - p->rate_t0);
 	int columns = p->columns > 0 ? p->columns : columns_of(p->out);
 
 	progress_format(line, sizeof(line), columns, p->what, p->unit, p->phase, p->done, p->total, elapsed,
@@ -231,6 +233,10 @@ void progress_tick(struct progress *p, long done, long total)
 {
 	if (!p)
 		return;
+	if (done < p->done) {   /* counting again from 0: a new phase's rate */
+		p->rate_done0 = 0;
+		p->rate_t0 = p->clock(p->clock_arg);
+	}
 	p->done = done;
 	p->total = total;
 	maybe_draw(p, false);
@@ -240,6 +246,11 @@ void progress_phase(struct progress *p, const char *phase)
 {
 	if (!p)
 		return;
+	if (strcmp(p->phase, phase ? phase : "") != 0) {
+		/* the rate is the new phase's (none until its counts move) */
+		p->rate_done0 = p->done;
+		p->rate_t0 = p->clock(p->clock_arg);
+	}
 	snprintf(p->phase, sizeof(p->phase), "%s", phase ? phase : "");
 	maybe_draw(p, true);
 }

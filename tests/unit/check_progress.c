@@ -197,10 +197,22 @@ START_TEST(test_rate_from_clock)
 	progress_tick(p, 200000, 1000000);   /* 50,000/s, 16 s left */
 	fflush(c.f);
 	ck_assert_ptr_nonnull(strstr(c.buf, "200,000/1,000,000 rows 20% 50,000/s 0:04 ETA 0:16"));
-	/* a phase redraws at once, even within the interval */
+	/* a phase redraws at once, even within the interval; its rate is its
+	 * own, none until its counts move */
 	progress_phase(p, "inserting");
 	fflush(c.f);
-	ck_assert_ptr_nonnull(strstr(c.buf, "ETA 0:16 - inserting"));
+	ck_assert_ptr_nonnull(strstr(c.buf, "200,000/1,000,000 rows 20% 0:04 - inserting"));
+	fake_now = 6.0;
+	progress_tick(p, 300000, 1000000);   /* 100,000 in 2 s */
+	fflush(c.f);
+	ck_assert_ptr_nonnull(strstr(c.buf, "300,000/1,000,000 rows 30% 50,000/s 0:06 ETA 0:14 - inserting"));
+	/* counting from 0 again (a new pass): the rate starts over too */
+	fake_now = 7.0;
+	progress_tick(p, 0, 500);
+	fake_now = 8.0;
+	progress_tick(p, 100, 500);
+	fflush(c.f);
+	ck_assert_ptr_nonnull(strstr(c.buf, "100/500 rows 20% 100/s 0:08 ETA 0:04 - inserting"));
 	/* idle: elapsed moves on while one long statement runs */
 	fake_now = 9.0;
 	progress_idle(p);
