@@ -1,5 +1,5 @@
 /* db_progress.h - a progress line fed by the server (src/db/progress_notice.c):
- * notices "ccterm-progress DONE TOTAL PHASE" go to it (other notices to stderr
+ * notices "ccterm-progress DONE TOTAL UNIT PHASE" go to it (other notices to stderr
  * above it), its clock keeps moving while a statement runs, and the session
  * says ccterm.progress = on, so SQL knows someone is watching. */
 #ifndef CCTERM_DB_PROGRESS_H

@@ -48,6 +48,8 @@ void progress_tick(struct progress *p, long done, long total);
 /* What the job is doing now ("inserting", "resolving customers"): shown
  * after the counts, redrawn at once. NULL or "" clears it. */
 void progress_phase(struct progress *p, const char *phase);
+/* What the counts count ("rows" unless told): "steps", "messages". */
+void progress_unit(struct progress *p, const char *unit);
 /* Redraws now if due, with the counts of the last tick (for a job waiting on
  * one long statement: elapsed keeps moving). */
 void progress_idle(struct progress *p);

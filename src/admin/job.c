@@ -25,7 +25,7 @@ int job_begin(struct db *db, const struct opts *o, const char *what, struct prog
 	return 0;
 }
 
-int job_end(struct db *db, struct progress *p, int rc)
+int job_end(struct db *db, struct progress *p, int rc, const char *undone)
 {
 	bool interrupted = db_interrupted();
 
@@ -36,8 +36,11 @@ int job_end(struct db *db, struct progress *p, int rc)
 	if (rc < 0 && interrupted) {
 		const char *why = db_error(db);
 
-		fprintf(stderr, "ccterm-admin: %s\n", strncmp(why, "interrupted:", 12) == 0 ? why
-			: "interrupted: rolled back, nothing was changed");
+		if (strncmp(why, "interrupted:", 12) == 0)
+			fprintf(stderr, "ccterm-admin: %s\n", why);
+		else
+			fprintf(stderr, "ccterm-admin: interrupted: rolled back, nothing was %s\n",
+				undone ? undone : "changed");
 		return 130;
 	}
 	return rc;

@@ -12,7 +12,8 @@
  * every progress_* call takes NULL) and catches Ctrl-C. 0 or -1. */
 int job_begin(struct db *db, const struct opts *o, const char *what, struct progress **p);
 /* Ends both. rc is the job's (0 or -1); returns 0, -1 (main prints
- * db_error), or 130 after saying "interrupted: rolled back, ..." on stderr. */
-int job_end(struct db *db, struct progress *p, int rc);
+ * db_error), or 130 after saying "interrupted: rolled back, nothing was
+ * UNDONE" ("loaded", "changed"; NULL: "changed") on stderr. */
+int job_end(struct db *db, struct progress *p, int rc, const char *undone);
 
 #endif

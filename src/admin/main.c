@@ -87,11 +87,11 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	else if (rc == 0 && strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions_with(db, file, &opt, &r);
 	else if (rc == 0) {
-		job_end(db, opt.progress, 0);
+		job_end(db, opt.progress, 0, NULL);
 		fprintf(stderr, "ccterm-admin: import customers|interactions FILE\n");
 		return 2;
 	}
-	if ((rc = job_end(db, opt.progress, rc)) != 0)
+	if ((rc = job_end(db, opt.progress, rc, "loaded")) != 0)
 		return rc;
 	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
 	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
@@ -156,8 +156,22 @@ static int cmd_quality(struct db *db)
 
 static int cmd_merge(struct db *db, int argc, char **argv)
 {
+	static const char *const known[] = { "--quiet", "--progress", NULL };
+	struct opts o = { argc, argv };
+	struct progress *p;
 	long keep, drop, m;
+	int rc;
+	char *words[4];
+	int nw = 0;
 
+	if (opt_check(&o, known) < 0)
+		return 2;
+	/* the flags are not positional words */
+	for (int i = 0; i < argc; i++)
+		if (strncmp(argv[i], "--", 2) != 0 && nw < 4)
+			words[nw++] = argv[i];
+	argc = nw;
+	argv = words;
 	if (strcmp(argv[0], "unmerge") == 0) {
 		if (argc != 2 || !number_arg(argv[1], &drop)) {
 			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
@@ -172,8 +186,12 @@ static int cmd_merge(struct db *db, int argc, char **argv)
 		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
 		return 2;
 	}
-	if (db_customer_merge(db, keep, drop, &m) < 0)
-		return -1;
+	if ((rc = job_begin(db, &o, "merge", &p)) == 0) {
+		progress_phase(p, "moving contacts, history, orders, cases");
+		rc = db_customer_merge(db, keep, drop, &m);
+	}
+	if ((rc = job_end(db, p, rc, "changed")) != 0)
+		return rc;
 	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
 	return 0;
 }
@@ -182,6 +200,8 @@ static int cmd_demo(struct db *db, const struct opts *o)
 {
 	long customers, interactions, seed = 1;
 	struct timespec t0, t1;
+	struct progress *p;
+	int rc;
 
 	if (!number_arg(opt_need(o, "--customers"), &customers) ||
 	    !number_arg(opt_need(o, "--interactions"), &interactions) ||
@@ -191,8 +211,10 @@ static int cmd_demo(struct db *db, const struct opts *o)
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (admin_demo_data(db, customers, interactions, seed) < 0)
-		return -1;
+	if ((rc = job_begin(db, o, "demo-data", &p)) == 0)
+		rc = admin_demo_data(db, customers, interactions, seed);
+	if ((rc = job_end(db, p, rc, "loaded")) != 0)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n", customers, interactions,
 	       seed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -215,7 +237,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "merge") == 0 || strcmp(cmd, "unmerge") == 0)
 		return cmd_merge(db, argc, argv);
 	if (strcmp(cmd, "recompute") == 0)
-		return cmd_recompute(db);
+		return cmd_recompute(db, &o);
 	if (strcmp(cmd, "rule") == 0)
 		return cmd_rule(db, &o);
 	if (strcmp(cmd, "case-watch") == 0)
@@ -227,7 +249,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "campaign") == 0)
 		return cmd_campaign(db, &o);
 	if (strcmp(cmd, "demo-data") == 0) {
-		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
+		static const char *const known[] = { "--customers", "--interactions", "--seed", "--quiet", "--progress", NULL };
 
 		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
 	}

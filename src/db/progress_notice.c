@@ -1,6 +1,6 @@
 /* progress_notice.c - a long server-side job (demo data, recompute) reports
- * the work it has done with notices "ccterm-progress DONE TOTAL PHASE"
- * (sql/demo/demo_data.sql, sql/repeatable/60_value.sql, raised only when
+ * the work it has done with notices "ccterm-progress DONE TOTAL UNIT PHASE"
+ * (sql/demo/demo_data.sql, sql/repeatable/26_jobs.sql, raised only when
  * the session set ccterm.progress = on); they go to the progress line, any
  * other notice to stderr above it. */
 #include "config.h"
@@ -21,13 +21,16 @@ static void receive(void *arg, const PGresult *res)
 	struct progress *p = arg;
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	long done, total;
+	char unit[24];
 	int used = 0;
 
 	if (msg && strncmp(msg, TAG, strlen(TAG)) == 0 &&
-	    sscanf(msg + strlen(TAG), "%ld %ld %n", &done, &total, &used) >= 2) {
+	    sscanf(msg + strlen(TAG), "%ld %ld %23s %n", &done, &total, unit, &used) >= 3) {
+		progress_unit(p, unit);
+		/* the counts first: a new phase's rate counts from them */
+		progress_tick(p, done, total);
 		if (used > 0)
 			progress_phase(p, msg + strlen(TAG) + used);
-		progress_tick(p, done, total);
 		return;
 	}
 	progress_clear(p);

@@ -161,8 +161,10 @@ size_t progress_format(char *buf, size_t size, int columns, const char *what, co
 		progress_group(t, sizeof(t), total);
 		snprintf(counts, sizeof(counts), "%s/%s %s", d, t, unit);
 		snprintf(parts[n++], sizeof(parts[0]), " %d%%", (int)(100.0 * (double)(done < total ? done : total) / (double)total));
-	} else {
+	} else if (done > 0) {
 		snprintf(counts, sizeof(counts), "%s %s", d, unit);
+	} else {
+		counts[0] = '\0';   /* nothing counted (one long statement): the clock and the phase */
 	}
 	if (rate > 0) {
 		progress_group(r, sizeof(r), (long)(rate + 0.5));
@@ -174,7 +176,7 @@ size_t progress_format(char *buf, size_t size, int columns, const char *what, co
 		snprintf(parts[n++], sizeof(parts[0]), " ETA %s", et);
 	}
 	/* what: counts, then as many parts as fit (left to right), then the phase */
-	snprintf(head, sizeof(head), "%s%s", what && *what ? what : "", what && *what ? ": " : "");
+	snprintf(head, sizeof(head), "%s%s", what && *what ? what : "", what && *what ? (counts[0] ? ": " : ":") : "");
 	if (utf8_width(head) + utf8_width(counts) > cols) {
 		/* narrow: the counts alone, cut */
 		utf8_fit(counts, cols, false, buf, size);
@@ -253,6 +255,12 @@ void progress_phase(struct progress *p, const char *phase)
 	}
 	snprintf(p->phase, sizeof(p->phase), "%s", phase ? phase : "");
 	maybe_draw(p, true);
+}
+
+void progress_unit(struct progress *p, const char *unit)
+{
+	if (p)
+		snprintf(p->unit, sizeof(p->unit), "%s", unit && *unit ? unit : "rows");
 }
 
 void progress_idle(struct progress *p)

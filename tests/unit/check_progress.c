@@ -93,9 +93,11 @@ START_TEST(test_format_full_line)
 	ck_assert_str_eq(b, "import interactions: 250,000/1,000,000 rows 25% 50,000/s 0:05 ETA 0:15");
 	progress_format(b, sizeof(b), 120, "demo-data", "interactions", "inserting", 30000, 0, 2.0, 15000.0, -1);
 	ck_assert_str_eq(b, "demo-data: 30,000 interactions 15,000/s 0:02 - inserting");
-	/* no rate yet: no rate shown, never "0/s" */
-	progress_format(b, sizeof(b), 120, "merge", "steps", "moving interactions", 0, 0, 0.0, -1, -1);
-	ck_assert_str_eq(b, "merge: 0 steps 0:00 - moving interactions");
+	/* nothing counted (one long statement): the clock and the phase, never "0/s" */
+	progress_format(b, sizeof(b), 120, "merge", "rows", "moving interactions", 0, 0, 3.0, -1, -1);
+	ck_assert_str_eq(b, "merge: 0:03 - moving interactions");
+	progress_format(b, sizeof(b), 120, "recompute", "steps", "scores", 0, 4, 3.0, -1, -1);
+	ck_assert_str_eq(b, "recompute: 0/4 steps 0% 0:03 - scores");
 }
 END_TEST
 
