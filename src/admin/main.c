@@ -25,10 +25,11 @@ static const char usage[] =
 	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
 	"            [--queues Q1,Q2] [--extension EXT]   EXT: where the PBX rings the agent (SIP/777)\n"
 	"  agent extension LOGIN EXT|-              changes it (-: none)\n"
-	"  import customers FILE.csv [--create-branches]\n"
+	"  import customers FILE.csv [--create-branches] [--quiet|--progress]\n"
 	"                                            columns: external_id,name,phone,email,tier,segment,\n"
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
-	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
+	"  import interactions FILE.csv [--quiet|--progress]\n"
+	"                                            columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
@@ -49,8 +50,9 @@ static const char usage[] =
 	"  campaign add NAME --offer TEXT (--segment CODE | --rule NAME | --list FILE) --from DATE\n"
 	"           [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n"
 	"  campaign build NAME | campaign list | campaign board NAME\n"
-	"Long jobs (import, demo-data, recompute, merge, mail-send) show a progress line on stderr when it\n"
-	"is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls the job back (exit 130).\n"
+	"Long jobs (import, demo-data, recompute, merge, mail-send) take --quiet and --progress: a progress\n"
+	"line on stderr when it is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls\n"
+	"import, demo-data, recompute and merge back (exit 130).\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
 static int cmd_migrate(struct db *db)

@@ -378,13 +378,15 @@ static const char interaction_stage[] =
  *     e-mail; a number or an address shared by several customers is
  *     ambiguous and rejected: the import never guesses;
  *  2. the rows of unresolved values are rejected with the value's reason;
- *  3. the rest is written once into `ready`, in customer order (the file's
- *     order within a customer): the timeline indexes, which lead with
- *     customer_id, then grow in place instead of at random;
- *  4. `ready` goes into interaction in chunks of its pages (a TID range
- *     scan each), the progress line counting real rows inserted, with the
- *     figures' statement trigger held back (ccterm.bulk) and run once at the
- *     end for the customers touched, as the trigger would have.
+ *  3. the rest goes into interaction in chunks of the staging table's
+ *     pages (a TID range scan each), each in customer order (the file's
+ *     order within a customer), so the timeline indexes, which lead with
+ *     customer_id, are written in runs rather than at random; the progress
+ *     line counts the rows really inserted;
+ *  4. the figures' statement trigger is held back meanwhile (ccterm.bulk)
+ *     and run once at the end for the customers touched, as the trigger
+ *     would have for one statement. (Sorting the whole file by customer
+ *     first into a table of its own cost more than it saved: bench/IMPORT.md.)
  */
 static const char *const interaction_resolve[] = {
 	"create temp table stage_key on commit drop as "
@@ -413,15 +415,13 @@ static const char *const interaction_resolve[] = {
 };
 static const char interaction_rejects_sql[] =
 	"select s.line, k.why from stage s join stage_key k using (customer) where k.customer_id is null order by s.line";
-static const char interaction_ready_sql[] =
-	"create temp table ready on commit drop as "
-	"select k.customer_id, s.occurred_at, s.channel, s.direction, s.kind, s.subject, s.body, "
-	"round(s.amount)::bigint amount_won from stage s join stage_key k using (customer) "
-	"where k.customer_id is not null order by k.customer_id, s.line";
+/* One chunk: the rows of a range of the staging table's pages, in customer
+ * order within it (the file's order within a customer). */
 static const char interaction_chunk_sql[] =
 	"insert into interaction (customer_id, occurred_at, channel, direction, kind, subject, body, amount_won) "
-	"select customer_id, occurred_at, channel, direction, kind, subject, body, amount_won from ready "
-	"where ctid >= $1::tid and ctid < $2::tid";
+	"select k.customer_id, s.occurred_at, s.channel, s.direction, s.kind, s.subject, s.body, round(s.amount)::bigint "
+	"from stage s join stage_key k using (customer) "
+	"where s.ctid >= $1::tid and s.ctid < $2::tid and k.customer_id is not null order by k.customer_id, s.line";
 /* What customer_metrics_on_interaction would have done for the statement. */
 static const char interaction_metrics_sql[] =
 	"select import_metrics_refresh(array(select customer_id from stage_key where customer_id is not null))";
@@ -470,11 +470,9 @@ static int interaction_load(struct import *im)
 			return -1;
 	if (rejects_from(im, interaction_rejects_sql) < 0)
 		return -1;
-	progress_phase(im->progress, "sorting by customer");
-	rows = exec_count(db, interaction_ready_sql, 0, NULL);
-	if (rows < 0 || db_exec(db, "drop table stage", 0, NULL) < 0)
-		return -1;
-	blocks = count_loaded(db, "select pg_relation_size('ready') / current_setting('block_size')::int");
+	rows = count_loaded(db, "select count(*) from stage s join stage_key k using (customer) "
+			       "where k.customer_id is not null");
+	blocks = count_loaded(db, "select pg_relation_size('stage') / current_setting('block_size')::int");
 	if (blocks < 0 || db_exec(db, "set local ccterm.bulk = on", 0, NULL) < 0)
 		return -1;
 	if (rows > 0 && getenv("CCTERM_IMPORT_CHECKED") == NULL) {   /* the env: the bench's other figure */
@@ -489,10 +487,10 @@ static int interaction_load(struct import *im)
 			return -1;
 	}
 	/* pages per chunk for about CHUNK_ROWS rows */
-	per = rows > 0 ? blocks * CHUNK_ROWS / rows + 1 : 1;
+	per = im->rows_read > 0 ? blocks * CHUNK_ROWS / im->rows_read + 1 : 1;
 	progress_phase(im->progress, "inserting");
 	progress_tick(im->progress, 0, rows);
-	for (long b = 0; b < blocks; b += per) {
+	for (long b = 0; rows > 0 && b < blocks; b += per) {
 		char lo[32], hi[32];
 		const char *p[2] = { lo, hi };
 		long n;
@@ -624,10 +622,15 @@ static int import_run(struct db *db, const char *path, const struct import_optio
 	memset(r, 0, sizeof(*r));
 	snprintf(r->rejects_path, sizeof(r->rejects_path), "%s.rejects", path);
 	remove(r->rejects_path);   /* a stale one would mislead */
+	/* The staging tables of a large file stay in memory (the default is
+	 * 8 MB): possible only before the session's first temporary table, so
+	 * a second import on the same connection keeps what the first had. */
+	PQclear(PQexec(db_pg(db), "set temp_buffers = '512MB'"));
 	if (db_exec(db, "begin", 0, NULL) < 0)
 		return -1;
 	res = db_query(db, "select coalesce((select value from settings where key = 'default_country'), 'KR'), "
 			   "set_config('client_min_messages', 'warning', true), "
+			   "set_config('work_mem', '256MB', true), "   /* the sort by customer, the hash joins */
 			   "set_config('timezone', coalesce((select value from settings where key = 'timezone'), "
 			   "current_setting('timezone')), true)", 0, NULL);
 	if (!res)

@@ -280,6 +280,30 @@ START_TEST(ctrl_c_while_inserting_rolls_back)
 }
 END_TEST
 
+/* demo-data counts what the server has written (its notices), and Ctrl-C
+ * while the server is busy inside it leaves the database as it was: no
+ * customer, no scratch schema. */
+START_TEST(demo_data_progress_from_the_server_and_ctrl_c)
+{
+	static struct run r;
+	const char *args[] = { "demo-data", "--customers", "1000", "--interactions", "300000", NULL };
+	int rc;
+
+	sql("delete from customer");
+	run_start(&r, args);
+	/* the customers are written: the server is on to the cases and orders */
+	ck_assert_msg(run_read_until(&r, "1,000/301,000 rows", 120000), "%s", r.out);
+	ck_assert_msg(run_read_until(&r, "- cases and orders", 60000), "%s", r.out);
+	ck_assert_int_eq(kill(r.pid, SIGINT), 0);
+	rc = run_finish(&r);
+	ck_assert_msg(rc == 130, "exit %d: %s", rc, r.out);
+	ck_assert_msg(strstr(r.out, "interrupted: rolled back, nothing was loaded") != NULL, "%s", r.out);
+	ck_assert_int_eq(count("select count(*) from customer"), 0);
+	ck_assert_int_eq(count("select count(*) from interaction"), 0);
+	ck_assert_int_eq(count("select count(*) from pg_namespace where nspname = 'ccterm_demo'"), 0);
+}
+END_TEST
+
 static Suite *progress_suite(void)
 {
 	Suite *s = suite_create("progress");
@@ -292,6 +316,7 @@ static Suite *progress_suite(void)
 	tcase_add_test(tc, pipe_gets_the_summary_alone_unless_asked);
 	tcase_add_test(tc, ctrl_c_while_reading_rolls_back);
 	tcase_add_test(tc, ctrl_c_while_inserting_rolls_back);
+	tcase_add_test(tc, demo_data_progress_from_the_server_and_ctrl_c);
 	suite_add_tcase(s, tc);
 	return s;
 }
