@@ -30,10 +30,14 @@ struct import_result {
 	double seconds;            /* wall time of the whole import */
 	char summary[1024];        /* one line for what many rows share (unknown branches), or "" */
 	char rejects_path[4096];   /* FILE.rejects, written only when rejected > 0 */
+	bool interrupted;          /* Ctrl-C (db_interrupt_catch): rolled back, nothing loaded */
 };
+
+struct progress;
 
 struct import_options {
 	bool create_branches;      /* branches the file names that do not exist are created */
+	struct progress *progress; /* include/ccterm/progress.h; NULL: none */
 };
 
 /* Loads a customers or interactions CSV (see README for the columns) with
@@ -44,6 +48,8 @@ int admin_import_customers(struct db *db, const char *path, struct import_result
 int admin_import_customers_with(struct db *db, const char *path, const struct import_options *opt,
 				struct import_result *r);
 int admin_import_interactions(struct db *db, const char *path, struct import_result *r);
+int admin_import_interactions_with(struct db *db, const char *path, const struct import_options *opt,
+				   struct import_result *r);
 
 /* Deterministic synthetic data (sql/090_demo_data.sql). */
 int admin_demo_data(struct db *db, long customers, long interactions, long seed);

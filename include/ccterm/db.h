@@ -75,6 +75,13 @@ bool db_reset(struct db *db);
  * program cannot have written over its screen. */
 void db_quiet_notices(struct db *db);
 
+/* While set, db_query() and everything built on it send the query and wait
+ * for it in a poll() loop that calls hook(arg) every every_ms (<= 0: 250):
+ * a long job's progress line keeps its clock moving while one statement
+ * runs. NULL hook: plain PQexecParams again. */
+typedef void db_wait_fn(void *arg);
+void db_set_wait_hook(struct db *db, db_wait_fn *hook, void *arg, int every_ms);
+
 /* Records an error message produced outside libpq (e.g. validation). */
 void db_set_error(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

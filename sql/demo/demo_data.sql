@@ -403,7 +403,8 @@ $$;
 --   (multiplier a) truncated at u0 so nobody else gets more than a few hundred.
 create or replace function demo_interaction_rows(n bigint, p bigint, s bigint, a bigint, u0 double precision,
                                                  p1 double precision, ph double precision, h bigint,
-                                                 cum double precision[], t_start timestamptz, kinds text[])
+                                                 cum double precision[], t_start timestamptz, kinds text[],
+                                                 j_lo bigint default 1, j_hi bigint default null)
 returns table (j bigint, ch text, k text, dir text, c bigint, day integer, t timestamptz)
 language sql stable parallel safe as $$
 select j, ch, k, dir, c, day, t_start + (day * 86400 + sec) * interval '1 second'
@@ -447,7 +448,7 @@ from (
 			from (
 				select j, (array['phone', 'web', 'email', 'store', 'mobile', 'chat', 'mail', 'fax',
 				                 'sms'])[demo_pick(demo_u(j, s + 101), '{35,20,10,12,13,7,1.5,0.5,1}')] as ch
-				from generate_series(1::bigint, p) as j
+				from generate_series(j_lo, coalesce(j_hi, p)) as j
 				offset 0) a0
 			offset 0) a1
 		where kinds is null or k = any (kinds)
@@ -455,6 +456,22 @@ from (
 	offset 0) a3
 offset 0
 $$;
+
+-- Progress for `ccterm-admin demo-data` (src/db/progress_notice.c): rows
+-- written so far of customers + interactions, and what is being written, as
+-- a notice only when someone watches (ccterm.progress = on).
+create or replace function demo_progress(p_done bigint, p_total bigint, p_phase text) returns void
+language plpgsql as $$
+declare
+	v_level text := current_setting('client_min_messages');
+begin
+	if current_setting('ccterm.progress', true) is distinct from 'on' then
+		return;
+	end if;
+	perform set_config('client_min_messages', 'notice', true);
+	raise notice 'ccterm-progress % % rows %', p_done, p_total, p_phase;
+	perform set_config('client_min_messages', v_level, true);
+end $$;
 
 create or replace function demo_data(p_customers integer, p_interactions bigint, p_seed integer default 1)
 returns void language plpgsql
@@ -484,6 +501,9 @@ declare
 	v_idxdef text[];
 	v_def text;
 	v_camp integer;
+	v_lo bigint;         -- interactions are written in chunks [v_lo, v_hi], for the progress line
+	v_hi bigint;
+	v_chunk constant bigint := 250000;
 begin
 	if p_customers is null or p_customers < 1 or p_customers > 50000000 then
 		raise exception 'demo_data: customers must be 1 .. 50000000' using errcode = '22023';
@@ -551,6 +571,7 @@ begin
 	select i, external_id, name, tier, segment, branch, birth, gender, marital, value_won, churn, created, updated
 	from demo_customer_rows(n, s, v_house, v_bm, v_start, v_anchor);
 
+	perform demo_progress(n, n + p, 'contact points');
 	insert into customer_secret (customer_id, rrn)
 	select i, rrn from demo_customer_rows(n, s, v_house, v_bm, v_start, v_anchor) where rrn is not null;
 
@@ -569,6 +590,7 @@ begin
 	                     (v_cp + 2 * n + r.house + 1, 'home', false, r.house is not null)) v(id, label, prim, present)
 	where present;
 
+	perform demo_progress(n, n + p, 'cases and orders');
 	-- Cases opened by complaints (40 %) and returns (15 %); the case id is the
 	-- interaction id.  Old ones are mostly closed, a few are left open (overdue).
 	insert into cases (id, customer_id, kind, subject, status, priority, owner_login, opened_at, due_at, closed_at)
@@ -619,6 +641,11 @@ begin
 		end loop;
 	end if;
 
+	-- (the statement in the loop keeps its old indentation: one chunk of j a turn)
+	perform demo_progress(n, n + p, 'interactions');
+	v_lo := 1;
+	while v_lo <= p loop
+		v_hi := least(p, v_lo + v_chunk - 1);
 	insert into interaction (id, customer_id, occurred_at, channel, direction, kind, subject, body, amount_won,
 	                         status, score, reason_code, disposition, agent_login, branch_code, case_id, order_id,
 	                         created_at)
@@ -655,15 +682,21 @@ begin
 	                        when ch = 'store' and demo_u(j, s + 175) < 0.3 then 'store' end as agent
 	            from (select j, c, ch, dir, k, day, t, demo_reason(k, j, s) as reason,
 	                         1 + demo_mod(j, s + 113, 30) as prod, demo_has_case(k, j, s) as has_case
-	                  from demo_interaction_rows(n, p, s, v_perm, v_u0, v_p1, v_ph, v_h, v_cum, v_start, null) r
+	                  from demo_interaction_rows(n, p, s, v_perm, v_u0, v_p1, v_ph, v_h, v_cum, v_start, null,
+	                                             v_lo, v_hi) r
 	                  offset 0) x
 	            offset 0) y
 	      offset 0) z;
+		perform demo_progress(n + v_hi, n + p, 'interactions');
+		v_lo := v_hi + 1;
+	end loop;
 
+	perform demo_progress(n + p, n + p, 'indexes');
 	foreach v_def in array coalesce(v_idxdef, '{}') loop
 		execute v_def;
 	end loop;
 
+	perform demo_progress(n + p, n + p, 'alerts, rules, campaigns');
 	-- Raised alerts: agents' notes on about one customer in a hundred (churn
 	-- risk, overdue payments and complaints are computed from the record, in
 	-- sql/repeatable/75_warnings.sql). Ordered, so the identity ids come out the same.

@@ -94,6 +94,7 @@ declare
 	v_p float8[];
 	v_n integer;
 begin
+	perform job_progress(0, 4, 'what the record says');   -- ccterm-admin's progress line (26_jobs.sql)
 	-- 1. What the record says: aggregates of orders, interactions, cases, ids.
 	-- Grouped per table, and run by EXECUTE so each call gets its own plan:
 	-- hash aggregates over everything when p_ids is NULL, index scans for a few.
@@ -164,6 +165,7 @@ begin
 	$q$ using p_ids;
 	get diagnostics v_n = row_count;
 
+	perform job_progress(1, 4, 'churn, profit, tier');
 	-- 2. Churn, profit and tier from the aggregates.
 	update customer_metrics m set
 		churn_score = s.score, churn_reasons = s.reasons,
@@ -201,6 +203,7 @@ begin
 		perform metric_bounds_rebuild();
 	end if;
 
+	perform job_progress(2, 4, 'scores');
 	-- 3. Scores against the cut points (score = 1 + cut points at or below the
 	-- value), and the value that needs the churn score.
 	select coalesce(array_agg(min_value order by score) filter (where dim = 'R'), '{Infinity}'),
@@ -219,6 +222,7 @@ begin
 		                  / (1 + v_discount - 0.9 * (1 - m.churn_score)))
 	where v_all or m.customer_id = any (p_ids);
 
+	perform job_progress(3, 4, 'customer rows');
 	-- 4. The record's own columns follow, where they differ (lists and
 	-- searches read them). Not a customer edit: no version bump.
 	perform set_config('ccterm.metrics_refresh', 'on', true);

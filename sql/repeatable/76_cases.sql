@@ -214,8 +214,11 @@ begin
 	return null;
 end $$;
 
+-- The WHEN clause keeps every other row (an import's million) from queueing
+-- an event and calling the function at all: half an import's time otherwise.
 create or replace trigger case_escalate_on_contact after insert or update of disposition, case_id on interaction
-	for each row execute function case_escalate_on_contact();
+	for each row when (new.disposition = 'escalated' and new.case_id is not null)
+	execute function case_escalate_on_contact();
 
 -- --- the SLA watch (`ccterm-admin case-watch`) ---------------------------
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ccterm/mail.h"
+#include "ccterm/progress.h"
 #include "follow.h"
 #include "mail_out.h"
 #include "opts.h"
@@ -24,6 +25,7 @@
 
 struct tally {
 	int sent, retry, failed;
+	struct progress *progress;   /* the batch form's line (NULL: none) */
 };
 
 /* Sends one claimed message and records what happened: 0, or -1 when the
@@ -48,8 +50,12 @@ static int send_one(struct db *db, const char *sendmail, struct mail_msg *m, str
 		if (mail_record_sent(db, m->id) < 0)
 			return -1;
 		t->sent++;
-		if (verbose)
+		if (verbose) {
+			progress_clear(t->progress);
 			printf("%s: message %lld to %s sent\n", WHO, m->id, m->to);
+			fflush(stdout);
+		}
+		progress_tick(t->progress, t->sent + t->retry + t->failed, 0);
 		return 0;
 	}
 	if (mail_record_failed(db, m->id, err, retry, status) < 0)
@@ -58,6 +64,8 @@ static int send_one(struct db *db, const char *sendmail, struct mail_msg *m, str
 		t->failed++;
 	else
 		t->retry++;
+	progress_clear(t->progress);
+	progress_tick(t->progress, t->sent + t->retry + t->failed, 0);
 	fprintf(stderr, "%s: message %lld to %s: %s (%s)\n", WHO, m->id, m->to, err,
 		strcmp(status, "failed") == 0 ? "failed, not retried" : "will retry");
 	return 0;
@@ -100,7 +108,7 @@ static int send_due(struct db *db, struct tally *t, bool verbose)
 
 int cmd_mail_send(struct db *db, const struct opts *o)
 {
-	static const char *const known[] = { "--follow", "--quiet", NULL };
+	static const char *const known[] = { "--follow", "--quiet", "--progress", NULL };
 	bool follow = opt_get(o, "--follow") != NULL, verbose = opt_get(o, "--quiet") == NULL;
 	struct tally t = { 0 };
 
@@ -108,7 +116,15 @@ int cmd_mail_send(struct db *db, const struct opts *o)
 		return 2;
 	follow_signals();
 	if (!follow) {
-		if (send_due(db, &t, verbose) < 0)
+		/* Ctrl-C stops after the message being sent (follow_signals): what
+		 * was sent is sent; nothing to roll back. */
+		int rc;
+
+		t.progress = progress_start("mail-send", progress_mode_from_args(o->argc, o->argv));
+		progress_unit(t.progress, "messages");
+		rc = send_due(db, &t, verbose);
+		progress_finish(t.progress);
+		if (rc < 0)
 			return -1;
 		printf("%d sent, %d to retry, %d failed\n", t.sent, t.retry, t.failed);
 		return 0;

@@ -12,7 +12,10 @@
 #include "ccterm/admin.h"
 #include "ccterm/identity.h"
 #include "ccterm/import_channels.h"
+#include "ccterm/interrupt.h"
 #include "ccterm/pbx.h"
+#include "ccterm/progress.h"
+#include "job.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -23,10 +26,11 @@ static const char usage[] =
 	"  agent add LOGIN --name NAME --branch CODE [--supervisor] [--role agent|branch|supervisor|admin]\n"
 	"            [--queues Q1,Q2] [--extension EXT]   EXT: where the PBX rings the agent (SIP/777)\n"
 	"  agent extension LOGIN EXT|-              changes it (-: none)\n"
-	"  import customers FILE.csv [--create-branches]\n"
+	"  import customers FILE.csv [--create-branches] [--quiet|--progress]\n"
 	"                                            columns: external_id,name,phone,email,tier,segment,\n"
 	"                                            branch,birth_date,gender,marital_status,rrn\n"
-	"  import interactions FILE.csv              columns: occurred_at,channel,direction,kind,customer,\n"
+	"  import interactions FILE.csv [--quiet|--progress]\n"
+	"                                            columns: occurred_at,channel,direction,kind,customer,\n"
 	"                                            subject,body,amount\n"
 	"  import mail MBOX|MAILDIR                  e-mails: each of a customer's address, threads kept\n"
 	"  import orders FILE.csv                    POS orders, a row per line: order_no,ordered_at,customer,\n"
@@ -55,6 +59,9 @@ static const char usage[] =
 	"  campaign build NAME | campaign list | campaign board NAME\n"
 	"  report day [--date YYYY-MM-DD] [--queue Q] [--branch B] [--format text|csv]\n"
 	"                                            one day's queues, agents, pauses, branches, offers, campaigns\n"
+	"Long jobs (import, demo-data, recompute, merge, mail-send) take --quiet and --progress: a progress\n"
+	"line on stderr when it is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls\n"
+	"import, demo-data, recompute and merge back (exit 130).\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
 static int cmd_migrate(struct db *db)
@@ -72,9 +79,10 @@ static int cmd_migrate(struct db *db)
 
 static int cmd_import(struct db *db, const struct opts *o, const char *what, const char *file)
 {
-	static const char *const known[] = { "--create-branches", NULL };
+	static const char *const known[] = { "--create-branches", "--quiet", "--progress", NULL };
 	struct import_options opt = { .create_branches = opt_get(o, "--create-branches") != NULL };
 	struct import_result r;
+	char title[64];
 	int rc;
 
 	if (opt_check(o, known) < 0)
@@ -83,16 +91,19 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
 		return 2;
 	}
-	if (strcmp(what, "customers") == 0)
+	snprintf(title, sizeof(title), "import %s", what);
+	rc = job_begin(db, o, title, &opt.progress);
+	if (rc == 0 && strcmp(what, "customers") == 0)
 		rc = admin_import_customers_with(db, file, &opt, &r);
-	else if (strcmp(what, "interactions") == 0)
-		rc = admin_import_interactions(db, file, &r);
-	else if ((rc = admin_import_channel(db, what, file, &r)) == -2) {
+	else if (rc == 0 && strcmp(what, "interactions") == 0)
+		rc = admin_import_interactions_with(db, file, &opt, &r);
+	else if (rc == 0 && (rc = admin_import_channel(db, what, file, &r)) == -2) {
+		job_end(db, opt.progress, 0, NULL);
 		fprintf(stderr, "ccterm-admin: import customers|interactions|mail|orders|web|surveys FILE\n");
 		return 2;
 	}
-	if (rc < 0)
-		return -1;
+	if ((rc = job_end(db, opt.progress, rc, "loaded")) != 0)
+		return rc;
 	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
 	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
 	if (r.branches_created)
@@ -156,8 +167,22 @@ static int cmd_quality(struct db *db)
 
 static int cmd_merge(struct db *db, int argc, char **argv)
 {
+	static const char *const known[] = { "--quiet", "--progress", NULL };
+	struct opts o = { argc, argv };
+	struct progress *p;
 	long keep, drop, m;
+	int rc;
+	char *words[4];
+	int nw = 0;
 
+	if (opt_check(&o, known) < 0)
+		return 2;
+	/* the flags are not positional words */
+	for (int i = 0; i < argc; i++)
+		if (strncmp(argv[i], "--", 2) != 0 && nw < 4)
+			words[nw++] = argv[i];
+	argc = nw;
+	argv = words;
 	if (strcmp(argv[0], "unmerge") == 0) {
 		if (argc != 2 || !number_arg(argv[1], &drop)) {
 			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
@@ -172,8 +197,12 @@ static int cmd_merge(struct db *db, int argc, char **argv)
 		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
 		return 2;
 	}
-	if (db_customer_merge(db, keep, drop, &m) < 0)
-		return -1;
+	if ((rc = job_begin(db, &o, "merge", &p)) == 0) {
+		progress_phase(p, "moving contacts, history, orders, cases");
+		rc = db_customer_merge(db, keep, drop, &m);
+	}
+	if ((rc = job_end(db, p, rc, "changed")) != 0)
+		return rc;
 	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
 	return 0;
 }
@@ -182,6 +211,8 @@ static int cmd_demo(struct db *db, const struct opts *o)
 {
 	long customers, interactions, seed = 1;
 	struct timespec t0, t1;
+	struct progress *p;
+	int rc;
 
 	if (!number_arg(opt_need(o, "--customers"), &customers) ||
 	    !number_arg(opt_need(o, "--interactions"), &interactions) ||
@@ -191,8 +222,10 @@ static int cmd_demo(struct db *db, const struct opts *o)
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (admin_demo_data(db, customers, interactions, seed) < 0)
-		return -1;
+	if ((rc = job_begin(db, o, "demo-data", &p)) == 0)
+		rc = admin_demo_data(db, customers, interactions, seed);
+	if ((rc = job_end(db, p, rc, "loaded")) != 0)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n", customers, interactions,
 	       seed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -215,7 +248,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "merge") == 0 || strcmp(cmd, "unmerge") == 0)
 		return cmd_merge(db, argc, argv);
 	if (strcmp(cmd, "recompute") == 0)
-		return cmd_recompute(db);
+		return cmd_recompute(db, &o);
 	if (strcmp(cmd, "rule") == 0)
 		return cmd_rule(db, &o);
 	if (strcmp(cmd, "case-watch") == 0)
@@ -229,7 +262,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(db, &o);
 	if (strcmp(cmd, "demo-data") == 0) {
-		static const char *const known[] = { "--customers", "--interactions", "--seed", NULL };
+		static const char *const known[] = { "--customers", "--interactions", "--seed", "--quiet", "--progress", NULL };
 
 		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
 	}

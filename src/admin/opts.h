@@ -25,7 +25,7 @@ void print_table(const struct pg_result *res, const char *const *head, const int
 
 /* The commands of rule_cmd.c: 0, -1 (db_error says why) or 2 (usage). */
 int cmd_rule(struct db *db, const struct opts *o);
-int cmd_recompute(struct db *db);
+int cmd_recompute(struct db *db, const struct opts *o);
 /* case_cmd.c, mail_cmd.c, campaign_cmd.c */
 int cmd_case_watch(struct db *db, const struct opts *o);
 int cmd_mail_send(struct db *db, const struct opts *o);

@@ -10,6 +10,7 @@
 #include "ccterm/admin.h"
 #include "ccterm/format.h"
 #include "ccterm/utf8.h"
+#include "job.h"
 #include "opts.h"
 
 #define MAX_COLS 12
@@ -124,14 +125,21 @@ int cmd_rule(struct db *db, const struct opts *o)
 	return 2;
 }
 
-int cmd_recompute(struct db *db)
+int cmd_recompute(struct db *db, const struct opts *o)
 {
+	static const char *const known[] = { "--quiet", "--progress", NULL };
 	struct timespec t0, t1;
+	struct progress *p;
 	long n;
+	int rc;
 
+	if (opt_check(o, known) < 0)
+		return 2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (admin_recompute(db, &n) < 0)
-		return -1;
+	if ((rc = job_begin(db, o, "recompute", &p)) == 0)
+		rc = admin_recompute(db, &n);
+	if ((rc = job_end(db, p, rc, "changed")) != 0)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%ld customers recomputed (tier, RFM, value, churn risk) in %.1f s\n", n,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);

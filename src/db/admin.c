@@ -198,6 +198,8 @@ int admin_demo_data(struct db *db, long customers, long interactions, long seed)
 		if (db_exec_script(db, sql_demo[k].text) < 0)
 			goto fail;
 	if (db_exec(db, "select demo_data($1::int, $2::bigint, $3::int)", 3, p) < 0 ||
+	    db_exec(db, "select demo_progress($1::bigint + $2::bigint, $1::bigint + $2::bigint, 'customers'' figures')",
+		    2, p) < 0 ||
 	    db_exec(db, "drop schema ccterm_demo cascade", 0, NULL) < 0 ||
 	    db_exec(db, "set local ccterm.bulk = off", 0, NULL) < 0 ||
 	    db_exec(db, "select customer_metrics_refresh(null, true)", 0, NULL) < 0)

@@ -1,6 +1,8 @@
 /* conn.c - the connection: open, parameterized queries, one place for errors. */
 #include "config.h"
 
+#include <poll.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,9 @@ struct db {
 	PGconn *conn;
 	char error[512];
 	char sqlstate[6];
+	db_wait_fn *wait_hook;   /* called every wait_ms while a query runs */
+	void *wait_arg;
+	int wait_ms;
 };
 
 static void db_take_error(struct db *db, const PGresult *res)
@@ -94,9 +99,59 @@ void db_set_error(struct db *db, const char *fmt, ...)
 	db->sqlstate[0] = '\0';
 }
 
+void db_set_wait_hook(struct db *db, db_wait_fn *hook, void *arg, int every_ms)
+{
+	db->wait_hook = hook;
+	db->wait_arg = arg;
+	db->wait_ms = every_ms > 0 ? every_ms : 250;
+}
+
+/* PQexecParams, but the hook runs every wait_ms while the server works (a
+ * progress line's clock, notices read as they come). Like PQexec, the last
+ * result is returned, an error one in preference. */
+static PGresult *exec_waiting(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *keep = NULL, *r;
+
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return NULL;
+	for (;;) {
+		while (!PQisBusy(db->conn)) {
+			r = PQgetResult(db->conn);
+			if (!r)
+				return keep;
+			if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+				PQclear(r);
+				continue;
+			}
+			PQclear(keep);
+			keep = r;
+			if (PQresultStatus(r) == PGRES_COPY_IN || PQresultStatus(r) == PGRES_COPY_OUT)
+				return keep;
+		}
+		{
+			struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
+			int n = poll(&pfd, 1, db->wait_ms);
+
+			if (n == 0 || (n < 0 && errno == EINTR)) {
+				db->wait_hook(db->wait_arg);
+				continue;
+			}
+			if (n < 0 || !PQconsumeInput(db->conn)) {
+				PQclear(keep);
+				/* the connection is gone: what PQgetResult has left */
+				while ((r = PQgetResult(db->conn)))
+					PQclear(r);
+				return NULL;
+			}
+		}
+	}
+}
+
 PGresult *db_query(struct db *db, const char *sql, int nparams, const char *const *params)
 {
-	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *res = db->wait_hook ? exec_waiting(db, sql, nparams, params)
+				      : PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {

@@ -282,6 +282,72 @@ START_TEST(export_vocabulary_loads)
 }
 END_TEST
 
+/* The set-based load: the customers' figures follow the import as the
+ * per-statement trigger had them (inbound contacts in 12 months, the
+ * preferred channel), whether the loader may skip the per-row key checks
+ * (a superuser) or not (an admin login); rows naming nobody, a repeated
+ * customer value and a mix of id, phone and e-mail resolve the same. */
+static void import_as(struct db *as, const char *who)
+{
+	char csv[2048], *path;
+	struct import_result r;
+	time_t now = time(NULL);
+	struct tm tm;
+	char day[16];
+
+	localtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(csv, sizeof(csv),
+		 "occurred_at,channel,direction,kind,customer,subject,body,amount\n"
+		 "%s 09:00,chat,in,inquiry,F1,%s 1,,\n"
+		 "%s 09:01,chat,in,inquiry,010-5000-0001,%s 2,,\n"
+		 "%s 09:02,chat,in,inquiry,f1@example.com,%s 3,,\n"
+		 "%s 09:03,phone,in,inquiry,NOBODY,%s 4,,\n"
+		 "%s 09:04,chat,in,inquiry,F1,%s 5,,\n",
+		 day, who, day, who, day, who, day, who, day, who);
+	path = testdb_file(csv);
+	ck_assert_msg(admin_import_interactions(as, path, &r) == 0, "%s: %s", who, db_error(as));
+	ck_assert_int_eq(r.loaded, 4);
+	ck_assert_int_eq(r.rejected, 1);
+	{
+		char q[256];
+
+		snprintf(q, sizeof(q), "select count(*) from interaction i join customer c on c.id = i.customer_id "
+			 "where c.external_id = 'F1' and i.subject like '%s %%'", who);
+		ck_assert_int_eq(count(q), 4);
+	}
+	unlink(r.rejects_path);
+	free(path);
+}
+
+START_TEST(figures_follow_the_import_either_way)
+{
+	struct db *admin;
+
+	sql("insert into branch (code, name) values ('SEL', '서울') on conflict do nothing");
+	sql("insert into customer (external_id, name, tier, branch_code) values ('F1', '최하나', 'registered', 'SEL')");
+	sql("insert into contact_point (kind, value) values ('phone', '+821050000001'), ('email', 'f1@example.com')");
+	sql("insert into customer_contact (customer_id, contact_point_id, is_primary) "
+	    "select c.id, cp.id, true from customer c, contact_point cp where c.external_id = 'F1'");
+	ck_assert_int_eq(count("select contacts_12m from customer_metrics m join customer c on c.id = m.customer_id "
+			       "where c.external_id = 'F1'"), 0);
+	import_as(db, "super");
+	ck_assert_int_eq(count("select contacts_12m from customer_metrics m join customer c on c.id = m.customer_id "
+			       "where c.external_id = 'F1'"), 4);
+	testdb_agent(db, "imp.admin", "Importer", "admin");
+	admin = testdb_connect(dbname, "imp.admin");
+	ck_assert_int_eq(count("select rolsuper::int from pg_roles where rolname = 'imp.admin'"), 0);
+	import_as(admin, "admin");
+	db_close(admin);
+	ck_assert_int_eq(count("select contacts_12m from customer_metrics m join customer c on c.id = m.customer_id "
+			       "where c.external_id = 'F1'"), 8);
+	ck_assert_int_eq(count("select count(*) from customer_metrics m join customer c on c.id = m.customer_id "
+			       "where c.external_id = 'F1' and preferred_channel = 'chat'"), 1);
+	/* the session is back to normal: triggers on */
+	ck_assert_int_eq(count("select (current_setting('session_replication_role') = 'origin')::int"), 1);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -294,6 +360,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, killed_import_leaves_no_partial_rejects);
 	tcase_add_test(tc, unknown_branches_summarised_or_created);
 	tcase_add_test(tc, export_vocabulary_loads);
+	tcase_add_test(tc, figures_follow_the_import_either_way);
 	suite_add_tcase(s, tc);
 	return s;
 }

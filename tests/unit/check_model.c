@@ -16,6 +16,7 @@ static Suite *(*const suites[])(void) = {
 	notice_suite,
 	agent_event_suite,
 	sparkline_suite,
+	progress_suite,
 	relay_proto_suite,
 	report_fmt_suite,
 };
