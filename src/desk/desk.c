@@ -13,6 +13,7 @@
 #include "ccterm/my_calls.h"
 #include "ccterm/notify.h"
 #include "ccterm/phone.h"
+#include "ccterm/session.h"
 #include "ccterm/utf8.h"
 #include "gateway/gateway.h"
 #include "desk.h"
@@ -341,6 +342,18 @@ static void country_done(void *arg, const struct gw_reply *r)
 	desk_ask_free(a);
 }
 
+/* The center's zone: the session's already (timestamp text), the client's now. */
+static void timezone_done(void *arg, const struct gw_reply *r)
+{
+	struct ask *a = arg;
+
+	if (r->rc == 0)
+		session_timezone_apply((const char *)a->buf);
+	else
+		desk_reply_error(a->d, r);
+	desk_ask_free(a);
+}
+
 static void plain_done(void *arg, const struct gw_reply *r)
 {
 	struct ask *a = arg;
@@ -360,6 +373,10 @@ static void on_connected(void *arg)
 	struct ask *a;
 
 	d->agent_inflight = d->agent_again = d->calls_inflight = d->calls_again = false;
+	/* First: every time the server formats and every one drawn here is center time. */
+	a = desk_ask_new(d, SESSION_TZ_MAX);
+	db_session_timezone_request(&rq);
+	desk_ask_send(d, &rq, db_session_timezone_read, a ? a->buf : NULL, timezone_done, a);
 	notify_listen_request(&rq, desk_is_supervisor(d));
 	desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0));
 	desk_read_calls(d);
