@@ -20,6 +20,7 @@
 static const char usage[] =
 	"usage: ccterm [-d CONNINFO] [-k vi|FILE]\n"
 	"       ccterm --actions   every action a key file can bind, with what it does\n"
+	"       ccterm --help | --version\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"The agent is the PostgreSQL role the console connects as.\n";
@@ -139,6 +140,10 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
 		return print_actions();
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("ccterm %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		return fputs(usage, stdout) < 0 ? 1 : 0;
 	while ((opt = getopt(argc, argv, "d:k:h")) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;

@@ -16,6 +16,7 @@
 
 static const char usage[] =
 	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
+	"       ccterm-admin --help | --version\n"
 	"  migrate                                   apply pending migrations\n"
 	"  branch add CODE --name NAME [--region R]\n"
 	"  queue add NAME --sla SECONDS [--target PCT]\n"
@@ -30,7 +31,7 @@ static const char usage[] =
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
 	"  unmerge DROP                              undo the latest merge of DROP\n"
-	"  quality                                   wrong or missing customer data against the 3 %% target\n"
+	"  quality                                   wrong or missing customer data against the 3 % target\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
@@ -47,6 +48,62 @@ static const char usage[] =
 	"           [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n"
 	"  campaign build NAME | campaign list | campaign board NAME\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
+
+/* Whether a row of table with key = value exists (added or updated, said after). */
+static int row_exists(struct db *db, const char *sql, const char *value)
+{
+	PGresult *res = db_query(db, sql, 1, &value);
+	int n = res ? PQntuples(res) : -1;
+
+	PQclear(res);
+	return n;
+}
+
+static int cmd_branch_add(struct db *db, const char *code, const char *name, const char *region)
+{
+	int had = row_exists(db, "select 1 from branch where code = $1", code);
+
+	if (had < 0 || admin_branch_add(db, code, name, region) < 0)
+		return -1;
+	printf(had ? "branch %s updated: %s\n" : "branch %s added: %s\n", code, name);
+	return 0;
+}
+
+static int cmd_queue_add(struct db *db, const char *name, long sla, double target)
+{
+	int had = row_exists(db, "select 1 from queue where name = $1", name);
+
+	if (had < 0 || admin_queue_add(db, name, (int)sla, target) < 0)
+		return -1;
+	printf(had ? "queue %s updated: SLA %ld s, target %.0f %%\n" : "queue %s added: SLA %ld s, target %.0f %%\n",
+	       name, sla, target);
+	return 0;
+}
+
+static int cmd_agent_add(struct db *db, const struct agent_spec *a)
+{
+	int had = row_exists(db, "select 1 from agent where login = $1", a->login);
+
+	if (had < 0 || admin_agent_add(db, a) < 0)
+		return -1;
+	if (a->branch)
+		printf(had ? "agent %s updated (%s), branch %s\n" : "agent %s added (%s) to branch %s\n", a->login,
+		       a->role, a->branch);
+	else
+		printf(had ? "agent %s updated (%s)\n" : "agent %s added (%s)\n", a->login, a->role);
+	return 0;
+}
+
+static int cmd_agent_extension(struct db *db, const char *login, const char *ext)
+{
+	if (db_agent_extension(db, login, ext) < 0)
+		return -1;
+	if (ext)
+		printf("agent %s: extension %s\n", login, ext);
+	else
+		printf("agent %s: no extension\n", login);
+	return 0;
+}
 
 static int cmd_migrate(struct db *db)
 {
@@ -223,7 +280,7 @@ static int run(struct db *db, int argc, char **argv)
 		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
 	}
 	if (strcmp(cmd, "agent") == 0 && strcmp(sub, "extension") == 0 && arg && argc == 4)
-		return db_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
+		return cmd_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
 	if (strcmp(sub, "add") != 0 || !arg) {
 		fputs(usage, stderr);
 		return 2;
@@ -234,7 +291,7 @@ static int run(struct db *db, int argc, char **argv)
 
 		if (opt_check(&o, known) < 0 || !name)
 			return 2;
-		return admin_branch_add(db, arg, name, opt_get(&o, "--region"));
+		return cmd_branch_add(db, arg, name, opt_get(&o, "--region"));
 	}
 	if (strcmp(cmd, "queue") == 0) {
 		static const char *const known[] = { "--sla", "--target", NULL };
@@ -243,7 +300,7 @@ static int run(struct db *db, int argc, char **argv)
 
 		if (opt_check(&o, known) < 0 || !number_arg(opt_need(&o, "--sla"), &sla))
 			return 2;
-		return admin_queue_add(db, arg, (int)sla, target ? atof(target) : 80.0);
+		return cmd_queue_add(db, arg, sla, target ? atof(target) : 80.0);
 	}
 	if (strcmp(cmd, "agent") == 0) {
 		static const char *const known[] = { "--name", "--branch", "--supervisor", "--role", "--queues",
@@ -258,7 +315,7 @@ static int run(struct db *db, int argc, char **argv)
 			return 2;
 		if (!a.role)
 			a.role = opt_get(&o, "--supervisor") ? "supervisor" : "agent";
-		return admin_agent_add(db, &a);
+		return cmd_agent_add(db, &a);
 	}
 	fputs(usage, stderr);
 	return 2;
@@ -276,6 +333,8 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("ccterm-admin %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
