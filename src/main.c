@@ -11,6 +11,7 @@
 
 #include "ccterm/action.h"
 #include "ccterm/embedded.h"
+#include "ccterm/i18n.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
 #include "cli/cmdline.h"
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 	struct start got = { .rc = 1 };
 	int opt, rc = 1;
 
-	setlocale(LC_ALL, "");
+	i18n_init();
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
 		return print_actions();
 	if (argc == 2 && strcmp(argv[1], "--version") == 0)

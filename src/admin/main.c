@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/i18n.h"
 #include "ccterm/identity.h"
 #include "ccterm/pbx.h"
 #include "opts.h"
@@ -328,6 +329,7 @@ int main(int argc, char **argv)
 	struct db *db;
 	int rc;
 
+	i18n_init();
 	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
 		conninfo = argv[2];
 		argc -= 2;

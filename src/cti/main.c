@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ccterm/db.h"
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/pause.h"
 #include "cti/adapters.h"
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 	struct db *db;
 	int rc;
 
+	i18n_init();
 	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
 		conninfo = argv[2];
 		argc -= 2;

@@ -8,6 +8,7 @@
 
 #include "ccterm/format.h"
 #include "ccterm/utf8.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 
@@ -88,7 +89,7 @@ static int detail_action(struct app *app, enum action a)
 }
 
 const struct view_ops view_detail = {
-	.title = "Interaction",
+	.title = N_("Interaction"),
 	.context = KEYCTX_TIMELINE,
 	.open = detail_open,
 	.draw = detail_draw,

@@ -7,6 +7,7 @@
 
 #include "ccterm/format.h"
 #include "ccterm/phone.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "panel.h"
@@ -105,7 +106,7 @@ static int pop_action(struct app *app, enum action a)
 }
 
 const struct view_ops view_pop = {
-	.title = "Customer",
+	.title = N_("Customer"),
 	.context = KEYCTX_POP,
 	.draw = pop_draw,
 	.action = pop_action,

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "gateway/gateway.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
@@ -256,7 +257,7 @@ static int edit_key(struct app *app, int key)
 }
 
 const struct view_ops view_rule_edit = {
-	.title = "Offer rule",
+	.title = N_("Offer rule"),
 	.context = KEYCTX_GENERIC,
 	.takes_text = true,
 	.event = edit_event,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ccterm/phone.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
@@ -140,7 +141,7 @@ static int search_key(struct app *app, int key)
 }
 
 const struct view_ops view_search = {
-	.title = "Search",
+	.title = N_("Search"),
 	.context = KEYCTX_SEARCH,
 	.takes_text = true,
 	.open = search_open,
@@ -179,7 +180,7 @@ static void picker_open(struct app *app, const char *arg)
 }
 
 const struct view_ops view_picker = {
-	.title = "Shared number",
+	.title = N_("Shared number"),
 	.context = KEYCTX_PICKER,
 	.open = picker_open,
 	.draw = picker_draw,
