@@ -87,18 +87,18 @@ static const char *code_label_of(const struct code_label *l, int n, const char *
 	return code[0] ? code : "-";
 }
 
-/* One "Label: value" choice, the label padded to label_cols columns (0: as
- * wide as it is) so that a column of choices lines up whatever the language;
- * returns the next x. */
+/* One "Label: value" choice, "Label:" padded to label_cols + 1 columns (0:
+ * as wide as it is) so that a column of choices lines up whatever the
+ * language; returns the next x. */
 static int draw_choice(WINDOW *w, int y, int x, int label_cols, const char *label, const char *value, bool focused)
 {
 	char buf[160];
+	int x0 = x;
 
-	if (label_cols > 0)
-		x += draw_text_pad(w, y, x, label_cols, label, STYLE_DIM);
-	else
-		x += draw_text(w, y, x, 20, label, STYLE_DIM);
+	x += draw_text(w, y, x, 20, label, STYLE_DIM);
 	x += draw_text(w, y, x, 1, ":", STYLE_DIM);
+	if (x - x0 < label_cols + 1)
+		x += draw_text_pad(w, y, x, label_cols + 1 - (x - x0), "", STYLE_NORMAL);
 	snprintf(buf, sizeof(buf), focused ? "◂%s▸" : " %s ", value);
 	x += draw_text(w, y, x, 40, buf, focused ? STYLE_SELECTED : STYLE_NORMAL);
 	return x + 1;

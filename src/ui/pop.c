@@ -23,8 +23,8 @@ static int pop_draw_call(struct app *app, WINDOW *w, int y, int cols)
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
 	fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (strcmp(d->now.call_state, "ended") == 0)
-		snprintf(timer + strlen(timer), sizeof(timer) - strlen(timer), " ended");
-	snprintf(line, sizeof(line), "Call #%lld %s  from %s  to %s  queue %s", d->call.id, timer,
+		snprintf(timer + strlen(timer), sizeof(timer) - strlen(timer), _(" ended"));
+	snprintf(line, sizeof(line), _("Call #%lld %s  from %s  to %s  queue %s"), d->call.id, timer,
 		 d->call.ani_e164[0] ? num : d->call.ani, d->call.dnis[0] ? d->call.dnis : "-",
 		 d->call.queue[0] ? d->call.queue : "-");
 	draw_text(w, y, 1, cols - 2, line, STYLE_DIM);
@@ -37,9 +37,9 @@ static void pop_draw_unknown(struct app *app, WINDOW *w, int y, int cols)
 	char line[256], num[64];
 
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
-	snprintf(line, sizeof(line), "Unknown number %s: no customer has it.", d->call.ani_e164[0] ? num : d->call.ani);
+	snprintf(line, sizeof(line), _("Unknown number %s: no customer has it."), d->call.ani_e164[0] ? num : d->call.ani);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_WARN);
-	draw_text(w, y++, 1, cols - 2, "F2 search for the caller · F7 create them as a new customer · F3 the contact form",
+	draw_text(w, y++, 1, cols - 2, _("F2 search for the caller · F7 create them as a new customer · F3 the contact form"),
 		  STYLE_NORMAL);
 }
 
@@ -49,7 +49,7 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 	int cols = getmaxx(w), y = top;
 
 	if (!d->has_call && !d->has_customer) {
-		draw_text(w, y + 1, 2, cols - 4, "No customer open. F2 search · Esc back", STYLE_DIM);
+		draw_text(w, y + 1, 2, cols - 4, _("No customer open. F2 search · Esc back"), STYLE_DIM);
 		return;
 	}
 	if (d->has_customer)
@@ -59,7 +59,7 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 		pop_draw_unknown(app, w, y, cols);
 		return;
 	}
-	panel_history(app, w, y, 1, top + height - y, cols - 2, "keys a p w e s m c C o filter");
+	panel_history(app, w, y, 1, top + height - y, cols - 2, _("keys a p w e s m c C o filter"));
 }
 
 static int pop_move(struct app *app, long delta)
