@@ -66,7 +66,7 @@ static int cmd_branch_add(struct db *db, const char *code, const char *name, con
 
 	if (had < 0 || admin_branch_add(db, code, name, region) < 0)
 		return -1;
-	printf(had ? "branch %s updated: %s\n" : "branch %s added: %s\n", code, name);
+	printf(had ? _("branch %s updated: %s\n") : _("branch %s added: %s\n"), code, name);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static int cmd_queue_add(struct db *db, const char *name, long sla, double targe
 
 	if (had < 0 || admin_queue_add(db, name, (int)sla, target) < 0)
 		return -1;
-	printf(had ? "queue %s updated: SLA %ld s, target %.0f %%\n" : "queue %s added: SLA %ld s, target %.0f %%\n",
+	printf(had ? _("queue %s updated: SLA %ld s, target %.0f %%\n") : _("queue %s added: SLA %ld s, target %.0f %%\n"),
 	       name, sla, target);
 	return 0;
 }
@@ -88,10 +88,10 @@ static int cmd_agent_add(struct db *db, const struct agent_spec *a)
 	if (had < 0 || admin_agent_add(db, a) < 0)
 		return -1;
 	if (a->branch)
-		printf(had ? "agent %s updated (%s), branch %s\n" : "agent %s added (%s) to branch %s\n", a->login,
+		printf(had ? _("agent %s updated (%s), branch %s\n") : _("agent %s added (%s) to branch %s\n"), a->login,
 		       a->role, a->branch);
 	else
-		printf(had ? "agent %s updated (%s)\n" : "agent %s added (%s)\n", a->login, a->role);
+		printf(had ? _("agent %s updated (%s)\n") : _("agent %s added (%s)\n"), a->login, a->role);
 	return 0;
 }
 
@@ -100,9 +100,9 @@ static int cmd_agent_extension(struct db *db, const char *login, const char *ext
 	if (db_agent_extension(db, login, ext) < 0)
 		return -1;
 	if (ext)
-		printf("agent %s: extension %s\n", login, ext);
+		printf(_("agent %s: extension %s\n"), login, ext);
 	else
-		printf("agent %s: no extension\n", login);
+		printf(_("agent %s: no extension\n"), login);
 	return 0;
 }
 
@@ -112,9 +112,10 @@ static int cmd_migrate(struct db *db)
 
 	if (db_migrate_full(db, &r) < 0)
 		return -1;
-	printf("%d migration%s applied", r.applied, r.applied == 1 ? "" : "s");
+	printf(ngettext("%d migration applied", "%d migrations applied", r.applied), r.applied);
 	if (r.repeatables)
-		printf(", %d repeatable file%s re-applied", r.repeatables, r.repeatables == 1 ? "" : "s");
+		printf(ngettext(", %d repeatable file re-applied", ", %d repeatable files re-applied", r.repeatables),
+		       r.repeatables);
 	putchar('\n');
 	return 0;
 }
@@ -129,7 +130,7 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	if (opt_check(o, known) < 0)
 		return 2;
 	if (opt.create_branches && strcmp(what, "customers") != 0) {
-		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
+		fprintf(stderr, _("ccterm-admin: --create-branches is for import customers\n"));
 		return 2;
 	}
 	if (strcmp(what, "customers") == 0)
@@ -137,23 +138,23 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	else if (strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions(db, file, &r);
 	else {
-		fprintf(stderr, "ccterm-admin: import customers|interactions FILE\n");
+		fprintf(stderr, _("ccterm-admin: import customers|interactions FILE\n"));
 		return 2;
 	}
 	if (rc < 0)
 		return -1;
-	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
+	printf(_("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n"), r.loaded, r.rejected, r.seconds,
 	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
 	if (r.branches_created)
-		printf("%ld branch%s created (named after the code)\n", r.branches_created,
-		       r.branches_created == 1 ? "" : "es");
+		printf(ngettext("%ld branch created (named after the code)\n", "%ld branches created (named after the code)\n",
+				(unsigned long)r.branches_created), r.branches_created);
 	if (r.summary[0])
 		printf("%s\n", r.summary);
 	if (r.duplicates)
-		printf("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
-		       "them all): %s\n", r.duplicates, r.duplicate_examples);
+		printf(_("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
+			 "them all): %s\n"), r.duplicates, r.duplicate_examples);
 	if (r.rejected)
-		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
+		printf(_("rejected rows with line numbers and reasons: %s\n"), r.rejects_path);
 	return 0;
 }
 
@@ -172,7 +173,7 @@ static int cmd_duplicates(struct db *db, const struct opts *o)
 	for (int i = 0; i < PQntuples(res); i++)
 		printf("%-10s %-20s %-10s %-20s %5s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 		       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
-	printf("%d candidate pair%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
+	printf(ngettext("%d candidate pair\n", "%d candidate pairs\n", (unsigned long)PQntuples(res)), PQntuples(res));
 	PQclear(res);
 	return 0;
 }
@@ -190,16 +191,17 @@ static int cmd_quality(struct db *db)
 	if (db_quality(db, &q) < 0)
 		return -1;
 	wrong = q.customers ? 100.0 * (double)q.wrong / (double)q.customers : 0.0;
-	printf("customer data quality, %ld live customers:\n", q.customers);
-	quality_line("possible duplicates", q.duplicates, q.customers);
-	quality_line("a phone that is not a number", q.bad_phones, q.customers);
-	quality_line("an e-mail that is not an address", q.bad_emails, q.customers);
-	quality_line("wrong (any of the three)", q.wrong, q.customers);
-	quality_line("without a phone", q.no_phone, q.customers);
-	quality_line("without an e-mail", q.no_email, q.customers);
-	quality_line("without a branch", q.no_branch, q.customers);
-	printf("wrong customer data %.2f %%: %s the target of under 3 %%\n", wrong, wrong < 3.0 ? "within" : "above");
-	printf("(consent is not recorded in this schema: not measured)\n");
+	printf(_("customer data quality, %ld live customers:\n"), q.customers);
+	quality_line(_("possible duplicates"), q.duplicates, q.customers);
+	quality_line(_("a phone that is not a number"), q.bad_phones, q.customers);
+	quality_line(_("an e-mail that is not an address"), q.bad_emails, q.customers);
+	quality_line(_("wrong (any of the three)"), q.wrong, q.customers);
+	quality_line(_("without a phone"), q.no_phone, q.customers);
+	quality_line(_("without an e-mail"), q.no_email, q.customers);
+	quality_line(_("without a branch"), q.no_branch, q.customers);
+	printf(wrong < 3.0 ? _("wrong customer data %.2f %%: within the target of under 3 %%\n")
+	       : _("wrong customer data %.2f %%: above the target of under 3 %%\n"), wrong);
+	printf(_("(consent is not recorded in this schema: not measured)\n"));
 	return 0;
 }
 
@@ -209,21 +211,21 @@ static int cmd_merge(struct db *db, int argc, char **argv)
 
 	if (strcmp(argv[0], "unmerge") == 0) {
 		if (argc != 2 || !number_arg(argv[1], &drop)) {
-			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
+			fprintf(stderr, _("ccterm-admin: unmerge DROP (a customer id)\n"));
 			return 2;
 		}
 		if (db_customer_unmerge(db, drop, &m) < 0)
 			return -1;
-		printf("customer %ld unmerged (merge %ld undone)\n", drop, m);
+		printf(_("customer %ld unmerged (merge %ld undone)\n"), drop, m);
 		return 0;
 	}
 	if (argc != 3 || !number_arg(argv[1], &keep) || !number_arg(argv[2], &drop)) {
-		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
+		fprintf(stderr, _("ccterm-admin: merge KEEP DROP (customer ids)\n"));
 		return 2;
 	}
 	if (db_customer_merge(db, keep, drop, &m) < 0)
 		return -1;
-	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
+	printf(_("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n"), drop, keep, m, drop);
 	return 0;
 }
 
@@ -236,14 +238,14 @@ static int cmd_demo(struct db *db, const struct opts *o)
 	    !number_arg(opt_need(o, "--interactions"), &interactions) ||
 	    (opt_get(o, "--seed") && !number_arg(opt_get(o, "--seed"), &seed)) ||
 	    customers < 1 || interactions < 0) {
-		fprintf(stderr, "ccterm-admin: demo-data --customers N --interactions M [--seed S] (N >= 1)\n");
+		fprintf(stderr, _("ccterm-admin: demo-data --customers N --interactions M [--seed S] (N >= 1)\n"));
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (admin_demo_data(db, customers, interactions, seed) < 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n", customers, interactions,
+	printf(_("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n"), customers, interactions,
 	       seed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
@@ -283,7 +285,7 @@ static int run(struct db *db, int argc, char **argv)
 	if (strcmp(cmd, "agent") == 0 && strcmp(sub, "extension") == 0 && arg && argc == 4)
 		return cmd_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
 	if (strcmp(sub, "add") != 0 || !arg) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (strcmp(cmd, "branch") == 0) {
@@ -318,7 +320,7 @@ static int run(struct db *db, int argc, char **argv)
 			a.role = opt_get(&o, "--supervisor") ? "supervisor" : "agent";
 		return cmd_agent_add(db, &a);
 	}
-	fputs(usage, stderr);
+	fputs(_(usage), stderr);
 	return 2;
 }
 
@@ -338,7 +340,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--version") == 0)
 		return printf("ccterm-admin %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	db = db_open(conninfo, err, sizeof(err));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/my_calls.h"
 #include "ccterm/notify.h"
@@ -58,7 +59,7 @@ struct ask *desk_ask_new(struct desk *d, size_t bufsize)
 		a = NULL;
 	}
 	if (!a)
-		desk_say(d, "Out of memory.");
+		desk_say(d, _("Out of memory."));
 	else
 		a->d = d;
 	return a;
@@ -80,7 +81,7 @@ int desk_ask_send(struct desk *d, const struct db_request *rq, db_read_fn *read,
 		return -1;
 	if (!d->gw || gateway_send(d->gw, rq, read, out, done, a) < 0) {
 		desk_ask_free(a);
-		desk_say(d, "The database is not reachable: trying again. Nothing you type is lost.");
+		desk_say(d, _("The database is not reachable: trying again. Nothing you type is lost."));
 		return -1;
 	}
 	return 0;
@@ -89,9 +90,9 @@ int desk_ask_send(struct desk *d, const struct db_request *rq, db_read_fn *read,
 void desk_reply_error(struct desk *d, const struct gw_reply *r)
 {
 	if (r->lost)
-		desk_say(d, "Database connection lost: reconnecting. Nothing you type is lost.");
+		desk_say(d, _("Database connection lost: reconnecting. Nothing you type is lost."));
 	else
-		desk_say(d, "%s", r->error);
+		desk_say(d, _("%s"), r->error);
 }
 
 /* --- the agent and their calls, as the database says ----------------------- */
@@ -313,7 +314,7 @@ static void on_notice(void *arg, const struct notice *n)
 		d->case_moved = n->call_id;
 		if (strcmp(n->state, "escalated") == 0 || strcmp(n->state, "overdue") == 0) {
 			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld %s", n->call_id, n->state);
-			desk_say(d, "Case C-%lld is %s: :cases shows it.", n->call_id, n->state);
+			desk_say(d, _("Case C-%lld is %s: :cases shows it."), n->call_id, n->state);
 		}
 		d->events |= DESK_CASE | DESK_CHANGED;
 		break;
@@ -453,9 +454,9 @@ static void hangup_done(void *arg, const struct gw_reply *r)
 	if (r->rc != 0)
 		desk_reply_error(d, r);
 	else if (((char *)a->buf)[0])
-		desk_say(d, "Call ended: wrap-up. F5 ready when done (or it ends in %d s).", WRAP_UP_SECS);
+		desk_say(d, _("Call ended: wrap-up. F5 ready when done (or it ends in %d s)."), WRAP_UP_SECS);
 	else
-		desk_say(d, "The call had ended already.");
+		desk_say(d, _("The call had ended already."));
 	if (r->rc == 0 && d->has_call && d->call.id == a->id)
 		desk_call_ended(d);
 	desk_ask_free(a);
@@ -469,7 +470,7 @@ void desk_hangup(struct desk *d)
 	struct ask *a;
 
 	if (!d->has_call || strcmp(d->now.call_state, "ended") == 0) {
-		desk_say(d, "No call to end.");
+		desk_say(d, _("No call to end."));
 		return;
 	}
 	a = desk_ask_new(d, 16);
