@@ -92,7 +92,7 @@ void desk_reply_error(struct desk *d, const struct gw_reply *r)
 	if (r->lost)
 		desk_say(d, _("Database connection lost: reconnecting. Nothing you type is lost."));
 	else
-		desk_say(d, _("%s"), r->error);
+		desk_say(d, "%s", r->error);
 }
 
 /* --- the agent and their calls, as the database says ----------------------- */

@@ -31,7 +31,7 @@ static void saved_done(void *arg, const struct gw_reply *r)
 			desk_say(d, _("Database down: the contact will be saved when it is back."));
 		} else {
 			d->save = SAVE_NONE;
-			desk_say(d, _("%s"), r->error);
+			desk_say(d, "%s", r->error);
 		}
 		desk_ask_free(a);
 		return;
@@ -76,7 +76,7 @@ void desk_draft_save(struct desk *d)
 		desk_draft_set(d, "subject", first);
 	}
 	if (db_contact_check(&d->draft, err, sizeof(err)) < 0) {
-		desk_say(d, _("%s"), err);
+		desk_say(d, "%s", err);
 		return;
 	}
 	if (d->journal)

@@ -189,7 +189,7 @@ static void draw_title(struct app *app, int cols)
 	draw_bar(stdscr, 0, STYLE_TITLE);
 	snprintf(left, sizeof(left), " ccterm │ %s", _(app_view(app)->title));
 	draw_text(stdscr, 0, 0, cols, left, STYLE_TITLE);
-	if (cols >= 60 && kw < cols / 2)
+	if (cols >= 60 && kw <= cols - 24)
 		draw_text(stdscr, 0, cols - kw, kw, keys, STYLE_TITLE);
 }
 

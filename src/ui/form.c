@@ -113,7 +113,7 @@ static void form_draw_who(struct app *app, WINDOW *w, int y, int x0, int cols)
 	if (d->has_call)
 		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
-		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, d->pop.h.tier,
+		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, i18n_word(d->pop.h.tier),
 			 d->has_call ? _("· call ") : "", timer, d->pop.nalerts ? _(" · ! alerts: F4 customer") : "");
 	else if (d->draft.customer_id)
 		snprintf(line, sizeof(line), _("customer #%lld %s%s"), d->draft.customer_id,
@@ -129,7 +129,7 @@ static void form_draw_who(struct app *app, WINDOW *w, int y, int x0, int cols)
 }
 
 /* Keys that work on the history while the cursor stays in the form. */
-#define FORM_HISTORY_KEYS "PgUp/PgDn ^O open ^F filter"
+#define FORM_HISTORY_KEYS _("PgUp/PgDn ^O open ^F filter")
 
 /* The form's fields in the box [x0, x0 + cols) x [top, top + height); who:
  * the line saying whose contact it is (when no customer header is shown). */

@@ -11,6 +11,9 @@
 #include "app.h"
 #include "draw.h"
 
+/* The roles as ccterm-admin names them (for the catalogs). */
+static const char *const roles[] = { N_("agent"), N_("branch"), N_("supervisor"), N_("admin") };
+
 static void home_draw(struct app *app, WINDOW *w, int top, int height)
 {
 	const struct desk *d = &app->desk;
@@ -20,7 +23,7 @@ static void home_draw(struct app *app, WINDOW *w, int top, int height)
 
 	snprintf(line, sizeof(line), _("Agent: %s (%s)"), a->name, a->login);
 	draw_text(w, y++, 2, cols - 4, line, STYLE_HEADING);
-	snprintf(line, sizeof(line), _("Branch: %s %s   Role: %s"), a->branch, a->branch_name, a->role);
+	snprintf(line, sizeof(line), _("Branch: %s %s   Role: %s"), a->branch, a->branch_name, i18n_word(a->role));
 	draw_text(w, y++, 2, cols - 4, line, STYLE_NORMAL);
 	y++;
 	if (desk_on_call(d)) {
@@ -41,6 +44,7 @@ static void home_draw(struct app *app, WINDOW *w, int top, int height)
 	draw_text(w, y++, 2, cols - 4, _("F2 search a customer · F5 ready / not ready · F1 all keys · Ctrl-Q quit"),
 		  STYLE_DIM);
 	(void)height;
+	(void)roles;
 }
 
 const struct view_ops view_home = {

@@ -12,11 +12,15 @@
 #include "draw.h"
 #include "panel.h"
 
+/* The tiers' names in brackets after the customer's (for the catalogs). */
+static const char *const tiers[] = { N_("platinum"), N_("contracted"), N_("registered"), N_("all") };
+
 static const char *tier_badge(const char *tier)
 {
 	if (strcmp(tier, "platinum") == 0) return _("PLATINUM");
 	if (strcmp(tier, "contracted") == 0) return _("CONTRACTED");
 	if (strcmp(tier, "registered") == 0) return _("REGISTERED");
+	(void)tiers;
 	return _("ALL");
 }
 
@@ -135,7 +139,7 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		return 0;
 	/* Who: the name and tier first (they must show whatever the width). */
 	if (compact) {
-		snprintf(line, sizeof(line), "%s [%s]", p->h.name, p->h.tier);
+		snprintf(line, sizeof(line), "%s [%s]", p->h.name, i18n_word(p->h.tier));
 		at += draw_text(w, y, at, cols / 2, line, STYLE_HEADING) + 2;
 	} else {
 		at += draw_text(w, y, at, cols / 2, p->h.name, STYLE_HEADING) + 2;
