@@ -56,6 +56,7 @@ static void desk_show(struct desk *d)
 	desk_timeline_reset(d);
 	memset(&d->filter, 0, sizeof(d->filter));
 	timeline_append(d, &d->pop.first);
+	desk_read_duplicates(d);
 }
 
 static void answer_done(void *arg, const struct gw_reply *r)
@@ -136,6 +137,7 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 		return;
 	}
 	d->taking_gone[0] = '\0';
+	d->link_customer = 0;
 	d->call = p->call;
 	d->pop = p->pop;
 	d->offer_sel = 0;
@@ -225,6 +227,8 @@ static void pop_customer_done(void *arg, const struct gw_reply *r)
 		desk_ask_free(a);
 		return;
 	}
+	/* The agent found the customer of an unknown caller: link the number? */
+	desk_ask_link(d, a->id, d->has_call && !d->call.customer_id && d->call.ncandidates == 0);
 	d->pop = ((struct pop_reply *)a->buf)->pop;
 	d->offer_sel = 0;
 	d->has_customer = true;

@@ -96,7 +96,14 @@ static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool 
 	return used;
 }
 
-/* "! Churn risk  ! Overdue" then (compact) the offers; returns columns used. */
+/* The customer on screen looks like another one (desk.dups, read after the pop). */
+static bool has_duplicate(const struct desk *d)
+{
+	return d->dups.n > 0 && d->dups_of == d->pop.h.id;
+}
+
+/* "! Churn risk  ! Overdue  ! Possible duplicate: same e-mail" then
+ * (compact) the offers; returns columns used. */
 static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool alerts, bool offers)
 {
 	const struct customer_pop *p = &app->desk.pop;
@@ -105,6 +112,10 @@ static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols
 
 	for (size_t i = 0; alerts && i < p->nalerts && used < cols - 4; i++) {
 		snprintf(line, sizeof(line), "! %s", alert_label(p->alerts[i].kind));
+		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
+	}
+	if (alerts && has_duplicate(&app->desk) && used < cols - 4) {
+		snprintf(line, sizeof(line), _("! possible duplicate: %s"), app->desk.dups.hits[0].reasons);
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
 	}
 	if (offers && p->noffers && used < cols - 8)
@@ -173,13 +184,13 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		y++;
 	}
 	if (compact) {
-		if ((p->nalerts || p->noffers) && y - y0 < max_rows)
+		if ((p->nalerts || p->noffers || has_duplicate(d)) && y - y0 < max_rows)
 			draw_alerts_offers(app, w, y++, x, cols, true, true);
 		if (p->ncases && y - y0 < max_rows)
 			draw_case(app, w, y++, x, cols, 0, true);
 		return y - y0;
 	}
-	if (p->nalerts && y - y0 < max_rows)
+	if ((p->nalerts || has_duplicate(d)) && y - y0 < max_rows)
 		draw_alerts_offers(app, w, y++, x, cols, true, false);
 	if (p->noffers && y - y0 < max_rows)
 		draw_offers(app, w, y++, x, cols, true);

@@ -54,12 +54,42 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 	}
 	if (d->has_customer)
 		y += panel_header(app, w, y, 1, cols - 2, 8, false);
+	if (d->has_customer && d->link_customer == d->pop.h.id && d->has_call) {
+		char line[512], num[64];
+
+		phone_format(d->call.ani_e164, num, sizeof(num));
+		snprintf(line, sizeof(line), _("Link %s to %s? y links the number · n leaves it"), num, d->pop.h.name);
+		draw_text_pad(w, y++, 1, cols - 2, line, STYLE_SELECTED);
+	}
+	if (d->has_customer && d->dups.n && d->dups_of == d->pop.h.id && y < top + height) {
+		char line[512];
+
+		snprintf(line, sizeof(line), _("Looks like #%lld %s (%s, score %d) · D side by side"), d->dups.hits[0].other_id,
+			 d->dups.hits[0].name, d->dups.hits[0].reasons, d->dups.hits[0].score);
+		draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
+	}
 	y += pop_draw_call(app, w, y, cols);
 	if (!d->has_customer) {
 		pop_draw_unknown(app, w, y, cols);
 		return;
 	}
 	panel_history(app, w, y, 1, top + height - y, cols - 2, _("keys a p w e s m c C o filter"));
+}
+
+/* Keys no binding claimed: the link question's y / n; D the duplicate pair. */
+static int pop_key(struct app *app, int key)
+{
+	struct desk *d = &app->desk;
+
+	if (d->link_customer && (key == 'y' || key == 'Y' || key == 'n' || key == 'N')) {
+		desk_link_caller(d, key == 'y' || key == 'Y');
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if (key == 'D' && d->has_customer && d->dups.n && d->dups_of == d->pop.h.id) {
+		app_open(app, VIEW_MERGE, NULL);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	return VIEW_UNHANDLED;
 }
 
 static int pop_move(struct app *app, long delta)
@@ -110,4 +140,5 @@ const struct view_ops view_pop = {
 	.context = KEYCTX_POP,
 	.draw = pop_draw,
 	.action = pop_action,
+	.key = pop_key,
 };

@@ -148,6 +148,127 @@ START_TEST(korean_locale_gives_a_korean_console_with_aligned_labels)
 }
 END_TEST
 
+/* Unknown caller -> search -> the customer -> "link this number?" -> y:
+ * the number is theirs (audited), and the next call from it pops them. */
+START_TEST(linking_an_unknown_callers_number_pops_that_customer_next_time)
+{
+	struct vt *vt;
+	long long kim;
+
+	testdb_agent(db, "ux_l1", "Agent Link", "agent");
+	kim = console_customer("KIM Jia", "registered", "+821011112222", 2);
+	vt = console("ux_l1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	console_call("+821099998888", "ux_l1");
+	VT_ASSERT_WAIT(vt, "Unknown caller 010-9999-8888", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);
+	VT_ASSERT_WAIT(vt, "Search:", 2000);
+	ck_assert_int_eq(vt_type(vt, "KIM Jia<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "1 customer for", 3000);
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "Link 010-9999-8888 to KIM Jia? y links the number", 3000);
+	/* Nothing is linked before the agent says so. */
+	ck_assert_int_eq(value("select count(*) from contact_point where value = '+821099998888'"), 0);
+	ck_assert_int_eq(vt_type(vt, "y"), 0);
+	VT_ASSERT_WAIT(vt, "010-9999-8888 is now KIM Jia's number", 3000);
+	VT_ASSERT_GONE(vt, "Link 010-9999-8888", 1000);
+	{
+		char q[512];
+
+		snprintf(q, sizeof(q), "select count(*) from customer_contact cc join contact_point cp on cp.id = "
+			 "cc.contact_point_id where cc.customer_id = %lld and cp.kind = 'phone' and cp.value = '+821099998888'",
+			 kim);
+		ck_assert_int_eq(value(q), 1);
+		snprintf(q, sizeof(q), "select count(*) from audit_log where login = 'ux_l1' and customer_id = %lld "
+			 "and detail like 'link: phone +821099998888%%'", kim);
+		ck_assert_int_eq(value(q), 1);
+	}
+	/* The call ends; the contact is logged; the next call from that number pops KIM Jia. */
+	ck_assert_int_eq(vt_type(vt, "<F3>"), 0);
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 2000);
+	ck_assert_int_eq(vt_type(vt, "번호 연결<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F12>"), 0);
+	VT_ASSERT_WAIT(vt, "wrap-up", 3000);
+	console_sql("update call set state = 'ended', ended_at = coalesce(ended_at, now()) where state <> 'ended'");
+	console_call("+821099998888", "ux_l1");
+	VT_ASSERT_WAIT(vt, "KIM Jia [registered]", 5000);
+	VT_ASSERT_GONE(vt, "Unknown caller", 1000);
+	vt_free(vt);
+}
+END_TEST
+
+/* Two records of one person (same name and birth date): the pop flags it
+ * with the reason; a supervisor opens the pair side by side, keeps one,
+ * and the other is merged into it (a tombstone, audited, reversible). */
+START_TEST(a_duplicate_is_flagged_and_a_supervisor_merges_it_side_by_side)
+{
+	struct vt *vt;
+	long long a, b;
+	char q[512];
+
+	testdb_agent(db, "ux_s1", "Supervisor One", "supervisor");
+	a = console_customer("최유리", "registered", "+821044445555", 3);
+	b = console_customer("최유리 ", "all", "+821066667777", 1);   /* (its own external id) */
+	snprintf(q, sizeof(q), "update customer set birth_date = '1990-05-05' where id in (%lld, %lld)", a, b);
+	console_sql(q);
+	vt = console("ux_s1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	console_call("+821044445555", "ux_s1");
+	VT_ASSERT_WAIT(vt, "최유리 [registered]", 3000);
+	VT_ASSERT_WAIT(vt, "! possible duplicate: same name and birth date", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	snprintf(q, sizeof(q), "Looks like #%lld 최유리", b);
+	VT_ASSERT_WAIT(vt, q, 3000);
+	ck_assert_int_eq(vt_type(vt, "D"), 0);
+	VT_ASSERT_WAIT(vt, "Possible duplicate (1 of 1): same name and birth date, score 70", 3000);
+	VT_ASSERT_WAIT(vt, "010-6666-7777", 3000);    /* the other one's column */
+	VT_ASSERT_WAIT(vt, "010-4444-5555", 1000);
+	ck_assert_int_eq(vt_type(vt, "1"), 0);
+	snprintf(q, sizeof(q), "Merge #%lld into #%lld?", b, a);
+	VT_ASSERT_WAIT(vt, q, 2000);
+	ck_assert_int_eq(vt_type(vt, "y"), 0);
+	snprintf(q, sizeof(q), "Customer #%lld merged into #%lld", b, a);
+	VT_ASSERT_WAIT(vt, q, 3000);
+	VT_ASSERT_GONE(vt, "possible duplicate", 2000);
+	snprintf(q, sizeof(q), "select count(*) from customer where id = %lld and merged_into = %lld", b, a);
+	ck_assert_int_eq(value(q), 1);
+	/* The other one's history and number came along. */
+	snprintf(q, sizeof(q), "select count(*) from interaction where customer_id = %lld", a);
+	ck_assert_int_eq(value(q), 4);
+	snprintf(q, sizeof(q), "select count(*) from audit_log where login = 'ux_s1' and detail like 'merge:%%'");
+	ck_assert_int_ge(value(q), 1);
+	vt_free(vt);
+}
+END_TEST
+
+/* An agent sees the flag and the pair, but merging is for supervisors. */
+START_TEST(an_agent_sees_the_duplicate_but_may_not_merge)
+{
+	struct vt *vt;
+	long long a, b;
+	char q[256];
+
+	testdb_agent(db, "ux_a2", "Agent Two", "agent");
+	a = console_customer("한지민", "registered", "+821077778888", 1);
+	b = console_customer("한지민 ", "registered", "+821077779999", 1);   /* (its own external id) */
+	snprintf(q, sizeof(q), "update customer set birth_date = '1985-01-02' where id in (%lld, %lld)", a, b);
+	console_sql(q);
+	vt = console("ux_a2", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	console_call("+821077778888", "ux_a2");
+	VT_ASSERT_WAIT(vt, "! possible duplicate: same name and birth date", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F4>"), 0);
+	VT_ASSERT_WAIT(vt, "D side by side", 3000);
+	ck_assert_int_eq(vt_type(vt, "D"), 0);
+	VT_ASSERT_WAIT(vt, "Possible duplicate (1 of 1)", 3000);
+	ck_assert_int_eq(vt_type(vt, "1"), 0);
+	VT_ASSERT_WAIT(vt, "Only supervisors merge customers.", 2000);
+	vt_free(vt);
+	ck_assert_int_eq(value("select count(*) from customer where merged_into is not null"), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("unix");
@@ -158,6 +279,9 @@ int main(void)
 	tcase_add_test(tc, times_are_drawn_in_the_centers_timezone);
 	tcase_add_test(tc, the_sessions_timezone_is_the_centers);
 	tcase_add_test(tc, korean_locale_gives_a_korean_console_with_aligned_labels);
+	tcase_add_test(tc, linking_an_unknown_callers_number_pops_that_customer_next_time);
+	tcase_add_test(tc, a_duplicate_is_flagged_and_a_supervisor_merges_it_side_by_side);
+	tcase_add_test(tc, an_agent_sees_the_duplicate_but_may_not_merge);
 	suite_add_tcase(s, tc);
 	return console_main(s);
 }
