@@ -107,7 +107,7 @@ static void merge_draw(struct app *app, WINDOW *w, int top, int height)
 		draw_text_pad(w, y, 1, cols - 2, line, STYLE_SELECTED);
 	} else {
 		draw_text(w, y, 1, cols - 2,
-			  _("1 keeps this one · 2 keeps the other · Down the next pair · Esc back (supervisors merge)"),
+			  _("1 keeps this one · 2 keeps the other · Down next pair · Esc back"),
 			  STYLE_DIM);
 	}
 }
