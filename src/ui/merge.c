@@ -14,6 +14,7 @@
 #include "ccterm/utf8.h"
 #include "app.h"
 #include "draw.h"
+#include "panel.h"
 
 static struct {
 	size_t idx;           /* which of desk.dups */
@@ -76,7 +77,7 @@ static void merge_draw(struct app *app, WINDOW *w, int top, int height)
 	struct desk *d = &app->desk;
 	const struct duplicate_hit *h = merge_hit(d);
 	int cols = getmaxx(w), half = cols / 2, lw = 0, y = top;
-	char line[512];
+	char line[512], why[256];
 	static const char *const labels[] = { N_("Id"), N_("Name"), N_("Phone"), N_("E-mail"), N_("Tier"),
 		N_("Branch"), N_("RRN"), N_("External id"), N_("Customer for"), N_("Contacts"), N_("Value") };
 
@@ -84,7 +85,8 @@ static void merge_draw(struct app *app, WINDOW *w, int top, int height)
 		draw_text(w, y + 1, 2, cols - 4, _("No possible duplicate for this customer."), STYLE_DIM);
 		return;
 	}
-	snprintf(line, sizeof(line), _("Possible duplicate (%zu of %zu): %s, score %d"), M.idx + 1, d->dups.n, h->reasons,
+	snprintf(line, sizeof(line), _("Possible duplicate (%zu of %zu): %s, score %d"), M.idx + 1, d->dups.n,
+		 panel_reasons(h->reasons, why, sizeof(why)),
 		 h->score);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_WARN);
 	y++;

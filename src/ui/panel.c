@@ -96,6 +96,31 @@ static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool 
 	return used;
 }
 
+const char *panel_reasons(const char *reasons, char *out, size_t outsz)
+{
+	static const char *const known[] = { N_("same RRN"), N_("same phone and name"), N_("same e-mail"),
+					      N_("same name and birth date") };
+	const char *p = reasons;
+
+	out[0] = '\0';
+	while (*p) {
+		size_t n = strcspn(p, ","), len = strlen(out);
+		char one[96];
+		const char *word;
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		word = one;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(one, known[i]) == 0)
+				word = _(known[i]);
+		snprintf(out + len, outsz - len, "%s%s", len ? ", " : "", word);
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return out;
+}
+
 /* The customer on screen looks like another one (desk.dups, read after the pop). */
 static bool has_duplicate(const struct desk *d)
 {
@@ -115,7 +140,10 @@ static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
 	}
 	if (alerts && has_duplicate(&app->desk) && used < cols - 4) {
-		snprintf(line, sizeof(line), _("! possible duplicate: %s"), app->desk.dups.hits[0].reasons);
+		char why[256];
+
+		snprintf(line, sizeof(line), _("! possible duplicate: %s"),
+			 panel_reasons(app->desk.dups.hits[0].reasons, why, sizeof(why)));
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
 	}
 	if (offers && p->noffers && used < cols - 8)

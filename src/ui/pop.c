@@ -62,10 +62,10 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 		draw_text_pad(w, y++, 1, cols - 2, line, STYLE_SELECTED);
 	}
 	if (d->has_customer && d->dups.n && d->dups_of == d->pop.h.id && y < top + height) {
-		char line[512];
+		char line[512], why[256];
 
 		snprintf(line, sizeof(line), _("Looks like #%lld %s (%s, score %d) · D side by side"), d->dups.hits[0].other_id,
-			 d->dups.hits[0].name, d->dups.hits[0].reasons, d->dups.hits[0].score);
+			 d->dups.hits[0].name, panel_reasons(d->dups.hits[0].reasons, why, sizeof(why)), d->dups.hits[0].score);
 		draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	}
 	y += pop_draw_call(app, w, y, cols);

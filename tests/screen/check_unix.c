@@ -114,6 +114,8 @@ START_TEST(korean_locale_gives_a_korean_console_with_aligned_labels)
 	setlocale(LC_ALL, "C");
 	testdb_agent(db, "ux_k1", "김지아", "agent");
 	console_customer("이민호", "platinum", "+821055556666", 0);
+	console_customer("이민호 ", "all", "+821055550000", 0);   /* the same person again? */
+	console_sql("update customer set birth_date = '1988-08-08' where btrim(name) = '이민호'");
 	vt = console_lang("ux_k1", 24, 80, "ko_KR.UTF-8");
 	VT_ASSERT_WAIT(vt, "통화를 기다리는 중입니다", 5000);
 	VT_ASSERT_WAIT(vt, "ccterm │ 홈", 1000);
@@ -125,6 +127,7 @@ START_TEST(korean_locale_gives_a_korean_console_with_aligned_labels)
 	console_call("+821055556666", "ux_k1");
 	VT_ASSERT_WAIT(vt, "이민호", 3000);
 	VT_ASSERT_WAIT(vt, "플래티넘", 1000);
+	VT_ASSERT_WAIT(vt, "! 중복 의심: 이름과 생년월일 같음", 3000);
 	VT_ASSERT_WAIT(vt, "유형:", 2000);
 	VT_ASSERT_WAIT(vt, "메모 (Enter 줄바꿈", 1000);
 	ck_assert(vt_find(vt, "유형:", &r1, &c1));
