@@ -85,8 +85,8 @@ static int cmd_update(struct db *db, const char *what, const char *arg)
 			     : strcmp(what, "hangup") == 0 ? "hung up" : "taken back from a ringing agent");
 		return -1;
 	}
-	printf("call %s %s\n", arg, strcmp(what, "answer") == 0 ? "answered"
-	       : strcmp(what, "hangup") == 0 ? "hung up" : "taken back from the ringing agent");
+	printf(strcmp(what, "answer") == 0 ? _("call %s answered\n")
+	       : strcmp(what, "hangup") == 0 ? _("call %s hung up\n") : _("call %s taken back from the ringing agent\n"), arg);
 	return 0;
 }
 
@@ -117,12 +117,12 @@ static int cmd_agent(struct db *db, int argc, char **argv)
 	if (argc == 3) {
 		if (db_agent_pause_for(db, argv[0], argv[2]) < 0)
 			return -1;
-		printf("agent %s paused: %s\n", argv[0], argv[2]);
+		printf(_("agent %s paused: %s\n"), argv[0], argv[2]);
 		return 0;
 	}
 	if (db_agent_set_state_for(db, argv[0], state, "cti") < 0)
 		return -1;
-	printf("agent %s %s\n", argv[0], state);
+	printf(_("agent %s: %s\n"), argv[0], i18n_word(state));
 	return 0;
 }
 

@@ -103,7 +103,7 @@ START_TEST(admin_commands_say_what_they_changed)
 	     "agent ux_kim updated (supervisor), branch GANGNAM");
 	says("ccterm-admin agent extension ux_kim SIP/901", "agent ux_kim: extension SIP/901");
 	says("ccterm-admin agent extension ux_kim -", "agent ux_kim: no extension");
-	says("ccterm-cti agent ux_kim ready", "agent ux_kim ready");
+	says("ccterm-cti agent ux_kim ready", "agent ux_kim: ready");
 	/* In Korean with a Korean locale. */
 	says_in("env LANG=ko_KR.UTF-8 LC_ALL=ko_KR.UTF-8 LANGUAGE=", "ccterm-admin branch add BUSAN --name 부산점",
 		"지점 BUSAN 추가: 부산점");
