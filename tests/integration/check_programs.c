@@ -17,7 +17,7 @@
 
 static struct db *db;
 static char dbname[64];
-static const char *const programs[] = { "ccterm", "ccterm-admin", "ccterm-cti" };
+static const char *const programs[] = { "ccterm", "ccterm-admin", "ccterm-cti", "ccterm-relayd" };
 
 static void setup(void)
 {
@@ -151,7 +151,7 @@ static bool installed(const char *root, const char *path)
 START_TEST(make_install_puts_everything_under_destdir)
 {
 	static const char *const files[] = {
-		"/bin/ccterm", "/bin/ccterm-admin", "/bin/ccterm-cti",
+		"/bin/ccterm", "/bin/ccterm-admin", "/bin/ccterm-cti", "/bin/ccterm-relayd",
 		"/share/man/man1/ccterm.1", "/share/man/man1/ccterm-admin.1", "/share/man/man1/ccterm-cti.1",
 		"/share/man/man5/ccterm-keys.5",
 		"/share/ccterm/keymaps/default.keys", "/share/ccterm/keymaps/vi.keys",
