@@ -12,6 +12,7 @@
 
 #include "ccterm/action.h"
 #include "ccterm/embedded.h"
+#include "ccterm/i18n.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
 #include "ccterm/relay_path.h"
@@ -24,6 +25,7 @@
 static const char usage[] =
 	"usage: ccterm [-d CONNINFO] [-k vi|FILE] [-r PATH|off] [--headless]\n"
 	"       ccterm --actions   every action a key file can bind, with what it does\n"
+	"       ccterm --help | --version\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"  -r PATH|off  ccterm-relayd's socket (else $CCTERM_RELAY, else " RELAY_SYSTEM_PATH " when there,\n"
@@ -150,9 +152,13 @@ int main(int argc, char **argv)
 	struct start got = { .rc = 1 };
 	int opt, rc = 1;
 
-	setlocale(LC_ALL, "");
+	i18n_init();
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
 		return print_actions();
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("ccterm %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		return fputs(usage, stdout) < 0 ? 1 : 0;
 	while ((opt = getopt_long(argc, argv, "d:k:r:h", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;

@@ -26,6 +26,26 @@ int db_customer_merge(struct db *db, long keep, long drop, long *merge_id);
 /* Undoes the latest merge of drop. */
 int db_customer_unmerge(struct db *db, long drop, long *merge_id);
 
+/* The same for the console (the gateway's requests). */
+#define DUP_MAX 8
+struct duplicate_hit {
+	long long other_id;
+	char name[256];
+	int score;                /* 0..100 */
+	char reasons[256];        /* "same phone and name, same e-mail" */
+};
+struct duplicate_reply {
+	struct duplicate_hit hits[DUP_MAX];
+	size_t n;
+};
+/* contact_link(customer_id, kind, value); the reply: the contact point's id (db_id_read). */
+void db_contact_link_request(struct db_request *rq, long long customer_id, const char *kind, const char *value);
+/* customer_duplicates_of(customer_id), best first; out: struct duplicate_reply. */
+void db_duplicates_of_request(struct db_request *rq, long long customer_id);
+db_read_fn db_duplicates_of_read;
+/* customer_merge(keep, drop); the reply: the merge id (db_id_read). */
+void db_customer_merge_request(struct db_request *rq, long long keep, long long drop);
+
 /* ccterm-admin quality: how much of the customer data is wrong or missing
  * (live customers, tombstones left out). Admins (it reads the tables). */
 struct quality_report {

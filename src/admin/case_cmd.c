@@ -12,6 +12,7 @@
 #include "ccterm/cases.h"
 #include "follow.h"
 #include "opts.h"
+#include "ccterm/i18n.h"
 
 #define WHO "ccterm-admin case-watch"
 /* Look again at least this often (a clock change, a missed notification). */
@@ -40,7 +41,8 @@ int cmd_case_watch(struct db *db, const struct opts *o)
 			continue;
 		}
 		if (n && verbose) {
-			printf("%s: %d event%s (cases escalated or overdue, call-backs due)\n", WHO, n, n == 1 ? "" : "s");
+			printf(ngettext("%s: %d event (cases escalated or overdue, call-backs due)\n",
+					"%s: %d events (cases escalated or overdue, call-backs due)\n", (unsigned long)n), WHO, n);
 			fflush(stdout);
 		}
 		if (once)

@@ -18,6 +18,7 @@
 #include "follow.h"
 #include "mail_out.h"
 #include "opts.h"
+#include "ccterm/i18n.h"
 
 #define WHO "ccterm-admin mail-send"
 #define MTA_TIMEOUT_S 120
@@ -52,7 +53,7 @@ static int send_one(struct db *db, const char *sendmail, struct mail_msg *m, str
 		t->sent++;
 		if (verbose) {
 			progress_clear(t->progress);
-			printf("%s: message %lld to %s sent\n", WHO, m->id, m->to);
+			printf(_("%s: message %lld to %s sent\n"), WHO, m->id, m->to);
 			fflush(stdout);
 		}
 		progress_tick(t->progress, t->sent + t->retry + t->failed, 0);
@@ -126,7 +127,7 @@ int cmd_mail_send(struct db *db, const struct opts *o)
 		progress_finish(t.progress);
 		if (rc < 0)
 			return -1;
-		printf("%d sent, %d to retry, %d failed\n", t.sent, t.retry, t.failed);
+		printf(_("%d sent, %d to retry, %d failed\n"), t.sent, t.retry, t.failed);
 		return 0;
 	}
 	if (follow_listen(db, "mail_outbox") < 0)
@@ -157,11 +158,11 @@ int cmd_mail_requeue(struct db *db, const struct opts *o)
 	const char *p[1] = { id };
 
 	if (!number_arg(id, &n)) {
-		fprintf(stderr, "ccterm-admin: mail-requeue ID\n");
+		fprintf(stderr, _("ccterm-admin: mail-requeue ID\n"));
 		return 2;
 	}
 	if (db_exec(db, "select mail_requeue($1::bigint)", 1, p) < 0)
 		return -1;
-	printf("message %ld queued again\n", n);
+	printf(_("message %ld queued again\n"), n);
 	return 0;
 }

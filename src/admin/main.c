@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "ccterm/admin.h"
+#include "ccterm/i18n.h"
 #include "ccterm/identity.h"
 #include "ccterm/import_channels.h"
 #include "ccterm/interrupt.h"
@@ -20,6 +21,7 @@
 
 static const char usage[] =
 	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
+	"       ccterm-admin --help | --version\n"
 	"  migrate                                   apply pending migrations\n"
 	"  branch add CODE --name NAME [--region R]\n"
 	"  queue add NAME --sla SECONDS [--target PCT]\n"
@@ -41,7 +43,7 @@ static const char usage[] =
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
 	"  unmerge DROP                              undo the latest merge of DROP\n"
-	"  quality                                   wrong or missing customer data against the 3 %% target\n"
+	"  quality                                   wrong or missing customer data against the 3 % target\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
@@ -64,15 +66,72 @@ static const char usage[] =
 	"import, demo-data, recompute and merge back (exit 130).\n"
 	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
 
+/* Whether a row of table with key = value exists (added or updated, said after). */
+static int row_exists(struct db *db, const char *sql, const char *value)
+{
+	PGresult *res = db_query(db, sql, 1, &value);
+	int n = res ? PQntuples(res) : -1;
+
+	PQclear(res);
+	return n;
+}
+
+static int cmd_branch_add(struct db *db, const char *code, const char *name, const char *region)
+{
+	int had = row_exists(db, "select 1 from branch where code = $1", code);
+
+	if (had < 0 || admin_branch_add(db, code, name, region) < 0)
+		return -1;
+	printf(had ? _("branch %s updated: %s\n") : _("branch %s added: %s\n"), code, name);
+	return 0;
+}
+
+static int cmd_queue_add(struct db *db, const char *name, long sla, double target)
+{
+	int had = row_exists(db, "select 1 from queue where name = $1", name);
+
+	if (had < 0 || admin_queue_add(db, name, (int)sla, target) < 0)
+		return -1;
+	printf(had ? _("queue %s updated: SLA %ld s, target %.0f %%\n") : _("queue %s added: SLA %ld s, target %.0f %%\n"),
+	       name, sla, target);
+	return 0;
+}
+
+static int cmd_agent_add(struct db *db, const struct agent_spec *a)
+{
+	int had = row_exists(db, "select 1 from agent where login = $1", a->login);
+
+	if (had < 0 || admin_agent_add(db, a) < 0)
+		return -1;
+	if (a->branch)
+		printf(had ? _("agent %s updated (%s), branch %s\n") : _("agent %s added (%s) to branch %s\n"), a->login,
+		       a->role, a->branch);
+	else
+		printf(had ? _("agent %s updated (%s)\n") : _("agent %s added (%s)\n"), a->login, a->role);
+	return 0;
+}
+
+static int cmd_agent_extension(struct db *db, const char *login, const char *ext)
+{
+	if (db_agent_extension(db, login, ext) < 0)
+		return -1;
+	if (ext)
+		printf(_("agent %s: extension %s\n"), login, ext);
+	else
+		printf(_("agent %s: no extension\n"), login);
+	return 0;
+}
+
 static int cmd_migrate(struct db *db)
 {
 	struct migrate_result r;
 
 	if (db_migrate_full(db, &r) < 0)
 		return -1;
-	printf("%d migration%s applied", r.applied, r.applied == 1 ? "" : "s");
+	printf(ngettext("%d migration applied", "%d migrations applied", r.applied), r.applied);
 	if (r.repeatables)
-		printf(", %d repeatable file%s re-applied", r.repeatables, r.repeatables == 1 ? "" : "s");
+		printf(ngettext(", %d repeatable file re-applied", ", %d repeatable files re-applied", r.repeatables),
+		       r.repeatables);
 	putchar('\n');
 	return 0;
 }
@@ -88,7 +147,7 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 	if (opt_check(o, known) < 0)
 		return 2;
 	if (opt.create_branches && strcmp(what, "customers") != 0) {
-		fprintf(stderr, "ccterm-admin: --create-branches is for import customers\n");
+		fprintf(stderr, _("ccterm-admin: --create-branches is for import customers\n"));
 		return 2;
 	}
 	snprintf(title, sizeof(title), "import %s", what);
@@ -99,23 +158,23 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 		rc = admin_import_interactions_with(db, file, &opt, &r);
 	else if (rc == 0 && (rc = admin_import_channel(db, what, file, &r)) == -2) {
 		job_end(db, opt.progress, 0, NULL);
-		fprintf(stderr, "ccterm-admin: import customers|interactions|mail|orders|web|surveys FILE\n");
+		fprintf(stderr, _("ccterm-admin: import customers|interactions|mail|orders|web|surveys FILE\n"));
 		return 2;
 	}
 	if ((rc = job_end(db, opt.progress, rc, "loaded")) != 0)
 		return rc;
-	printf("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n", r.loaded, r.rejected, r.seconds,
+	printf(_("%ld loaded, %ld rejected in %.2f s (%.0f rows/s)\n"), r.loaded, r.rejected, r.seconds,
 	       r.seconds > 0 ? (double)(r.loaded + r.rejected) / r.seconds : 0.0);
 	if (r.branches_created)
-		printf("%ld branch%s created (named after the code)\n", r.branches_created,
-		       r.branches_created == 1 ? "" : "es");
+		printf(ngettext("%ld branch created (named after the code)\n", "%ld branches created (named after the code)\n",
+				(unsigned long)r.branches_created), r.branches_created);
 	if (r.summary[0])
 		printf("%s\n", r.summary);
 	if (r.duplicates)
-		printf("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
-		       "them all): %s\n", r.duplicates, r.duplicate_examples);
+		printf(_("%ld rows look like other customers, loaded and flagged, not merged (ccterm-admin duplicates lists "
+			 "them all): %s\n"), r.duplicates, r.duplicate_examples);
 	if (r.rejected)
-		printf("rejected rows with line numbers and reasons: %s\n", r.rejects_path);
+		printf(_("rejected rows with line numbers and reasons: %s\n"), r.rejects_path);
 	return 0;
 }
 
@@ -134,7 +193,7 @@ static int cmd_duplicates(struct db *db, const struct opts *o)
 	for (int i = 0; i < PQntuples(res); i++)
 		printf("%-10s %-20s %-10s %-20s %5s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 		       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
-	printf("%d candidate pair%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
+	printf(ngettext("%d candidate pair\n", "%d candidate pairs\n", (unsigned long)PQntuples(res)), PQntuples(res));
 	PQclear(res);
 	return 0;
 }
@@ -152,16 +211,17 @@ static int cmd_quality(struct db *db)
 	if (db_quality(db, &q) < 0)
 		return -1;
 	wrong = q.customers ? 100.0 * (double)q.wrong / (double)q.customers : 0.0;
-	printf("customer data quality, %ld live customers:\n", q.customers);
-	quality_line("possible duplicates", q.duplicates, q.customers);
-	quality_line("a phone that is not a number", q.bad_phones, q.customers);
-	quality_line("an e-mail that is not an address", q.bad_emails, q.customers);
-	quality_line("wrong (any of the three)", q.wrong, q.customers);
-	quality_line("without a phone", q.no_phone, q.customers);
-	quality_line("without an e-mail", q.no_email, q.customers);
-	quality_line("without a branch", q.no_branch, q.customers);
-	printf("wrong customer data %.2f %%: %s the target of under 3 %%\n", wrong, wrong < 3.0 ? "within" : "above");
-	printf("(consent is not recorded in this schema: not measured)\n");
+	printf(_("customer data quality, %ld live customers:\n"), q.customers);
+	quality_line(_("possible duplicates"), q.duplicates, q.customers);
+	quality_line(_("a phone that is not a number"), q.bad_phones, q.customers);
+	quality_line(_("an e-mail that is not an address"), q.bad_emails, q.customers);
+	quality_line(_("wrong (any of the three)"), q.wrong, q.customers);
+	quality_line(_("without a phone"), q.no_phone, q.customers);
+	quality_line(_("without an e-mail"), q.no_email, q.customers);
+	quality_line(_("without a branch"), q.no_branch, q.customers);
+	printf(wrong < 3.0 ? _("wrong customer data %.2f %%: within the target of under 3 %%\n")
+	       : _("wrong customer data %.2f %%: above the target of under 3 %%\n"), wrong);
+	printf(_("(consent is not recorded in this schema: not measured)\n"));
 	return 0;
 }
 
@@ -185,16 +245,16 @@ static int cmd_merge(struct db *db, int argc, char **argv)
 	argv = words;
 	if (strcmp(argv[0], "unmerge") == 0) {
 		if (argc != 2 || !number_arg(argv[1], &drop)) {
-			fprintf(stderr, "ccterm-admin: unmerge DROP (a customer id)\n");
+			fprintf(stderr, _("ccterm-admin: unmerge DROP (a customer id)\n"));
 			return 2;
 		}
 		if (db_customer_unmerge(db, drop, &m) < 0)
 			return -1;
-		printf("customer %ld unmerged (merge %ld undone)\n", drop, m);
+		printf(_("customer %ld unmerged (merge %ld undone)\n"), drop, m);
 		return 0;
 	}
 	if (argc != 3 || !number_arg(argv[1], &keep) || !number_arg(argv[2], &drop)) {
-		fprintf(stderr, "ccterm-admin: merge KEEP DROP (customer ids)\n");
+		fprintf(stderr, _("ccterm-admin: merge KEEP DROP (customer ids)\n"));
 		return 2;
 	}
 	if ((rc = job_begin(db, &o, "merge", &p)) == 0) {
@@ -203,7 +263,7 @@ static int cmd_merge(struct db *db, int argc, char **argv)
 	}
 	if ((rc = job_end(db, p, rc, "changed")) != 0)
 		return rc;
-	printf("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n", drop, keep, m, drop);
+	printf(_("customer %ld merged into %ld (merge %ld; undo with ccterm-admin unmerge %ld)\n"), drop, keep, m, drop);
 	return 0;
 }
 
@@ -218,7 +278,7 @@ static int cmd_demo(struct db *db, const struct opts *o)
 	    !number_arg(opt_need(o, "--interactions"), &interactions) ||
 	    (opt_get(o, "--seed") && !number_arg(opt_get(o, "--seed"), &seed)) ||
 	    customers < 1 || interactions < 0) {
-		fprintf(stderr, "ccterm-admin: demo-data --customers N --interactions M [--seed S] (N >= 1)\n");
+		fprintf(stderr, _("ccterm-admin: demo-data --customers N --interactions M [--seed S] (N >= 1)\n"));
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -227,7 +287,7 @@ static int cmd_demo(struct db *db, const struct opts *o)
 	if ((rc = job_end(db, p, rc, "loaded")) != 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n", customers, interactions,
+	printf(_("%ld customers, %ld interactions generated (seed %ld) in %.1f s\n"), customers, interactions,
 	       seed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
@@ -267,9 +327,9 @@ static int run(struct db *db, int argc, char **argv)
 		return opt_check(&o, known) < 0 ? 2 : cmd_demo(db, &o);
 	}
 	if (strcmp(cmd, "agent") == 0 && strcmp(sub, "extension") == 0 && arg && argc == 4)
-		return db_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
+		return cmd_agent_extension(db, arg, strcmp(argv[3], "-") == 0 ? NULL : argv[3]);
 	if (strcmp(sub, "add") != 0 || !arg) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (strcmp(cmd, "branch") == 0) {
@@ -278,7 +338,7 @@ static int run(struct db *db, int argc, char **argv)
 
 		if (opt_check(&o, known) < 0 || !name)
 			return 2;
-		return admin_branch_add(db, arg, name, opt_get(&o, "--region"));
+		return cmd_branch_add(db, arg, name, opt_get(&o, "--region"));
 	}
 	if (strcmp(cmd, "queue") == 0) {
 		static const char *const known[] = { "--sla", "--target", NULL };
@@ -287,7 +347,7 @@ static int run(struct db *db, int argc, char **argv)
 
 		if (opt_check(&o, known) < 0 || !number_arg(opt_need(&o, "--sla"), &sla))
 			return 2;
-		return admin_queue_add(db, arg, (int)sla, target ? atof(target) : 80.0);
+		return cmd_queue_add(db, arg, sla, target ? atof(target) : 80.0);
 	}
 	if (strcmp(cmd, "agent") == 0) {
 		static const char *const known[] = { "--name", "--branch", "--supervisor", "--role", "--queues",
@@ -302,9 +362,9 @@ static int run(struct db *db, int argc, char **argv)
 			return 2;
 		if (!a.role)
 			a.role = opt_get(&o, "--supervisor") ? "supervisor" : "agent";
-		return admin_agent_add(db, &a);
+		return cmd_agent_add(db, &a);
 	}
-	fputs(usage, stderr);
+	fputs(_(usage), stderr);
 	return 2;
 }
 
@@ -315,13 +375,16 @@ int main(int argc, char **argv)
 	struct db *db;
 	int rc;
 
+	i18n_init();
 	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
 		conninfo = argv[2];
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("ccterm-admin %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	db = db_open(conninfo, err, sizeof(err));

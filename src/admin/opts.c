@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "ccterm/i18n.h"
 
 const char *opt_get(const struct opts *o, const char *name)
 {
@@ -25,7 +26,7 @@ int opt_check(const struct opts *o, const char *const *known)
 		for (const char *const *k = known; *k; k++)
 			ok |= strcmp(o->argv[i], *k) == 0;
 		if (!ok) {
-			fprintf(stderr, "ccterm-admin: unknown option %s\n", o->argv[i]);
+			fprintf(stderr, _("ccterm-admin: unknown option %s\n"), o->argv[i]);
 			return -1;
 		}
 	}
@@ -37,7 +38,7 @@ const char *opt_need(const struct opts *o, const char *name)
 	const char *v = opt_get(o, name);
 
 	if (!v || !*v)
-		fprintf(stderr, "ccterm-admin: %s VALUE is required\n", name);
+		fprintf(stderr, _("ccterm-admin: %s VALUE is required\n"), name);
 	return v && *v ? v : NULL;
 }
 

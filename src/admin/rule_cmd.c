@@ -12,6 +12,7 @@
 #include "ccterm/utf8.h"
 #include "job.h"
 #include "opts.h"
+#include "ccterm/i18n.h"
 
 #define MAX_COLS 12
 
@@ -64,7 +65,8 @@ static int rule_add(struct db *db, const struct opts *o, const char *name)
 		return 2;
 	if (admin_rule_save(db, &r, &hits) < 0)
 		return -1;
-	printf("rule \"%s\" saved: it would reach %ld customer%s today\n", name, hits, hits == 1 ? "" : "s");
+	printf(ngettext("rule \"%s\" saved: it would reach %ld customer today\n",
+			"rule \"%s\" saved: it would reach %ld customers today\n", (unsigned long)hits), name, hits);
 	return 0;
 }
 
@@ -106,7 +108,7 @@ int cmd_rule(struct db *db, const struct opts *o)
 	if (strcmp(sub, "list") == 0)
 		return rule_list(db);
 	if (!name || !*name || strncmp(name, "--", 2) == 0) {
-		fprintf(stderr, "ccterm-admin: rule add|enable|disable|test NAME (or rule list)\n");
+		fprintf(stderr, _("ccterm-admin: rule add|enable|disable|test NAME (or rule list)\n"));
 		return 2;
 	}
 	if (strcmp(sub, "add") == 0)
@@ -116,12 +118,12 @@ int cmd_rule(struct db *db, const struct opts *o)
 
 		if (admin_rule_set_active(db, name, on) < 0)
 			return -1;
-		printf("rule \"%s\" %s\n", name, on ? "enabled" : "disabled");
+		printf(on ? _("rule \"%s\" enabled\n") : _("rule \"%s\" disabled\n"), name);
 		return 0;
 	}
 	if (strcmp(sub, "test") == 0)
 		return rule_test(db, name);
-	fprintf(stderr, "ccterm-admin: rule add|list|enable|disable|test\n");
+	fprintf(stderr, _("ccterm-admin: rule add|list|enable|disable|test\n"));
 	return 2;
 }
 
@@ -141,7 +143,7 @@ int cmd_recompute(struct db *db, const struct opts *o)
 	if ((rc = job_end(db, p, rc, "changed")) != 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%ld customers recomputed (tier, RFM, value, churn risk) in %.1f s\n", n,
+	printf(_("%ld customers recomputed (tier, RFM, value, churn risk) in %.1f s\n"), n,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ccterm/customer.h"
+#include "ccterm/i18n.h"
 #include "ccterm/phone.h"
 #include "cli/cmdline.h"
 #include "gateway/gateway.h"
@@ -135,7 +136,7 @@ void commands_run(struct app *app, const char *line)
 			commands[i].run(app, arg);
 			return;
 		}
-	app_message(app, "Unknown command '%.*s'. Tab lists the commands.", (int)(n > 40 ? 40 : n), line);
+	app_message(app, _("Unknown command '%.*s'. Tab lists the commands."), (int)(n > 40 ? 40 : n), line);
 }
 
 /* Tab: a command name, or a customer name after search/open. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ccterm/db.h"
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/pause.h"
 #include "cti/adapters.h"
@@ -16,6 +17,7 @@
 
 static const char usage[] =
 	"usage: ccterm-cti [-d CONNINFO] COMMAND ...\n"
+	"       ccterm-cti --help | --version\n"
 	"  call --ani NUMBER [--dnis NUMBER] [--queue NAME] [--agent LOGIN]   prints the call id;\n"
 	"       without --agent the call is offered to the longest-idle ready agent of the queue, or waits;\n"
 	"       with --agent it is offered to that agent, refused while the agent has a call\n"
@@ -83,6 +85,8 @@ static int cmd_update(struct db *db, const char *what, const char *arg)
 			     : strcmp(what, "hangup") == 0 ? "hung up" : "taken back from a ringing agent");
 		return -1;
 	}
+	printf(strcmp(what, "answer") == 0 ? _("call %s answered\n")
+	       : strcmp(what, "hangup") == 0 ? _("call %s hung up\n") : _("call %s taken back from the ringing agent\n"), arg);
 	return 0;
 }
 
@@ -110,9 +114,16 @@ static int cmd_agent(struct db *db, int argc, char **argv)
 		return 2;
 	}
 	/* A pause with a reason of the list: the reason decides break or not ready. */
-	if (argc == 3)
-		return db_agent_pause_for(db, argv[0], argv[2]) < 0 ? -1 : 0;
-	return db_agent_set_state_for(db, argv[0], state, "cti") < 0 ? -1 : 0;
+	if (argc == 3) {
+		if (db_agent_pause_for(db, argv[0], argv[2]) < 0)
+			return -1;
+		printf(_("agent %s paused: %s\n"), argv[0], argv[2]);
+		return 0;
+	}
+	if (db_agent_set_state_for(db, argv[0], state, "cti") < 0)
+		return -1;
+	printf(_("agent %s: %s\n"), argv[0], i18n_word(state));
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -122,11 +133,16 @@ int main(int argc, char **argv)
 	struct db *db;
 	int rc;
 
+	i18n_init();
 	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
 		conninfo = argv[2];
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return printf("ccterm-cti %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return fputs(usage, stdout) < 0 ? 1 : 0;
 	if (argc < 2 || (strcmp(argv[1], "call") != 0 && strcmp(argv[1], "simulate") != 0 &&
 			  strcmp(argv[1], "timers") != 0 && strcmp(argv[1], "events") != 0 && argc < 3)) {
 		fputs(usage, stderr);

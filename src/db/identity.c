@@ -86,3 +86,43 @@ int db_customer_unmerge(struct db *db, long drop, long *merge_id)
 	snprintf(d, sizeof(d), "%ld", drop);
 	return one_id(db, "select customer_unmerge($1::bigint)", 1, p, merge_id);
 }
+
+void db_contact_link_request(struct db_request *rq, long long customer_id, const char *kind, const char *value)
+{
+	db_request_init(rq, "select contact_link($1::bigint, $2, $3)");
+	db_request_int(rq, customer_id);
+	db_request_text(rq, kind);
+	db_request_text(rq, value);
+}
+
+void db_duplicates_of_request(struct db_request *rq, long long customer_id)
+{
+	db_request_init(rq, "select other_id, name, score, reasons from customer_duplicates_of($1::bigint)");
+	db_request_int(rq, customer_id);
+}
+
+int db_duplicates_of_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct duplicate_reply *r = out;
+	int n = PQntuples(res);
+
+	(void)err;
+	(void)errsz;
+	r->n = 0;
+	for (int i = 0; i < n && r->n < DUP_MAX; i++) {
+		struct duplicate_hit *h = &r->hits[r->n++];
+
+		h->other_id = atoll(db_field(res, i, 0));
+		DB_COPY(h->name, res, i, 1);
+		h->score = atoi(db_field(res, i, 2));
+		DB_COPY(h->reasons, res, i, 3);
+	}
+	return 0;
+}
+
+void db_customer_merge_request(struct db_request *rq, long long keep, long long drop)
+{
+	db_request_init(rq, "select customer_merge($1::bigint, $2::bigint)");
+	db_request_int(rq, keep);
+	db_request_int(rq, drop);
+}

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/my_calls.h"
 #include "ccterm/notify.h"
 #include "ccterm/phone.h"
+#include "ccterm/session.h"
 #include "ccterm/utf8.h"
 #include "gateway/gateway.h"
 #include "gateway/relay_link.h"
@@ -58,7 +60,7 @@ struct ask *desk_ask_new(struct desk *d, size_t bufsize)
 		a = NULL;
 	}
 	if (!a)
-		desk_say(d, "Out of memory.");
+		desk_say(d, _("Out of memory."));
 	else
 		a->d = d;
 	return a;
@@ -80,7 +82,7 @@ int desk_ask_send(struct desk *d, const struct db_request *rq, db_read_fn *read,
 		return -1;
 	if (!d->gw || gateway_send(d->gw, rq, read, out, done, a) < 0) {
 		desk_ask_free(a);
-		desk_say(d, "The database is not reachable: trying again. Nothing you type is lost.");
+		desk_say(d, _("The database is not reachable: trying again. Nothing you type is lost."));
 		return -1;
 	}
 	return 0;
@@ -89,7 +91,7 @@ int desk_ask_send(struct desk *d, const struct db_request *rq, db_read_fn *read,
 void desk_reply_error(struct desk *d, const struct gw_reply *r)
 {
 	if (r->lost)
-		desk_say(d, "Database connection lost: reconnecting. Nothing you type is lost.");
+		desk_say(d, _("Database connection lost: reconnecting. Nothing you type is lost."));
 	else
 		desk_say(d, "%s", r->error);
 }
@@ -337,7 +339,7 @@ static void on_notice(void *arg, const struct notice *n)
 		d->case_moved = n->call_id;
 		if (strcmp(n->state, "escalated") == 0 || strcmp(n->state, "overdue") == 0) {
 			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld %s", n->call_id, n->state);
-			desk_say(d, "Case C-%lld is %s: :cases shows it.", n->call_id, n->state);
+			desk_say(d, _("Case C-%lld is %s: :cases shows it."), n->call_id, n->state);
 		}
 		d->events |= DESK_CASE | DESK_CHANGED;
 		break;
@@ -353,6 +355,18 @@ static void country_done(void *arg, const struct gw_reply *r)
 
 	if (r->rc == 0 && ((char *)a->buf)[0])
 		snprintf(a->d->country, sizeof(a->d->country), "%s", (char *)a->buf);
+	desk_ask_free(a);
+}
+
+/* The center's zone: the session's already (timestamp text), the client's now. */
+static void timezone_done(void *arg, const struct gw_reply *r)
+{
+	struct ask *a = arg;
+
+	if (r->rc == 0)
+		session_timezone_apply((const char *)a->buf);
+	else
+		desk_reply_error(a->d, r);
 	desk_ask_free(a);
 }
 
@@ -397,6 +411,10 @@ static void on_connected(void *arg)
 	struct ask *a;
 
 	d->agent_inflight = d->agent_again = d->calls_inflight = d->calls_again = false;
+	/* First: every time the server formats and every one drawn here is center time. */
+	a = desk_ask_new(d, SESSION_TZ_MAX);
+	db_session_timezone_request(&rq);
+	desk_ask_send(d, &rq, db_session_timezone_read, a ? a->buf : NULL, timezone_done, a);
 	d->listening_direct = false;   /* a new connection listens to nothing */
 	if (!relay_link_ready(d->relay) && !relay_link_trying(d->relay))
 		listen_direct(d);
@@ -527,9 +545,9 @@ static void hangup_done(void *arg, const struct gw_reply *r)
 	if (r->rc != 0)
 		desk_reply_error(d, r);
 	else if (((char *)a->buf)[0])
-		desk_say(d, "Call ended: wrap-up. F5 ready when done (or it ends in %d s).", WRAP_UP_SECS);
+		desk_say(d, _("Call ended: wrap-up. F5 ready when done (or it ends in %d s)."), WRAP_UP_SECS);
 	else
-		desk_say(d, "The call had ended already.");
+		desk_say(d, _("The call had ended already."));
 	if (r->rc == 0 && d->has_call && d->call.id == a->id)
 		desk_call_ended(d);
 	desk_ask_free(a);
@@ -543,7 +561,7 @@ void desk_hangup(struct desk *d)
 	struct ask *a;
 
 	if (!d->has_call || strcmp(d->now.call_state, "ended") == 0) {
-		desk_say(d, "No call to end.");
+		desk_say(d, _("No call to end."));
 		return;
 	}
 	a = desk_ask_new(d, 16);

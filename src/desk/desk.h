@@ -12,6 +12,7 @@
 
 #include "ccterm/agent.h"
 #include "ccterm/customer.h"
+#include "ccterm/identity.h"
 #include "ccterm/journal.h"
 #include "ccterm/notice.h"
 #include "ccterm/textbuf.h"
@@ -144,6 +145,14 @@ struct desk {
 	long long case_moved;        /* the case of the last "case <id> ..." notification */
 	char case_alert[64];         /* shown on the status bar; "" when none */
 	struct mail_reply reply;
+
+	/* one customer per person (desk_identity.c) */
+	long long link_customer;     /* asked: link the unknown caller's number to this customer? 0: no question */
+	struct duplicate_reply dups; /* the possible duplicates of the customer on screen ... */
+	long long dups_of;           /* ... that one */
+	bool has_compare;            /* the other customer of a pair, side by side */
+	struct customer_pop compare;
+	bool merging;
 };
 
 int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz);
@@ -202,6 +211,14 @@ void desk_draft_save(struct desk *d);
 void desk_draft_close(struct desk *d);
 /* Quick-create for the unknown caller, then link the draft to them. */
 void desk_quick_create(struct desk *d, const char *name);
+
+/* The unknown caller's number becomes the customer's (link) or not: the
+ * question desk.link_customer asks is answered. Audited by the database. */
+void desk_link_caller(struct desk *d, bool link);
+/* The other customer of a possible duplicate pair, for the side by side. */
+void desk_open_compare(struct desk *d, long long other_id);
+/* Supervisors: drop merged into keep (customer_merge); keep opens after. */
+void desk_merge(struct desk *d, long long keep, long long drop);
 
 /* The e-mail reply (desk_reply.c): a new one prefilled from a rendered
  * template, fields set through desk_reply_set and the body edited in

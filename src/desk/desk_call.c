@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/phone.h"
 #include "ccterm/utf8.h"
@@ -55,6 +56,7 @@ static void desk_show(struct desk *d)
 	desk_timeline_reset(d);
 	memset(&d->filter, 0, sizeof(d->filter));
 	timeline_append(d, &d->pop.first);
+	desk_read_duplicates(d);
 }
 
 static void answer_done(void *arg, const struct gw_reply *r)
@@ -64,11 +66,11 @@ static void answer_done(void *arg, const struct gw_reply *r)
 
 	if (r->rc != 0 || strcmp((char *)a->buf, "true") != 0) {
 		if (r->rc != 0 && strcmp(r->sqlstate, "CC002") == 0)
-			desk_say(d, "Call #%lld: the caller hung up.", a->id);
+			desk_say(d, _("Call #%lld: the caller hung up."), a->id);
 		else if (r->rc != 0 && !r->lost)
-			desk_say(d, "Call #%lld could not be taken: %s", a->id, r->error);
+			desk_say(d, _("Call #%lld could not be taken: %s"), a->id, r->error);
 		else if (r->rc == 0)
-			desk_say(d, "Call #%lld: the caller hung up.", a->id);
+			desk_say(d, _("Call #%lld: the caller hung up."), a->id);
 		if (d->has_call && d->call.id == a->id)
 			desk_call_ended(d);
 	} else if (d->has_call && d->call.id == a->id) {
@@ -87,9 +89,9 @@ static void answer_done(void *arg, const struct gw_reply *r)
 static void call_gone_say(struct desk *d, long long id)
 {
 	if (strcmp(d->taking_gone, "requeued") == 0 || strcmp(d->taking_gone, "queued") == 0)
-		desk_say(d, "Call #%lld went back to its queue (not answered in time).", id);
+		desk_say(d, _("Call #%lld went back to its queue (not answered in time)."), id);
 	else
-		desk_say(d, "Call #%lld: the caller hung up.", id);
+		desk_say(d, _("Call #%lld: the caller hung up."), id);
 	d->taking_gone[0] = '\0';
 }
 
@@ -117,7 +119,7 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 			if (a->gen)
 				call_gone_say(d, a->id);
 			else
-				desk_say(d, "Call #%lld: %s", a->id, r->error);
+				desk_say(d, _("Call #%lld: %s"), a->id, r->error);
 			desk_read_calls(d);
 		} else {
 			desk_reply_error(d, r);
@@ -135,6 +137,7 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 		return;
 	}
 	d->taking_gone[0] = '\0';
+	d->link_customer = 0;
 	d->call = p->call;
 	d->pop = p->pop;
 	d->offer_sel = 0;
@@ -194,7 +197,7 @@ void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed)
 void desk_take_call(struct desk *d)
 {
 	if (d->npending == 0) {
-		desk_say(d, "No call waiting.");
+		desk_say(d, _("No call waiting."));
 		return;
 	}
 	if (d->taking)
@@ -224,6 +227,8 @@ static void pop_customer_done(void *arg, const struct gw_reply *r)
 		desk_ask_free(a);
 		return;
 	}
+	/* The agent found the customer of an unknown caller: link the number? */
+	desk_ask_link(d, a->id, d->has_call && !d->call.customer_id && d->call.ncandidates == 0);
 	d->pop = ((struct pop_reply *)a->buf)->pop;
 	d->offer_sel = 0;
 	d->has_customer = true;
@@ -404,11 +409,11 @@ void desk_quick_create(struct desk *d, const char *name)
 	struct ask *a;
 
 	if (!d->has_call || !d->call.ani_e164[0]) {
-		desk_say(d, "No caller number to create a customer from.");
+		desk_say(d, _("No caller number to create a customer from."));
 		return;
 	}
 	if (!name || !*name) {
-		desk_say(d, "A new customer needs a name.");
+		desk_say(d, _("A new customer needs a name."));
 		return;
 	}
 	a = desk_ask_new(d, sizeof(long long));

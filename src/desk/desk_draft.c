@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/phone.h"
 #include "ccterm/utf8.h"
@@ -27,7 +28,7 @@ static void saved_done(void *arg, const struct gw_reply *r)
 	if (r->rc != 0) {
 		if (r->lost) {
 			d->save = SAVE_WAITING;
-			desk_say(d, "Database down: the contact will be saved when it is back.");
+			desk_say(d, _("Database down: the contact will be saved when it is back."));
 		} else {
 			d->save = SAVE_NONE;
 			desk_say(d, "%s", r->error);
@@ -39,13 +40,13 @@ static void saved_done(void *arg, const struct gw_reply *r)
 	if (d->edited_while_saving) {
 		/* Typed after the text left: saved, but not what is on screen now. */
 		d->save = SAVE_NONE;
-		desk_say(d, "Contact saved (#%lld); what you typed since is not: F10 again.", d->saved_id);
+		desk_say(d, _("Contact saved (#%lld); what you typed since is not: F10 again."), d->saved_id);
 	} else {
 		d->save = SAVE_DONE;
 		d->draft_dirty = false;
 		if (d->journal)
 			journal_saved(d->journal, d->draft.draft_id);
-		desk_say(d, "Contact saved (#%lld).", d->saved_id);
+		desk_say(d, _("Contact saved (#%lld)."), d->saved_id);
 	}
 	/* The new contact heads the timeline now. */
 	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
@@ -62,7 +63,7 @@ void desk_draft_save(struct desk *d)
 	if (!d->draft_open)
 		return;
 	if (d->draft.customer_id == 0) {
-		desk_say(d, "Whose contact is this? F2 search the customer or F7 create them first.");
+		desk_say(d, _("Whose contact is this? F2 search the customer or F7 create them first."));
 		return;
 	}
 	if (!d->draft.subject[0]) {
@@ -82,7 +83,7 @@ void desk_draft_save(struct desk *d)
 		journal_sync(d->journal);   /* durable before it leaves this machine */
 	if (!d->gw || !gateway_up(d->gw)) {
 		d->save = SAVE_WAITING;
-		desk_say(d, "Database down: the contact will be saved when it is back.");
+		desk_say(d, _("Database down: the contact will be saved when it is back."));
 		return;
 	}
 	a = desk_ask_new(d, sizeof(long long));

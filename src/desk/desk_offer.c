@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/offers.h"
 #include "desk_priv.h"
 
 void desk_offer_next(struct desk *d)
 {
 	if (!d->has_customer || d->pop.noffers == 0) {
-		desk_say(d, "No offers for this customer.");
+		desk_say(d, _("No offers for this customer."));
 		return;
 	}
 	d->offer_sel = (d->offer_sel + 1) % d->pop.noffers;
@@ -30,7 +31,7 @@ static void recorded(void *arg, const struct gw_reply *r)
 		for (size_t i = 0; i < d->pop.noffers; i++)
 			if (d->pop.offers[i].rule_id == (int)a->gen) {
 				snprintf(d->pop.offers[i].response, sizeof(d->pop.offers[i].response), "%.15s", a->key);
-				desk_say(d, "Offer \"%s\": %s.", d->pop.offers[i].name, a->key);
+				desk_say(d, _("Offer \"%s\": %s."), d->pop.offers[i].name, a->key);
 			}
 	}
 	d->events |= DESK_CHANGED;
@@ -45,7 +46,7 @@ void desk_offer_record(struct desk *d, const char *response)
 	struct ask *a;
 
 	if (!d->has_customer || d->pop.noffers == 0) {
-		desk_say(d, "No offers for this customer.");
+		desk_say(d, _("No offers for this customer."));
 		return;
 	}
 	if (d->offer_sel >= d->pop.noffers)

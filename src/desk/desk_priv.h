@@ -45,5 +45,9 @@ void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed);
 /* A restored draft's call and customer back on screen. */
 void desk_resume(struct desk *d);
 void desk_timeline_reset(struct desk *d);
+/* desk_identity.c: the possible duplicates of the customer on screen (read
+ * after every pop); the link question for an unknown caller's customer. */
+void desk_read_duplicates(struct desk *d);
+void desk_ask_link(struct desk *d, long long customer_id, bool unknown_caller);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "ccterm/case_view.h"
 #include "gateway/gateway.h"
 #include "desk.h"
@@ -162,7 +163,7 @@ static void queued_done(void *arg, const struct gw_reply *r)
 		if (m->journal)
 			journal_saved(m->journal, m->draft_id);
 		m->open = false;
-		desk_say(d, "Reply queued (message #%lld) to %s.", m->queued_id, m->to[0] ? m->to : "the customer");
+		desk_say(d, _("Reply queued (message #%lld) to %s."), m->queued_id, m->to[0] ? m->to : "the customer");
 	}
 	d->events |= DESK_CHANGED | DESK_REPLY;
 	desk_ask_free(a);

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "ccterm/format.h"
+#include "ccterm/i18n.h"
+#include "ccterm/utf8.h"
 #include "cli/commands.h"
 #include "gateway/gateway.h"
 #include "gateway/relay_link.h"
@@ -93,13 +95,13 @@ void app_take_call(struct app *app)
 	struct desk *d = &app->desk;
 
 	if (d->npending == 0) {
-		app_message(app, "No call waiting.");
+		app_message(app, _("No call waiting."));
 		return;
 	}
 	if (desk_draft_unsaved(d)) {
 		/* Never overwrite what was typed: it is saved or discarded first. */
 		app_open(app, VIEW_FORM, NULL);
-		app_message(app, "Finish the open contact first: F10 saves it, F8 discards it.");
+		app_message(app, _("Finish the open contact first: F10 saves it, F8 discards it."));
 		return;
 	}
 	app->auto_take = false;
@@ -146,18 +148,18 @@ static void app_desk_events(struct app *app, unsigned ev)
 		snprintf(app->message, sizeof(app->message), "%s", d->message);
 	if (ev & DESK_LOST) {
 		app->was_lost = true;
-		app_message(app, "Database connection lost: reconnecting. Nothing you type is lost.");
+		app_message(app, _("Database connection lost: reconnecting. Nothing you type is lost."));
 	}
 	if ((ev & DESK_CONNECTED) && app->was_lost) {
 		app->was_lost = false;
-		app_message(app, "Database connection restored.");
+		app_message(app, _("Database connection restored."));
 	}
 	if (ev & DESK_POPPED) {
 		struct focus f = app_focus(app);
 
 		f.taking = false;
 		if (app->auto_take && !nav_pop_may_take_focus(&f)) {
-			app_message(app, "Call #%lld is yours: F3 its contact, F4 its customer.", d->call.id);
+			app_message(app, _("Call #%lld is yours: F3 its contact, F4 its customer."), d->call.id);
 		} else {
 			app->message[0] = '\0';
 			app_open(app, d->ncands > 1 ? VIEW_PICKER : VIEW_FORM, NULL);
@@ -182,13 +184,27 @@ static void app_desk_events(struct app *app, unsigned ev)
 static void draw_title(struct app *app, int cols)
 {
 	char left[256];
+	const char *keys = _("F1 Help  F2 Search  F3 New  F5 Ready  F10 Save ");
+	int kw = utf8_width(keys);
 
 	draw_bar(stdscr, 0, STYLE_TITLE);
-	snprintf(left, sizeof(left), " ccterm │ %s", app_view(app)->title);
+	snprintf(left, sizeof(left), " ccterm │ %s", _(app_view(app)->title));
 	draw_text(stdscr, 0, 0, cols, left, STYLE_TITLE);
-	if (cols >= 60)
-		draw_text(stdscr, 0, cols - 48, 48, "F1 Help  F2 Search  F3 New  F5 Ready  F10 Save ",
-			  STYLE_TITLE);
+	if (cols >= 60 && kw <= cols - 24)
+		draw_text(stdscr, 0, cols - kw, kw, keys, STYLE_TITLE);
+}
+
+/* The agent's states as the database names them, as the agent reads them. */
+static const char *const state_words[] = {
+	N_("ready"), N_("not_ready"), N_("on_call"), N_("wrap_up"), N_("break"), N_("logged_out"), N_("offered"),
+};
+
+static const char *state_word(const char *state)
+{
+	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++)
+		if (strcmp(state, state_words[i]) == 0)
+			return _(state_words[i]);
+	return state;
 }
 
 /* The status bar: the agent and their call as the database says them. */
@@ -196,26 +212,27 @@ static void draw_status(struct app *app, int rows, int cols)
 {
 	const struct desk *d = &app->desk;
 	const struct agent_info *a = &d->now.agent;
-	char line[512], since[16], clock[16], call[64] = "no call", state[96];
-	const char *dbs = !gateway_up(app->gw) ? "DOWN" : gateway_stalled(app->gw) ? "not responding" : "ok";
+	char line[512], since[16], clock[16], call[64], state[96];
+	const char *dbs = !gateway_up(app->gw) ? _("DOWN") : gateway_stalled(app->gw) ? _("not responding") : _("ok");
 	time_t now = time(NULL);
 	struct tm tm;
 
+	snprintf(call, sizeof(call), "%s", _("no call"));
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	fmt_duration(desk_state_secs(d), since, sizeof(since));
 	if (a->reason[0] && (strcmp(a->state, "break") == 0 || strcmp(a->state, "not_ready") == 0))
-		snprintf(state, sizeof(state), "%s: %s", a->state, desk_pause_label(d, a->reason));
+		snprintf(state, sizeof(state), "%s: %s", state_word(a->state), desk_pause_label(d, a->reason));
 	else
-		snprintf(state, sizeof(state), "%s", a->state);
+		snprintf(state, sizeof(state), "%s", state_word(a->state));
 	if (d->now.call_id && strcmp(d->now.call_state, "ended") != 0) {
 		char t[16];
 
 		fmt_duration(desk_call_secs(d), t, sizeof(t));
-		snprintf(call, sizeof(call), "call #%lld %s", d->now.call_id, t);
+		snprintf(call, sizeof(call), _("call #%lld %s"), d->now.call_id, t);
 	}
 	/* Most important first: what is cut on a narrow screen is the call detail. */
-	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s%s%s", a->name,
+	snprintf(line, sizeof(line), _(" %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s%s%s"), a->name,
 		 cols >= 100 ? " (" : "", cols >= 100 ? a->login : "", cols >= 100 ? ")" : "",
 		 state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting,
 		 d->case_alert[0] ? "! " : "", d->case_alert, d->case_alert[0] ? " │ " : "");
@@ -234,10 +251,10 @@ static void app_draw(struct app *app)
 	if (rows < APP_MIN_ROWS || cols < APP_MIN_COLS) {
 		char msg[128];
 
-		snprintf(msg, sizeof(msg), "ccterm needs at least %dx%d; this terminal is %dx%d.",
+		snprintf(msg, sizeof(msg), _("ccterm needs at least %dx%d; this terminal is %dx%d."),
 			 APP_MIN_COLS, APP_MIN_ROWS, cols, rows);
 		mvaddstr(0, 0, msg);
-		mvaddstr(1, 0, "Enlarge the window.");
+		mvaddstr(1, 0, _("Enlarge the window."));
 		refresh();
 		return;
 	}
@@ -247,8 +264,8 @@ static void app_draw(struct app *app)
 	if (app->desk.npending && nav_current(&app->nav) != VIEW_PICKER) {
 		char banner[160];
 
-		snprintf(banner, sizeof(banner), "▶ Incoming call #%lld waiting%s: Ctrl-T takes it",
-			 app->desk.pending[0], app->desk.npending > 1 ? " (and more)" : "");
+		snprintf(banner, sizeof(banner), _("▶ Incoming call #%lld waiting%s: Ctrl-T takes it"),
+			 app->desk.pending[0], app->desk.npending > 1 ? _(" (and more)") : "");
 		draw_text_pad(stdscr, rows - 2, 0, cols, banner, STYLE_SELECTED);
 	} else {
 		draw_text_pad(stdscr, rows - 2, 0, cols, app->message, STYLE_WARN);
@@ -268,9 +285,9 @@ void app_quit(struct app *app)
 	if ((call || draft) && !app->quit_armed) {
 		app->quit_armed = true;
 		/* one 80-column line; the draft stays in the journal either way */
-		app_message(app, "%s: Ctrl-Q again %s.",
-			    call && draft ? "Call open, contact not saved" : call ? "A call is open" : "The contact is not saved",
-			    call ? "ends the call and quits" : "quits anyway");
+		app_message(app, "%s", call && draft ? _("Call open, contact not saved: Ctrl-Q again ends the call and quits.")
+			    : call ? _("A call is open: Ctrl-Q again ends the call and quits.")
+			    : _("The contact is not saved: Ctrl-Q again quits anyway."));
 		return;
 	}
 	app->quit = true;
@@ -317,7 +334,7 @@ void app_action(struct app *app, enum action a)
 	case ACTION_CUSTOMER: app_open(app, VIEW_POP, NULL); break;
 	case ACTION_WALLBOARD:
 		if (!desk_is_supervisor(d)) {
-			app_message(app, "The floor boards are for supervisors.");
+			app_message(app, _("The floor boards are for supervisors."));
 			break;
 		}
 		app_open(app, VIEW_WALLBOARD, NULL);
@@ -325,7 +342,7 @@ void app_action(struct app *app, enum action a)
 	case ACTION_RULES:
 	case ACTION_AT_RISK:
 		if (!desk_is_supervisor(d)) {
-			app_message(app, "The offer rules and the at-risk board are for supervisors.");
+			app_message(app, _("The offer rules and the at-risk board are for supervisors."));
 			break;
 		}
 		app_open(app, a == ACTION_RULES ? VIEW_RULES : VIEW_AT_RISK, NULL);
@@ -341,7 +358,7 @@ void app_action(struct app *app, enum action a)
 		break;
 	case ACTION_BACK: app_back(app); break;
 	case ACTION_REFRESH: clearok(curscr, TRUE); app->dirty = true; break;
-	default: app_message(app, "%s: not available here", action_name(a)); break;
+	default: app_message(app, _("%s: not available here"), action_name(a)); break;
 	}
 }
 
@@ -469,9 +486,9 @@ int app_run(struct app *app)
 	if (app->desk.draft_open) {
 		app_open(app, VIEW_FORM, NULL);
 		if (app->desk.restore_note[0])
-			app_message(app, "Draft restored from the journal%s. F10 saves it.", app->desk.restore_note);
+			app_message(app, _("Draft restored from the journal%s. F10 saves it."), app->desk.restore_note);
 		else
-			app_message(app, "Your unsaved contact was restored from the journal. F10 saves it.");
+			app_message(app, _("Your unsaved contact was restored from the journal. F10 saves it."));
 	}
 	app->dirty = true;
 	app->desk.may_pop = app_may_pop;

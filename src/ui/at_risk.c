@@ -11,6 +11,7 @@
 #include "ccterm/format.h"
 #include "ccterm/offers.h"
 #include "gateway/gateway.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 
@@ -144,7 +145,7 @@ static int board_key(struct app *app, int key)
 }
 
 const struct view_ops view_at_risk = {
-	.title = "At risk",
+	.title = N_("At risk"),
 	.context = KEYCTX_WALLBOARD,
 	.open = board_open,
 	.event = board_event,

@@ -8,6 +8,7 @@
 
 #include "ccterm/format.h"
 #include "ccterm/utf8.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 
@@ -67,8 +68,8 @@ static void detail_draw(struct app *app, WINDOW *w, int top, int height)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&it->occurred_at, &tm));
 	if (it->has_amount)
 		fmt_money(it->amount_won, money, sizeof(money));
-	snprintf(line, sizeof(line), "%s · %s %s · %s · %s %s · agent %s", when, it->channel, it->direction,
-		 it->kind, it->status[0] ? it->status : "-", money, it->agent[0] ? it->agent : "-");
+	snprintf(line, sizeof(line), _("%s · %s %s · %s · %s %s · agent %s"), when, i18n_word(it->channel), i18n_word(it->direction),
+		 i18n_word(it->kind), it->status[0] ? it->status : "-", money, it->agent[0] ? it->agent : "-");
 	draw_text(w, top, 1, cols - 2, line, STYLE_DIM);
 	draw_text(w, top + 1, 1, cols - 2, it->subject, STYLE_HEADING);
 	wrap_draw(w, app->desk.detail_body ? app->desk.detail_body : "", top + 3, height - 3, cols - 2, detail_first);
@@ -88,7 +89,7 @@ static int detail_action(struct app *app, enum action a)
 }
 
 const struct view_ops view_detail = {
-	.title = "Interaction",
+	.title = N_("Interaction"),
 	.context = KEYCTX_TIMELINE,
 	.open = detail_open,
 	.draw = detail_draw,

@@ -9,6 +9,7 @@
 #include "ccterm/format.h"
 #include "ccterm/phone.h"
 #include "ccterm/utf8.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
@@ -16,9 +17,11 @@
 
 enum form_field { F_KIND, F_REASON, F_DISPOSITION, F_CASE, F_CHANNEL, F_DIRECTION, F_SUBJECT, F_NOTES, F_COUNT };
 
-static const char *const kinds[] = { "inquiry", "complaint", "order", "return", "callback", "note", NULL };
-static const char *const channels[] = { "phone", "email", "chat", "store", "web", "mobile", "mail", "fax", "sms", NULL };
-static const char *const directions[] = { "in", "out", NULL };
+static const char *const kinds[] = { N_("inquiry"), N_("complaint"), N_("order"), N_("return"), N_("callback"),
+				      N_("note"), NULL };
+static const char *const channels[] = { N_("phone"), N_("email"), N_("chat"), N_("store"), N_("web"), N_("mobile"),
+					 N_("mail"), N_("fax"), N_("sms"), NULL };
+static const char *const directions[] = { N_("in"), N_("out"), NULL };
 
 static struct {
 	enum form_field focus;
@@ -84,13 +87,18 @@ static const char *code_label_of(const struct code_label *l, int n, const char *
 	return code[0] ? code : "-";
 }
 
-/* One "Label: value" choice; returns the next x. */
-static int draw_choice(WINDOW *w, int y, int x, const char *label, const char *value, bool focused)
+/* One "Label: value" choice, "Label:" padded to label_cols + 1 columns (0:
+ * as wide as it is) so that a column of choices lines up whatever the
+ * language; returns the next x. */
+static int draw_choice(WINDOW *w, int y, int x, int label_cols, const char *label, const char *value, bool focused)
 {
 	char buf[160];
+	int x0 = x;
 
 	x += draw_text(w, y, x, 20, label, STYLE_DIM);
 	x += draw_text(w, y, x, 1, ":", STYLE_DIM);
+	if (x - x0 < label_cols + 1)
+		x += draw_text_pad(w, y, x, label_cols + 1 - (x - x0), "", STYLE_NORMAL);
 	snprintf(buf, sizeof(buf), focused ? "◂%s▸" : " %s ", value);
 	x += draw_text(w, y, x, 40, buf, focused ? STYLE_SELECTED : STYLE_NORMAL);
 	return x + 1;
@@ -105,22 +113,23 @@ static void form_draw_who(struct app *app, WINDOW *w, int y, int x0, int cols)
 	if (d->has_call)
 		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (d->has_customer && d->pop.h.id == d->draft.customer_id)
-		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, d->pop.h.tier,
-			 d->has_call ? "· call " : "", timer, d->pop.nalerts ? " · ! alerts: F4 customer" : "");
+		snprintf(line, sizeof(line), "%s [%s] %s%s%s", d->pop.h.name, i18n_word(d->pop.h.tier),
+			 d->has_call ? _("· call ") : "", timer, d->pop.nalerts ? _(" · ! alerts: F4 customer") : "");
 	else if (d->draft.customer_id)
-		snprintf(line, sizeof(line), "customer #%lld %s%s", d->draft.customer_id,
-			 d->has_call ? "· call " : "", timer);
+		snprintf(line, sizeof(line), _("customer #%lld %s%s"), d->draft.customer_id,
+			 d->has_call ? _("· call ") : "", timer);
 	else if (d->has_call && d->ncands > 1)
-		snprintf(line, sizeof(line), "Shared number %s: choose the customer (F4)", num);
+		snprintf(line, sizeof(line), _("Shared number %s: choose the customer (F4)"), num);
 	else if (d->has_call)
-		snprintf(line, sizeof(line), "Unknown caller %s · F7 create as customer · F2 search · call %s", num, timer);
+		snprintf(line, sizeof(line), _("Unknown caller %s · F7 create as customer · F2 search · call %s"), num,
+			 timer);
 	else
-		snprintf(line, sizeof(line), "No customer linked yet: F2 search");
+		snprintf(line, sizeof(line), "%s", _("No customer linked yet: F2 search"));
 	draw_text(w, y, x0 + 1, cols - 2, line, STYLE_HEADING);
 }
 
 /* Keys that work on the history while the cursor stays in the form. */
-#define FORM_HISTORY_KEYS "PgUp/PgDn ^O open ^F filter"
+#define FORM_HISTORY_KEYS _("PgUp/PgDn ^O open ^F filter")
 
 /* The form's fields in the box [x0, x0 + cols) x [top, top + height); who:
  * the line saying whose contact it is (when no customer header is shown). */
@@ -128,7 +137,7 @@ static void form_fields(struct app *app, WINDOW *w, int top, int height, int x0,
 {
 	struct desk *d = &app->desk;
 	struct contact_draft *dr = &d->draft;
-	int x, y = top, rows;
+	int x, y = top, rows, lw, sw;
 	struct textbuf_layout lo = { 0 };
 	static size_t notes_top;
 	char line[256];
@@ -140,41 +149,49 @@ static void form_fields(struct app *app, WINDOW *w, int top, int height, int x0,
 		int cx;
 
 		phone_format(d->call.ani_e164, num, sizeof(num));
-		snprintf(line, sizeof(line), "New customer with phone %s. Name:", num);
+		snprintf(line, sizeof(line), _("New customer with phone %s. Name:"), num);
 		draw_text(w, y, x0 + 1, cols - 2, line, STYLE_NORMAL);
 		cx = lineedit_draw(&F.new_name, w, y + 1, x0 + 1, cols - 2, true);
 		app_cursor(app, y + 1, cx);
-		draw_text(w, y + 2, x0 + 1, cols - 2, "Enter creates · Esc cancels", STYLE_DIM);
+		draw_text(w, y + 2, x0 + 1, cols - 2, _("Enter creates · Esc cancels"), STYLE_DIM);
 		return;
 	}
-	x = draw_choice(w, y, x0 + 1, "Kind", dr->kind, F.focus == F_KIND);
-	x = draw_choice(w, y, x, "Reason", code_label_of(F.reasons, F.nreasons, dr->reason), F.focus == F_REASON);
+	/* The first column's labels padded to the widest, so its values line up. */
+	lw = utf8_width(_("Kind"));
+	if (utf8_width(_("Outcome")) > lw)
+		lw = utf8_width(_("Outcome"));
+	if (utf8_width(_("Channel")) > lw)
+		lw = utf8_width(_("Channel"));
+	x = draw_choice(w, y, x0 + 1, lw, _("Kind"), i18n_word(dr->kind), F.focus == F_KIND);
+	x = draw_choice(w, y, x, 0, _("Reason"), code_label_of(F.reasons, F.nreasons, dr->reason), F.focus == F_REASON);
 	y++;
-	x = draw_choice(w, y, x0 + 1, "Outcome", code_label_of(F.dispositions, F.ndispositions, dr->disposition),
+	x = draw_choice(w, y, x0 + 1, lw, _("Outcome"), code_label_of(F.dispositions, F.ndispositions, dr->disposition),
 			F.focus == F_DISPOSITION);
-	x = draw_choice(w, y, x, "Open case", dr->open_case ? "yes" : "no", F.focus == F_CASE);
+	x = draw_choice(w, y, x, 0, _("Open case"), dr->open_case ? _("yes") : _("no"), F.focus == F_CASE);
 	y++;
-	x = draw_choice(w, y, x0 + 1, "Channel", dr->channel, F.focus == F_CHANNEL);
-	x = draw_choice(w, y, x, "Dir", dr->direction, F.focus == F_DIRECTION);
+	x = draw_choice(w, y, x0 + 1, lw, _("Channel"), i18n_word(dr->channel), F.focus == F_CHANNEL);
+	x = draw_choice(w, y, x, 0, _("Dir"), i18n_word(dr->direction), F.focus == F_DIRECTION);
 	if (d->has_call && x0 + cols - x - 2 > 0) {
 		char num[64];
 
 		phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
-		snprintf(line, sizeof(line), "queue %s · ANI %s", d->call.queue[0] ? d->call.queue : "-",
+		snprintf(line, sizeof(line), _("queue %s · ANI %s"), d->call.queue[0] ? d->call.queue : "-",
 			 d->call.ani_e164[0] ? num : d->call.ani);
 		draw_text(w, y, x + 1, x0 + cols - x - 2, line, STYLE_DIM);
 	}
 	y++;
-	draw_text(w, y, x0 + 1, 9, "Subject:", STYLE_DIM);
+	sw = draw_text(w, y, x0 + 1, 20, _("Subject:"), STYLE_DIM) + 1;
+	if (sw < 9)
+		sw = 9;
 	{
-		int cx = lineedit_draw(&F.subject, w, y, x0 + 10, cols - 11, F.focus == F_SUBJECT);
+		int cx = lineedit_draw(&F.subject, w, y, x0 + 1 + sw, cols - 2 - sw, F.focus == F_SUBJECT);
 
 		if (F.focus == F_SUBJECT)
 			app_cursor(app, y, cx);
 	}
 	y++;
-	draw_text(w, y++, x0 + 1, cols - 2, F.focus == F_NOTES ? "Notes (Enter new line · Tab next field · F10 save)"
-							       : "Notes", F.focus == F_NOTES ? STYLE_HEADING : STYLE_DIM);
+	draw_text(w, y++, x0 + 1, cols - 2, F.focus == F_NOTES ? _("Notes (Enter new line · Tab next field · F10 save)")
+							       : _("Notes"), F.focus == F_NOTES ? STYLE_HEADING : STYLE_DIM);
 	rows = top + height - 1 - y;
 	F.notes_width = cols - 2;
 	if (rows > 0 && textbuf_layout(d->notes, cols - 2, &lo) == 0) {
@@ -200,18 +217,18 @@ static void form_fields(struct app *app, WINDOW *w, int top, int height, int x0,
 	y = top + height - 1;
 	switch (d->save) {
 	case SAVE_DONE:
-		snprintf(line, sizeof(line), "Saved as interaction #%lld. F3 new contact · F4 customer", d->saved_id);
+		snprintf(line, sizeof(line), _("Saved as interaction #%lld. F3 new contact · F4 customer"), d->saved_id);
 		draw_text_pad(w, y, x0, cols, line, STYLE_GOOD);
 		break;
 	case SAVE_SAVING:
-		draw_text_pad(w, y, x0, cols, "Saving… your text is kept.", STYLE_DIM);
+		draw_text_pad(w, y, x0, cols, _("Saving… your text is kept."), STYLE_DIM);
 		break;
 	case SAVE_WAITING:
-		draw_text_pad(w, y, x0, cols, "Saving… the database is down; retrying. Your text is kept.", STYLE_WARN);
+		draw_text_pad(w, y, x0, cols, _("Saving… the database is down; retrying. Your text is kept."), STYLE_WARN);
 		break;
 	default:
-		snprintf(line, sizeof(line), "Draft %.8s · journaled%s · F10 save · F8 discard", dr->draft_id,
-			 d->draft_restored ? " · restored after a restart" : "");
+		snprintf(line, sizeof(line), _("Draft %.8s · journaled%s · F10 save · F8 discard"), dr->draft_id,
+			 d->draft_restored ? _(" · restored after a restart") : "");
 		draw_text_pad(w, y, x0, cols, line, STYLE_DIM);
 		break;
 	}
@@ -229,7 +246,7 @@ static void form_draw(struct app *app, WINDOW *w, int top, int height)
 
 	F.history_rows = 0;
 	if (!d->draft_open) {
-		draw_text(w, top + 1, 2, cols - 4, "No contact open. F3 starts one.", STYLE_DIM);
+		draw_text(w, top + 1, 2, cols - 4, _("No contact open. F3 starts one."), STYLE_DIM);
 		return;
 	}
 	form_sync(app);
@@ -345,25 +362,25 @@ static int form_action(struct app *app, enum action a)
 			F.creating = true;
 			lineedit_set(&F.new_name, "");
 		} else {
-			app_message(app, "Create works for an unknown caller's number.");
+			app_message(app, _("Create works for an unknown caller's number."));
 		}
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_DISCARD:
 		if (!F.discard_armed) {
 			F.discard_armed = true;
-			app_message(app, "Press F8 again to throw this contact away.");
+			app_message(app, _("Press F8 again to throw this contact away."));
 		} else {
 			desk_draft_close(d);
 			if (d->saved_id)   /* typed on after F10: only the changes since are gone */
-				app_message(app, "Changes since the save discarded; interaction #%lld keeps what was saved.",
+				app_message(app, _("Changes since the save discarded; interaction #%lld keeps what was saved."),
 					    d->saved_id);
 			else
-				app_message(app, "Contact discarded.");
+				app_message(app, _("Contact discarded."));
 		}
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_OPEN:
 		if (F.focus == F_NOTES && textbuf_newline(d->notes) == TEXTBUF_FULL)
-			app_message(app, "Notes are full (%zu bytes).", textbuf_max(d->notes));
+			app_message(app, _("Notes are full (%zu bytes)."), textbuf_max(d->notes));
 		return VIEW_HANDLED | VIEW_REDRAW;
 	case ACTION_UP:
 	case ACTION_DOWN:
@@ -435,7 +452,7 @@ static int form_key(struct app *app, int key)
 			return VIEW_UNHANDLED;
 		n = utf8_encode((uint32_t)key, enc);
 		if (textbuf_insert(d->notes, enc, (size_t)n) == TEXTBUF_FULL)
-			app_message(app, "Notes are full (%zu bytes).", textbuf_max(d->notes));
+			app_message(app, _("Notes are full (%zu bytes)."), textbuf_max(d->notes));
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	if (key == KEYC_LEFT || key == KEYC_RIGHT || key == ' ') {
@@ -446,7 +463,7 @@ static int form_key(struct app *app, int key)
 }
 
 const struct view_ops view_form = {
-	.title = "New contact",
+	.title = N_("New contact"),
 	.context = KEYCTX_FORM,
 	.takes_text = true,
 	.open = form_open,

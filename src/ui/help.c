@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 
@@ -14,7 +15,7 @@ static void help_draw(struct app *app, WINDOW *w, int top, int height)
 	int cols = getmaxx(w), y = top + 1;
 	enum keyctx ctx = views[nav_previous(&app->nav)]->context;
 
-	draw_text(w, top, 2, cols - 4, "Keys (Esc to go back; keymaps/README.md tells how to change them)",
+	draw_text(w, top, 2, cols - 4, _("Keys (Esc to go back; ccterm-keys(5) tells how to change them)"),
 		  STYLE_HEADING);
 	for (int a = ACTION_NONE + 1 + help_first; a < ACTION_COUNT && y < top + height; a++) {
 		int keys[4];
@@ -26,8 +27,9 @@ static void help_draw(struct app *app, WINDOW *w, int top, int height)
 				strncat(names, " ", sizeof(names) - strlen(names) - 1);
 			strncat(names, keymap_key_name(keys[i], one, sizeof(one)), sizeof(names) - strlen(names) - 1);
 		}
+		/* Key names and action names are ASCII; the help text may be wide. */
 		snprintf(line, sizeof(line), "%-16s %-14s %s", names[0] ? names : "-", action_name(a),
-			 action_help(a));
+			 _(action_help(a)));
 		draw_text(w, y++, 2, cols - 4, line, STYLE_NORMAL);
 	}
 }
@@ -54,7 +56,7 @@ static int help_action(struct app *app, enum action a)
 }
 
 const struct view_ops view_help = {
-	.title = "Help",
+	.title = N_("Help"),
 	.context = KEYCTX_GENERIC,
 	.draw = help_draw,
 	.action = help_action,

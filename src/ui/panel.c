@@ -7,30 +7,35 @@
 
 #include "ccterm/format.h"
 #include "ccterm/phone.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "panel.h"
 
+/* The tiers' names in brackets after the customer's (for the catalogs). */
+static const char *const tiers[] = { N_("platinum"), N_("contracted"), N_("registered"), N_("all") };
+
 static const char *tier_badge(const char *tier)
 {
-	if (strcmp(tier, "platinum") == 0) return "PLATINUM";
-	if (strcmp(tier, "contracted") == 0) return "CONTRACTED";
-	if (strcmp(tier, "registered") == 0) return "REGISTERED";
-	return "ALL";
+	if (strcmp(tier, "platinum") == 0) return _("PLATINUM");
+	if (strcmp(tier, "contracted") == 0) return _("CONTRACTED");
+	if (strcmp(tier, "registered") == 0) return _("REGISTERED");
+	(void)tiers;
+	return _("ALL");
 }
 
 static const char *alert_label(const char *kind)
 {
 	static const char *const names[][2] = {
-		{ "churn_risk", "Churn risk" }, { "overdue", "Overdue" },
-		{ "open_complaint", "Open complaint" }, { "vip_complaint", "VIP complaint" },
-		{ "payment_overdue", "Payment overdue" }, { "repeat_contact", "Repeat contact" },
-		{ "fraud", "Fraud" }, { "note", "Note" },
+		{ "churn_risk", N_("Churn risk") }, { "overdue", N_("Overdue") },
+		{ "open_complaint", N_("Open complaint") }, { "vip_complaint", N_("VIP complaint") },
+		{ "payment_overdue", N_("Payment overdue") }, { "repeat_contact", N_("Repeat contact") },
+		{ "fraud", N_("Fraud") }, { "note", N_("Note") }, { "duplicate", N_("Possible duplicate") },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(kind, names[i][0]) == 0)
-			return names[i][1];
+			return _(names[i][1]);
 	return kind;
 }
 
@@ -52,7 +57,7 @@ static int draw_profile(struct app *app, WINDOW *w, int y, int x, int cols)
 	else
 		snprintf(rfm, sizeof(rfm), "R- F- M-");
 	snprintf(line, sizeof(line), "  ₩%s  %s  %s  %s", money, rfm, f->known && f->profit_class[0] ? f->profit_class : "-",
-		 f->known && f->segments[0] ? f->segments : "no segment");
+		 f->known && f->segments[0] ? f->segments : _("no segment"));
 	if (used + 2 < cols)
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_NORMAL);
 	return used;
@@ -60,9 +65,9 @@ static int draw_profile(struct app *app, WINDOW *w, int y, int x, int cols)
 
 static const char *response_mark(const char *response)
 {
-	if (strcmp(response, "accepted") == 0) return " ✓accepted";
-	if (strcmp(response, "declined") == 0) return " ✗declined";
-	if (strcmp(response, "offered") == 0) return " ·offered";
+	if (strcmp(response, "accepted") == 0) return _(" ✓accepted");
+	if (strcmp(response, "declined") == 0) return _(" ✗declined");
+	if (strcmp(response, "offered") == 0) return _(" ·offered");
 	return "";
 }
 
@@ -73,7 +78,7 @@ static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool 
 	const struct desk *d = &app->desk;
 	const struct customer_pop *p = &d->pop;
 	char one[512];
-	int used = draw_text(w, y, x, cols, "Offers:", STYLE_GOOD);
+	int used = draw_text(w, y, x, cols, _("Offers:"), STYLE_GOOD);
 
 	for (size_t i = 0; i < p->noffers && used + 4 < cols; i++) {
 		const struct customer_offer *o = &p->offers[i];
@@ -84,14 +89,46 @@ static int draw_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool 
 		used += draw_text(w, y, x + used, cols - used, one, sel ? STYLE_SELECTED : STYLE_GOOD);
 	}
 	if (hint && used + 48 < cols)
-		used += draw_text(w, y, x + used, cols - used, "  ^X next · ^P offered ^Y accepted ^D declined",
+		used += draw_text(w, y, x + used, cols - used, _("  ^X next · ^P offered ^Y accepted ^D declined"),
 				  STYLE_DIM);
 	else if (hint && used + 16 < cols)
 		used += draw_text(w, y, x + used, cols - used, "  ^X ^P ^Y ^D", STYLE_DIM);
 	return used;
 }
 
-/* "! Churn risk  ! Overdue" then (compact) the offers; returns columns used. */
+const char *panel_reasons(const char *reasons, char *out, size_t outsz)
+{
+	static const char *const known[] = { N_("same RRN"), N_("same phone and name"), N_("same e-mail"),
+					      N_("same name and birth date") };
+	const char *p = reasons;
+
+	out[0] = '\0';
+	while (*p) {
+		size_t n = strcspn(p, ","), len = strlen(out);
+		char one[96];
+		const char *word;
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		word = one;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(one, known[i]) == 0)
+				word = _(known[i]);
+		snprintf(out + len, outsz - len, "%s%s", len ? ", " : "", word);
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return out;
+}
+
+/* The customer on screen looks like another one (desk.dups, read after the pop). */
+static bool has_duplicate(const struct desk *d)
+{
+	return d->dups.n > 0 && d->dups_of == d->pop.h.id;
+}
+
+/* "! Churn risk  ! Overdue  ! Possible duplicate: same e-mail" then
+ * (compact) the offers; returns columns used. */
 static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols, bool alerts, bool offers)
 {
 	const struct customer_pop *p = &app->desk.pop;
@@ -100,6 +137,13 @@ static int draw_alerts_offers(struct app *app, WINDOW *w, int y, int x, int cols
 
 	for (size_t i = 0; alerts && i < p->nalerts && used < cols - 4; i++) {
 		snprintf(line, sizeof(line), "! %s", alert_label(p->alerts[i].kind));
+		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
+	}
+	if (alerts && has_duplicate(&app->desk) && used < cols - 4) {
+		char why[256];
+
+		snprintf(line, sizeof(line), _("! possible duplicate: %s"),
+			 panel_reasons(app->desk.dups.hits[0].reasons, why, sizeof(why)));
 		used += draw_text(w, y, x + used, cols - used, line, STYLE_WARN) + 2;
 	}
 	if (offers && p->noffers && used < cols - 8)
@@ -115,10 +159,10 @@ static void draw_case(struct app *app, WINDOW *w, int y, int x, int cols, size_t
 	if (c->has_due)
 		fmt_duration(c->sla_left_secs, left, sizeof(left));
 	if (more && app->desk.pop.ncases > 1)
-		snprintf(extra, sizeof(extra), " (+%zu more)", app->desk.pop.ncases - 1);
-	snprintf(line, sizeof(line), "Case #%lld %s · %s %s · %s · %s%s%s", c->id, c->subject, c->status, c->priority,
-		 c->owner[0] ? c->owner : "unassigned", c->has_due ? "SLA " : "",
-		 c->has_due ? (c->sla_left_secs < 0 ? "OVERDUE" : left) : "no SLA", extra);
+		snprintf(extra, sizeof(extra), _(" (+%zu more)"), app->desk.pop.ncases - 1);
+	snprintf(line, sizeof(line), _("Case #%lld %s · %s %s · %s · %s%s%s"), c->id, c->subject, c->status, c->priority,
+		 c->owner[0] ? c->owner : _("unassigned"), c->has_due ? "SLA " : "",
+		 c->has_due ? (c->sla_left_secs < 0 ? _("OVERDUE") : left) : _("no SLA"), extra);
 	draw_text(w, y, x, cols, line, c->has_due && c->sla_left_secs < 0 ? STYLE_WARN : STYLE_NORMAL);
 }
 
@@ -134,7 +178,7 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		return 0;
 	/* Who: the name and tier first (they must show whatever the width). */
 	if (compact) {
-		snprintf(line, sizeof(line), "%s [%s]", p->h.name, p->h.tier);
+		snprintf(line, sizeof(line), "%s [%s]", p->h.name, i18n_word(p->h.tier));
 		at += draw_text(w, y, at, cols / 2, line, STYLE_HEADING) + 2;
 	} else {
 		at += draw_text(w, y, at, cols / 2, p->h.name, STYLE_HEADING) + 2;
@@ -144,10 +188,10 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 	fmt_money(p->h.value_won, money, sizeof(money));
 	if (with_call && d->has_call) {
 		fmt_duration(desk_call_secs(d), timer, sizeof(timer));
-		snprintf(line, sizeof(line), "%s  %s · call %s%s", p->h.phone[0] ? phone : "no phone", money, timer,
-			 strcmp(d->now.call_state, "ended") == 0 ? " ended" : "");
+		snprintf(line, sizeof(line), _("%s  %s · call %s%s"), p->h.phone[0] ? phone : _("no phone"), money, timer,
+			 strcmp(d->now.call_state, "ended") == 0 ? _(" ended") : "");
 	} else {
-		snprintf(line, sizeof(line), "%s  %s", p->h.phone[0] ? phone : "no phone", money);
+		snprintf(line, sizeof(line), "%s  %s", p->h.phone[0] ? phone : _("no phone"), money);
 	}
 	if (at < x + cols)
 		draw_text(w, y, at, x + cols - at, line, STYLE_NORMAL);
@@ -160,7 +204,7 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		int used = compact ? draw_profile(app, w, y, x, cols - 14) + 3 : 0;
 
 		fmt_age(p->h.customer_since, time(NULL), since, sizeof(since));
-		snprintf(line, sizeof(line), "%sRRN %s · %s · %s %s · since %s", compact ? "· " : "",
+		snprintf(line, sizeof(line), _("%sRRN %s · %s · %s %s · since %s"), compact ? "· " : "",
 			 p->h.rrn_masked[0] ? p->h.rrn_masked : "-", p->h.external_id, p->h.branch, p->h.branch_name,
 			 since);
 		if (used < cols)
@@ -168,13 +212,13 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
 		y++;
 	}
 	if (compact) {
-		if ((p->nalerts || p->noffers) && y - y0 < max_rows)
+		if ((p->nalerts || p->noffers || has_duplicate(d)) && y - y0 < max_rows)
 			draw_alerts_offers(app, w, y++, x, cols, true, true);
 		if (p->ncases && y - y0 < max_rows)
 			draw_case(app, w, y++, x, cols, 0, true);
 		return y - y0;
 	}
-	if (p->nalerts && y - y0 < max_rows)
+	if ((p->nalerts || has_duplicate(d)) && y - y0 < max_rows)
 		draw_alerts_offers(app, w, y++, x, cols, true, false);
 	if (p->noffers && y - y0 < max_rows)
 		draw_offers(app, w, y++, x, cols, true);
@@ -207,14 +251,14 @@ void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols,
 		snprintf(total, sizeof(total), "10,000+");
 	else
 		fmt_thousands(d->pop.interactions_total, total, sizeof(total));
-	snprintf(line, sizeof(line), "History (%s) · %s%s%s%s%s", total,
-		 d->filter.channel[0] || d->filter.kind[0] ? "only " : "all channels", d->filter.channel,
-		 d->filter.kind, hint && *hint ? " · " : "", hint ? hint : "");
+	snprintf(line, sizeof(line), _("History (%s) · %s%s%s%s%s"), total,
+		 d->filter.channel[0] || d->filter.kind[0] ? _("only ") : _("all channels"),
+		 i18n_word(d->filter.channel), i18n_word(d->filter.kind), hint && *hint ? " · " : "", hint ? hint : "");
 	draw_text(w, y++, x, cols, line, STYLE_HEADING);
 	rows--;
 	history_scroll(d, rows);
 	if (d->nitems == 0)
-		draw_text(w, y, x + 2, cols - 2, d->fetching ? "loading…" : "no interactions", STYLE_DIM);
+		draw_text(w, y, x + 2, cols - 2, d->fetching ? _("loading…") : _("no interactions"), STYLE_DIM);
 	for (int i = 0; i < rows && d->top + (size_t)i < d->nitems; i++) {
 		const struct timeline_item *it = &d->items[d->top + (size_t)i];
 		enum draw_style st = d->top + (size_t)i == d->sel ? STYLE_SELECTED : STYLE_NORMAL;
@@ -223,9 +267,15 @@ void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols,
 
 		/* when channel dir kind | subject | status amount (dropped when narrow) */
 		strftime(when, sizeof(when), narrow ? "%m-%d %H:%M" : "%Y-%m-%d %H:%M", localtime_r(&it->occurred_at, &tm));
-		snprintf(line, sizeof(line), narrow ? "%-11.11s %-6.6s %s %-9.9s " : "%-16.16s %-6.6s %s %-9.9s ", when,
-			 it->channel, strcmp(it->direction, "out") == 0 ? "→" : "←", it->kind);
-		draw_text_pad(w, y, x, lead, line, st);
+		/* Column by column, so that wide (translated) words keep the columns. */
+		{
+			int cx = x;
+
+			cx += draw_text_pad(w, y, cx, narrow ? 12 : 17, when, st);
+			cx += draw_text_pad(w, y, cx, 7, i18n_word(it->channel), st);
+			cx += draw_text_pad(w, y, cx, 2, strcmp(it->direction, "out") == 0 ? "→" : "←", st);
+			draw_text_pad(w, y, cx, lead - (cx - x), i18n_word(it->kind), st);
+		}
 		if (subject_cols > 0)
 			draw_text_pad(w, y, x + lead, subject_cols, it->subject, st);
 		if (tail) {
@@ -238,7 +288,7 @@ void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols,
 		y++;
 	}
 	if (d->more && d->top + (size_t)rows >= d->nitems && rows > 0)
-		draw_text(w, y < getmaxy(w) - 2 ? y : y - 1, x + cols - 11, 11, "more ↓", STYLE_DIM);
+		draw_text(w, y < getmaxy(w) - 2 ? y : y - 1, x + cols - 11, 11, _("more ↓"), STYLE_DIM);
 }
 
 void panel_history_move(struct app *app, long delta)

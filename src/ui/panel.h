@@ -19,6 +19,10 @@ int panel_header(struct app *app, WINDOW *w, int y, int x, int cols, int max_row
  * timeline loaded so far, the selection kept in view and shown. */
 void panel_history(struct app *app, WINDOW *w, int y, int x, int rows, int cols, const char *hint);
 
+/* Why two customers look like one person ("same e-mail, same name and
+ * birth date", as duplicate_pairs() says it) in the agent's language. */
+const char *panel_reasons(const char *reasons, char *out, size_t outsz);
+
 /* Rows of history panel_history shows in rows (the heading takes one). */
 static inline int panel_history_rows(int rows)
 {

@@ -7,6 +7,7 @@
 
 #include "ccterm/format.h"
 #include "ccterm/phone.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "panel.h"
@@ -22,8 +23,8 @@ static int pop_draw_call(struct app *app, WINDOW *w, int y, int cols)
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
 	fmt_duration(desk_call_secs(d), timer, sizeof(timer));
 	if (strcmp(d->now.call_state, "ended") == 0)
-		snprintf(timer + strlen(timer), sizeof(timer) - strlen(timer), " ended");
-	snprintf(line, sizeof(line), "Call #%lld %s  from %s  to %s  queue %s", d->call.id, timer,
+		snprintf(timer + strlen(timer), sizeof(timer) - strlen(timer), _(" ended"));
+	snprintf(line, sizeof(line), _("Call #%lld %s  from %s  to %s  queue %s"), d->call.id, timer,
 		 d->call.ani_e164[0] ? num : d->call.ani, d->call.dnis[0] ? d->call.dnis : "-",
 		 d->call.queue[0] ? d->call.queue : "-");
 	draw_text(w, y, 1, cols - 2, line, STYLE_DIM);
@@ -36,9 +37,9 @@ static void pop_draw_unknown(struct app *app, WINDOW *w, int y, int cols)
 	char line[256], num[64];
 
 	phone_format(d->call.ani_e164[0] ? d->call.ani_e164 : d->call.ani, num, sizeof(num));
-	snprintf(line, sizeof(line), "Unknown number %s: no customer has it.", d->call.ani_e164[0] ? num : d->call.ani);
+	snprintf(line, sizeof(line), _("Unknown number %s: no customer has it."), d->call.ani_e164[0] ? num : d->call.ani);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_WARN);
-	draw_text(w, y++, 1, cols - 2, "F2 search for the caller · F7 create them as a new customer · F3 the contact form",
+	draw_text(w, y++, 1, cols - 2, _("F2 search for the caller · F7 create them as a new customer · F3 the contact form"),
 		  STYLE_NORMAL);
 }
 
@@ -48,17 +49,47 @@ static void pop_draw(struct app *app, WINDOW *w, int top, int height)
 	int cols = getmaxx(w), y = top;
 
 	if (!d->has_call && !d->has_customer) {
-		draw_text(w, y + 1, 2, cols - 4, "No customer open. F2 search · Esc back", STYLE_DIM);
+		draw_text(w, y + 1, 2, cols - 4, _("No customer open. F2 search · Esc back"), STYLE_DIM);
 		return;
 	}
 	if (d->has_customer)
 		y += panel_header(app, w, y, 1, cols - 2, 8, false);
+	if (d->has_customer && d->link_customer == d->pop.h.id && d->has_call) {
+		char line[512], num[64];
+
+		phone_format(d->call.ani_e164, num, sizeof(num));
+		snprintf(line, sizeof(line), _("Link %s to %s? y links the number · n leaves it"), num, d->pop.h.name);
+		draw_text_pad(w, y++, 1, cols - 2, line, STYLE_SELECTED);
+	}
+	if (d->has_customer && d->dups.n && d->dups_of == d->pop.h.id && y < top + height) {
+		char line[512], why[256];
+
+		snprintf(line, sizeof(line), _("Looks like #%lld %s (%s, score %d) · D side by side"), d->dups.hits[0].other_id,
+			 d->dups.hits[0].name, panel_reasons(d->dups.hits[0].reasons, why, sizeof(why)), d->dups.hits[0].score);
+		draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
+	}
 	y += pop_draw_call(app, w, y, cols);
 	if (!d->has_customer) {
 		pop_draw_unknown(app, w, y, cols);
 		return;
 	}
-	panel_history(app, w, y, 1, top + height - y, cols - 2, "keys a p w e s m c C o filter");
+	panel_history(app, w, y, 1, top + height - y, cols - 2, _("keys a p w e s m c C o filter"));
+}
+
+/* Keys no binding claimed: the link question's y / n; D the duplicate pair. */
+static int pop_key(struct app *app, int key)
+{
+	struct desk *d = &app->desk;
+
+	if (d->link_customer && (key == 'y' || key == 'Y' || key == 'n' || key == 'N')) {
+		desk_link_caller(d, key == 'y' || key == 'Y');
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if (key == 'D' && d->has_customer && d->dups.n && d->dups_of == d->pop.h.id) {
+		app_open(app, VIEW_MERGE, NULL);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	return VIEW_UNHANDLED;
 }
 
 static int pop_move(struct app *app, long delta)
@@ -105,8 +136,9 @@ static int pop_action(struct app *app, enum action a)
 }
 
 const struct view_ops view_pop = {
-	.title = "Customer",
+	.title = N_("Customer"),
 	.context = KEYCTX_POP,
 	.draw = pop_draw,
 	.action = pop_action,
+	.key = pop_key,
 };

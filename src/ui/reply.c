@@ -12,6 +12,7 @@
 #include "ccterm/case_view.h"
 #include "ccterm/utf8.h"
 #include "gateway/gateway.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "cases.h"
 #include "draw.h"
@@ -311,7 +312,7 @@ static int reply_back(struct app *app)
 }
 
 const struct view_ops view_reply = {
-	.title = "E-mail reply",
+	.title = N_("E-mail reply"),
 	.context = KEYCTX_FORM,
 	.takes_text = true,
 	.open = reply_open,

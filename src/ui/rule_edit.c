@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "gateway/gateway.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
@@ -269,7 +270,7 @@ static int edit_back(struct app *app)
 }
 
 const struct view_ops view_rule_edit = {
-	.title = "Offer rule",
+	.title = N_("Offer rule"),
 	.context = KEYCTX_GENERIC,
 	.takes_text = true,
 	.event = edit_event,

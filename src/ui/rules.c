@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gateway/gateway.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "rules.h"
@@ -164,7 +165,7 @@ static int rules_key(struct app *app, int key)
 }
 
 const struct view_ops view_rules = {
-	.title = "Offer rules",
+	.title = N_("Offer rules"),
 	.context = KEYCTX_WALLBOARD,
 	.open = rules_open,
 	.event = rules_event,

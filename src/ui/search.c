@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ccterm/phone.h"
+#include "ccterm/i18n.h"
 #include "app.h"
 #include "draw.h"
 #include "lineedit.h"
@@ -44,7 +45,7 @@ static void search_draw(struct app *app, WINDOW *w, int top, int height)
 	int cols = getmaxx(w);
 	char line[320];
 
-	draw_text(w, top, 1, 9, "Search:", STYLE_HEADING);
+	draw_text(w, top, 1, 9, _("Search:"), STYLE_HEADING);
 	{
 		int cx = lineedit_draw(&S.input, w, top, 10, cols - 12, !S.in_list);
 
@@ -52,13 +53,13 @@ static void search_draw(struct app *app, WINDOW *w, int top, int height)
 			app_cursor(app, top, cx);
 	}
 	draw_text(w, top + 1, 1, cols - 2,
-		  "phone in any form, name (start of it), e-mail, customer id or order number · Enter",
+		  _("phone in any form, name (start of it), e-mail, customer id or order number · Enter"),
 		  STYLE_DIM);
 	if (d->searching) {
-		draw_text(w, top + 3, 1, cols - 2, "Searching…", STYLE_DIM);
+		draw_text(w, top + 3, 1, cols - 2, _("Searching…"), STYLE_DIM);
 	} else if (d->searched[0]) {
-		snprintf(line, sizeof(line), "%zu customer%s for \"%s\"%s", d->hits.n, d->hits.n == 1 ? "" : "s",
-			 d->searched, d->hits.n == SEARCH_MAX ? " (first 50; type more)" : "");
+		snprintf(line, sizeof(line), ngettext("%zu customer for \"%s\"%s", "%zu customers for \"%s\"%s", d->hits.n),
+			 d->hits.n, d->searched, d->hits.n == SEARCH_MAX ? _(" (first 50; type more)") : "");
 		draw_text(w, top + 3, 1, cols - 2, line, STYLE_NORMAL);
 	}
 	hits_draw(w, d->hits.hits, d->hits.n, S.sel, S.in_list, top + 4, height - 4, cols);
@@ -140,7 +141,7 @@ static int search_key(struct app *app, int key)
 }
 
 const struct view_ops view_search = {
-	.title = "Search",
+	.title = N_("Search"),
 	.context = KEYCTX_SEARCH,
 	.takes_text = true,
 	.open = search_open,
@@ -160,7 +161,7 @@ static void picker_draw(struct app *app, WINDOW *w, int top, int height)
 	char line[256], num[48];
 
 	phone_format(d->call.ani_e164, num, sizeof(num));
-	snprintf(line, sizeof(line), "%zu customers share %s. Who is calling? (Enter opens, F2 searches)",
+	snprintf(line, sizeof(line), _("%zu customers share %s. Who is calling? (Enter opens, F2 searches)"),
 		 d->ncands, num);
 	draw_text(w, top, 1, cols - 2, line, STYLE_WARN);
 	hits_draw(w, d->cands, d->ncands, picker_sel, true, top + 2, height - 2, cols);
@@ -179,7 +180,7 @@ static void picker_open(struct app *app, const char *arg)
 }
 
 const struct view_ops view_picker = {
-	.title = "Shared number",
+	.title = N_("Shared number"),
 	.context = KEYCTX_PICKER,
 	.open = picker_open,
 	.draw = picker_draw,

@@ -21,4 +21,5 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_AT_RISK] = &view_at_risk,
 	[VIEW_PAUSE] = &view_pause,
 	[VIEW_REPORT] = &view_report,
+	[VIEW_MERGE] = &view_merge,
 };
