@@ -47,7 +47,8 @@
 	_(OFFER_ACCEPTED,"offer-accepted","Offers: record the highlighted offer as accepted") \
 	_(OFFER_DECLINED,"offer-declined","Offers: record the highlighted offer as declined") \
 	_(RULES,       "rules",        "Supervisors: the offer rules (Enter edits, n new, d on/off)") \
-	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)")
+	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)") \
+	_(CAMPAIGNS,   "campaigns",    "Supervisors: the campaign board (Enter: one campaign's outcomes, call-backs, script)")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

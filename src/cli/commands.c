@@ -32,6 +32,7 @@ static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_
 static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
 static void cmd_rules(struct app *app, const char *arg) { app_action(app, ACTION_RULES); }
 static void cmd_atrisk(struct app *app, const char *arg) { app_action(app, ACTION_AT_RISK); }
+static void cmd_campaigns(struct app *app, const char *arg) { app_action(app, ACTION_CAMPAIGNS); }
 
 static void cmd_cases(struct app *app, const char *arg) { app_open(app, VIEW_CASES, arg); }
 static void cmd_note(struct app *app, const char *arg) { cases_change(app, "note", arg); }
@@ -96,6 +97,7 @@ static const struct command commands[] = {
 	{ "help", "help: all keys", cmd_help },
 	{ "rules", "rules: the offer rules (supervisors)", cmd_rules },
 	{ "atrisk", "atrisk: customers at risk (supervisors)", cmd_atrisk },
+	{ "campaigns", "campaigns: the campaign board (supervisors)", cmd_campaigns },
 	{ "quit", "quit ccterm", cmd_quit },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -307,12 +307,19 @@ static void on_notice(void *arg, const struct notice *n)
 	case NOTICE_FLOOR:
 		d->events |= DESK_FLOOR;
 		break;
+	case NOTICE_CAMPAIGN:
+		d->events |= DESK_CAMPAIGN;
+		break;
 	case NOTICE_CASE:
 		/* Pushed, not polled: an escalation of my case shows on the status bar. */
 		d->case_moved = n->call_id;
 		if (strcmp(n->state, "escalated") == 0 || strcmp(n->state, "overdue") == 0) {
 			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld %s", n->call_id, n->state);
 			desk_say(d, "Case C-%lld is %s: :cases shows it.", n->call_id, n->state);
+		} else if (strcmp(n->state, "mail_failed") == 0) {
+			/* a reply the MTA refused for good (or gave up on): the agent who wrote it is told */
+			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld reply not delivered", n->call_id);
+			desk_say(d, "Your reply on case C-%lld was not delivered: the case shows why.", n->call_id);
 		}
 		d->events |= DESK_CASE | DESK_CHANGED;
 		break;

@@ -15,6 +15,7 @@ static Suite *(*const suites[])(void) = {
 	nav_suite,
 	notice_suite,
 	agent_event_suite,
+	mta_error_suite,
 };
 
 int main(void)
