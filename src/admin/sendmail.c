@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,7 +69,9 @@ int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, c
 		fprintf(stderr, "cannot run %s: %s", path, strerror(errno));
 		_exit(127);
 	}
-	close(in[0]);
+	/* The read end of its input stays open here until it has ended, so what
+	 * it left unread can be counted (FIONREAD): a message written into the
+	 * pipe is not yet a message the MTA had. */
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -92,7 +95,6 @@ int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, c
 
 			if (w > 0)
 				sent += (size_t)w;
-			whole = sent >= len;
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
 				sent = len;   /* it stopped reading (EPIPE): its status says why */
 			if (sent >= len) {
@@ -120,6 +122,12 @@ int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, c
 	said_buf[said] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	{
+		int unread = 0;
+
+		whole = sent >= len && ioctl(in[0], FIONREAD, &unread) == 0 && unread == 0;
+		close(in[0]);
+	}
 	if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	*failure = mta_failure_of(!killed && WIFEXITED(status), WIFEXITED(status) ? WEXITSTATUS(status) : -1, whole,
