@@ -236,8 +236,10 @@ static void draw_detail(WINDOW *w, int top, int height)
 	snprintf(line, sizeof(line), "Call list %ld (control %ld held out) · called %ld · done %ld: progress %s",
 		 f->members, f->control, f->called, f->done, a);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
-	snprintf(line, sizeof(line), "Outcomes: accepted %ld · refused %ld · reached %ld · call-back %ld · "
-		 "not reached %ld (retry %ld) · not called %ld", f->accepted, f->refused, d->reached_only, f->callbacks,
+	snprintf(line, sizeof(line), "Outcomes: accepted %ld · refused %ld · reached %ld · call-back %ld", f->accepted,
+		 f->refused, d->reached_only, f->callbacks);
+	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
+	snprintf(line, sizeof(line), "          not reached %ld (%ld to try again) · not called yet %ld",
 		 d->not_reached_retry + d->not_reached_done, d->not_reached_retry, d->not_called);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	campaign_pct_text(f->contact_rate, a, sizeof(a));
