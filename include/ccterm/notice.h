@@ -23,6 +23,7 @@ enum notice_kind {
 	NOTICE_FLOOR,    /* something on the floor moved */
 	NOTICE_CASE,     /* one of this agent's cases moved: "case <id> <event>" */
 	NOTICE_CAMPAIGN, /* a campaign's figures moved: channel campaign, payload its id (0 when unreadable) */
+	NOTICE_LISTS,    /* a list the console offers changed: read them again */
 };
 
 struct notice {

@@ -57,6 +57,8 @@ enum notice_kind notice_parse(const char *channel, const char *payload, struct n
 		n->call_id = all_digits(p) ? atoll(p) : 0;
 		return n->kind = NOTICE_CAMPAIGN;
 	}
+	if (strcmp(channel, "lists") == 0)
+		return n->kind = NOTICE_LISTS;
 	if (strncmp(channel, "queue_", 6) == 0) {
 		n->call_id = all_digits(p) ? atoll(p) : 0;
 		return n->kind = NOTICE_QUEUE;
