@@ -318,7 +318,7 @@ END_TEST
  *   r8  order SAV-LIFE the day before the contact ........... no
  *   r9  order SAV-LIFE 2 days after, cancelled .............. no
  *   r10 order SAV-1 3 days after and a reply 4 days after ... responded (once)
- *   contacted: 4 of 10 = 0.4 (orders alone would say 2 of 10).
+ *   contacted: 4 of 10 = 0.4 (orders of the product alone: 2 of 10; any order: 3 of 10).
  * The control group, from the start (local midnight 12 days ago):
  *   c1 inbound campaign_response 2 days after ............... responded
  *   c2 order SAV-LIFE 6 days after .......................... responded
