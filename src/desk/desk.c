@@ -342,7 +342,7 @@ static void on_notice(void *arg, const struct notice *n)
 			desk_say(d, "Case C-%lld is %s: :cases shows it.", n->call_id, n->state);
 		} else if (strcmp(n->state, "mail_failed") == 0) {
 			/* a reply the MTA refused for good (or gave up on): the agent who wrote it is told */
-			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld reply failed", n->call_id);
+			snprintf(d->case_alert, sizeof(d->case_alert), "C-%lld reply failed", n->call_id);
 			desk_say(d, "Your reply on case C-%lld was not delivered: the case shows why.", n->call_id);
 		}
 		d->events |= DESK_CASE | DESK_CHANGED;
