@@ -470,6 +470,24 @@ START_TEST(the_board_is_told_of_every_outcome)
 			usleep(100 * 1000);
 	}
 	ck_assert_int_eq(got, 3);   /* saved, built, an outcome */
+	/* a call-back promised shows on the board's detail, and is due once its time has come */
+	m = pull(kim, "봄 적금");
+	record(kim, "봄 적금", m, "callback", "2099-01-01 10:00+09");
+	{
+		char sql[160], want[192], *name;
+
+		snprintf(sql, sizeof(sql), "select name from customer where id = %ld", m);
+		name = value(db, sql);
+		snprintf(want, sizeof(want), "%s|cp_kim|false|2099-01-01 10:00", name);
+		value_is(boss, "select customer_name || '|' || owner_login || '|' || due::text || '|' || "
+			       "to_char(callback_at at time zone 'Asia/Seoul', 'YYYY-MM-DD HH24:MI') "
+			       "from campaign_callbacks(campaign_by_name('봄 적금'), 20)", want);
+		free(name);
+	}
+	exec_ok(db, "update campaign_member set callback_at = now() - interval '1 minute' where outcome = 'callback'");
+	value_is(boss, "select count(*) || '/' || bool_and(due)::text || '/' || min(owner_login) "
+		       "from campaign_callbacks(campaign_by_name('봄 적금'), 20)", "1/true/cp_kim");
+	value_is(boss, "select callbacks_due::text from campaign_detail(campaign_by_name('봄 적금'))", "1");
 	free(camp);
 	db_close(boss);
 	db_close(kim);
