@@ -14,6 +14,7 @@
 #include "ccterm/format.h"
 #include "cli/commands.h"
 #include "gateway/gateway.h"
+#include "gateway/relay_link.h"
 #include "app.h"
 #include "draw.h"
 
@@ -380,6 +381,10 @@ int app_idle(void *arg)
 	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
 		pfd.revents = 0;
 	gateway_work(app->gw, pfd.revents);
+	relay_link_pollfd(app->desk.relay, &pfd);
+	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
+		pfd.revents = 0;
+	relay_link_work(app->desk.relay, pfd.fd >= 0 ? pfd.revents : 0);
 	desk_sync(&app->desk, false);
 	app_turn(app);
 	if (!app->dirty)
@@ -478,9 +483,10 @@ int app_run(struct app *app)
 	app->dirty = true;
 	app->desk.may_pop = app_may_pop;
 	app->desk.ui = app;
+	desk_attach_relay(&app->desk, app->desk.relay);
 	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
-		struct pollfd fds[2] = { { .fd = 0, .events = POLLIN } };
+		struct pollfd fds[3] = { { .fd = 0, .events = POLLIN } };
 		wint_t wc;
 		int rc, timeout, due;
 
@@ -507,10 +513,15 @@ int app_run(struct app *app)
 			timeout = rc;
 		if (due > 0 && due < timeout)
 			timeout = due;
+		rc = relay_link_timeout(app->desk.relay);
+		if (rc >= 0 && rc < timeout)
+			timeout = rc;
 		gateway_pollfd(app->gw, &fds[1]);
-		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
+		relay_link_pollfd(app->desk.relay, &fds[2]);
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR)   /* fd -1: left out */
 			break;
 		gateway_work(app->gw, fds[1].fd >= 0 ? fds[1].revents : 0);
+		relay_link_work(app->desk.relay, fds[2].fd >= 0 ? fds[2].revents : 0);
 		desk_sync(&app->desk, false);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */

@@ -16,6 +16,7 @@ static Suite *(*const suites[])(void) = {
 	notice_suite,
 	agent_event_suite,
 	mta_error_suite,
+	relay_proto_suite,
 };
 
 int main(void)

@@ -16,5 +16,6 @@ Suite *nav_suite(void);
 Suite *notice_suite(void);
 Suite *agent_event_suite(void);
 Suite *mta_error_suite(void);
+Suite *relay_proto_suite(void);
 
 #endif
