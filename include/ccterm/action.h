@@ -48,7 +48,8 @@
 	_(OFFER_DECLINED,"offer-declined","Offers: record the highlighted offer as declined") \
 	_(RULES,       "rules",        "Supervisors: the offer rules (Enter edits, n new, d on/off)") \
 	_(AT_RISK,     "at-risk",      "Supervisors: valuable customers at risk (s sorts, Enter opens)") \
-	_(GRID,        "grid",         "Floor: the agents as a grid of cells, or back to the list")
+	_(GRID,        "grid",         "Floor: the agents as a grid of cells, or back to the list") \
+	_(CAMPAIGNS,   "campaigns",    "Supervisors: the campaign board (Enter: one campaign's outcomes, call-backs, script)")
 
 enum action {
 #define ACTION_ENUM(id, name, help) ACTION_##id,

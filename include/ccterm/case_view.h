@@ -49,6 +49,21 @@ struct case_contacts {
 	int n;
 };
 
+/* A case's e-mail replies (mail_for_case), oldest first. */
+#define CASE_REPLIES_MAX 20
+struct case_reply_row {
+	long long id;
+	char status[12];                 /* draft, queued, sending, sent, failed */
+	char failure[12];                /* permanent, temporary, unknown, "" */
+	char to[256], subject[256], error[512];
+	char at[24];                     /* sent, else the next attempt, else queued: "MM-DD HH:MI" */
+	int attempts;
+};
+struct case_replies {
+	struct case_reply_row rows[CASE_REPLIES_MAX];
+	int n;
+};
+
 /* Codes with their labels: resolution codes, mail templates. */
 struct code_list {
 	char code[CODE_LIST_MAX][33];
@@ -71,6 +86,11 @@ void db_case_history_request(struct db_request *rq, long long case_id);
 db_read_fn db_case_history_read;           /* struct case_events */
 void db_case_contacts_request(struct db_request *rq, long long case_id);
 db_read_fn db_case_contacts_read;          /* struct case_contacts */
+void db_case_replies_request(struct db_request *rq, long long case_id);
+db_read_fn db_case_replies_read;           /* struct case_replies */
+/* What became of a reply, for the agent: "not delivered: 550 5.1.1 ...",
+ * "sent 12-01 10:22", "queued, next try 12-01 10:24 (451 ...)". */
+void case_reply_state(const struct case_reply_row *r, char *out, size_t size);
 /* The changes: note, escalate (arg: the note), assign (arg: the login),
  * close (arg: the resolution code); note may be NULL. -1 for another verb. */
 int db_case_change_request(struct db_request *rq, const char *verb, long long case_id, const char *arg,

@@ -23,9 +23,10 @@ void mail_msg_free(struct mail_msg *m);
 int mail_claim(struct db *db, struct mail_msg *m);
 /* The MTA took it: sent, and the outbound interaction on the timeline. */
 int mail_record_sent(struct db *db, long long id);
-/* The MTA refused it: queued again later (retry true, with backoff, until
- * mail_max_attempts) or failed; *status (16 bytes) says which. */
-int mail_record_failed(struct db *db, long long id, const char *error, bool retry, char *status);
+/* The MTA did not take it: failure is "temporary" (queued again later with
+ * backoff, until mail_max_attempts), "permanent" or "unknown" (failed, not
+ * retried); *status (16 bytes) says which became of it: queued or failed. */
+int mail_record_failed(struct db *db, long long id, const char *error, const char *failure, char *status);
 /* Messages left 'sending' by a crash become failed (never resent): how many. */
 int mail_recover_stale(struct db *db, int *n);
 /* Milliseconds until the next queued message is due (0: now), -1 when none

@@ -8,7 +8,8 @@
  *   "state"                  (older servers) the agent's state changed
  *   "case <id> <event>"      a case of mine: escalated, assigned, warning ...
  * queue_<n> carries a call id whose state moved in that queue; "floor" says
- * that something on the floor moved (supervisors' boards). Pure C. */
+ * that something on the floor moved (supervisors' boards); "campaign"
+ * carries the id of a campaign whose figures moved (the campaign board). Pure C. */
 #ifndef CCTERM_NOTICE_H
 #define CCTERM_NOTICE_H
 
@@ -21,12 +22,14 @@ enum notice_kind {
 	NOTICE_QUEUE,    /* a call in one of this agent's queues moved */
 	NOTICE_FLOOR,    /* something on the floor moved */
 	NOTICE_CASE,     /* one of this agent's cases moved: "case <id> <event>" */
+	NOTICE_CAMPAIGN, /* a campaign's figures moved: channel campaign, payload its id (0 when unreadable) */
 	NOTICE_LISTS,    /* a list the console offers changed: read them again */
 };
 
 struct notice {
 	enum notice_kind kind;
-	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown); the case id of NOTICE_CASE */
+	long long call_id;      /* NOTICE_CALL, NOTICE_QUEUE (0 when unknown); the case id of NOTICE_CASE,
+	                           the campaign id of NOTICE_CAMPAIGN */
 	char state[16];         /* the new call or agent state, the case event; "" when not said */
 	char reason[128];       /* NOTICE_STATE */
 	char login[64];         /* whose channel (agent_<login>) */

@@ -21,7 +21,7 @@ int notify_listen(struct db *db, const char *login);
 /* Also LISTEN for every change on the floor (supervisors' boards). */
 int notify_listen_floor(struct db *db);
 /* The same as one request (for the gateway): LISTEN on agent_<current_user>,
- * the queues' channels and, when floor, the floor. */
+ * the queues' channels and, when floor, the floor and the campaigns. */
 void notify_listen_request(struct db_request *rq, bool floor);
 
 /* The socket to poll() for notifications, -1 while disconnected. */

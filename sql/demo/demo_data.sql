@@ -822,6 +822,17 @@ begin
 		select a.customer_id, a.at, 'phone', 'out', 'campaign_response', '겨울 적금 아웃바운드: ' || a.outcome, a.outcome,
 		       a.login, 'CALL'
 		from campaign_attempt a where a.campaign_id = v_camp and a.outcome <> 'not_reached';
+		-- Responses, so the board has figures: most who accepted sign up within
+		-- two days (an inbound reply on the web), a few of the others too; the
+		-- control group only answers through the orders it places anyway.
+		insert into interaction (customer_id, occurred_at, channel, direction, kind, subject, branch_code)
+		select m.customer_id,
+		       least(m.contacted_at + interval '3 hours' + demo_mod(m.customer_id, s + 306, 150000) * interval '1 second',
+		             v_anchor - interval '10 minutes'),
+		       'web', 'in', 'campaign_response', '근로자 우대저축 가입 신청', null
+		from campaign_member m
+		where m.campaign_id = v_camp and m.contacted_at is not null
+		  and demo_u(m.customer_id, s + 307) < case m.outcome when 'accepted' then 0.7 else 0.06 end;
 	end if;
 
 	if v_replica then

@@ -111,7 +111,7 @@ grant execute on function my_state() to ccterm_agent, ccterm_branch, ccterm_supe
 
 -- The channels ccterm-relayd may subscribe a console of this login to: the
 -- same ones the console LISTENs on itself (notify_listen_request): its own
--- agent_<login>, its queues' channels, lists (31_lists.sql) for everyone, and floor for supervisors and admins.
+-- agent_<login>, its queues' channels, lists (31_lists.sql) for everyone, and floor and campaign for supervisors and admins.
 -- None for a login that is not an agent.
 create or replace function relay_channels(p_login text)
 returns setof text language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
@@ -120,6 +120,8 @@ returns setof text language sql stable security definer set search_path = pg_cat
 	select 'queue_' || aq.queue_id from agent_queue aq where aq.login = p_login
 	union all
 	select 'floor' from agent a where a.login = p_login and a.role in ('supervisor', 'admin')
+	union all
+	select 'campaign' from agent a where a.login = p_login and a.role in ('supervisor', 'admin')   -- the campaign board (79_campaign_board.sql)
 	union all
 	select 'lists' from agent a where a.login = p_login   -- the form's lists changed (31_lists.sql)
 $$;

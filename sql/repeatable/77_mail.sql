@@ -176,16 +176,17 @@ begin
 	perform pg_notify('mail_outbox', p_id::text);
 end $$;
 
--- The replies of a case, for the case screen.
+-- The replies of a case, for the case screen: a failed one says why
+-- (failure: permanent, temporary (given up), unknown; last_error).
 drop function if exists mail_for_case(bigint);
 create function mail_for_case(p_case bigint)
 returns table (id bigint, status text, to_addr text, subject text, attempts integer, last_error text,
-	created_by text, queued_at timestamptz, sent_at timestamptz)
+	created_by text, queued_at timestamptz, sent_at timestamptz, failure text, next_attempt_at timestamptz)
 language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	perform case_get(p_case);
 	return query select m.id, m.status, m.to_addr, m.subject, m.attempts, m.last_error, m.created_by,
-	                    m.queued_at, m.sent_at
+	                    m.queued_at, m.sent_at, m.failure, m.next_attempt_at
 	             from mail_outbox m where m.case_id = p_case order by m.created_at, m.id;
 end $$;
 
@@ -222,7 +223,7 @@ begin
 	values (m.customer_id, now(), 'email', 'out', 'reply', m.subject, m.body, m.created_by,
 	        (select a.branch_code from agent a where a.login = m.created_by), m.case_id, m.message_id)
 	returning id into v_interaction;
-	update mail_outbox set status = 'sent', sent_at = now(), last_error = null, interaction_id = v_interaction
+	update mail_outbox set status = 'sent', sent_at = now(), last_error = null, failure = null, interaction_id = v_interaction
 	where id = p_id;
 	if m.case_id is not null then
 		perform set_config('ccterm.case_actor', m.created_by, true);
@@ -232,34 +233,49 @@ begin
 	return v_interaction;
 end $$;
 
--- The MTA refused it (p_error: what it said): queued again after
--- mail_retry_seconds x 2^(attempts - 1), or failed after mail_max_attempts
--- or when p_retry is false (the outcome is unknown: the sender was killed
--- while the MTA had the message, so a retry could send it twice).
+-- The MTA did not take it (p_error: what it said). p_failure says how the
+-- sender read the MTA (src/admin/sendmail.c): 'permanent' (no such user or
+-- domain, refused by policy: an SMTP 5xx, or sysexits 64 65 67 68 69 77):
+-- failed at once, never retried; 'temporary' (an SMTP 4xx, the server
+-- unreachable, sysexits 75 71 74, the MTA killed before it had the whole
+-- message): queued again after mail_retry_seconds x 2^(attempts - 1), and
+-- failed after mail_max_attempts; 'unknown' (the MTA died or timed out after
+-- it had the whole message, so it may have passed it on): failed, never
+-- resent by itself. A failure of a case's reply is a case event and is
+-- pushed to its author ('case <id> mail_failed' on agent_<login>).
 drop function if exists mail_failed(bigint, text);
 drop function if exists mail_failed(bigint, text, boolean);
-create function mail_failed(p_id bigint, p_error text, p_retry boolean default true) returns text
+drop function if exists mail_failed(bigint, text, text);
+create function mail_failed(p_id bigint, p_error text, p_failure text) returns text
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	m mail_outbox;
 	v_status text;
+	v_error text := left(coalesce(nullif(btrim(p_error), ''), 'unknown error'), 2000);
 begin
+	if coalesce(p_failure, '') not in ('permanent', 'temporary', 'unknown') then
+		raise exception 'a failure is permanent, temporary or unknown' using errcode = '22023';
+	end if;
 	select * into m from mail_outbox where id = p_id for update;
 	if not found or m.status <> 'sending' then
 		raise exception 'message % is not being sent', p_id using errcode = '55000';
 	end if;
-	v_status := case when not coalesce(p_retry, true) or m.attempts >= setting_num('mail_max_attempts', 5)
+	v_status := case when p_failure <> 'temporary' or m.attempts >= setting_num('mail_max_attempts', 5)
 	                 then 'failed' else 'queued' end;
+	if v_status = 'failed' and p_failure = 'temporary' then
+		v_error := left(format('gave up after %s attempts: %s', m.attempts, v_error), 2000);
+	end if;
 	update mail_outbox
-	set status = v_status, last_error = left(coalesce(p_error, 'unknown error'), 2000),
+	set status = v_status, last_error = v_error, failure = p_failure,
 	    next_attempt_at = now() + make_interval(secs => setting_num('mail_retry_seconds', 60) * 2 ^ (m.attempts - 1))
 	where id = p_id;
 	if m.case_id is not null and v_status = 'failed' then
 		perform set_config('ccterm.case_actor', m.created_by, true);
-		perform case_note_set(p_error);
+		perform case_note_set(v_error);
 		perform case_event_add(m.case_id, 'mail_failed', null, m.to_addr);
 		perform case_note_set(null);
 		perform set_config('ccterm.case_actor', '', true);
+		perform case_tell_owner(m.created_by, m.case_id, 'mail_failed');
 	end if;
 	return v_status;
 end $$;
@@ -273,7 +289,7 @@ declare
 	n integer;
 begin
 	update mail_outbox
-	set status = 'failed',
+	set status = 'failed', failure = 'unknown',
 	    last_error = 'interrupted between handing it to the MTA and recording the outcome: not resent '
 	                 '(check the MTA log; mail_requeue resends it with the same Message-ID)'
 	where status = 'sending' and claimed_at < now() - make_interval(secs => setting_num('mail_stale_seconds', 600));
@@ -286,7 +302,8 @@ drop function if exists mail_requeue(bigint);
 create function mail_requeue(p_id bigint) returns void
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
-	update mail_outbox set status = 'queued', attempts = 0, next_attempt_at = now() where id = p_id and status = 'failed';
+	update mail_outbox set status = 'queued', attempts = 0, next_attempt_at = now(), failure = null
+	where id = p_id and status = 'failed';
 	if not found then
 		raise exception 'message % has not failed', p_id using errcode = '55000';
 	end if;

@@ -31,10 +31,14 @@ end $$;
 -- Creates a campaign, or changes the one of that name before it is built.
 -- Target: 'segment' (a segment code), 'rule' (an offer rule's name) or 'list'
 -- (members added with campaign_list_add). Returns its id.
+-- What counts as a response besides an inbound campaign reply (campaign_responded):
+-- p_response_product, the SKU or category an order must hold (NULL: any
+-- order); p_response_reason, a reason code an inbound contact may carry.
 drop function if exists campaign_save(text, text, text, text, date, date, text, numeric, integer, integer);
+drop function if exists campaign_save(text, text, text, text, date, date, text, numeric, integer, integer, text, text);
 create function campaign_save(p_name text, p_offer text, p_target_kind text, p_target_code text, p_starts date,
 	p_ends date default null, p_script text default '', p_control_pct numeric default 10, p_seed integer default 1,
-	p_response_days integer default 14)
+	p_response_days integer default 14, p_response_product text default null, p_response_reason text default null)
 returns integer language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_id integer;
@@ -50,6 +54,9 @@ begin
 	if p_target_kind = 'rule' and not exists (select 1 from offer_rule r where lower(r.name) = lower(p_target_code)) then
 		raise exception 'no such offer rule %', coalesce(p_target_code, '(none)') using errcode = '23503';
 	end if;
+	if p_response_reason is not null and not exists (select 1 from reason_code r where r.code = p_response_reason) then
+		raise exception 'no such reason code %', p_response_reason using errcode = '23503';
+	end if;
 	if p_starts is null or p_ends < p_starts then
 		raise exception 'a campaign needs a start date, and ends after it' using errcode = '22023';
 	end if;
@@ -57,14 +64,18 @@ begin
 	           where lower(c.name) = lower(p_name) and m.attempts > 0) then
 		raise exception 'campaign % has started: it can no longer be changed', p_name using errcode = '55000';
 	end if;
-	insert into campaign (name, offer, starts, ends, target_kind, target_code, script, control_pct, seed, response_days)
+	insert into campaign (name, offer, starts, ends, target_kind, target_code, script, control_pct, seed, response_days,
+	                      response_product, response_reason)
 	values (p_name, p_offer, p_starts, p_ends, p_target_kind, case when p_target_kind <> 'list' then p_target_code end,
-	        coalesce(p_script, ''), coalesce(p_control_pct, 10), coalesce(p_seed, 1), coalesce(p_response_days, 14))
+	        coalesce(p_script, ''), coalesce(p_control_pct, 10), coalesce(p_seed, 1), coalesce(p_response_days, 14),
+	        nullif(btrim(p_response_product), ''), p_response_reason)
 	on conflict (name) do update
 	set offer = excluded.offer, starts = excluded.starts, ends = excluded.ends, target_kind = excluded.target_kind,
 	    target_code = excluded.target_code, script = excluded.script, control_pct = excluded.control_pct,
-	    seed = excluded.seed, response_days = excluded.response_days
+	    seed = excluded.seed, response_days = excluded.response_days, response_product = excluded.response_product,
+	    response_reason = excluded.response_reason
 	returning id into v_id;
+	perform pg_notify('campaign', v_id::text);
 	return v_id;
 end $$;
 
@@ -138,6 +149,7 @@ begin
 	      from campaign_member x where x.campaign_id = p_campaign) k
 	where m.campaign_id = p_campaign and m.customer_id = k.customer_id;
 	update campaign set built_at = now() where id = p_campaign;
+	perform pg_notify('campaign', p_campaign::text);
 	return query select v_n, v_control;
 end $$;
 
@@ -250,6 +262,7 @@ begin
 		perform pg_notify('followup_watch', '');   -- the watch pushes it when it is due
 	end if;
 	perform audit_write(p_customer, 'update', format('campaign %s %s', p_campaign, p_outcome));
+	perform pg_notify('campaign', p_campaign::text);   -- the supervisors' campaign board
 	return v_id;
 end $$;
 
@@ -270,12 +283,39 @@ language sql stable security definer set search_path = pg_catalog, public, pg_te
 	order by c.starts desc, c.id
 $$;
 
+-- Did a member respond? Within (t0, t0 + response_days days], any of:
+--   an order that was not cancelled or returned, holding the campaign's
+--     response_product (a SKU, or its category: KD counts KD-1016) when set,
+--     else any order;
+--   an inbound contact (direction 'in', any channel) of kind
+--     'campaign_response' (the customer answering the campaign: a reply, a
+--     coupon used in a store), or carrying the campaign's response_reason.
+-- The campaign's own outbound calls (direction 'out') never count. t0 is the
+-- member's first contact (contacted_at) for the contacted group and the
+-- campaign's start (local midnight) for the control group.
+create or replace function campaign_responded(c campaign, p_customer bigint, p_t0 timestamptz) returns boolean
+language sql stable set search_path = pg_catalog, public, pg_temp as $$
+	select p_t0 is not null and (
+		exists (select 1 from orders o
+		        where o.customer_id = p_customer and o.status not in ('cancelled', 'returned')
+		          and o.ordered_at > p_t0 and o.ordered_at <= p_t0 + make_interval(days => c.response_days)
+		          and (c.response_product is null
+		               or exists (select 1 from order_line l where l.order_id = o.id
+		                          and (l.sku = c.response_product
+		                               or left(l.sku, length(c.response_product) + 1) = c.response_product || '-'))))
+		or exists (select 1 from interaction i
+		           where i.customer_id = p_customer and i.direction = 'in'
+		             and i.occurred_at > p_t0 and i.occurred_at <= p_t0 + make_interval(days => c.response_days)
+		             and (i.kind = 'campaign_response' or i.reason_code = c.response_reason)))
+$$;
+
 -- The board: progress, contact rate (reached / members called), acceptance
--- (accepted / reached), and the response: the share of the reached members
--- who ordered within response_days after their first contact, against the
--- share of the control group who ordered within response_days after the
--- campaign's start (local midnight), with the difference's 95 % confidence
--- interval (normal approximation: d +- 1.96 sqrt(p1 q1 / n1 + p2 q2 / n2)).
+-- (accepted / reached), and the response (campaign_responded): the share of
+-- the reached members who responded within response_days after their first
+-- contact, against the share of the control group who responded within
+-- response_days after the campaign's start (local midnight), with the
+-- difference's 95 % confidence interval (normal approximation:
+-- d +- 1.96 sqrt(p1 q1 / n1 + p2 q2 / n2)).
 drop function if exists campaign_board(integer);
 create function campaign_board(p_campaign integer)
 returns table (members integer, control integer, called integer, reached integer, accepted integer,
@@ -296,12 +336,11 @@ begin
 	return query
 	with m as (
 		select x.*,
-		       exists (select 1 from orders o
-		               where o.customer_id = x.customer_id and o.status not in ('cancelled', 'returned')
-		                 and o.ordered_at > s.t0 and o.ordered_at <= s.t0 + make_interval(days => c.response_days)) as ordered
+		       (x.is_control or x.contacted_at is not null)
+		       and campaign_responded(c, x.customer_id,
+		                              case when x.is_control then (c.starts::timestamp at time zone campaign_tz())
+		                                   else x.contacted_at end) as responded
 		from campaign_member x
-		cross join lateral (select case when x.is_control then (c.starts::timestamp at time zone campaign_tz())
-		                                else x.contacted_at end as t0) s
 		where x.campaign_id = p_campaign
 	), f as (
 		select count(*) filter (where not is_control)::integer as n_t,
@@ -312,8 +351,8 @@ begin
 		       count(*) filter (where outcome = 'refused')::integer as refused,
 		       count(*) filter (where outcome = 'callback' and done_at is null)::integer as callbacks,
 		       count(*) filter (where not is_control and done_at is not null)::integer as done,
-		       count(*) filter (where not is_control and contacted_at is not null and ordered)::integer as x1,
-		       count(*) filter (where is_control and ordered)::integer as x2
+		       count(*) filter (where not is_control and contacted_at is not null and responded)::integer as x1,
+		       count(*) filter (where is_control and responded)::integer as x2
 		from m
 	), p as (
 		select f.*, case when reached > 0 then x1::double precision / reached end as p1,

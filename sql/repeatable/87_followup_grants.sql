@@ -9,7 +9,8 @@
 --               reassign / re-prioritise / close own cases, render and queue
 --               replies, pull the next campaign member and record outcomes
 --   branch      read their customers' cases
---   supervisor  all of that on every case, plan and build campaigns, the board
+--   supervisor  all of that on every case, plan and build campaigns, the boards
+--               (79_campaign_board.sql grants its own)
 --   admin       the sender (mail-send), the SLA watch (case-watch)
 
 -- Row security as in 05_access.sql: the row's customer (a case event: its case's).
@@ -49,10 +50,10 @@ revoke all on function case_sla_hours(text, text), case_no(bigint), case_warn_at
 	mail_customer_address(bigint), mail_case_order_no(bigint, bigint), mail_fill(text, bigint, bigint),
 	mail_render(text, bigint, bigint), mail_reply_target(bigint, bigint),
 	mail_queue(uuid, bigint, bigint, text, text, text, boolean), mail_release(bigint), mail_for_case(bigint),
-	mail_claim(), mail_sent(bigint), mail_failed(bigint, text, boolean), mail_recover_stale(), mail_requeue(bigint),
+	mail_claim(), mail_sent(bigint), mail_failed(bigint, text, text), mail_recover_stale(), mail_requeue(bigint),
 	mail_next_due(),
 	campaign_tz(), campaign_by_name(text), campaign_check_supervisor(),
-	campaign_save(text, text, text, text, date, date, text, numeric, integer, integer),
+	campaign_save(text, text, text, text, date, date, text, numeric, integer, integer, text, text),
 	campaign_list_add(integer, text[]), campaign_build(integer), campaign_next(integer),
 	campaign_record(integer, bigint, text, timestamptz, text), campaign_list_all(), campaign_board(integer),
 	campaign_callbacks_remind(), campaign_callback_next()
@@ -79,11 +80,11 @@ grant execute on function case_open(bigint, text, text, text, text), case_assign
 	to ccterm_agent, ccterm_supervisor, ccterm_admin;
 
 -- Planning campaigns, the board, resending a failed reply: supervisors.
-grant execute on function campaign_save(text, text, text, text, date, date, text, numeric, integer, integer),
+grant execute on function campaign_save(text, text, text, text, date, date, text, numeric, integer, integer, text, text),
 	campaign_list_add(integer, text[]), campaign_build(integer), campaign_board(integer), mail_requeue(bigint)
 	to ccterm_supervisor, ccterm_admin;
 
 -- The long-lived processes: the sender and the SLA watch.
-grant execute on function mail_claim(), mail_sent(bigint), mail_failed(bigint, text, boolean), mail_recover_stale(),
+grant execute on function mail_claim(), mail_sent(bigint), mail_failed(bigint, text, text), mail_recover_stale(),
 	mail_next_due(), case_sla_check(), case_sla_next(), campaign_callbacks_remind(), campaign_callback_next()
 	to ccterm_admin;

@@ -50,19 +50,21 @@ static char *read_list(const char *path)
 static int campaign_add(struct db *db, const struct opts *o, const char *name)
 {
 	static const char *const known[] = { "--offer", "--segment", "--rule", "--list", "--from", "--until",
-		"--script", "--control", "--seed", "--response-days", NULL };
+		"--script", "--control", "--seed", "--response-days", "--product", "--reason", NULL };
 	const char *segment = opt_get(o, "--segment"), *rule = opt_get(o, "--rule"), *list = opt_get(o, "--list");
 	const char *kind = segment ? "segment" : rule ? "rule" : "list";
-	const char *p[10] = { name, opt_need(o, "--offer"), kind, segment ? segment : rule, opt_need(o, "--from"),
+	const char *p[12] = { name, opt_need(o, "--offer"), kind, segment ? segment : rule, opt_need(o, "--from"),
 			      opt_get(o, "--until"), opt_get(o, "--script"), opt_get(o, "--control"),
-			      opt_get(o, "--seed"), opt_get(o, "--response-days") };
+			      opt_get(o, "--seed"), opt_get(o, "--response-days"), opt_get(o, "--product"),
+			      opt_get(o, "--reason") };
 	PGresult *res;
 	char *refs = NULL;
 	long id;
 
 	if (opt_check(o, known) < 0 || !p[1] || !p[4] || (!!segment + !!rule + !!list) != 1) {
 		fprintf(stderr, "ccterm-admin: campaign add NAME --offer TEXT (--segment CODE | --rule NAME | --list FILE) "
-				"--from DATE [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N]\n");
+				"--from DATE [--until DATE] [--script TEXT] [--control PCT] [--seed N] [--response-days N] "
+				"[--product SKU] [--reason CODE]\n");
 		return 2;
 	}
 	if (list && !(refs = read_list(list)))
@@ -72,7 +74,7 @@ static int campaign_add(struct db *db, const struct opts *o, const char *name)
 		return -1;
 	}
 	res = db_query(db, "select campaign_save($1, $2, $3, $4, $5::date, $6::date, coalesce($7, ''), "
-			   "coalesce($8::numeric, 10), coalesce($9::integer, 1), coalesce($10::integer, 14))", 10, p);
+			   "coalesce($8::numeric, 10), coalesce($9::integer, 1), coalesce($10::integer, 14), $11, $12)", 12, p);
 	if (!res) {
 		free(refs);
 		return db_rollback(db);
@@ -154,7 +156,7 @@ static int campaign_board(struct db *db, const char *name)
 	printf("  reached %s: contact rate %s; accepted %s, refused %s: acceptance %s; call-backs pending %s\n",
 	       PQgetvalue(res, 0, 3), pct(res, 9, b, sizeof(b)), PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
 	       pct(res, 10, c, sizeof(c)), PQgetvalue(res, 0, 6));
-	printf("  response (ordered within %s days): contacted %s of %s = %s, control %s of %s = %s\n",
+	printf("  response (an order or an inbound reply within %s days): contacted %s of %s = %s, control %s of %s = %s\n",
 	       PQgetvalue(res, 0, 20), PQgetvalue(res, 0, 12), PQgetvalue(res, 0, 11), pct(res, 13, a, sizeof(a)),
 	       PQgetvalue(res, 0, 15), PQgetvalue(res, 0, 14), pct(res, 16, d, sizeof(d)));
 	if (PQgetisnull(res, 0, 17))

@@ -31,20 +31,20 @@ struct tally {
 
 /* Sends one claimed message and records what happened: 0, or -1 when the
  * outcome could not be recorded (the database is gone: the row stays
- * 'sending' and is recovered as failed later, never resent). */
+ * 'sending' and is recovered as failed later, never resent). A permanent
+ * refusal fails it at once and says so; a temporary one is retried. */
 static int send_one(struct db *db, const char *sendmail, struct mail_msg *m, struct tally *t, bool verbose)
 {
 	char err[1200], status[16] = "";
 	size_t len = 0;
-	bool retry = true;
+	enum mta_failure failure = MTA_PERMANENT;   /* a message GMime cannot build fails again */
 	char *bytes = mime_build(m, &len, err, sizeof(err));
 	int rc;
 
 	if (!bytes) {
-		retry = false;
 		rc = -1;
 	} else {
-		rc = sendmail_run(sendmail, bytes, len, MTA_TIMEOUT_S, err, sizeof(err), &retry);
+		rc = sendmail_run(sendmail, bytes, len, MTA_TIMEOUT_S, err, sizeof(err), &failure);
 		free(bytes);
 	}
 	if (rc == 0) {
@@ -59,16 +59,21 @@ static int send_one(struct db *db, const char *sendmail, struct mail_msg *m, str
 		progress_tick(t->progress, t->sent + t->retry + t->failed, 0);
 		return 0;
 	}
-	if (mail_record_failed(db, m->id, err, retry, status) < 0)
+	if (mail_record_failed(db, m->id, err, mta_failure_name(failure), status) < 0)
 		return -1;
-	if (strcmp(status, "failed") == 0)
+	if (strcmp(status, "failed") == 0) {
 		t->failed++;
-	else
+		/* on stdout too: whoever runs the sender sees what was not delivered */
+		printf("%s: message %lld to %s not delivered: %s (%s)\n", WHO, m->id, m->to, err,
+		       failure == MTA_PERMANENT ? "permanent, not retried"
+		       : failure == MTA_UNKNOWN ? "outcome unknown, not resent"
+						: "temporary, no attempts left");
+	} else {
 		t->retry++;
-	progress_clear(t->progress);
+		progress_clear(t->progress);
+		fprintf(stderr, "%s: message %lld to %s: %s (temporary, will retry)\n", WHO, m->id, m->to, err);
+	}
 	progress_tick(t->progress, t->sent + t->retry + t->failed, 0);
-	fprintf(stderr, "%s: message %lld to %s: %s (%s)\n", WHO, m->id, m->to, err,
-		strcmp(status, "failed") == 0 ? "failed, not retried" : "will retry");
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* sendmail.c - hands a message to the MTA: `PATH -t -i`, the message on
- * stdin, what it says on stdout/stderr kept for the outbox's last_error. */
+ * stdin, what it says on stdout/stderr kept for the outbox's last_error,
+ * and how its refusal reads (permanent, temporary, unknown: ccterm/mta_error.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ccterm/mta_error.h"
 #include "mail_out.h"
 
 static long ms_since(const struct timespec *t0)
@@ -36,16 +39,17 @@ static void one_line(char *s)
 }
 
 int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, char *err, size_t errsz,
-		 bool *retry)
+		 enum mta_failure *failure)
 {
 	int in[2], out[2], status = 0;
 	size_t sent = 0, said = 0;
 	char said_buf[1024];
 	struct timespec t0;
 	pid_t pid;
-	bool killed = false;
+	bool killed = false, whole = false;
+	char reply[512];
 
-	*retry = true;
+	*failure = MTA_TEMPORARY;
 	err[0] = '\0';
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
@@ -65,7 +69,9 @@ int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, c
 		fprintf(stderr, "cannot run %s: %s", path, strerror(errno));
 		_exit(127);
 	}
-	close(in[0]);
+	/* The read end of its input stays open here until it has ended, so what
+	 * it left unread can be counted (FIONREAD): a message written into the
+	 * pipe is not yet a message the MTA had. */
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -114,18 +120,30 @@ int sendmail_run(const char *path, const char *msg, size_t len, int timeout_s, c
 		close(in[1]);
 	close(out[0]);
 	said_buf[said] = '\0';
-	one_line(said_buf);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	{
+		int unread = 0;
+
+		whole = sent >= len && ioctl(in[0], FIONREAD, &unread) == 0 && unread == 0;
+		close(in[0]);
+	}
 	if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	if (killed || WIFSIGNALED(status)) {
-		/* it may have passed the message on before it died: do not resend */
-		*retry = false;
-		snprintf(err, errsz, "%s %s after %ld ms (outcome unknown)%s%s", path,
-			 killed ? "timed out" : "was killed", ms_since(&t0), said ? ": " : "", said_buf);
+	*failure = mta_failure_of(!killed && WIFEXITED(status), WIFEXITED(status) ? WEXITSTATUS(status) : -1, whole,
+				  said_buf, reply, sizeof(reply));
+	one_line(said_buf);
+	if (killed || !WIFEXITED(status)) {
+		snprintf(err, errsz, "%s%s%s %s after %ld ms%s%s%s", reply, reply[0] ? "; " : "", path,
+			 killed ? "timed out" : "was killed", ms_since(&t0),
+			 *failure == MTA_UNKNOWN ? " (outcome unknown: it had the whole message)"
+						 : " (before it had the whole message)",
+			 said ? ": " : "", said_buf);
 	} else {
-		snprintf(err, errsz, "%s exited %d%s%s", path, WEXITSTATUS(status), said ? ": " : "", said_buf);
+		const char *meaning = mta_exit_meaning(WEXITSTATUS(status));
+
+		snprintf(err, errsz, "%s%s%s exited %d%s%s%s%s%s", reply, reply[0] ? "; " : "", path, WEXITSTATUS(status),
+			 meaning ? " (" : "", meaning ? meaning : "", meaning ? ")" : "", said ? ": " : "", said_buf);
 	}
 	return -1;
 }

@@ -46,6 +46,7 @@ static void cmd_save(struct app *app, const char *arg) { app_action(app, ACTION_
 static void cmd_help(struct app *app, const char *arg) { app_action(app, ACTION_HELP); }
 static void cmd_rules(struct app *app, const char *arg) { app_action(app, ACTION_RULES); }
 static void cmd_atrisk(struct app *app, const char *arg) { app_action(app, ACTION_AT_RISK); }
+static void cmd_campaigns(struct app *app, const char *arg) { app_action(app, ACTION_CAMPAIGNS); }
 
 /* report [YYYY-MM-DD]: the daily report (SQL refuses others too). */
 static void cmd_report(struct app *app, const char *arg)
@@ -120,6 +121,7 @@ static const struct command commands[] = {
 	{ "rules", "rules: the offer rules (supervisors)", cmd_rules },
 	{ "atrisk", "atrisk: customers at risk (supervisors)", cmd_atrisk },
 	{ "report", "report [YYYY-MM-DD]: the daily report (supervisors)", cmd_report },
+	{ "campaigns", "campaigns: the campaign board (supervisors)", cmd_campaigns },
 	{ "quit", "quit ccterm", cmd_quit },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

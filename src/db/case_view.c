@@ -138,6 +138,50 @@ int db_case_contacts_read(const struct pg_result *res, void *out, char *err, siz
 	return 0;
 }
 
+void db_case_replies_request(struct db_request *rq, long long case_id)
+{
+	db_request_init(rq, "select id, status, coalesce(failure, ''), to_addr, subject, coalesce(last_error, ''), attempts, "
+			    "coalesce(to_char(case status when 'sent' then sent_at when 'queued' then next_attempt_at "
+			    "else queued_at end, 'MM-DD HH24:MI'), '') "
+			    "from mail_for_case($1::bigint)");
+	db_request_int(rq, case_id);
+}
+
+int db_case_replies_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct case_replies *c = out;
+	int n = PQntuples(res), first = n > CASE_REPLIES_MAX ? n - CASE_REPLIES_MAX : 0;   /* the newest */
+
+	c->n = 0;
+	for (int i = first; i < n; i++) {
+		struct case_reply_row *r = &c->rows[c->n++];
+
+		r->id = atoll(PQgetvalue(res, i, 0));
+		DB_COPY(r->status, res, i, 1);
+		DB_COPY(r->failure, res, i, 2);
+		DB_COPY(r->to, res, i, 3);
+		DB_COPY(r->subject, res, i, 4);
+		DB_COPY(r->error, res, i, 5);
+		r->attempts = atoi(PQgetvalue(res, i, 6));
+		DB_COPY(r->at, res, i, 7);
+	}
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
+void case_reply_state(const struct case_reply_row *r, char *out, size_t size)
+{
+	if (strcmp(r->status, "failed") == 0)
+		snprintf(out, size, "not delivered: %s", r->error[0] ? r->error : "unknown error");
+	else if (strcmp(r->status, "sent") == 0)
+		snprintf(out, size, "sent %s", r->at);
+	else if (strcmp(r->status, "queued") == 0 && r->error[0])
+		snprintf(out, size, "queued, next try %s (%s)", r->at, r->error);
+	else
+		snprintf(out, size, "%s", r->status);
+}
+
 int db_case_change_request(struct db_request *rq, const char *verb, long long case_id, const char *arg,
 			   const char *note)
 {

@@ -63,14 +63,14 @@ int mail_record_sent(struct db *db, long long id)
 	return db_exec(db, "select mail_sent($1::bigint)", 1, p);
 }
 
-int mail_record_failed(struct db *db, long long id, const char *error, bool retry, char *status)
+int mail_record_failed(struct db *db, long long id, const char *error, const char *failure, char *status)
 {
 	char sid[24];
-	const char *p[3] = { sid, error, retry ? "true" : "false" };
+	const char *p[3] = { sid, error, failure };
 	PGresult *res;
 
 	snprintf(sid, sizeof(sid), "%lld", id);
-	res = db_query(db, "select mail_failed($1::bigint, $2, $3::boolean)", 3, p);
+	res = db_query(db, "select mail_failed($1::bigint, $2, $3)", 3, p);
 	if (!res)
 		return -1;
 	snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));

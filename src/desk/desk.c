@@ -331,6 +331,9 @@ static void on_notice(void *arg, const struct notice *n)
 	case NOTICE_FLOOR:
 		d->events |= DESK_FLOOR;
 		break;
+	case NOTICE_CAMPAIGN:
+		d->events |= DESK_CAMPAIGN;
+		break;
 	case NOTICE_LISTS:
 		read_lists(d);
 		break;
@@ -340,6 +343,10 @@ static void on_notice(void *arg, const struct notice *n)
 		if (strcmp(n->state, "escalated") == 0 || strcmp(n->state, "overdue") == 0) {
 			snprintf(d->case_alert, sizeof(d->case_alert), "case C-%lld %s", n->call_id, n->state);
 			desk_say(d, _("Case C-%lld is %s: :cases shows it."), n->call_id, n->state);
+		} else if (strcmp(n->state, "mail_failed") == 0) {
+			/* a reply the MTA refused for good (or gave up on): the agent who wrote it is told */
+			snprintf(d->case_alert, sizeof(d->case_alert), "C-%lld reply failed", n->call_id);
+			desk_say(d, _("Your reply on case C-%lld was not delivered: the case shows why."), n->call_id);
 		}
 		d->events |= DESK_CASE | DESK_CHANGED;
 		break;

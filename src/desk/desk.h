@@ -41,6 +41,7 @@ enum desk_event {
 	DESK_LOST = 1 << 9,        /* the connection is lost */
 	DESK_CASE = 1 << 10,       /* one of my cases moved (NOTIFY "case <id> <event>") */
 	DESK_REPLY = 1 << 11,      /* the e-mail reply was queued (or refused) */
+	DESK_CAMPAIGN = 1 << 12,   /* a campaign's figures moved (NOTIFY campaign: the campaign board) */
 };
 
 #define DESK_MAX_PENDING 16

@@ -347,6 +347,13 @@ void app_action(struct app *app, enum action a)
 		}
 		app_open(app, a == ACTION_RULES ? VIEW_RULES : VIEW_AT_RISK, NULL);
 		break;
+	case ACTION_CAMPAIGNS:
+		if (!desk_is_supervisor(d)) {
+			app_message(app, "The campaign board is for supervisors (Ctrl-N calls your next member).");
+			break;
+		}
+		app_open(app, VIEW_CAMPAIGNS, NULL);
+		break;
 	case ACTION_OFFER_NEXT: desk_offer_next(d); break;
 	case ACTION_OFFER_OFFERED: desk_offer_record(d, "offered"); break;
 	case ACTION_OFFER_ACCEPTED: desk_offer_record(d, "accepted"); break;

@@ -33,6 +33,7 @@ static struct {
 	struct case_row cur;
 	struct case_events *events;
 	struct case_contacts *contacts;
+	struct case_replies *replies;
 	bool have_cur;
 	struct code_list resolutions;
 	bool asked_resolutions;
@@ -128,7 +129,9 @@ static void fetch_case(struct app *app)
 		C.events = calloc(1, sizeof(*C.events));
 	if (!C.contacts)
 		C.contacts = calloc(1, sizeof(*C.contacts));
-	if (!C.events || !C.contacts)
+	if (!C.replies)
+		C.replies = calloc(1, sizeof(*C.replies));
+	if (!C.events || !C.contacts || !C.replies)
 		return;
 	db_case_detail_request(&rq, C.case_id);
 	if (gateway_send(app->gw, &rq, db_case_detail_read, &C.cur, detail_in, app) < 0) {
@@ -139,6 +142,8 @@ static void fetch_case(struct app *app)
 	gateway_send(app->gw, &rq, db_case_history_read, C.events, part_in, app);
 	db_case_contacts_request(&rq, C.case_id);
 	gateway_send(app->gw, &rq, db_case_contacts_read, C.contacts, part_in, app);
+	db_case_replies_request(&rq, C.case_id);
+	gateway_send(app->gw, &rq, db_case_replies_read, C.replies, part_in, app);
 	if (!C.asked_resolutions) {
 		db_case_resolutions_request(&rq);
 		C.asked_resolutions = gateway_send(app->gw, &rq, db_code_list_read, &C.resolutions, NULL, NULL) == 0;
@@ -153,6 +158,8 @@ void cases_open_case(struct app *app, long long case_id)
 			C.events->n = 0;
 		if (C.contacts)
 			C.contacts->n = 0;
+		if (C.replies)
+			C.replies->n = 0;
 	}
 	C.case_id = case_id;
 	fetch_case(app);
@@ -342,6 +349,21 @@ static void draw_case(struct app *app, WINDOW *w, int top, int height)
 		snprintf(line, sizeof(line), "%s %-6s %-3s %-10s %-8s %s", r->at, r->channel, r->direction, r->kind,
 			 r->agent, r->subject);
 		draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
+	}
+	/* the e-mail replies, newest last: one the MTA refused says why */
+	if (C.replies && C.replies->n > 0 && y < end) {
+		int first = C.replies->n > 3 ? C.replies->n - 3 : 0;
+
+		snprintf(line, sizeof(line), "Replies (%d)", C.replies->n);
+		draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
+		for (int i = first; i < C.replies->n && y < end; i++) {
+			const struct case_reply_row *r = &C.replies->rows[i];
+			char state[600];
+
+			case_reply_state(r, state, sizeof(state));
+			snprintf(line, sizeof(line), "to %s · %s", r->to, state);
+			draw_text(w, y++, 1, cols - 2, line, strcmp(r->status, "failed") == 0 ? STYLE_WARN : STYLE_NORMAL);
+		}
 	}
 	snprintf(line, sizeof(line), "History (%d)", C.events ? C.events->n : 0);
 	if (y < end)

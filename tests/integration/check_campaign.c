@@ -301,6 +301,199 @@ START_TEST(the_board_measures_the_response_against_the_control_group)
 }
 END_TEST
 
+/*
+ * The response counts inbound contacts as well as orders, worked out by
+ * hand. A list of 20 with 40 % held out: 8 in the control group, 12 to
+ * call: 5 accepted, 3 refused, 2 reached, 2 not reached, so 10 reached.
+ * The campaign measures 7 days, product SAV (SAV-LIFE and SAV-1 count,
+ * KD-1016 does not), reason cp_savings. Its start is 12 days ago; the
+ * first contacts are moved 10 days back. The reached, by customer id:
+ *   r1  order SAV-LIFE 2 days after the contact ............ responded
+ *   r2  order KD-1016 only, 2 days after .................... no (not the product)
+ *   r3  inbound e-mail, kind campaign_response, 1 day after .. responded
+ *   r4  inbound inquiry, reason cp_savings, 3 days after .... responded
+ *   r5  inbound inquiry, another reason, 3 days after ....... no
+ *   r6  outbound campaign_response 1 day after (our call) ... no (not inbound)
+ *   r7  inbound campaign_response 8 days after .............. no (window 7 days)
+ *   r8  order SAV-LIFE the day before the contact ........... no
+ *   r9  order SAV-LIFE 2 days after, cancelled .............. no
+ *   r10 order SAV-1 3 days after and a reply 4 days after ... responded (once)
+ *   contacted: 4 of 10 = 0.4 (orders of the product alone: 2 of 10; any order: 3 of 10).
+ * The control group, from the start (local midnight 12 days ago):
+ *   c1 inbound campaign_response 2 days after ............... responded
+ *   c2 order SAV-LIFE 6 days after .......................... responded
+ *   c3 inbound inquiry, reason cp_savings, 8 days after ..... no (window)
+ *   c4 order SAV-LIFE 2 days before the start ............... no
+ *   c5..c8 nothing
+ *   control: 2 of 8 = 0.25.
+ * Difference 0.15; se = sqrt(0.4 x 0.6 / 10 + 0.25 x 0.75 / 8)
+ *   = sqrt(0.024 + 0.0234375) = sqrt(0.0474375) = 0.2178015...;
+ *   95 %: 0.15 -+ 1.96 x 0.2178015 = -0.2768910 to +0.5768910.
+ */
+START_TEST(the_response_counts_inbound_contacts_and_orders_of_the_product)
+{
+	struct db *boss = testdb_connect(dbname, "cp_park");
+	struct db *kim = testdb_connect(dbname, "cp_kim");
+	static const char *const outcomes[12] = { "accepted", "accepted", "accepted", "accepted", "accepted", "refused",
+						  "refused", "refused", "reached", "reached", "not_reached", "not_reached" };
+	char refs[512] = "", out[4096];
+	PGresult *res;
+	double se = sqrt(0.4 * 0.6 / 10 + 0.25 * 0.75 / 8);
+
+	exec_ok(db, "insert into reason_code (code, label, kind) values ('cp_savings', '적금 문의', 'inquiry'), "
+		    "('cp_other', '기타 문의', 'inquiry')");
+	for (int i = 1; i <= 20; i++)
+		snprintf(refs + strlen(refs), sizeof(refs) - strlen(refs), "%sCP%03d", i > 1 ? "," : "", i);
+	/* an unknown reason is refused */
+	ck_assert_int_eq(db_exec(boss, "select campaign_save('겨울 적금', '적금 권유', 'list', null, current_date - 12, null, "
+				       "'', 40, 5, 7, 'SAV', 'nosuch')", 0, NULL), -1);
+	exec_ok(boss, "select campaign_save('겨울 적금', '적금 권유', 'list', null, current_date - 12, null, '', 40, 5, 7, "
+		      "'SAV', 'cp_savings')");
+	{
+		const char *p[1] = { refs };
+
+		ck_assert(db_exec(boss, "select campaign_list_add(campaign_by_name('겨울 적금'), string_to_array($1, ','))",
+				  1, p) == 0);
+	}
+	value_is(boss, "select members || '/' || control from campaign_build(campaign_by_name('겨울 적금'))", "20/8");
+	for (int i = 0; i < 12; i++) {
+		long c = pull(kim, "겨울 적금");
+
+		ck_assert_msg(c != 0, "pull %d found nobody", i + 1);
+		record(kim, "겨울 적금", c, outcomes[i], NULL);
+	}
+	ck_assert_msg(db_exec_script(db,
+		"update campaign_member set contacted_at = contacted_at - interval '10 days' where contacted_at is not null;"
+		"create temp table r as select customer_id, contacted_at as t0, row_number() over (order by customer_id) as n "
+		"  from campaign_member where contacted_at is not null;"
+		"create temp table k as select m.customer_id, c.starts::timestamp at time zone campaign_tz() as t0, "
+		"  row_number() over (order by m.customer_id) as n "
+		"  from campaign_member m join campaign c on c.id = m.campaign_id where m.is_control;"
+		"create temp table ev (who text, n int, what text, days numeric, sku text, status text, reason text);"
+		"insert into ev values "
+		"  ('r', 1, 'order', 2, 'SAV-LIFE', 'paid', null), ('r', 2, 'order', 2, 'KD-1016', 'paid', null),"
+		"  ('r', 3, 'reply', 1, null, null, null), ('r', 4, 'inquiry', 3, null, null, 'cp_savings'),"
+		"  ('r', 5, 'inquiry', 3, null, null, 'cp_other'), ('r', 6, 'outbound', 1, null, null, null),"
+		"  ('r', 7, 'reply', 8, null, null, null), ('r', 8, 'order', -1, 'SAV-LIFE', 'paid', null),"
+		"  ('r', 9, 'order', 2, 'SAV-LIFE', 'cancelled', null), ('r', 10, 'order', 3, 'SAV-1', 'paid', null),"
+		"  ('r', 10, 'reply', 4, null, null, null),"
+		"  ('k', 1, 'reply', 2, null, null, null), ('k', 2, 'order', 6, 'SAV-LIFE', 'paid', null),"
+		"  ('k', 3, 'inquiry', 8, null, null, 'cp_savings'), ('k', 4, 'order', -2, 'SAV-LIFE', 'paid', null);"
+		"create temp table at as select e.*, coalesce(r.customer_id, k.customer_id) as customer_id, "
+		"  coalesce(r.t0, k.t0) + make_interval(secs => e.days * 86400) as t "
+		"  from ev e left join r on e.who = 'r' and r.n = e.n left join k on e.who = 'k' and k.n = e.n;"
+		"insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+		"  select 'RS' || customer_id || '-' || days, customer_id, t, 'web', status, 10000 from at where what = 'order';"
+		"insert into order_line (order_id, line_no, sku, name, qty, price_won) "
+		"  select o.id, 1, a.sku, a.sku, 1, 10000 from at a join orders o on o.order_no = 'RS' || a.customer_id || '-' || a.days "
+		"  where a.what = 'order';"
+		"insert into interaction (customer_id, occurred_at, channel, direction, kind, subject, reason_code) "
+		"  select customer_id, t, case what when 'reply' then 'email' else 'phone' end, "
+		"         case what when 'outbound' then 'out' else 'in' end, "
+		"         case what when 'inquiry' then 'inquiry' else 'campaign_response' end, '답신', reason "
+		"  from at where what <> 'order';"
+		"insert into orders (order_no, customer_id, ordered_at, channel, status, total_won) "
+		"  select 'NR' || customer_id, customer_id, now() - interval '1 hour', 'web', 'paid', 10000 "
+		"  from campaign_member where not is_control and contacted_at is null;")
+		== 0, "%s", db_error(db));
+
+	res = db_query(boss, "select contacted_n, contacted_responded, contacted_rate, control_n, control_responded, "
+			     "control_rate, lift, lift_low, lift_high, reached, accepted "
+			     "from campaign_board(campaign_by_name('겨울 적금'))", 0, NULL);
+	ck_assert_msg(res != NULL, "%s", db_error(boss));
+	ck_assert_str_eq(PQgetvalue(res, 0, 0), "10");
+	ck_assert_str_eq(PQgetvalue(res, 0, 1), "4");
+	ck_assert_double_eq_tol(atof(PQgetvalue(res, 0, 2)), 0.4, 1e-9);
+	ck_assert_str_eq(PQgetvalue(res, 0, 3), "8");
+	ck_assert_str_eq(PQgetvalue(res, 0, 4), "2");
+	ck_assert_double_eq_tol(atof(PQgetvalue(res, 0, 5)), 0.25, 1e-9);
+	ck_assert_double_eq_tol(atof(PQgetvalue(res, 0, 6)), 0.15, 1e-9);
+	ck_assert_double_eq_tol(se, 0.2178015, 1e-7);
+	ck_assert_double_eq_tol(atof(PQgetvalue(res, 0, 7)), -0.2768910, 1e-6);
+	ck_assert_double_eq_tol(atof(PQgetvalue(res, 0, 8)), 0.5768910, 1e-6);
+	ck_assert_str_eq(PQgetvalue(res, 0, 9), "10");
+	ck_assert_str_eq(PQgetvalue(res, 0, 10), "5");
+	PQclear(res);
+	/* which ones: r1 r3 r4 r10 and c1 c2 (the definition, member by member) */
+	value_is(db, "select string_agg(who || n, ' ' order by who desc, n) from ("
+		     " select 'r' as who, r.n from r join campaign_member m using (customer_id) join campaign c on c.id = m.campaign_id"
+		     " where campaign_responded(c, r.customer_id, m.contacted_at)"
+		     " union all select 'k', k.n from k join campaign c on c.name = '겨울 적금'"
+		     " where campaign_responded(c, k.customer_id, k.t0)) x", "r1 r3 r4 r10 k1 k2");
+
+	/* the command line says the same */
+	ck_assert_int_eq(testdb_run(dbname, "ccterm-admin campaign board 겨울\\ 적금", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "contacted 4 of 10 = 40.0%, control 2 of 8 = 25.0%"), "%s", out);
+	ck_assert_msg(strstr(out, "difference +15.0 points, 95% confidence interval -27.7 to +57.7"), "%s", out);
+
+	/* the console's board: every campaign, its detail, its call-backs; supervisors only */
+	value_is(boss, "select name || '|' || status || '|' || members || '+' || control || '|' || contacted_responded || '/' "
+		       "|| contacted_n || '|' || control_responded || '/' || control_n from campaign_boards()",
+		 "겨울 적금|running|12+8|4/10|2/8");
+	value_is(boss, "select not_called || '/' || reached_only || '/' || not_reached_retry || '/' || not_reached_done || '/' "
+		       "|| response_days || '/' || response_product || '/' || response_reason "
+		       "from campaign_detail(campaign_by_name('겨울 적금'))", "0/2/2/0/7/SAV/적금 문의");
+	value_is(boss, "select count(*)::text from campaign_callbacks(campaign_by_name('겨울 적금'), 20)", "0");
+	ck_assert_int_eq(db_exec(kim, "select * from campaign_boards()", 0, NULL), -1);
+	ck_assert_str_eq(db_sqlstate(kim), "42501");
+	ck_assert_int_eq(db_exec(kim, "select * from campaign_detail(1)", 0, NULL), -1);
+	ck_assert_str_eq(db_sqlstate(kim), "42501");
+	db_close(boss);
+	db_close(kim);
+}
+END_TEST
+
+/* Every outcome, save and build tells the supervisors' board (NOTIFY campaign '<id>'). */
+START_TEST(the_board_is_told_of_every_outcome)
+{
+	struct db *boss = testdb_connect(dbname, "cp_park");
+	struct db *kim = testdb_connect(dbname, "cp_kim");
+	char *camp;
+	int got = 0;
+	long m;
+
+	exec_ok(boss, "listen campaign");
+	exec_ok(boss, "select campaign_save('봄 적금', '적금 가입 권유', 'segment', 'cp_vip', current_date, null, '', 20, 7, 14)");
+	exec_ok(boss, "select campaign_build(campaign_by_name('봄 적금'))");
+	camp = value(db, "select id from campaign where name = '봄 적금'");
+	m = pull(kim, "봄 적금");
+	record(kim, "봄 적금", m, "reached", NULL);
+	for (int i = 0; i < 30 && got < 3; i++) {
+		PGnotify *n;
+
+		PQconsumeInput(db_pg(boss));
+		while ((n = PQnotifies(db_pg(boss)))) {
+			got += strcmp(n->relname, "campaign") == 0 && strcmp(n->extra, camp) == 0;
+			PQfreemem(n);
+		}
+		if (got < 3)
+			usleep(100 * 1000);
+	}
+	ck_assert_int_eq(got, 3);   /* saved, built, an outcome */
+	/* a call-back promised shows on the board's detail, and is due once its time has come */
+	m = pull(kim, "봄 적금");
+	record(kim, "봄 적금", m, "callback", "2099-01-01 10:00+09");
+	{
+		char sql[160], want[192], *name;
+
+		snprintf(sql, sizeof(sql), "select name from customer where id = %ld", m);
+		name = value(db, sql);
+		snprintf(want, sizeof(want), "%s|cp_kim|false|2099-01-01 10:00", name);
+		value_is(boss, "select customer_name || '|' || owner_login || '|' || due::text || '|' || "
+			       "to_char(callback_at at time zone 'Asia/Seoul', 'YYYY-MM-DD HH24:MI') "
+			       "from campaign_callbacks(campaign_by_name('봄 적금'), 20)", want);
+		free(name);
+	}
+	exec_ok(db, "update campaign_member set callback_at = now() - interval '1 minute' where outcome = 'callback'");
+	value_is(boss, "select count(*) || '/' || bool_and(due)::text || '/' || min(owner_login) "
+		       "from campaign_callbacks(campaign_by_name('봄 적금'), 20)", "1/true/cp_kim");
+	value_is(boss, "select callbacks_due::text from campaign_detail(campaign_by_name('봄 적금'))", "1");
+	free(camp);
+	db_close(boss);
+	db_close(kim);
+}
+END_TEST
+
 /* A call-back is pushed to its agent when it comes due, by the watch. */
 START_TEST(a_due_call_back_is_pushed_to_its_agent)
 {
@@ -403,6 +596,8 @@ static Suite *campaign_suite(void)
 	tcase_add_test(tc, the_control_group_is_held_out_exactly_and_reproducibly);
 	tcase_add_test(tc, two_agents_never_get_the_same_member_and_call_backs_come_back);
 	tcase_add_test(tc, the_board_measures_the_response_against_the_control_group);
+	tcase_add_test(tc, the_response_counts_inbound_contacts_and_orders_of_the_product);
+	tcase_add_test(tc, the_board_is_told_of_every_outcome);
 	tcase_add_test(tc, a_due_call_back_is_pushed_to_its_agent);
 	tcase_add_test(tc, campaign_commands);
 	suite_add_tcase(s, tc);

@@ -90,7 +90,8 @@ static void write_file(const char *path, const char *text, mode_t mode)
 	chmod(path, mode);
 }
 
-static void sink_start(void)
+/* The sink, refusing recipients as told (reject=ADDR, defer=ADDR:N; NULL: none). */
+static void sink_start_args(const char *a, const char *b)
 {
 	char script[512], ready[160], sport[16];
 
@@ -103,12 +104,17 @@ static void sink_start(void)
 	ck_assert_int_ge(sink_pid, 0);
 	if (sink_pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* dies with the test */
-		execl("/usr/bin/python3", "python3", script, sport, sinkdir, (char *)NULL);
+		execl("/usr/bin/python3", "python3", script, sport, sinkdir, a, b, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200 && access(ready, F_OK) != 0; i++)
 		usleep(50 * 1000);
 	ck_assert_msg(access(ready, F_OK) == 0, "the SMTP sink did not start (python3-aiosmtpd installed?)");
+}
+
+static void sink_start(void)
+{
+	sink_start_args(NULL, NULL);
 }
 
 static void sink_stop(void)
@@ -131,6 +137,23 @@ static int sink_count(void)
 	while ((e = readdir(d)))
 		n += strstr(e->d_name, ".txt") != NULL;
 	closedir(d);
+	return n;
+}
+
+/* How many times the sink answered code to RCPT TO:<addr>. */
+static int rcpt_count(int code, const char *addr)
+{
+	char path[192], line[256], want[256];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/rcpt.log", sinkdir);
+	snprintf(want, sizeof(want), "%d %s\n", code, addr);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strcmp(line, want) == 0;
+	fclose(f);
 	return n;
 }
 
@@ -233,6 +256,24 @@ static long queue_reply(const char *key)
 	const char *p[2] = { key, case_id };
 	PGresult *res = db_query(kim, "select mail_queue($1::uuid, $2::bigint, null, r.to_addr, r.subject, r.body) "
 				      "from mail_render('late_delivery', $2::bigint) r", 2, p);
+	long id;
+
+	free(case_id);
+	ck_assert_msg(res != NULL, "%s", db_error(kim));
+	id = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	db_close(kim);
+	return id;
+}
+
+/* Queues the rendered template for the case as ml_kim to another address; the outbox id. */
+static long queue_to(const char *key, const char *to)
+{
+	struct db *kim = testdb_connect(dbname, "ml_kim");
+	char *case_id = testdb_value(db, "select id from cases where subject = '배송 지연'");
+	const char *p[3] = { key, case_id, to };
+	PGresult *res = db_query(kim, "select mail_queue($1::uuid, $2::bigint, null, $3, r.subject, r.body) "
+				      "from mail_render('late_delivery', $2::bigint) r", 3, p);
 	long id;
 
 	free(case_id);
@@ -461,6 +502,173 @@ START_TEST(a_subject_cannot_add_a_recipient)
 }
 END_TEST
 
+/* The sink refuses bad@ for good (550) and slow@ for now (451, twice):
+ * through the real msmtp, the one fails at once and says why, never tried
+ * again; the other is retried with backoff and arrives once, on the third
+ * attempt. (msmtp itself exits 65 for the 550 and 69 for the 451: the SMTP
+ * reply is what tells them apart.) */
+START_TEST(permanent_refusals_fail_at_once_temporary_ones_are_retried)
+{
+	struct db *kim = testdb_connect(dbname, "ml_kim");
+	char out[4096], sql[512], *v, *case_id = testdb_value(db, "select id from cases where subject = '배송 지연'");
+	long good, bad, slow, late;
+	bool told = false;
+
+	exec_ok(kim, "listen agent_ml_kim");
+	sink_start_args("reject=bad@example.com", "defer=slow@example.com:2");
+	good = queue_to("6f1c1e1a-0000-4000-8000-000000000011", "hong@example.com");
+	bad = queue_to("6f1c1e1a-0000-4000-8000-000000000012", "bad@example.com");
+	slow = queue_to("6f1c1e1a-0000-4000-8000-000000000013", "slow@example.com");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "1 sent, 1 to retry, 1 failed"), "%s", out);
+	snprintf(sql, sizeof(sql), "message %ld to bad@example.com not delivered: 550 5.1.1 <bad@example.com>: "
+		 "Recipient address rejected: User unknown", bad);
+	ck_assert_msg(strstr(out, sql) && strstr(out, "(permanent, not retried)"), "%s", out);
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || failure from mail_outbox where id = %ld", bad);
+	value_is(db, sql, "failed/1/permanent");
+	snprintf(sql, sizeof(sql), "select last_error from mail_outbox where id = %ld", bad);
+	v = testdb_value(db, sql);
+	ck_assert_msg(v && strncmp(v, "550 5.1.1 <bad@example.com>: Recipient address rejected", 55) == 0 &&
+		      strstr(v, "exited 65 (EX_DATAERR"), "%s", v ? v : "NULL");
+	free(v);
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || failure || '/' || "
+		 "(last_error like '451 4.3.0 <slow@example.com>: Temporary lookup failure%%')::text || '/' || "
+		 "(next_attempt_at - now() between interval '50 s' and interval '61 s')::text "
+		 "from mail_outbox where id = %ld", slow);
+	value_is(db, sql, "queued/1/temporary/true/true");
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || coalesce(failure, '-') from mail_outbox "
+		 "where id = %ld", good);
+	value_is(db, sql, "sent/1/-");
+	/* the case says it, and its author is told at once */
+	value_is(db, "select count(*)::text || '/' || min(new_value) || '/' || (min(note) like '550 5.1.1%')::text "
+		     "from case_event where event = 'mail_failed'", "1/bad@example.com/true");
+	for (int i = 0; i < 30 && !told; i++) {
+		PGnotify *n;
+		char want[64];
+
+		snprintf(want, sizeof(want), "case %s mail_failed", case_id);
+		PQconsumeInput(db_pg(kim));
+		while ((n = PQnotifies(db_pg(kim)))) {
+			told |= strcmp(n->extra, want) == 0;
+			PQfreemem(n);
+		}
+		if (!told)
+			usleep(100 * 1000);
+	}
+	ck_assert_msg(told, "no 'case %s mail_failed' on agent_ml_kim", case_id);
+	/* the agent reads why through the case's replies */
+	snprintf(sql, sizeof(sql), "select string_agg(status || ':' || coalesce(failure, '-'), ',' order by id) "
+		 "from mail_for_case(%s)", case_id);
+	value_is(kim, sql, "sent:-,failed:permanent,queued:temporary");
+
+	/* nothing is due: the permanent one is never offered to the server again */
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "0 sent, 0 to retry, 0 failed"), "%s", out);
+	exec_ok(db, "update mail_outbox set next_attempt_at = now() where status = 'queued'");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "0 sent, 1 to retry, 0 failed"), "%s", out);
+	/* the second wait is twice the first */
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || "
+		 "(next_attempt_at - now() between interval '110 s' and interval '121 s')::text from mail_outbox where id = %ld",
+		 slow);
+	value_is(db, sql, "queued/2/true");
+	exec_ok(db, "update mail_outbox set next_attempt_at = now() where status = 'queued'");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "1 sent, 0 to retry, 0 failed"), "%s", out);
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || coalesce(failure, '-') || '/' || "
+		 "coalesce(last_error, '-') from mail_outbox where id = %ld", slow);
+	value_is(db, sql, "sent/3/-/-");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "0 sent, 0 to retry, 0 failed"), "%s", out);
+	/* at the server: bad@ refused once and never again, slow@ twice and then
+	 * taken once; two messages arrived, each once */
+	ck_assert_int_eq(rcpt_count(550, "bad@example.com"), 1);
+	ck_assert_int_eq(rcpt_count(451, "slow@example.com"), 2);
+	ck_assert_int_eq(rcpt_count(250, "slow@example.com"), 1);
+	ck_assert_int_eq(rcpt_count(250, "hong@example.com"), 1);
+	ck_assert_int_eq(sink_count(), 2);
+	for (int i = 1; i <= 2; i++) {
+		char *msg = sink_read(i), *mid = field(msg, "message-id");
+
+		snprintf(sql, sizeof(sql), "select count(*)::text from mail_outbox where message_id = '%s' and status = 'sent'",
+			 mid);
+		value_is(db, sql, "1");
+		free(mid);
+		free(msg);
+	}
+
+	/* a temporary refusal that lasts: given up after mail_max_attempts, and said so */
+	sink_stop();
+	sink_start_args("defer=late@example.com:99", NULL);
+	exec_ok(db, "update settings set value = '2' where key = 'mail_max_attempts'");
+	late = queue_to("6f1c1e1a-0000-4000-8000-000000000014", "late@example.com");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "0 sent, 1 to retry, 0 failed"), "%s", out);
+	exec_ok(db, "update mail_outbox set next_attempt_at = now() where status = 'queued'");
+	ck_assert_msg(mail_send(out, sizeof(out)) == 0 && strstr(out, "0 sent, 0 to retry, 1 failed"), "%s", out);
+	ck_assert_msg(strstr(out, "to late@example.com not delivered: 451 4.3.0") &&
+		      strstr(out, "(temporary, no attempts left)"), "%s", out);
+	snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || failure || '/' || "
+		 "(last_error like 'gave up after 2 attempts: 451 4.3.0%%')::text from mail_outbox where id = %ld", late);
+	value_is(db, sql, "failed/2/temporary/true");
+	ck_assert_int_eq(rcpt_count(451, "late@example.com"), 2);
+	value_is(db, "select count(*)::text from case_event where event = 'mail_failed'", "2");
+	free(case_id);
+	db_close(kim);
+}
+END_TEST
+
+/* The sendmail interface's exit status (sysexits.h) and its death by a
+ * signal, through a stand-in sendmail told what to do by a file: a signal
+ * before it read the whole message is temporary (it cannot have sent it),
+ * after is "unknown" (it may have: never resent by itself). */
+START_TEST(exit_statuses_and_signals_are_read_as_sysexits_says)
+{
+	static const struct { const char *mode, *row, *said; } cases[] = {
+		{ "exit 67", "failed/1/permanent", "exited 67 (EX_NOUSER: addressee unknown)" },
+		{ "exit 68", "failed/1/permanent", "exited 68 (EX_NOHOST" },
+		{ "exit 69", "failed/1/permanent", "exited 69 (EX_UNAVAILABLE" },
+		{ "exit 65", "failed/1/permanent", "exited 65 (EX_DATAERR" },
+		{ "exit 77", "failed/1/permanent", "exited 77 (EX_NOPERM" },
+		{ "exit 75", "queued/1/temporary", "exited 75 (EX_TEMPFAIL" },
+		{ "exit 71", "queued/1/temporary", "exited 71 (EX_OSERR" },
+		{ "exit 74", "queued/1/temporary", "exited 74 (EX_IOERR" },
+		{ "early", "queued/1/temporary", "was killed after" },
+		{ "late", "failed/1/unknown", "outcome unknown: it had the whole message" },
+	};
+	char path[160], text[512], out[4096], sql[256], key[64];
+
+	snprintf(path, sizeof(path), "%s/fake-sendmail", dir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "mode=$(cat %s/mode)\n"
+		 "case \"$mode\" in\n"
+		 "early) kill -9 $$ ;;\n"
+		 "late) cat >/dev/null; kill -9 $$ ;;\n"
+		 "*) cat >/dev/null; echo \"fake-sendmail: $mode\" >&2; $mode ;;\n"
+		 "esac\n", dir);
+	write_file(path, text, 0700);
+	snprintf(text, sizeof(text), "update settings set value = '%s' where key = 'mail_sendmail_path'", path);
+	exec_ok(db, text);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long id;
+		char *row, *err;
+
+		snprintf(path, sizeof(path), "%s/mode", dir);
+		write_file(path, cases[i].mode, 0600);
+		snprintf(key, sizeof(key), "6f1c1e1a-0000-4000-8000-0000000001%02zu", i);
+		id = queue_to(key, "hong@example.com");
+		ck_assert_msg(mail_send(out, sizeof(out)) == 0, "%s: %s", cases[i].mode, out);
+		snprintf(sql, sizeof(sql), "select status || '/' || attempts || '/' || failure from mail_outbox where id = %ld",
+			 id);
+		row = testdb_value(db, sql);
+		ck_assert_msg(row && strcmp(row, cases[i].row) == 0, "%s: %s, want %s", cases[i].mode, row ? row : "NULL",
+			      cases[i].row);
+		snprintf(sql, sizeof(sql), "select last_error from mail_outbox where id = %ld", id);
+		err = testdb_value(db, sql);
+		ck_assert_msg(err && strstr(err, cases[i].said), "%s: %s", cases[i].mode, err ? err : "NULL");
+		free(row);
+		free(err);
+		exec_ok(db, "update mail_outbox set status = 'failed' where status = 'queued'");   /* out of the way */
+	}
+}
+END_TEST
+
 START_TEST(follow_sends_on_notify)
 {
 	char cmd[256];
@@ -585,6 +793,8 @@ static Suite *mail_suite(void)
 	tcase_add_test(tc, the_mta_error_is_recorded_and_retried_with_backoff);
 	tcase_add_test(tc, a_crash_between_handing_over_and_recording_is_never_resent);
 	tcase_add_test(tc, a_subject_cannot_add_a_recipient);
+	tcase_add_test(tc, permanent_refusals_fail_at_once_temporary_ones_are_retried);
+	tcase_add_test(tc, exit_statuses_and_signals_are_read_as_sysexits_says);
 	tcase_add_test(tc, follow_sends_on_notify);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");

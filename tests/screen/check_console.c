@@ -446,10 +446,18 @@ START_TEST(wallboard_shows_waiting_calls_and_agents)
 	vt_free(vt);
 	vt = console("cc_ag1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Floor Agent", 5000);
-	/* Its answered call comes back on screen first (a pop clears the message line). */
-	VT_ASSERT_WAIT(vt, "Unknown caller 010-1111-0001", 5000);
-	ck_assert_int_eq(vt_type(vt, "<Esc><F9>"), 0);
-	VT_ASSERT_WAIT(vt, "for supervisors", 2000);
+	/* The agent's answered call pops its form once it is read, and a pop landing
+	 * after F9 replaces the message line ("Draft ... journaled"): ask again then. */
+	{
+		bool told = false;
+
+		for (int i = 0; i < 3 && !told; i++) {
+			ck_assert_int_eq(vt_type(vt, "<Esc><F9>"), 0);
+			told = vt_wait_for(vt, "for supervisors", 2000);
+			ck_assert_msg(!vt_find(vt, "1 Queues", NULL, NULL), "an agent was shown the floor");
+		}
+		ck_assert_msg(told, "screen did not show \"for supervisors\"");
+	}
 	vt_free(vt);
 }
 END_TEST

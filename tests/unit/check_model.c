@@ -17,6 +17,7 @@ static Suite *(*const suites[])(void) = {
 	agent_event_suite,
 	sparkline_suite,
 	progress_suite,
+	mta_error_suite,
 	relay_proto_suite,
 	report_fmt_suite,
 };

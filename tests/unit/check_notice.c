@@ -39,6 +39,12 @@ START_TEST(state_payloads_and_the_old_forms)
 	ck_assert_int_eq(notice_parse("queue_3", "99", &n), NOTICE_QUEUE);
 	ck_assert_int_eq(n.call_id, 99);
 	ck_assert_int_eq(notice_parse("floor", "call", &n), NOTICE_FLOOR);
+	ck_assert_int_eq(notice_parse("campaign", "17", &n), NOTICE_CAMPAIGN);
+	ck_assert_int_eq(n.call_id, 17);
+	ck_assert_int_eq(notice_parse("campaign", "x; drop", &n), NOTICE_CAMPAIGN);   /* still a hint to re-read */
+	ck_assert_int_eq(n.call_id, 0);
+	ck_assert_int_eq(notice_parse("agent_kim", "case 12 mail_failed", &n), NOTICE_CASE);
+	ck_assert_str_eq(n.state, "mail_failed");
 }
 END_TEST
 

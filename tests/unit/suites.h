@@ -17,6 +17,7 @@ Suite *notice_suite(void);
 Suite *agent_event_suite(void);
 Suite *sparkline_suite(void);
 Suite *progress_suite(void);
+Suite *mta_error_suite(void);
 Suite *relay_proto_suite(void);
 Suite *report_fmt_suite(void);
 
