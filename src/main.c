@@ -18,9 +18,11 @@
 #include "ui/app.h"
 
 static const char usage[] =
-	"usage: ccterm [-d CONNINFO] [-k vi|FILE]\n"
+	"usage: ccterm [-d CONNINFO] [-b CONNINFO] [-k vi|FILE]\n"
 	"       ccterm --actions   every action a key file can bind, with what it does\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
+	"  -b CONNINFO  the supervisors' boards read here: a streaming standby, e.g.\n"
+	"               \"host=standby,primary target_session_attrs=prefer-standby\"\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"The agent is the PostgreSQL role the console connects as.\n";
 
@@ -130,7 +132,7 @@ static void agent_read(void *arg, const struct gw_reply *r)
 int main(int argc, char **argv)
 {
 	struct app app = { 0 };
-	const char *conninfo = NULL, *keys = NULL;
+	const char *conninfo = NULL, *board = NULL, *keys = NULL;
 	char err[512], path[4096], history[4200];
 	struct db_request rq;
 	struct start got = { .rc = 1 };
@@ -139,9 +141,10 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
 		return print_actions();
-	while ((opt = getopt(argc, argv, "d:k:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:b:k:h")) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;
+		case 'b': board = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
@@ -187,6 +190,10 @@ int main(int argc, char **argv)
 		}
 		desk_set_agent(&app.desk, &me);
 	}
+	/* The boards only read: they may go to a standby (docs/SCALE.md). When
+	 * it cannot be reached at all the boards read what the rest reads. */
+	if (board && !(app.board_gw = gateway_open(board, err, sizeof(err))))
+		fprintf(stderr, "ccterm: the boards' database (-b): %s; they read from the console's\n", err);
 	history_path(path, history, sizeof(history));
 	app.cli = cmdline_new(history);
 	if (!app.cli) {
@@ -196,6 +203,7 @@ int main(int argc, char **argv)
 	rc = app_run(&app);
 	cmdline_free(app.cli);
 out_desk:
+	gateway_close(app.board_gw);
 	gateway_close(app.gw);
 	app.gw = NULL;
 	desk_free(&app.desk);

@@ -367,6 +367,12 @@ int app_idle(void *arg)
 	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
 		pfd.revents = 0;
 	gateway_work(app->gw, pfd.revents);
+	if (app->board_gw) {
+		gateway_pollfd(app->board_gw, &pfd);
+		if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
+			pfd.revents = 0;
+		gateway_work(app->board_gw, pfd.fd >= 0 ? pfd.revents : 0);
+	}
 	desk_sync(&app->desk, false);
 	app_turn(app);
 	if (!app->dirty)
@@ -467,7 +473,7 @@ int app_run(struct app *app)
 	app->desk.ui = app;
 	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
-		struct pollfd fds[2] = { { .fd = 0, .events = POLLIN } };
+		struct pollfd fds[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1 }, { .fd = -1 } };
 		wint_t wc;
 		int rc, timeout, due;
 
@@ -495,9 +501,18 @@ int app_run(struct app *app)
 		if (due > 0 && due < timeout)
 			timeout = due;
 		gateway_pollfd(app->gw, &fds[1]);
-		if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
+		if (app->board_gw) {
+			rc = gateway_timeout(app->board_gw);
+			if (rc >= 0 && rc < timeout)
+				timeout = rc;
+			gateway_pollfd(app->board_gw, &fds[2]);
+		}
+		/* poll() skips entries whose fd is negative */
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
 			break;
 		gateway_work(app->gw, fds[1].fd >= 0 ? fds[1].revents : 0);
+		if (app->board_gw)
+			gateway_work(app->board_gw, fds[2].fd >= 0 ? fds[2].revents : 0);
 		desk_sync(&app->desk, false);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */

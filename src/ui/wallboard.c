@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ccterm/board_source.h"
 #include "ccterm/floor.h"
 #include "ccterm/format.h"
 #include "gateway/gateway.h"
@@ -45,7 +46,21 @@ static struct {
 	int nbranches;
 	long sel, top;             /* selection in the current list */
 	char drill[256];           /* the selected agent's day, after Enter */
+	struct board_source src;   /* primary or standby, how stale (ccterm -b) */
 } W = { .stale = true };
+
+/* The boards' connection: a standby's with -b, else the console's. */
+static struct gateway *board_gw(struct app *app)
+{
+	return app->board_gw ? app->board_gw : app->gw;
+}
+
+static void source_done(void *arg, const struct gw_reply *r)
+{
+	if (r->rc != 0)
+		W.src.known = false;
+	((struct app *)arg)->dirty = true;
+}
 
 static long long mono_ms(void)
 {
@@ -89,7 +104,7 @@ static int wallboard_refresh(struct app *app)
 		return 0;
 	if (wait > 0)
 		return (int)wait;
-	if (!gateway_up(app->gw))
+	if (!gateway_up(board_gw(app)))
 		return 0;
 	W.fetched_ms = now;
 	switch (W.tab) {
@@ -119,7 +134,13 @@ static int wallboard_refresh(struct app *app)
 	/* Set before: fetched may run inside the send (a connection lost right there). */
 	W.stale = false;
 	W.fetching = true;
-	if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
+	if (app->board_gw) {
+		struct db_request sq;
+
+		db_board_source_request(&sq);
+		gateway_send(app->board_gw, &sq, db_board_source_read, &W.src, source_done, app);
+	}
+	if (gateway_send(board_gw(app), &rq, read, out, fetched, app) < 0) {
 		W.stale = true;
 		W.fetching = false;
 	}
@@ -268,7 +289,13 @@ static void wallboard_draw(struct app *app, WINDOW *w, int top, int height)
 
 	for (int t = 0; t < TAB_COUNT; t++)
 		x += draw_text(w, top, x, 20, tab_names[t], t == (int)W.tab ? STYLE_SELECTED : STYLE_DIM) + 2;
-	draw_text(w, top, x, cols - x - 1, "live · Enter drills down", STYLE_DIM);
+	{
+		char live[160], src[96];
+
+		board_source_label(&W.src, src, sizeof(src));
+		snprintf(live, sizeof(live), "%s · Enter drills down", src);
+		draw_text(w, top, x, cols - x - 1, live, W.src.standby && W.src.lag_secs >= 5 ? STYLE_WARN : STYLE_DIM);
+	}
 	if (W.tab == TAB_QUEUES)
 		draw_queues(w, top + 1, top + height - 1, cols, elapsed);
 	else if (W.tab == TAB_AGENTS)
