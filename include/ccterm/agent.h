@@ -15,6 +15,7 @@ struct agent_info {
 	char branch_name[128];
 	char role[16];
 	char state[16];
+	char reason[64];          /* why (a pause reason's code: lunch), "" none */
 	long state_secs;          /* in this state, by the server's clock, at the read */
 	time_t state_since;       /* the same as a time on this machine's clock */
 };
@@ -32,6 +33,9 @@ int db_agent_set_state(struct db *db, const char *state, const char *reason, tim
 /* The same as a request whose reply is the agent row afterwards
  * (db_agent_self_read). */
 void db_agent_set_state_request(struct db_request *rq, const char *state, const char *reason);
+/* Break or not ready for a reason of the pause list (its state is the
+ * reason's); refused naming the valid ones. Reply as above. */
+void db_agent_pause_request(struct db_request *rq, const char *reason);
 /* A console connecting logs its agent in (not ready, reason "login") when
  * they were logged out; otherwise changes nothing. */
 void db_agent_login_request(struct db_request *rq);

@@ -234,7 +234,9 @@ struct code_label {
 	char kind[32];           /* reasons: the kind they belong to, "" any */
 };
 
-/* The form's lists, read once at connect. */
+/* The lists the console offers (the form's reasons and outcomes, the pause
+ * reasons with their state as kind), read at connect and again when the
+ * 'lists' channel says one changed. */
 #define FORM_LIST_MAX 64
 struct form_lists {
 	bool loaded;
@@ -242,6 +244,8 @@ struct form_lists {
 	size_t nreasons;
 	struct code_label dispositions[FORM_LIST_MAX];
 	size_t ndispositions;
+	struct code_label pauses[FORM_LIST_MAX];
+	size_t npauses;
 };
 void db_form_lists_request(struct db_request *rq);
 db_read_fn db_form_lists_read;            /* out: struct form_lists */

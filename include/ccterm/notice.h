@@ -21,6 +21,7 @@ enum notice_kind {
 	NOTICE_QUEUE,    /* a call in one of this agent's queues moved */
 	NOTICE_FLOOR,    /* something on the floor moved */
 	NOTICE_CASE,     /* one of this agent's cases moved: "case <id> <event>" */
+	NOTICE_LISTS,    /* a list the console offers changed: read them again */
 };
 
 struct notice {

@@ -17,7 +17,8 @@ $$;
 
 -- The agent behind this connection, as the status bar shows them.
 create or replace view agent_me as
-	select a.login, a.name, a.branch_code, b.name as branch_name, a.role, a.state, a.state_since
+	select a.login, a.name, a.branch_code, b.name as branch_name, a.role, a.state, a.state_since,
+	       a.state_reason
 	from agent a left join branch b on b.code = a.branch_code
 	where a.login = current_user;
 

@@ -1,15 +1,34 @@
 -- 45_agents: Agents' states and the queues they serve.
 -- A repeatable file: applied after the numbered migrations whenever it changes.
 
--- The agent behind this connection changes state (the console).
+-- The agent behind this connection changes state (the console). Ready is
+-- refused while one of their calls is still answered (SQLSTATE CC003: a
+-- console restarted mid-call, a call the agent forgot to end); quitting the
+-- console (logged_out, reason 'exit', which the console asks only when no
+-- other console of the login is connected) ends their open calls of
+-- ccterm's own, so no call stays answered by an agent who is gone. A PBX's
+-- calls end when the PBX says so.
 create or replace function agent_set_state(p_state text, p_reason text default null)
 returns timestamptz language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_call bigint;
 begin
 	if p_state is null or p_state not in ('logged_out', 'not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'break') then
 		raise exception 'unknown agent state %', p_state using errcode = '22023';
 	end if;
 	if not exists (select 1 from agent where login = session_user) then
 		return null;
+	end if;
+	if p_state = 'ready' then
+		select id into v_call from call where agent_login = session_user and state = 'answered' limit 1;
+		if found then
+			raise exception 'call % is still open: end it (F12) before going ready', v_call using errcode = 'CC003';
+		end if;
+	elsif p_state = 'logged_out' and p_reason = 'exit' then
+		for v_call in select id from call where agent_login = session_user and state = 'answered' and pbx_id is null
+		loop
+			perform call_hangup(v_call);
+		end loop;
 	end if;
 	return agent_state_move(session_user, p_state, p_reason);
 end $$;

@@ -23,8 +23,21 @@ struct command {
 
 static void cmd_search(struct app *app, const char *arg) { app_open(app, VIEW_SEARCH, arg); }
 static void cmd_ready(struct app *app, const char *arg) { desk_set_state(&app->desk, "ready", arg); }
-static void cmd_notready(struct app *app, const char *arg) { desk_set_state(&app->desk, "not_ready", arg); }
-static void cmd_break(struct app *app, const char *arg) { desk_set_state(&app->desk, "break", *arg ? arg : "break"); }
+/* With a reason: one of the pause list (the database refuses others, naming them). */
+static void cmd_notready(struct app *app, const char *arg)
+{
+	if (*arg)
+		desk_pause(&app->desk, arg);
+	else
+		desk_set_state(&app->desk, "not_ready", NULL);
+}
+static void cmd_break(struct app *app, const char *arg)
+{
+	if (*arg)
+		desk_pause(&app->desk, arg);
+	else
+		app_open(app, VIEW_PAUSE, NULL);
+}
 static void cmd_take(struct app *app, const char *arg) { app_take_call(app); }
 static void cmd_quit(struct app *app, const char *arg) { app_quit(app); }
 static void cmd_new(struct app *app, const char *arg) { app_action(app, ACTION_NEW_CONTACT); }
@@ -88,8 +101,8 @@ static const struct command commands[] = {
 	{ "callback", "callback MINUTES|HH:MM: the campaign member calls back then", cmd_callback },
 	{ "filter", "filter CHANNEL|KIND|all: the timeline", cmd_filter },
 	{ "ready", "ready: take calls", cmd_ready },
-	{ "notready", "notready [REASON]: stop taking calls", cmd_notready },
-	{ "break", "break [REASON]", cmd_break },
+	{ "notready", "notready [REASON]: stop taking calls (a reason of the pause list)", cmd_notready },
+	{ "break", "break [REASON]: a break (no reason: choose from the list)", cmd_break },
 	{ "take", "take: the waiting call", cmd_take },
 	{ "new", "new: a new contact", cmd_new },
 	{ "save", "save: the open contact", cmd_save },

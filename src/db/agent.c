@@ -10,7 +10,7 @@
 
 #define AGENT_COLUMNS \
 	"login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), role, state, " \
-	"greatest(extract(epoch from clock_timestamp() - state_since), 0)::bigint"
+	"greatest(extract(epoch from clock_timestamp() - state_since), 0)::bigint, coalesce(state_reason, '')"
 
 void db_agent_self_request(struct db_request *rq)
 {
@@ -35,6 +35,7 @@ int db_agent_self_read(const struct pg_result *res, void *out, char *err, size_t
 	if (a->state_secs < 0)
 		a->state_secs = 0;
 	a->state_since = time(NULL) - a->state_secs;
+	DB_COPY(a->reason, res, 0, 7);
 	return 0;
 }
 
@@ -63,9 +64,17 @@ void db_agent_set_state_request(struct db_request *rq, const char *state, const 
 	/* The state set and its start as the function returns them: agent_me,
 	 * read in the same statement, still sees the row as it was before. */
 	db_request_init(rq, "select login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), role, "
-			    "$1::text, greatest(extract(epoch from clock_timestamp() - s.since), 0)::bigint "
-			    "from (select agent_set_state($1, $2) as since) s, agent_me");
+			    "$1::text, greatest(extract(epoch from clock_timestamp() - s.since), 0)::bigint, "
+			    "coalesce($2, '') from (select agent_set_state($1, $2) as since) s, agent_me");
 	db_request_text(rq, state);
+	db_request_text(rq, reason);
+}
+
+void db_agent_pause_request(struct db_request *rq, const char *reason)
+{
+	db_request_init(rq, "select login, name, coalesce(branch_code, ''), coalesce(branch_name, ''), role, "
+			    "r.state, greatest(extract(epoch from clock_timestamp() - s.since), 0)::bigint, r.code "
+			    "from (select agent_pause($1) as since) s, agent_me, pause_reasons() r where r.code = $1");
 	db_request_text(rq, reason);
 }
 

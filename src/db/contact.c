@@ -73,11 +73,13 @@ static size_t code_labels_read(const PGresult *res, struct code_label *out, size
 	return n;
 }
 
-/* Both lists in one statement: reasons (with their kind) then outcomes. */
+/* The three lists in one statement: reasons (with their kind), pause
+ * reasons (with their state) in the list's order, then outcomes. */
 void db_form_lists_request(struct db_request *rq)
 {
-	db_request_init(rq, "select 'r', code, label, coalesce(kind, '') from reason_code "
-			    "union all select 'd', code, label, '' from disposition order by 1 desc, 4, 3");
+	db_request_init(rq, "select 'r', code, label, coalesce(kind, ''), 0::bigint from reason_code "
+			    "union all select 'p', code, label, state, row_number() over () from pause_reasons() "
+			    "union all select 'd', code, label, '', 0 from disposition order by 1 desc, 5, 4, 3");
 }
 
 int db_form_lists_read(const struct pg_result *res, void *out, char *err, size_t errsz)
@@ -92,6 +94,8 @@ int db_form_lists_read(const struct pg_result *res, void *out, char *err, size_t
 			c = &l->reasons[l->nreasons++];
 		else if (*PQgetvalue(res, r, 0) == 'd' && l->ndispositions < FORM_LIST_MAX)
 			c = &l->dispositions[l->ndispositions++];
+		else if (*PQgetvalue(res, r, 0) == 'p' && l->npauses < FORM_LIST_MAX)
+			c = &l->pauses[l->npauses++];
 		else
 			continue;
 		DB_COPY(c->code, res, r, 1);

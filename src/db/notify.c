@@ -52,11 +52,11 @@ void notify_listen_request(struct db_request *rq, bool floor)
 		"do $$ declare ch text; begin "
 		"execute format('listen %I', 'agent_' || current_user); "
 		"for ch in select queue_channels_mine() loop execute format('listen %I', ch); end loop; "
-		"listen floor; end $$" :
+		"listen lists; listen floor; end $$" :
 		"do $$ declare ch text; begin "
 		"execute format('listen %I', 'agent_' || current_user); "
 		"for ch in select queue_channels_mine() loop execute format('listen %I', ch); end loop; "
-		"end $$");
+		"listen lists; end $$");
 }
 
 int notify_fd(struct db *db)

@@ -188,6 +188,27 @@ static void read_queue(struct desk *d)
 	desk_ask_send(d, &rq, db_count_read, a ? a->buf : NULL, queue_done, a);
 }
 
+static void lists_done(void *arg, const struct gw_reply *r)
+{
+	struct ask *a = arg;
+
+	if (r->rc == 0) {
+		a->d->lists = *(struct form_lists *)a->buf;
+		a->d->events |= DESK_CHANGED;
+	}
+	desk_ask_free(a);
+}
+
+/* The lists the console offers: at every connect and on a 'lists' notice. */
+static void read_lists(struct desk *d)
+{
+	struct db_request rq;
+	struct ask *a = desk_ask_new(d, sizeof(struct form_lists));
+
+	db_form_lists_request(&rq);
+	desk_ask_send(d, &rq, db_form_lists_read, a ? a->buf : NULL, lists_done, a);
+}
+
 void desk_pending_drop(struct desk *d, long long id)
 {
 	for (size_t i = 0; i < d->npending; i++)
@@ -307,6 +328,9 @@ static void on_notice(void *arg, const struct notice *n)
 	case NOTICE_FLOOR:
 		d->events |= DESK_FLOOR;
 		break;
+	case NOTICE_LISTS:
+		read_lists(d);
+		break;
 	case NOTICE_CASE:
 		/* Pushed, not polled: an escalation of my case shows on the status bar. */
 		d->case_moved = n->call_id;
@@ -321,16 +345,6 @@ static void on_notice(void *arg, const struct notice *n)
 	}
 }
 
-static void lists_done(void *arg, const struct gw_reply *r)
-{
-	struct ask *a = arg;
-
-	if (r->rc == 0) {
-		a->d->lists = *(struct form_lists *)a->buf;
-		a->d->events |= DESK_CHANGED;
-	}
-	desk_ask_free(a);
-}
 
 static void country_done(void *arg, const struct gw_reply *r)
 {
@@ -368,11 +382,7 @@ static void on_connected(void *arg)
 	desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0));
 	desk_read_agent(d);
 	read_queue(d);
-	if (!d->lists.loaded) {
-		a = desk_ask_new(d, sizeof(struct form_lists));
-		db_form_lists_request(&rq);
-		desk_ask_send(d, &rq, db_form_lists_read, a ? a->buf : NULL, lists_done, a);
-	}
+	read_lists(d);   /* they may have changed while we were away */
 	a = desk_ask_new(d, 8);
 	db_country_request(&rq);
 	desk_ask_send(d, &rq, db_country_read, a ? a->buf : NULL, country_done, a);
@@ -416,6 +426,23 @@ void desk_set_state(struct desk *d, const char *state, const char *reason)
 
 	db_agent_set_state_request(&rq, state, reason);
 	desk_ask_send(d, &rq, db_agent_self_read, a ? a->buf : NULL, agent_done, a);
+}
+
+void desk_pause(struct desk *d, const char *reason)
+{
+	struct db_request rq;
+	struct ask *a = desk_ask_new(d, sizeof(struct agent_info));
+
+	db_agent_pause_request(&rq, reason);
+	desk_ask_send(d, &rq, db_agent_self_read, a ? a->buf : NULL, agent_done, a);
+}
+
+const char *desk_pause_label(const struct desk *d, const char *code)
+{
+	for (size_t i = 0; i < d->lists.npauses; i++)
+		if (strcmp(d->lists.pauses[i].code, code) == 0)
+			return d->lists.pauses[i].label;
+	return code;
 }
 
 /* Wrap-up ends by itself: ready again after WRAP_UP_SECS. */

@@ -174,6 +174,10 @@ void desk_search(struct desk *d, const char *query);
 /* The agent's own state; the hang-up (F12); quitting (logs out unless
  * another console of this login is connected; waits at most ms). */
 void desk_set_state(struct desk *d, const char *state, const char *reason);
+/* Break or not ready for a reason of the pause list (desk.lists.pauses). */
+void desk_pause(struct desk *d, const char *reason);
+/* The label of a pause reason's code, or the code itself. */
+const char *desk_pause_label(const struct desk *d, const char *code);
 void desk_hangup(struct desk *d);
 void desk_quit(struct desk *d, const char *reason, int ms);
 /* Once a second: wrap-up ends by itself after 30 s. */

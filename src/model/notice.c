@@ -53,6 +53,8 @@ enum notice_kind notice_parse(const char *channel, const char *payload, struct n
 		return n->kind;
 	if (strcmp(channel, "floor") == 0)
 		return n->kind = NOTICE_FLOOR;
+	if (strcmp(channel, "lists") == 0)
+		return n->kind = NOTICE_LISTS;
 	if (strncmp(channel, "queue_", 6) == 0) {
 		n->call_id = all_digits(p) ? atoll(p) : 0;
 		return n->kind = NOTICE_QUEUE;

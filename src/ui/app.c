@@ -195,7 +195,7 @@ static void draw_status(struct app *app, int rows, int cols)
 {
 	const struct desk *d = &app->desk;
 	const struct agent_info *a = &d->now.agent;
-	char line[512], since[16], clock[16], call[64] = "no call";
+	char line[512], since[16], clock[16], call[64] = "no call", state[96];
 	const char *dbs = !gateway_up(app->gw) ? "DOWN" : gateway_stalled(app->gw) ? "not responding" : "ok";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -203,6 +203,10 @@ static void draw_status(struct app *app, int rows, int cols)
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	fmt_duration(desk_state_secs(d), since, sizeof(since));
+	if (a->reason[0] && (strcmp(a->state, "break") == 0 || strcmp(a->state, "not_ready") == 0))
+		snprintf(state, sizeof(state), "%s: %s", a->state, desk_pause_label(d, a->reason));
+	else
+		snprintf(state, sizeof(state), "%s", a->state);
 	if (d->now.call_id && strcmp(d->now.call_state, "ended") != 0) {
 		char t[16];
 
@@ -212,7 +216,7 @@ static void draw_status(struct app *app, int rows, int cols)
 	/* Most important first: what is cut on a narrow screen is the call detail. */
 	snprintf(line, sizeof(line), " %s%s%s%s │ %s %s │ DB %s │ Q %ld │ %s%s%s", a->name,
 		 cols >= 100 ? " (" : "", cols >= 100 ? a->login : "", cols >= 100 ? ")" : "",
-		 a->state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting,
+		 state, since, dbs, d->now.queue_waiting < 0 ? 0 : d->now.queue_waiting,
 		 d->case_alert[0] ? "! " : "", d->case_alert, d->case_alert[0] ? " │ " : "");
 	snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", call);
 	draw_bar(stdscr, rows - 1, STYLE_STATUS);
@@ -262,8 +266,10 @@ void app_quit(struct app *app)
 
 	if ((call || draft) && !app->quit_armed) {
 		app->quit_armed = true;
-		app_message(app, "%s%s%s: Ctrl-Q again quits anyway.", call ? "A call is open" : "",
-			    call && draft ? " and " : "", draft ? (call ? "the contact is not saved" : "The contact is not saved") : "");
+		/* one 80-column line; the draft stays in the journal either way */
+		app_message(app, "%s: Ctrl-Q again %s.",
+			    call && draft ? "Call open, contact not saved" : call ? "A call is open" : "The contact is not saved",
+			    call ? "ends the call and quits" : "quits anyway");
 		return;
 	}
 	app->quit = true;
@@ -302,7 +308,7 @@ void app_action(struct app *app, enum action a)
 	case ACTION_TOGGLE_READY:
 		desk_set_state(d, strcmp(d->now.agent.state, "ready") == 0 ? "not_ready" : "ready", NULL);
 		break;
-	case ACTION_BREAK: desk_set_state(d, "break", "break key"); break;
+	case ACTION_BREAK: app_open(app, VIEW_PAUSE, NULL); break;
 	case ACTION_HANGUP: desk_hangup(d); break;
 	case ACTION_SEARCH: app_open(app, VIEW_SEARCH, ""); break;
 	case ACTION_CASES: app_open(app, VIEW_CASES, NULL); break;

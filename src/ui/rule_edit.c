@@ -1,7 +1,8 @@
 /* rule_edit.c - one offer rule in a simple form: every condition as the
  * words offer_rule_spec() takes, the "would reach N customers" figure asked
  * again (debounced, async) as fields change and shown before saving; F10
- * saves (offer_rule_save()), Esc leaves without saving. */
+ * saves (offer_rule_save()); Esc leaves, asking first when something was
+ * changed (Esc again leaves without saving). */
 #include "config.h"
 
 #include <stdio.h>
@@ -46,6 +47,7 @@ static struct {
 	char hits_error[256];
 	bool saving;
 	long saved_hits;
+	bool leave_armed;          /* Esc once with changes: asked */
 } E;
 
 static long long mono_ms(void)
@@ -59,6 +61,7 @@ static long long mono_ms(void)
 static void edited(void)
 {
 	E.edit_gen++;
+	E.leave_armed = false;
 	E.hits_due = mono_ms() + HITS_DEBOUNCE_MS;
 }
 
@@ -255,6 +258,16 @@ static int edit_key(struct app *app, int key)
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
+/* edit_gen is 1 right after rule_edit_start: more means something changed. */
+static int edit_back(struct app *app)
+{
+	if (E.edit_gen <= 1 || E.saving || E.leave_armed)
+		return VIEW_UNHANDLED;
+	E.leave_armed = true;
+	app_message(app, "The rule has unsaved changes: F10 saves, Esc again leaves without saving.");
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
 const struct view_ops view_rule_edit = {
 	.title = "Offer rule",
 	.context = KEYCTX_GENERIC,
@@ -263,4 +276,5 @@ const struct view_ops view_rule_edit = {
 	.draw = edit_draw,
 	.action = edit_action,
 	.key = edit_key,
+	.back = edit_back,
 };

@@ -46,6 +46,6 @@ extern const struct view_ops *const views[VIEW_COUNT];
 
 extern const struct view_ops view_home, view_help, view_pop, view_search, view_picker, view_detail, view_form,
 	view_wallboard, view_cases, view_reply, view_campaign,
-	view_rules, view_rule_edit, view_at_risk;
+	view_rules, view_rule_edit, view_at_risk, view_pause;
 
 #endif

@@ -19,4 +19,5 @@ const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_RULES] = &view_rules,
 	[VIEW_RULE_EDIT] = &view_rule_edit,
 	[VIEW_AT_RISK] = &view_at_risk,
+	[VIEW_PAUSE] = &view_pause,
 };

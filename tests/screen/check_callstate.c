@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,17 +191,20 @@ START_TEST(quitting_asks_with_a_call_or_a_contact_open_and_logs_out)
 	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
 	VT_ASSERT_WAIT(vt, "│ on_call", 3000);
 	ck_assert_int_eq(vt_type(vt, "반쯤 쓴 메모<C-q>"), 0);
-	VT_ASSERT_WAIT(vt, "A call is open and the contact is not saved: Ctrl-Q again quits anyway.", 2000);
+	VT_ASSERT_WAIT(vt, "Call open, contact not saved: Ctrl-Q again ends the call and quits.", 2000);
 	ck_assert_int_eq(vt_wait_exit(vt, 500, &status), 0);   /* still running */
 	/* Anything else in between asks again. */
 	ck_assert_int_eq(vt_type(vt, "!<C-q>"), 0);
-	VT_ASSERT_WAIT(vt, "Ctrl-Q again quits anyway.", 2000);
+	VT_ASSERT_WAIT(vt, "Ctrl-Q again ends the call and quits.", 2000);
 	ck_assert_int_eq(vt_wait_exit(vt, 500, &status), 0);
 	ck_assert_int_eq(vt_type(vt, "<C-q>"), 0);
 	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
 	ck_assert_int_eq(status, 0);
 	vt_free(vt);
 	ck_assert_int_eq(value("select count(*) from agent where login = 'cs_a3' and state = 'logged_out'"), 1);
+	/* no call stays answered by an agent who is gone */
+	ck_assert_int_eq(value("select count(*) from call where agent_login = 'cs_a3' and state = 'ended' "
+			       "and ended_at is not null"), 1);
 }
 END_TEST
 
@@ -224,12 +228,46 @@ START_TEST(quitting_one_of_two_consoles_keeps_the_other_logged_in)
 	ck_assert_int_eq(vt_wait_exit(b, 3000, &status), 1);
 	vt_free(b);
 	ck_assert_int_eq(value("select count(*) from agent where login = 'cs_a4' and state = 'logged_out'"), 0);
+	ck_assert_int_eq(value("select count(*) from call where agent_login = 'cs_a4' and state = 'answered'"), 1);
 	VT_ASSERT_WAIT(a, "│ on_call", 1000);
 	/* The last one out logs the agent out. */
 	ck_assert_int_eq(vt_type(a, "<C-q><C-q>"), 0);
 	ck_assert_int_eq(vt_wait_exit(a, 3000, &status), 1);
 	vt_free(a);
 	ck_assert_int_eq(value("select count(*) from agent where login = 'cs_a4' and state = 'logged_out'"), 1);
+	ck_assert_int_eq(value("select count(*) from call where agent_login = 'cs_a4' and state = 'ended'"), 1);
+}
+END_TEST
+
+/* A console killed mid-call comes back with the call; it cannot go ready
+ * until the call is ended (no new call could be offered to it anyway). */
+START_TEST(ready_is_refused_while_a_restored_call_is_open)
+{
+	struct vt *vt;
+	char want[128];
+	long long id;
+	int status;
+
+	testdb_agent(db, "cs_a5", "Agent Restored", "agent");
+	console_customer("정하늘", "registered", "+821012120004", 2);
+	vt = console("cs_a5", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	id = console_call("+821012120004", "cs_a5");
+	VT_ASSERT_WAIT(vt, "│ on_call", 3000);
+	ck_assert_int_eq(vt_signal(vt, SIGKILL), 0);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	vt_free(vt);
+	vt = console("cs_a5", 24, 80);
+	VT_ASSERT_WAIT(vt, "│ on_call", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F5>"), 0);
+	snprintf(want, sizeof(want), "call %lld is still open: end it (F12) before going ready", id);
+	VT_ASSERT_WAIT(vt, want, 3000);
+	ck_assert_int_eq(value("select count(*) from agent where login = 'cs_a5' and state = 'ready'"), 0);
+	ck_assert_int_eq(vt_type(vt, "<F12>"), 0);
+	VT_ASSERT_WAIT(vt, "│ wrap_up", 3000);
+	ck_assert_int_eq(vt_type(vt, "<F5>"), 0);
+	VT_ASSERT_WAIT(vt, "│ ready", 3000);
+	vt_free(vt);
 }
 END_TEST
 
@@ -246,6 +284,7 @@ static Suite *callstate_suite(void)
 	tcase_add_test(tc, a_hang_up_stops_the_timers_and_the_bar_follows_the_database);
 	tcase_add_test(tc, quitting_asks_with_a_call_or_a_contact_open_and_logs_out);
 	tcase_add_test(tc, quitting_one_of_two_consoles_keeps_the_other_logged_in);
+	tcase_add_test(tc, ready_is_refused_while_a_restored_call_is_open);
 	suite_add_tcase(s, tc);
 	return s;
 }

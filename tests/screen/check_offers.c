@@ -163,6 +163,10 @@ START_TEST(rule_edited_and_disabled_from_the_console)
 	VT_ASSERT_WAIT(sup, "Cannot count", 3000);
 	ck_assert_int_eq(vt_type(sup, "<C-u>single"), 0);
 	VT_ASSERT_WAIT(sup, "Would reach 1 customer today", 3000);
+	/* Esc with changes asks first; the fields are still there after it */
+	ck_assert_int_eq(vt_type(sup, "<Esc>"), 0);
+	VT_ASSERT_WAIT(sup, "unsaved changes: F10 saves, Esc again leaves without saving", 2000);
+	VT_ASSERT_WAIT(sup, "Edit offer rule", 1000);
 	ck_assert_int_eq(vt_type(sup, "<F10>"), 0);
 	VT_ASSERT_WAIT(sup, "saved: it reaches 1 customer", 3000);
 	VT_ASSERT_WAIT(sup, "age=20-49 marital=single", 2000);
@@ -173,6 +177,14 @@ START_TEST(rule_edited_and_disabled_from_the_console)
 	VT_ASSERT_WAIT(sup, "disabled: the next pop leaves out", 2000);
 	VT_ASSERT_WAIT(sup, " off ", 2000);
 	ck_assert_int_eq(value("select count(*) from offer_rule where name = '근로자 우대저축' and not active"), 1);
+	/* Esc twice leaves an edit without saving it */
+	ck_assert_int_eq(vt_type(sup, "<Down><Enter>"), 0);
+	VT_ASSERT_WAIT(sup, "Edit offer rule", 2000);
+	ck_assert_int_eq(vt_type(sup, "<End> NOT SAVED<Esc>"), 0);
+	VT_ASSERT_WAIT(sup, "Esc again leaves without saving", 2000);
+	ck_assert_int_eq(vt_type(sup, "<Esc>"), 0);
+	VT_ASSERT_WAIT(sup, "2 offer rules", 2000);
+	ck_assert_int_eq(value("select count(*) from offer_rule where offer like '%NOT SAVED%'"), 0);
 	vt_free(sup);
 
 	vt = console("cc_o2", 24, 80);
