@@ -2,7 +2,7 @@
  * a streaming standby (ccterm -b CONNINFO, e.g. "host=standby,primary
  * target_session_attrs=prefer-standby": libpq takes the standby while it is
  * up and the primary otherwise), and how stale a standby's figures may be
- * (board_source(), sql/repeatable/57_board_source.sql). */
+ * (board_source(), sql/repeatable/57_scale.sql). */
 #ifndef CCTERM_BOARD_SOURCE_H
 #define CCTERM_BOARD_SOURCE_H
 
