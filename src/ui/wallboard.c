@@ -77,6 +77,10 @@ static void fetched(void *arg, const struct gw_reply *r)
 	W.fetching = false;
 	W.fetched_at = time(NULL);
 	if (r->rc != 0) {
+		/* asked again once reconnected (the boards' own connection, -b, may
+		 * be lost with nothing else happening on the floor) */
+		if (r->lost)
+			W.stale = true;
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
 		return;
 	}
