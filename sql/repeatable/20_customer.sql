@@ -40,7 +40,12 @@ drop function if exists customer_search(text, text, integer);
 create function customer_search(p_query text, p_phone_e164 text, p_limit integer)
 returns table (id bigint, name text, phone text, email text, tier text, branch text, external_id text,
 	       birth_year integer, last_contact timestamptz, match text)
-language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+-- One plan per session for the statement below: a custom plan per call
+-- (PL/pgSQL's default, which it kept here) re-planned its eleven branches
+-- every time, about half of a search's CPU (bench/SEARCH.md). The branches a
+-- query form does not use stop at their one-time filters.
+set plan_cache_mode = force_generic_plan as $$
 #variable_conflict use_column
 declare
 	v_all boolean := access_sees_all();
