@@ -20,6 +20,7 @@
 #define AGENT_PAGE 100
 #define MAX_BRANCHES 2000
 #define REFRESH_MS 100
+#define SOURCE_MS 5000
 
 enum tab { TAB_QUEUES, TAB_AGENTS, TAB_SATISFACTION, TAB_COUNT };
 static const char *const tab_names[] = { "1 Queues", "2 Agents", "3 Satisfaction" };
@@ -104,6 +105,10 @@ static int wallboard_refresh(struct app *app)
 	db_read_fn *read = NULL;
 	void *out = NULL;
 
+	/* On a standby (-b) how stale the figures are changes with nothing
+	 * happening on the floor: asked again every SOURCE_MS. */
+	if (app->board_gw && !W.fetching && now - W.fetched_ms >= SOURCE_MS)
+		W.stale = true;
 	if (!W.stale || W.fetching)
 		return 0;
 	if (wait > 0)
