@@ -525,6 +525,10 @@ int app_run(struct app *app)
 	}
 	desk_sync(&app->desk, true);
 	endwin();
+	/* The boards' connection first: on the primary (a standby down) it
+	 * would count as another console of this login, which keeps it logged in. */
+	gateway_close(app->board_gw);
+	app->board_gw = NULL;
 	/* Nobody routes calls to a console that is gone. */
 	desk_quit(&app->desk, got_hangup ? "hangup" : "exit", 2000);
 	return got_hangup ? 129 : got_terminate ? 143 : 0;
