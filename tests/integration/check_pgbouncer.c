@@ -21,6 +21,7 @@
 static struct db *db;
 static char dbname[64];
 static char bouncer[64];    /* its socket directory */
+static long runner;         /* the test runner's pid: names the directory in every forked test */
 
 static void bouncer_ctl(const char *verb)
 {
@@ -32,22 +33,37 @@ static void bouncer_ctl(const char *verb)
 	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
 }
 
+/* One a failed test left is stopped first. */
+static void bouncer_restart(void)
+{
+	bouncer_ctl("stop");
+	bouncer_ctl("start");
+}
+
 static void setup(void)
 {
-	snprintf(bouncer, sizeof(bouncer), "/tmp/ccterm-pgb.%ld", (long)getpid());
-	bouncer_ctl("start");
+	snprintf(bouncer, sizeof(bouncer), "/tmp/ccterm-pgb.%ld", runner);
+	bouncer_restart();
 	db = testdb_create(dbname);
 }
 
 static void teardown(void)
 {
+	testdb_drop(db, dbname);
+}
+
+/* In the runner, after the tests: a failed test (its forked process ends
+ * at the failure, before its teardown) leaves no PgBouncer running. */
+static void bouncer_gone(void)
+{
 	char cmd[128];
 
-	testdb_drop(db, dbname);
+	snprintf(bouncer, sizeof(bouncer), "/tmp/ccterm-pgb.%ld", runner);
 	bouncer_ctl("stop");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", bouncer);
 	ck_assert_int_eq(system(cmd), 0);
 }
+
 
 /* Through PgBouncer: the libpq environment pointed at its socket. */
 static int run_pooled(const char *cmd, char *out, size_t outsz)
@@ -212,6 +228,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("pgbouncer");
 	TCase *tc = tcase_create("transaction mode");
 
+	tcase_add_unchecked_fixture(tc, NULL, bouncer_gone);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, the_console_gateway_works_through_pgbouncer);
@@ -223,9 +240,11 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr;
 	int failed;
 
+	runner = (long)getpid();
+	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -23,6 +23,7 @@
 static struct db *db;
 static char dbname[64];
 static char standby[64];    /* its socket directory */
+static long runner;         /* the test runner's pid: names the directory in every forked test */
 static struct gateway *gw;
 
 static void standby_ctl(const char *verb)
@@ -42,6 +43,23 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void standby_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* In the runner, after the tests: a failed test (its forked process ends
+ * at the failure, before its teardown) leaves no standby running. */
+static void standby_gone(void)
+{
+	snprintf(standby, sizeof(standby), "/tmp/ccterm-sby.%ld", runner);
+	standby_ctl("stop");
+	standby_remove();
+}
+
 static void setup(void)
 {
 	char out[1024], conninfo[320], err[256];
@@ -50,7 +68,9 @@ static void setup(void)
 	db = testdb_create(dbname);
 	testdb_agent(db, "sby_sup", "Floor Lead", "supervisor");
 	ck_assert_msg(testdb_run(dbname, "ccterm-admin queue add SBYQ --sla 20", out, sizeof(out)) == 0, "%s", out);
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sby.%ld", (long)getpid());
+	snprintf(standby, sizeof(standby), "/tmp/ccterm-sby.%ld", runner);
+	standby_ctl("stop");   /* one a failed test left */
+	standby_remove();
 	standby_ctl("start");
 	/* what a supervisor's console is given with -b */
 	snprintf(conninfo, sizeof(conninfo),
@@ -204,6 +224,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("standby");
 	TCase *tc = tcase_create("boards");
 
+	tcase_add_unchecked_fixture(tc, NULL, standby_gone);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, the_board_reads_the_standby_and_shows_what_the_primary_wrote);
@@ -214,9 +235,11 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr;
 	int failed;
 
+	runner = (long)getpid();
+	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

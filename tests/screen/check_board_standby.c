@@ -13,6 +13,7 @@
 #include "console.h"
 
 static char standby[64];
+static long runner;         /* the test runner's pid: names the directory in every forked test */
 
 static void standby_ctl(const char *verb)
 {
@@ -23,12 +24,31 @@ static void standby_ctl(const char *verb)
 	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
 }
 
+static void standby_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* In the runner, after the tests: a failed test (its forked process ends
+ * at the failure, before its teardown) leaves no standby running. */
+static void standby_gone(void)
+{
+	snprintf(standby, sizeof(standby), "/tmp/ccterm-sbs.%ld", runner);
+	standby_ctl("stop");
+	standby_remove();
+}
+
 static void setup(void)
 {
 	console_setup();
 	ck_assert_int_eq(db_exec(db, "insert into branch (code, name) values ('SEL', '서울 본점') "
 				     "on conflict do nothing", 0, NULL), 0);
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sbs.%ld", (long)getpid());
+	snprintf(standby, sizeof(standby), "/tmp/ccterm-sbs.%ld", runner);
+	standby_ctl("stop");   /* one a failed test left */
+	standby_remove();
 }
 
 static void teardown(void)
@@ -97,6 +117,7 @@ static Suite *board_suite(void)
 	Suite *s = suite_create("board_standby");
 	TCase *tc = tcase_create("floor");
 
+	tcase_add_unchecked_fixture(tc, NULL, standby_gone);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, the_floor_reads_the_standby_and_falls_back_to_the_primary);
@@ -106,5 +127,6 @@ static Suite *board_suite(void)
 
 int main(void)
 {
+	runner = (long)getpid();
 	return console_main(board_suite());
 }
