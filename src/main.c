@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,17 +14,23 @@
 #include "ccterm/embedded.h"
 #include "ccterm/journal.h"
 #include "ccterm/keymap.h"
+#include "ccterm/relay_path.h"
 #include "cli/cmdline.h"
 #include "gateway/gateway.h"
+#include "gateway/relay_link.h"
+#include "headless.h"
 #include "ui/app.h"
 
 static const char usage[] =
-	"usage: ccterm [-d CONNINFO] [-b CONNINFO] [-k vi|FILE]\n"
+	"usage: ccterm [-d CONNINFO] [-b CONNINFO] [-k vi|FILE] [-r PATH|off] [--headless]\n"
 	"       ccterm --actions   every action a key file can bind, with what it does\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
 	"  -b CONNINFO  the supervisors' boards read here: a streaming standby, e.g.\n"
 	"               \"host=standby,primary target_session_attrs=prefer-standby\"\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
+	"  -r PATH|off  ccterm-relayd's socket (else $CCTERM_RELAY, else " RELAY_SYSTEM_PATH " when there,\n"
+	"               else $XDG_RUNTIME_DIR/" RELAY_USER_NAME "); off: LISTEN directly always\n"
+	"  --headless   no screen: take every call offered and print \"pop ID MICROSECONDS VIA\" (benchmarks)\n"
 	"The agent is the PostgreSQL role the console connects as.\n";
 
 /* ccterm --actions: the names key files bind (keymaps/README.md), from the one list in action.h. */
@@ -132,7 +139,14 @@ static void agent_read(void *arg, const struct gw_reply *r)
 int main(int argc, char **argv)
 {
 	struct app app = { 0 };
-	const char *conninfo = NULL, *board = NULL, *keys = NULL;
+	static const struct option longs[] = {
+		{ "headless", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conninfo = NULL, *board = NULL, *keys = NULL, *relay = NULL;
+	char relay_path[108];
+	bool headless = false;
 	char err[512], path[4096], history[4200];
 	struct db_request rq;
 	struct start got = { .rc = 1 };
@@ -141,16 +155,18 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc == 2 && strcmp(argv[1], "--actions") == 0)
 		return print_actions();
-	while ((opt = getopt(argc, argv, "d:b:k:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:k:r:h", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;
 		case 'b': board = optarg; break;
 		case 'k': keys = optarg; break;
+		case 'r': relay = optarg; break;
+		case 'H': headless = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (!isatty(0) || !isatty(1)) {
+	if (!headless && (!isatty(0) || !isatty(1))) {
 		fprintf(stderr, "ccterm: needs a terminal\n");
 		return 2;
 	}
@@ -194,6 +210,13 @@ int main(int argc, char **argv)
 	 * it cannot be reached at all the boards read what the rest reads. */
 	if (board && !(app.board_gw = gateway_open(board, err, sizeof(err))))
 		fprintf(stderr, "ccterm: the boards' database (-b): %s; they read from the console's\n", err);
+	/* The relay, when there is one: notifications through it, else LISTEN. */
+	if (relay_path_console(relay, relay_path, sizeof(relay_path)) == 0)
+		app.desk.relay = relay_link_new(relay_path, app.desk.now.agent.login, gateway_dbname(app.gw));
+	if (headless) {
+		rc = headless_run(app.gw, &app.desk);
+		goto out_desk;
+	}
 	history_path(path, history, sizeof(history));
 	app.cli = cmdline_new(history);
 	if (!app.cli) {
@@ -206,6 +229,8 @@ out_desk:
 	gateway_close(app.board_gw);
 	gateway_close(app.gw);
 	app.gw = NULL;
+	relay_link_free(app.desk.relay);
+	app.desk.relay = NULL;
 	desk_free(&app.desk);
 	keymap_free(app.keys);
 	return rc;

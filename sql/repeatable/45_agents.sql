@@ -108,3 +108,20 @@ $$;
 
 revoke all on function my_state() from public;
 grant execute on function my_state() to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+
+-- The channels ccterm-relayd may subscribe a console of this login to: the
+-- same ones the console LISTENs on itself (notify_listen_request): its own
+-- agent_<login>, its queues' channels, lists (31_lists.sql) for everyone, and floor for supervisors and admins.
+-- None for a login that is not an agent.
+create or replace function relay_channels(p_login text)
+returns setof text language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+	select 'agent_' || a.login from agent a where a.login = p_login
+	union all
+	select 'queue_' || aq.queue_id from agent_queue aq where aq.login = p_login
+	union all
+	select 'floor' from agent a where a.login = p_login and a.role in ('supervisor', 'admin')
+	union all
+	select 'lists' from agent a where a.login = p_login   -- the form's lists changed (31_lists.sql)
+$$;
+revoke all on function relay_channels(text) from public;
+grant execute on function relay_channels(text) to ccterm_relay, ccterm_admin;

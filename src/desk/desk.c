@@ -15,6 +15,7 @@
 #include "ccterm/phone.h"
 #include "ccterm/utf8.h"
 #include "gateway/gateway.h"
+#include "gateway/relay_link.h"
 #include "desk.h"
 #include "desk_priv.h"
 
@@ -365,7 +366,29 @@ static void plain_done(void *arg, const struct gw_reply *r)
 }
 
 
-/* After every (re)connect: LISTEN first, then re-read what is offered, so a
+/* LISTEN on this connection, unless it does already. */
+static void listen_direct(struct desk *d)
+{
+	struct db_request rq;
+
+	if (d->listening_direct || !d->gw || !gateway_up(d->gw))
+		return;
+	notify_listen_request(&rq, desk_is_supervisor(d));
+	if (desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0)) == 0)
+		d->listening_direct = true;
+}
+
+/* What a notification could have said, read again from the tables. */
+static void reread(struct desk *d)
+{
+	desk_read_calls(d);
+	desk_read_agent(d);
+	read_queue(d);
+	d->events |= DESK_FLOOR | DESK_CHANGED;
+}
+
+/* After every (re)connect: LISTEN first (unless the relay listens for this
+ * console, or is being asked to), then re-read what is offered, so a
  * notification lost while disconnected loses nothing; all pipelined. */
 static void on_connected(void *arg)
 {
@@ -374,8 +397,9 @@ static void on_connected(void *arg)
 	struct ask *a;
 
 	d->agent_inflight = d->agent_again = d->calls_inflight = d->calls_again = false;
-	notify_listen_request(&rq, desk_is_supervisor(d));
-	desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0));
+	d->listening_direct = false;   /* a new connection listens to nothing */
+	if (!relay_link_ready(d->relay) && !relay_link_trying(d->relay))
+		listen_direct(d);
 	desk_read_calls(d);
 	/* Logged in before anything the agent asks for goes out behind it. */
 	db_agent_login_request(&rq);
@@ -397,9 +421,49 @@ static void on_lost(void *arg, const char *why)
 	struct desk *d = arg;
 
 	(void)why;
+	d->listening_direct = false;
 	d->taking = 0;
 	d->fetching = d->searching = false;
 	d->events |= DESK_LOST | DESK_CHANGED;
+}
+
+/* The relay is ready (or resyncs after its own reconnect): the console's
+ * own LISTEN goes, and the state is read again. */
+static void on_relay_up(void *arg)
+{
+	struct desk *d = arg;
+	struct db_request rq;
+
+	if (!d->gw || !gateway_up(d->gw))
+		return;   /* read at the gateway's connect */
+	if (d->listening_direct) {
+		db_request_init(&rq, "unlisten *");
+		if (desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0)) == 0)
+			d->listening_direct = false;
+	}
+	reread(d);
+}
+
+/* The relay is gone (or would not have us): the console LISTENs itself,
+ * then reads what it may have missed. */
+static void on_relay_down(void *arg, const char *why)
+{
+	struct desk *d = arg;
+
+	(void)why;
+	if (!d->gw || !gateway_up(d->gw))
+		return;   /* LISTENs at the gateway's connect */
+	listen_direct(d);
+	reread(d);
+}
+
+void desk_attach_relay(struct desk *d, struct relay_link *rl)
+{
+	struct relay_hooks hooks = { .arg = d, .up = on_relay_up, .down = on_relay_down, .notice = on_notice };
+
+	d->relay = rl;
+	if (rl)
+		relay_link_set_hooks(rl, &hooks);
 }
 
 void desk_set_agent(struct desk *d, const struct agent_info *a)

@@ -17,6 +17,7 @@
 #include "ccterm/textbuf.h"
 
 struct gateway;
+struct relay_link;
 
 enum save_state {
 	SAVE_NONE,       /* nothing to save yet */
@@ -75,6 +76,10 @@ struct desk_now {
 
 struct desk {
 	struct gateway *gw;
+	/* ccterm-relayd, when its socket answers (NULL: never); while it is
+	 * ready the console does not LISTEN itself (listening_direct false). */
+	struct relay_link *relay;
+	bool listening_direct;
 	/* Asked when an offer arrives: may its pop take the screen now? */
 	bool (*may_pop)(void *ui);
 	void *ui;
@@ -147,6 +152,9 @@ void desk_free(struct desk *d);
 void desk_set_agent(struct desk *d, const struct agent_info *a);
 /* The gateway's hooks go to the desk from here on. */
 void desk_attach(struct desk *d, struct gateway *gw);
+/* Notifications come from the relay while it is ready, else from the
+ * console's own LISTEN; both ways the state is re-read at every switch. */
+void desk_attach_relay(struct desk *d, struct relay_link *rl);
 /* What changed since the last call (enum desk_event bits). */
 unsigned desk_events(struct desk *d);
 

@@ -466,3 +466,10 @@ const char *gateway_error(const struct gateway *gw)
 {
 	return gw->error;
 }
+
+const char *gateway_dbname(const struct gateway *gw)
+{
+	const char *db = gw->conn && gw->link == LINK_UP ? PQdb(gw->conn) : NULL;
+
+	return db ? db : "";
+}

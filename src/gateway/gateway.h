@@ -81,6 +81,8 @@ bool gateway_up(const struct gateway *gw);
 bool gateway_stalled(const struct gateway *gw);
 /* Requests in flight or waiting to go out. */
 size_t gateway_pending(const struct gateway *gw);
+/* The database's name ("" while down). */
+const char *gateway_dbname(const struct gateway *gw);
 /* Why it is down (last error), one line. */
 const char *gateway_error(const struct gateway *gw);
 

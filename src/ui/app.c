@@ -14,6 +14,7 @@
 #include "ccterm/format.h"
 #include "cli/commands.h"
 #include "gateway/gateway.h"
+#include "gateway/relay_link.h"
 #include "app.h"
 #include "draw.h"
 
@@ -373,6 +374,10 @@ int app_idle(void *arg)
 	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
 		pfd.revents = 0;
 	gateway_work(app->gw, pfd.revents);
+	relay_link_pollfd(app->desk.relay, &pfd);
+	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
+		pfd.revents = 0;
+	relay_link_work(app->desk.relay, pfd.fd >= 0 ? pfd.revents : 0);
 	if (app->board_gw) {
 		gateway_pollfd(app->board_gw, &pfd);
 		if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
@@ -477,9 +482,10 @@ int app_run(struct app *app)
 	app->dirty = true;
 	app->desk.may_pop = app_may_pop;
 	app->desk.ui = app;
+	desk_attach_relay(&app->desk, app->desk.relay);
 	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
-		struct pollfd fds[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1 }, { .fd = -1 } };
+		struct pollfd fds[4] = { { .fd = 0, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
 		wint_t wc;
 		int rc, timeout, due;
 
@@ -506,19 +512,23 @@ int app_run(struct app *app)
 			timeout = rc;
 		if (due > 0 && due < timeout)
 			timeout = due;
+		rc = relay_link_timeout(app->desk.relay);
+		if (rc >= 0 && rc < timeout)
+			timeout = rc;
 		gateway_pollfd(app->gw, &fds[1]);
+		relay_link_pollfd(app->desk.relay, &fds[2]);
 		if (app->board_gw) {
 			rc = gateway_timeout(app->board_gw);
 			if (rc >= 0 && rc < timeout)
 				timeout = rc;
-			gateway_pollfd(app->board_gw, &fds[2]);
+			gateway_pollfd(app->board_gw, &fds[3]);
 		}
-		/* poll() skips entries whose fd is negative */
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
+		if (poll(fds, 4, timeout) < 0 && errno != EINTR)   /* fd -1: left out */
 			break;
 		gateway_work(app->gw, fds[1].fd >= 0 ? fds[1].revents : 0);
+		relay_link_work(app->desk.relay, fds[2].fd >= 0 ? fds[2].revents : 0);
 		if (app->board_gw)
-			gateway_work(app->board_gw, fds[2].fd >= 0 ? fds[2].revents : 0);
+			gateway_work(app->board_gw, fds[3].fd >= 0 ? fds[3].revents : 0);
 		desk_sync(&app->desk, false);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */

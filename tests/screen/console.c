@@ -35,11 +35,13 @@ struct vt *console(const char *login, int rows, int cols)
 	return console_at(login, rows, cols, xdg);
 }
 
+const char *console_relay;
+
 struct vt *console_at(const char *login, int rows, int cols, const char *dir)
 {
-	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256];
+	static char bin[512], pgdb[96], pguser[96], cfg[128], state[128], pghost[256], relay[160];
 	const char *argv[] = { bin, NULL };
-	const char *env[] = { pgdb, pguser, cfg, state, pghost, NULL };
+	const char *env[] = { pgdb, pguser, cfg, state, pghost, relay, NULL };
 	struct vt *vt;
 
 	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
@@ -48,6 +50,8 @@ struct vt *console_at(const char *login, int rows, int cols, const char *dir)
 	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", dir);
 	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", dir);
 	snprintf(pghost, sizeof(pghost), "PGHOST=%s", getenv("PGHOST") ? getenv("PGHOST") : "");
+	/* Never a relay of the machine's: only one a test started. */
+	snprintf(relay, sizeof(relay), "CCTERM_RELAY=%s", console_relay ? console_relay : "off");
 	vt = vt_spawn(argv, env, rows, cols);
 	ck_assert_ptr_nonnull(vt);
 	return vt;

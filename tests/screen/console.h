@@ -14,6 +14,10 @@ extern char xdg[64];           /* XDG_CONFIG_HOME=xdg/config, XDG_STATE_HOME=xdg
 void console_setup(void);
 void console_teardown(void);
 
+/* The relay socket the consoles use (CCTERM_RELAY); NULL: off, so a
+ * relay running on the machine is never used by a test's console. */
+extern const char *console_relay;
+
 /* ccterm as login in a rows x cols terminal (PGHOST from this environment). */
 struct vt *console(const char *login, int rows, int cols);
 /* The same with its config and state under dir (a second terminal). */

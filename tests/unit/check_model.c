@@ -15,6 +15,7 @@ static Suite *(*const suites[])(void) = {
 	nav_suite,
 	notice_suite,
 	agent_event_suite,
+	relay_proto_suite,
 };
 
 int main(void)

@@ -15,5 +15,6 @@ Suite *textbuf_suite(void);
 Suite *nav_suite(void);
 Suite *notice_suite(void);
 Suite *agent_event_suite(void);
+Suite *relay_proto_suite(void);
 
 #endif
