@@ -171,7 +171,9 @@ START_TEST(the_board_reads_the_standby_and_shows_what_the_primary_wrote)
 	/* a caller queues on the primary (nobody is ready) */
 	ck_assert_msg(testdb_run(dbname, "ccterm-cti call --ani 01033334444 --queue SBYQ", out, sizeof(out)) == 0,
 		      "%s", out);
-	end = now_ms() + 15000;
+	/* Generous: the test cluster is shared by every test at once, and each
+	 * of their CREATE DATABASE copies a template the standby replays too. */
+	end = now_ms() + 90000;
 	while (!seen && now_ms() < end) {
 		ck_assert(board_read(&src, q, &nq));
 		ck_assert(src.standby);
@@ -181,7 +183,7 @@ START_TEST(the_board_reads_the_standby_and_shows_what_the_primary_wrote)
 	}
 	ck_assert_msg(seen, "the call queued on the primary never showed on the standby's board");
 	ck_assert(src.streaming);
-	ck_assert_msg(src.lag_secs >= 0 && src.lag_secs < 15, "lag %.1f s", src.lag_secs);
+	ck_assert_msg(src.lag_secs >= 0 && src.lag_secs < 90, "lag %.1f s", src.lag_secs);
 	board_source_label(&src, label, sizeof(label));
 	ck_assert_msg(strncmp(label, "standby, ", 9) == 0, "%s", label);
 }
@@ -203,7 +205,7 @@ START_TEST(with_the_standby_down_the_board_reads_the_primary)
 		      "%s", out);
 	/* the first read fails as lost; the gateway reconnects, libpq skips the
 	 * dead standby for the primary */
-	end = now_ms() + 20000;
+	end = now_ms() + 60000;
 	while (!back && now_ms() < end) {
 		memset(&src, 0, sizeof(src));
 		back = board_read(&src, q, &nq) && src.known && !src.standby;
@@ -226,7 +228,7 @@ static Suite *suite(void)
 
 	tcase_add_unchecked_fixture(tc, NULL, standby_gone);
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, the_board_reads_the_standby_and_shows_what_the_primary_wrote);
 	tcase_add_test(tc, with_the_standby_down_the_board_reads_the_primary);
 	suite_add_tcase(s, tc);
