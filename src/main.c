@@ -23,10 +23,12 @@
 #include "ui/app.h"
 
 static const char usage[] =
-	"usage: ccterm [-d CONNINFO] [-k vi|FILE] [-r PATH|off] [--headless]\n"
+	"usage: ccterm [-d CONNINFO] [-b CONNINFO] [-k vi|FILE] [-r PATH|off] [--headless]\n"
 	"       ccterm --actions   every action a key file can bind, with what it does\n"
 	"       ccterm --help | --version\n"
 	"  -d CONNINFO  PostgreSQL connection (else PGHOST, PGDATABASE, PGUSER, PGSERVICE ...)\n"
+	"  -b CONNINFO  the supervisors' boards read here: a streaming standby, e.g.\n"
+	"               \"host=standby,primary target_session_attrs=prefer-standby\"\n"
 	"  -k vi|FILE   extra key map laid over the defaults (keymaps/README.md)\n"
 	"  -r PATH|off  ccterm-relayd's socket (else $CCTERM_RELAY, else " RELAY_SYSTEM_PATH " when there,\n"
 	"               else $XDG_RUNTIME_DIR/" RELAY_USER_NAME "); off: LISTEN directly always\n"
@@ -144,7 +146,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conninfo = NULL, *keys = NULL, *relay = NULL;
+	const char *conninfo = NULL, *board = NULL, *keys = NULL, *relay = NULL;
 	char relay_path[108];
 	bool headless = false;
 	char err[512], path[4096], history[4200];
@@ -159,9 +161,10 @@ int main(int argc, char **argv)
 		return printf("ccterm %s\n", PACKAGE_VERSION) < 0 ? 1 : 0;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		return fputs(usage, stdout) < 0 ? 1 : 0;
-	while ((opt = getopt_long(argc, argv, "d:k:r:h", longs, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:k:r:h", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'd': conninfo = optarg; break;
+		case 'b': board = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'r': relay = optarg; break;
 		case 'H': headless = true; break;
@@ -209,6 +212,10 @@ int main(int argc, char **argv)
 		}
 		desk_set_agent(&app.desk, &me);
 	}
+	/* The boards only read: they may go to a standby (docs/SCALE.md). When
+	 * it cannot be reached at all the boards read what the rest reads. */
+	if (board && !(app.board_gw = gateway_open(board, err, sizeof(err))))
+		fprintf(stderr, "ccterm: the boards' database (-b): %s; they read from the console's\n", err);
 	/* The relay, when there is one: notifications through it, else LISTEN. */
 	if (relay_path_console(relay, relay_path, sizeof(relay_path)) == 0)
 		app.desk.relay = relay_link_new(relay_path, app.desk.now.agent.login, gateway_dbname(app.gw));
@@ -225,6 +232,7 @@ int main(int argc, char **argv)
 	rc = app_run(&app);
 	cmdline_free(app.cli);
 out_desk:
+	gateway_close(app.board_gw);
 	gateway_close(app.gw);
 	app.gw = NULL;
 	relay_link_free(app.desk.relay);

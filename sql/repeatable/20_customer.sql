@@ -40,7 +40,12 @@ drop function if exists customer_search(text, text, integer);
 create function customer_search(p_query text, p_phone_e164 text, p_limit integer)
 returns table (id bigint, name text, phone text, email text, tier text, branch text, external_id text,
 	       birth_year integer, last_contact timestamptz, match text)
-language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+-- One plan per session for the statement below: a custom plan per call
+-- (PL/pgSQL's default, which it kept here) re-planned its eleven branches
+-- every time, about half of a search's CPU (bench/SEARCH.md). The branches a
+-- query form does not use stop at their one-time filters.
+set plan_cache_mode = force_generic_plan as $$
 #variable_conflict use_column
 declare
 	v_all boolean := access_sees_all();
@@ -147,8 +152,13 @@ begin
 		select h.cid, min(h.rank) as rank, (array_agg(h.why order by h.rank))[1] as why
 		from hit h group by h.cid
 	)
-	-- ranked and cut first; the contact values (masked per login) only for what is shown
-	select c.id, c.name, customer_contact_value(c.id, 'phone'), customer_contact_value(c.id, 'email'),
+	-- Ranked and cut first; the contact values only for what is shown, in
+	-- the same statement (not a function call per hit and value: each was
+	-- an executor start and the login's roles asked again), masked per login
+	-- (pii_contact) for those who do not see all.
+	select c.id, c.name,
+		case when v_all then ph.value else pii_contact('phone', ph.value) end,
+		case when v_all then em.value else pii_contact('email', em.value) end,
 		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer, t.last_contact, t.why
 	from (select b.cid, b.rank, b.why, l.last_contact
 	      from best b join customer c on c.id = b.cid
@@ -158,8 +168,21 @@ begin
 	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
 	      limit v_limit) t
 	join customer c on c.id = t.cid
+	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+	                   where cc.customer_id = t.cid and cp.kind = 'phone'
+	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
+	                   limit 1) ph on true
+	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+	                   where cc.customer_id = t.cid and cp.kind = 'email'
+	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
+	                   limit 1) em on true
 	order by t.rank, t.last_contact desc nulls last, lower(c.name), c.id;
 
+	-- The audit row's commit does not wait for the WAL flush (as the pop's,
+	-- 30_pop.sql): the agent's next change commits synchronously and WAL is
+	-- flushed in order; otherwise the WAL writer flushes it within
+	-- wal_writer_delay. The flush was most of a search's time under load.
+	perform set_config('synchronous_commit', 'off', true);
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
 

@@ -188,6 +188,30 @@ begin
 	return v_id;
 end $$;
 
+-- After the link to the PBX was down (ccterm-cti ami reconnected and asked
+-- for the channels under way): every open call of the PBX whose id is not
+-- in p_alive ended meanwhile (call_hangup: before an answer, an abandon).
+-- Returns the calls closed.
+create or replace function pbx_resync(p_alive text[])
+returns setof bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_pbx text;
+	v_id bigint;
+begin
+	for v_pbx in select distinct c.pbx_id from call c
+	             where c.pbx_id is not null and c.state in ('queued', 'offered', 'answered')
+	               and c.pbx_id <> all (coalesce(p_alive, '{}'))
+	loop
+		v_id := pbx_call_hungup(v_pbx);
+		if v_id is not null then
+			return next v_id;
+		end if;
+	end loop;
+end $$;
+
+revoke all on function pbx_resync(text[]) from public;
+grant execute on function pbx_resync(text[]) to ccterm_cti, ccterm_admin;
+
 revoke all on function pbx_agent(text, text), pbx_call_open(text),
 	pbx_call_queued(text, text, text, text, text),
 	pbx_call_offered(text, text, text, text, text, text, text),

@@ -10,8 +10,12 @@
  *   again, all of them in order, whenever any of them changed or a numbered
  *   migration ran (which may have dropped what they define). Every database
  *   converges to the code's definitions.
- * One session advisory lock, taken before anything is read or created,
- * serializes concurrent migrators on a database. */
+ * Every step is one transaction that first takes a transaction-scoped
+ * advisory lock and then looks at what is recorded, so concurrent migrators
+ * on a database are serialized step by step; nothing is left on the session
+ * (no session lock, no SET), so a migrator works through PgBouncer in
+ * transaction mode, where each transaction may run on another server
+ * connection (docs/SCALE.md). */
 #include "config.h"
 
 #include <stdint.h>
@@ -36,6 +40,18 @@ void migrate_checksum(const char *text, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* Opens a step's transaction: the migrators' lock, and quiet notices
+ * ("already exists, skipping"), both ending with it. 0 or -1. */
+static int step_begin(struct db *db)
+{
+	if (db_exec(db, "begin", 0, NULL) < 0)
+		return -1;
+	if (db_exec(db, "select pg_advisory_xact_lock(" MIGRATE_LOCK "), "
+			"set_config('client_min_messages', 'warning', true)", 0, NULL) < 0)
+		return db_rollback(db);
+	return 0;
+}
+
 /* Rolls back, naming what failed before the server's reason. */
 static int fail_rollback(struct db *db, const char *what)
 {
@@ -57,24 +73,24 @@ static int migration_apply(struct db *db, const struct embedded_file *m)
 
 	snprintf(version, sizeof(version), "%d", atoi(m->name));
 	migrate_checksum(m->text, sum);
+	if (step_begin(db) < 0)
+		return -1;
 	res = db_query(db, "select checksum, name from schema_migrations where version = $1", 1, params);
 	if (!res)
-		return -1;
+		return db_rollback(db);
 	done = PQntuples(res) > 0;
 	if (done && strcmp(PQgetvalue(res, 0, 0), sum) != 0) {
 		db_set_error(db, "migration %s differs from the one this database ran (as %s): "
 			     "numbered migrations are history; put the change in a new numbered "
 			     "file or a repeatable one", m->name, PQgetvalue(res, 0, 1));
 		PQclear(res);
-		return -1;
+		return db_rollback(db);
 	}
 	PQclear(res);
 	if (done)
-		return 0;
+		return db_exec(db, "commit", 0, NULL) < 0 ? db_rollback(db) : 0;
 
 	snprintf(what, sizeof(what), "migration %s failed", m->name);
-	if (db_exec(db, "begin", 0, NULL) < 0)
-		return -1;
 	if (db_exec_script(db, m->text) < 0 ||
 	    db_exec(db, "insert into schema_migrations (version, name, checksum) values ($1, $2, $3)",
 		    3, params) < 0 || db_exec(db, "commit", 0, NULL) < 0)
@@ -105,13 +121,12 @@ static int repeatables_changed(struct db *db)
 	return changed;
 }
 
-/* All repeatable files in order, in one transaction, as the schema's owner
- * (sql/110_owner.sql): what they create belongs to ccterm_owner, so no
+/* All repeatable files in order, in the step's transaction, as the schema's
+ * owner (sql/110_owner.sql): what they create belongs to ccterm_owner, so no
  * SECURITY DEFINER function runs with the migrator's (superuser) rights. */
 static int repeatables_apply(struct db *db)
 {
-	if (db_exec(db, "begin", 0, NULL) < 0 ||
-	    db_exec(db, "delete from schema_repeatables", 0, NULL) < 0)
+	if (db_exec(db, "delete from schema_repeatables", 0, NULL) < 0)
 		return fail_rollback(db, "repeatable files");
 	for (size_t i = 0; i < sql_repeatables_count; i++) {
 		const struct embedded_file *f = &sql_repeatables[i];
@@ -154,24 +169,33 @@ static const char ownership_sweep_sql[] =
  * template does not inherit it. No temporary objects for PUBLIC: they are how
  * a caller shadows a table a SECURITY DEFINER function reads. Admins keep
  * them (the imports stage their rows in a temp table). */
-static int database_settings_apply(struct db *db)
+static const char database_settings_sql[] =
+	"do $$ begin "
+	"execute format('revoke temporary on database %I from public', current_database()); "
+	"execute format('grant temporary on database %I to ccterm_admin', current_database()); "
+	"end $$";
+
+/* One step's statement in its own locked transaction. 0 or -1. */
+static int step_exec(struct db *db, const char *sql)
 {
-	return db_exec(db, "do $$ begin "
-			   "execute format('revoke temporary on database %I from public', current_database()); "
-			   "execute format('grant temporary on database %I to ccterm_admin', current_database()); "
-			   "end $$", 0, NULL);
+	if (step_begin(db) < 0)
+		return -1;
+	if (db_exec(db, sql, 0, NULL) < 0 || db_exec(db, "commit", 0, NULL) < 0)
+		return db_rollback(db);
+	return 0;
 }
 
-static int migrate_locked(struct db *db, struct migrate_result *r)
+int db_migrate_full(struct db *db, struct migrate_result *r)
 {
 	int changed;
 
-	if (db_exec(db, "create table if not exists schema_migrations ("
-			"version integer primary key, name text not null, checksum text not null, "
-			"applied_at timestamptz not null default now())", 0, NULL) < 0 ||
-	    db_exec(db, "create table if not exists schema_repeatables ("
-			"name text primary key, checksum text not null, "
-			"applied_at timestamptz not null default now())", 0, NULL) < 0)
+	memset(r, 0, sizeof(*r));
+	if (step_exec(db, "create table if not exists schema_migrations ("
+			  "version integer primary key, name text not null, checksum text not null, "
+			  "applied_at timestamptz not null default now())") < 0 ||
+	    step_exec(db, "create table if not exists schema_repeatables ("
+			  "name text primary key, checksum text not null, "
+			  "applied_at timestamptz not null default now())") < 0)
 		return -1;
 	for (size_t i = 0; i < sql_migrations_count; i++) {
 		int ran = migration_apply(db, &sql_migrations[i]);
@@ -180,43 +204,28 @@ static int migrate_locked(struct db *db, struct migrate_result *r)
 			return -1;
 		r->applied += ran;
 	}
-	if (db_exec(db, ownership_sweep_sql, 0, NULL) < 0) {
+	if (step_exec(db, ownership_sweep_sql) < 0) {
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", db_error(db));
 		db_set_error(db, "handing the schema to ccterm_owner: %s", why);
 		return -1;
 	}
-	changed = r->applied > 0 ? 1 : repeatables_changed(db);
-	if (changed < 0)
+	/* Looked at and applied under the same lock: a concurrent migrator
+	 * that got there first leaves nothing changed. */
+	if (step_begin(db) < 0)
 		return -1;
-	if (changed) {
+	changed = repeatables_changed(db);
+	if (changed < 0)
+		return db_rollback(db);
+	if (changed || r->applied > 0) {
 		if (repeatables_apply(db) < 0)
 			return -1;
 		r->repeatables = (int)sql_repeatables_count;
+	} else if (db_exec(db, "commit", 0, NULL) < 0) {
+		return db_rollback(db);
 	}
-	return database_settings_apply(db);
-}
-
-int db_migrate_full(struct db *db, struct migrate_result *r)
-{
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if (db_exec(db, "set client_min_messages = warning", 0, NULL) < 0 ||
-	    db_exec(db, "select pg_advisory_lock(" MIGRATE_LOCK ")", 0, NULL) < 0)
-		return -1;
-	rc = migrate_locked(db, r);
-	if (db_ok(db)) {
-		/* keep the first error's message */
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", db_error(db));
-		db_exec(db, "select pg_advisory_unlock(" MIGRATE_LOCK ")", 0, NULL);
-		if (rc < 0)
-			db_set_error(db, "%s", why);
-	}
-	return rc;
+	return step_exec(db, database_settings_sql);
 }
 
 int db_migrate(struct db *db, int *applied)

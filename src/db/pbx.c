@@ -66,6 +66,46 @@ int db_pbx_apply(struct db *db, const struct pbx_event *e, long long *call)
 	return n;
 }
 
+int db_pbx_resync(struct db *db, const char *const *alive, size_t n)
+{
+	/* a text[] literal: every element quoted, \\ and " escaped */
+	size_t cap = 3, len = 0;
+	const char *p[1];
+	PGresult *res;
+	char *lit;
+	int closed;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(alive[i]) + 3;
+	lit = malloc(cap);
+	if (!lit) {
+		db_set_error(db, "out of memory");
+		return -1;
+	}
+	lit[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lit[len++] = ',';
+		lit[len++] = '"';
+		for (const char *c = alive[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				lit[len++] = '\\';
+			lit[len++] = *c;
+		}
+		lit[len++] = '"';
+	}
+	lit[len++] = '}';
+	lit[len] = '\0';
+	p[0] = lit;
+	res = db_query(db, "select count(*) from pbx_resync($1::text[])", 1, p);
+	free(lit);
+	if (!res)
+		return -1;
+	closed = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return closed;
+}
+
 int db_agent_extension(struct db *db, const char *login, const char *ext)
 {
 	const char *p[2] = { login, or_null(ext) };

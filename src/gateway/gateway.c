@@ -40,6 +40,7 @@ struct gateway {
 	struct request q[GW_QUEUE];      /* a ring: head is the oldest; sent ones first */
 	size_t head, count, nsent;
 	bool want_write;
+	bool pooled;                     /* a pooler refused our options: timeouts are its own */
 	char error[256];
 	struct gw_hooks hooks;
 };
@@ -157,9 +158,11 @@ static void connect_start(struct gateway *gw)
 		"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
 		"tcp_user_timeout", "options", "dbname", "application_name", NULL,
 	};
+	/* PgBouncer (1.18) refuses the options startup parameter; behind it the
+	 * timeouts are its query_timeout and idle_transaction_timeout (docs/SCALE.md). */
 	const char *values[] = {
 		"5", "1", "10", "5", "3", "20000",
-		"-c statement_timeout=15s -c idle_in_transaction_session_timeout=60s",
+		gw->pooled ? "" : "-c statement_timeout=15s -c idle_in_transaction_session_timeout=60s",
 		gw->conninfo, "ccterm", NULL,
 	};
 
@@ -185,11 +188,17 @@ static void connect_step(struct gateway *gw)
 {
 	gw->want = PQconnectPoll(gw->conn);
 	if (gw->want == PGRES_POLLING_FAILED) {
+		bool pooler = !gw->pooled && strstr(PQerrorMessage(gw->conn), "unsupported startup parameter: options");
+
 		one_line(gw->error, sizeof(gw->error), PQerrorMessage(gw->conn));
 		PQfinish(gw->conn);
 		gw->conn = NULL;
 		gw->link = LINK_DOWN;
 		gw->retry_at_ms = now_ms() + GW_RETRY_MS;
+		if (pooler) {
+			gw->pooled = true;   /* at once, without the options */
+			connect_start(gw);
+		}
 		return;
 	}
 	if (gw->want != PGRES_POLLING_OK)

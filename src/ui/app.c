@@ -402,6 +402,12 @@ int app_idle(void *arg)
 	if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
 		pfd.revents = 0;
 	relay_link_work(app->desk.relay, pfd.fd >= 0 ? pfd.revents : 0);
+	if (app->board_gw) {
+		gateway_pollfd(app->board_gw, &pfd);
+		if (pfd.fd >= 0 && poll(&pfd, 1, 0) < 0)
+			pfd.revents = 0;
+		gateway_work(app->board_gw, pfd.fd >= 0 ? pfd.revents : 0);
+	}
 	desk_sync(&app->desk, false);
 	app_turn(app);
 	if (!app->dirty)
@@ -503,7 +509,7 @@ int app_run(struct app *app)
 	desk_attach_relay(&app->desk, app->desk.relay);
 	desk_attach(&app->desk, app->gw);
 	while (!app->quit && !got_hangup && !got_terminate) {
-		struct pollfd fds[3] = { { .fd = 0, .events = POLLIN } };
+		struct pollfd fds[4] = { { .fd = 0, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
 		wint_t wc;
 		int rc, timeout, due;
 
@@ -535,16 +541,28 @@ int app_run(struct app *app)
 			timeout = rc;
 		gateway_pollfd(app->gw, &fds[1]);
 		relay_link_pollfd(app->desk.relay, &fds[2]);
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR)   /* fd -1: left out */
+		if (app->board_gw) {
+			rc = gateway_timeout(app->board_gw);
+			if (rc >= 0 && rc < timeout)
+				timeout = rc;
+			gateway_pollfd(app->board_gw, &fds[3]);
+		}
+		if (poll(fds, 4, timeout) < 0 && errno != EINTR)   /* fd -1: left out */
 			break;
 		gateway_work(app->gw, fds[1].fd >= 0 ? fds[1].revents : 0);
 		relay_link_work(app->desk.relay, fds[2].fd >= 0 ? fds[2].revents : 0);
+		if (app->board_gw)
+			gateway_work(app->board_gw, fds[3].fd >= 0 ? fds[3].revents : 0);
 		desk_sync(&app->desk, false);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			got_hangup = 1;   /* the terminal went away (SSH drop) */
 	}
 	desk_sync(&app->desk, true);
 	endwin();
+	/* The boards' connection first: on the primary (a standby down) it
+	 * would count as another console of this login, which keeps it logged in. */
+	gateway_close(app->board_gw);
+	app->board_gw = NULL;
 	/* Nobody routes calls to a console that is gone. */
 	desk_quit(&app->desk, got_hangup ? "hangup" : "exit", 2000);
 	return got_hangup ? 129 : got_terminate ? 143 : 0;

@@ -18,6 +18,7 @@ enum { APP_MIN_ROWS = 24, APP_MIN_COLS = 80 };
 
 struct app {
 	struct gateway *gw;
+	struct gateway *board_gw;      /* ccterm -b: the boards' own (a standby); NULL: gw */
 	struct keymap *keys;
 	struct nav nav;                /* the screen shown and the way back */
 	struct desk desk;

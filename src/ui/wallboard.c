@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ccterm/board_source.h"
 #include "ccterm/format.h"
 #include "gateway/gateway.h"
 #include "app.h"
@@ -21,6 +22,7 @@
 #include "wallboard.h"
 
 #define REFRESH_MS 100
+#define SOURCE_MS 5000    /* on a standby (-b): how stale, asked again this often */
 
 static struct wallboard B = { .spark = SPARK_ASCII };
 
@@ -39,7 +41,21 @@ static struct {
 	long drill_sel, drill_top; /* the queue's place, for Esc */
 	long long fetched_ms;      /* when, for coalescing */
 	time_t fetched_at;         /* when, for the clocks */
+	struct board_source src;   /* primary or standby, how stale (ccterm -b) */
 } W = { .stale = true };
+
+/* The boards' connection: a standby's with -b, else the console's. */
+static struct gateway *board_gw(struct app *app)
+{
+	return app->board_gw ? app->board_gw : app->gw;
+}
+
+static void source_done(void *arg, const struct gw_reply *r)
+{
+	if (r->rc != 0)
+		W.src.known = false;
+	((struct app *)arg)->dirty = true;
+}
 
 static long long mono_ms(void)
 {
@@ -75,6 +91,10 @@ static void fetched(void *arg, const struct gw_reply *r)
 		W.fetching--;
 	W.fetched_at = time(NULL);
 	if (r->rc != 0) {
+		/* asked again once reconnected (the boards' own connection, -b, may
+		 * be lost with nothing else happening on the floor) */
+		if (r->lost)
+			W.stale = true;
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
 		return;
 	}
@@ -117,11 +137,13 @@ static int wallboard_refresh(struct app *app)
 	db_read_fn *read = NULL;
 	void *out = NULL;
 
+	if (app->board_gw && !W.fetching && now - W.fetched_ms >= SOURCE_MS)
+		W.stale = true;
 	if (!W.stale || W.fetching)
 		return 0;
 	if (wait > 0)
 		return (int)wait;
-	if (!gateway_up(app->gw))
+	if (!gateway_up(board_gw(app)))
 		return 0;
 	W.fetched_ms = now;
 	W.asked = B.drill_queue ? -1 : (int)B.tab;
@@ -152,9 +174,15 @@ static int wallboard_refresh(struct app *app)
 	}
 	/* Set before: a reply may run inside the send (a connection lost right there). */
 	W.stale = false;
+	if (app->board_gw) {
+		struct db_request sq;
+
+		db_board_source_request(&sq);
+		gateway_send(app->board_gw, &sq, db_board_source_read, &W.src, source_done, app);
+	}
 	if (read) {
 		W.fetching++;
-		if (gateway_send(app->gw, &rq, read, out, fetched, app) < 0) {
+		if (gateway_send(board_gw(app), &rq, read, out, fetched, app) < 0) {
 			W.fetching--;
 			W.stale = true;
 			return 0;
@@ -163,7 +191,7 @@ static int wallboard_refresh(struct app *app)
 	W.fc = (struct floor_cases){ .rows = B.cases, .max = WB_MAX_CASES };
 	db_floor_cases_request(&cq, WB_MAX_CASES);
 	W.fetching++;
-	if (gateway_send(app->gw, &cq, db_floor_cases_read, &W.fc, cases_fetched, app) < 0)
+	if (gateway_send(board_gw(app), &cq, db_floor_cases_read, &W.fc, cases_fetched, app) < 0)
 		W.fetching--;
 	return 0;
 }
@@ -200,6 +228,8 @@ static long list_len(void)
 static void wallboard_draw(struct app *app, WINDOW *w, int top, int height)
 {
 	B.elapsed = W.fetched_at ? (long)(time(NULL) - W.fetched_at) : 0;
+	board_source_label(&W.src, B.source, sizeof(B.source));
+	B.source_warn = W.src.standby && W.src.lag_secs >= 5;
 	wallboard_paint(&B, w, top, height);
 	(void)app;
 }

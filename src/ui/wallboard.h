@@ -24,6 +24,8 @@ struct wallboard {
 	bool grid;                 /* the agents as cells */
 	enum spark_charset spark;
 	long elapsed;              /* seconds since the figures were read */
+	char source[96];           /* "live", or primary / standby and how stale (-b) */
+	bool source_warn;
 	struct queue_stat queues[WB_MAX_QUEUES];
 	int nqueues;
 	struct agent_stat agents[WB_AGENT_PAGE];

@@ -484,7 +484,7 @@ void wallboard_paint(struct wallboard *b, WINDOW *w, int top, int height)
 		}
 		x += draw_text(w, top, x, cols - x - 1, name, st) + 2;
 	}
-	draw_text(w, top, x, cols - x - 1, "live", STYLE_DIM);
+	draw_text(w, top, x, cols - x - 1, b->source, b->source_warn ? STYLE_WARN : STYLE_DIM);
 	if (b->drill_queue)
 		draw_drill(b, w, top + 1, ymax, cols, cols >= FULL_STATES_COLS);
 	else if (b->tab == TAB_QUEUES)

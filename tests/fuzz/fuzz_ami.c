@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct ami_parser parser;
 static struct ami_tracker tracker;
+static struct ami_resync resync;   /* every frame is also read as a resync's channel */
 
 static void check_field(const char *s)
 {
@@ -27,6 +28,18 @@ static void check_field(const char *s)
 			abort();
 }
 
+static void check_event(const struct pbx_event *e)
+{
+	if (e->kind == PBX_NONE || !*e->call_id)
+		abort();
+	check_field(e->call_id);
+	check_field(e->ani);
+	check_field(e->dnis);
+	check_field(e->queue);
+	check_field(e->agent);
+	check_field(e->agent_alt);
+}
+
 static void on_frame(const struct kv *f, void *arg)
 {
 	struct pbx_event e;
@@ -37,16 +50,10 @@ static void on_frame(const struct kv *f, void *arg)
 	for (int i = 0; i < f->n; i++)
 		if (strlen(f->key[i]) + strlen(f->value[i]) > KV_STORE)
 			abort();
-	if (ami_map(&tracker, f, &e)) {
-		if (e.kind == PBX_NONE || !*e.call_id)
-			abort();
-		check_field(e.call_id);
-		check_field(e.ani);
-		check_field(e.dnis);
-		check_field(e.queue);
-		check_field(e.agent);
-		check_field(e.agent_alt);
-	}
+	if (ami_map(&tracker, f, &e))
+		check_event(&e);
+	if (ami_resync_channel(&tracker, &resync, f, &e))
+		check_event(&e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -58,7 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	step = data[0] % 64 + 1;
 	ami_parser_init(&parser);
 	ami_tracker_init(&tracker);
+	ami_resync_begin(&resync);
 	for (size_t i = 1; i < size; i += step)
 		ami_feed(&parser, (const char *)data + i, size - i < step ? size - i : step, on_frame, NULL);
+	for (size_t i = 0; i < resync.nlegs; i++) {
+		struct pbx_event e;
+
+		if (ami_resync_leg(&tracker, &resync, i, &e))
+			check_event(&e);
+	}
 	return 0;
 }

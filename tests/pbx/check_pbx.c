@@ -318,6 +318,53 @@ START_TEST(ami_connection_dropped_mid_call_the_adapter_reconnects_and_carries_on
 }
 END_TEST
 
+START_TEST(ami_direct_transfer_to_an_extension_moves_the_call_to_that_agent)
+{
+	struct run r;
+
+	testdb_agent(db, "pb_park", "Park Sora", "agent");
+	ck_assert_msg(db_agent_extension(db, "pb_park", "SIP/8002") == 0, "%s", db_error(db));
+	exec("select agent_set_state_for('pb_park', 'ready', 'test')");
+	start(&r, "ami", "ami-transfer-direct.txt");
+	wait_for(&r, "select count(*) = 2 and bool_and(state = 'ended') from call where pbx_id = '1764579100.801'");
+	/* the call between two extensions (dialled, answered, hung up) comes after */
+	usleep(300 * 1000);
+	finish(&r);
+	/* kim's part ended with her leg; park was offered the caller and answered */
+	value_is("select string_agg(concat_ws('|', c.agent_login, c.ani, c.dnis, c.answered_at is not null), ' ' "
+		 "order by c.id) from call c",
+		 "pb_kim|01024681357|15881234|t pb_park|01024681357|15881234|t");
+	value_is(history("pb_kim"), "ringing,on_call,wrap_up");
+	value_is(history("pb_park"), "ringing,on_call,wrap_up");
+	cleanup(&r);
+}
+END_TEST
+
+START_TEST(ami_after_a_link_outage_the_adapter_resyncs_from_core_show_channels)
+{
+	struct run r;
+	const char *log;
+
+	start(&r, "ami", "ami-resync.txt");
+	/* B ended while the link was down: closed; C arrived meanwhile: queued;
+	 * A rang at 777 meanwhile: offered, then answered and ended live */
+	wait_for(&r, "select exists (select 1 from call where pbx_id = '1764579200.601' and state = 'ended')");
+	wait_for(&r, "select exists (select 1 from call where pbx_id = '1764579200.801' and state = 'queued')");
+	finish(&r);
+	value_is("select concat_ws('|', state, agent_login, answered_at is not null) from call "
+		 "where pbx_id = '1764579200.701'", "ended|pb_lee|t");
+	value_is("select concat_ws('|', state, agent_login, answered_at is not null) from call "
+		 "where pbx_id = '1764579200.601'", "ended|pb_kim|t");
+	value_is("select concat_ws('|', c.state, c.ani, q.name) from call c join queue q on q.id = c.queue_id "
+		 "where c.pbx_id = '1764579200.801'", "queued|01011110003|support");
+	value_is(history("pb_kim"), "ringing,on_call,wrap_up");
+	value_is(history("pb_lee"), "ringing,on_call,wrap_up");
+	log = file_text(r.cti_log);
+	ck_assert_msg(strstr(log, "resync: 2 calls under way, 1 ended while the link was down"), "%s", log);
+	cleanup(&r);
+}
+END_TEST
+
 START_TEST(ami_hostile_frames_are_data_never_a_crash)
 {
 	struct run r;
@@ -617,6 +664,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, ami_ring_no_answer_requeues_and_the_next_agent_answers);
 	tcase_add_test(tc, ami_transfer_to_another_queue_gives_each_agent_a_call);
 	tcase_add_test(tc, ami_connection_dropped_mid_call_the_adapter_reconnects_and_carries_on);
+	tcase_add_test(tc, ami_direct_transfer_to_an_extension_moves_the_call_to_that_agent);
+	tcase_add_test(tc, ami_after_a_link_outage_the_adapter_resyncs_from_core_show_channels);
 	tcase_add_test(tc, ami_hostile_frames_are_data_never_a_crash);
 	tcase_add_test(tc, ami_without_a_pbx_says_so_and_keeps_trying);
 	tcase_add_test(tc, esl_callcenter_events_answered_no_answer_abandon_and_a_drop);
