@@ -64,7 +64,9 @@ begin
 end $$;
 
 -- The customers one customer may be a duplicate of (for the console after
--- customer_create, and for imports): other id, score, reasons.
+-- every pop and customer_create): other id, score, reasons, as
+-- duplicate_pairs scores them, but for one customer by index (340), not by
+-- comparing every customer with every other.
 create or replace function customer_duplicates_of(p_customer bigint)
 returns table (other_id bigint, name text, score integer, reasons text)
 language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
@@ -73,11 +75,34 @@ begin
 		raise exception 'customer % is not yours to see', p_customer using errcode = '42501';
 	end if;
 	return query
-	select case when d.a = p_customer then d.b else d.a end, c.name, d.score, d.reasons
-	from duplicate_pairs(array[p_customer]) d
-	join customer c on c.id = case when d.a = p_customer then d.b else d.a end
-	where customer_visible(c.id)
-	order by d.score desc;
+	with x as (
+		select c.id, lower(btrim(c.name)) as lname, c.birth_date from customer c
+		where c.id = p_customer and c.merged_into is null
+	), m as (
+		select sy.customer_id as o, 100 as s, 'same RRN' as r
+		from customer_secret sx join customer_secret sy on sy.rrn = sx.rrn and sy.customer_id <> sx.customer_id
+		where sx.customer_id = p_customer and sx.rrn is not null
+		union
+		select cy.customer_id, case when cp.kind = 'phone' then 90 else 80 end,
+		       case when cp.kind = 'phone' then 'same phone and name' else 'same e-mail' end
+		from customer_contact cx
+		join contact_point cp on cp.id = cx.contact_point_id and cp.kind in ('phone', 'email')
+		join customer_contact cy on cy.contact_point_id = cx.contact_point_id and cy.customer_id <> cx.customer_id
+		join customer y on y.id = cy.customer_id
+		cross join x
+		where cx.customer_id = p_customer and (cp.kind = 'email' or lower(btrim(y.name)) = x.lname)
+		union
+		select y.id, 70, 'same name and birth date'
+		from x join customer y on lower(btrim(y.name)) = x.lname and y.birth_date = x.birth_date
+		     and y.id <> x.id and y.merged_into is null
+		where x.birth_date is not null
+	)
+	select m.o, c.name, least(100, max(m.s) + 5 * (count(*)::integer - 1))::integer,
+	       string_agg(m.r, ', ' order by m.s desc)
+	from m join customer c on c.id = m.o
+	where exists (select 1 from x) and c.merged_into is null and customer_visible(c.id)
+	group by m.o, c.name
+	order by 3 desc;
 end $$;
 
 -- (Audit rows of this file are action 'update', the detail saying link:, merge: or unmerge:.)
