@@ -11,7 +11,8 @@ language plpgsql stable as $$
 begin
 	return (select coalesce(array_agg(distinct l.sku), '{}')
 	        from orders o join order_line l on l.order_id = o.id
-	        where o.customer_id = p_customer and o.status not in ('cancelled', 'returned'));
+	        where o.customer_id = p_customer and l.customer_id = p_customer   -- one shard (320)
+	          and o.status not in ('cancelled', 'returned'));
 end $$;
 
 -- Is a product among those SKUs? A product is a SKU ("KD-1016") or its
