@@ -140,7 +140,9 @@ static void agent_read(void *arg, const struct gw_reply *r)
 
 int main(int argc, char **argv)
 {
-	struct app app = { 0 };
+	/* Static, not on the stack: its 180 kB (the desk's pop, search hits,
+	 * lists ...) stay untouched zero pages until a screen fills them. */
+	static struct app app;
 	static const struct option longs[] = {
 		{ "headless", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },

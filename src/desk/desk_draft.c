@@ -249,7 +249,8 @@ int desk_init(struct desk *d, const char *journal_path, char *err, size_t errsz)
 {
 	const struct draft_state *st;
 
-	memset(d, 0, sizeof(*d));
+	/* d comes zeroed (desk.h): no memset here, so the pages of the large
+	 * replies a desk holds stay untouched until a pop or a search fills them. */
 	d->now.queue_waiting = -1;
 	desk_timeline_reset(d);
 	d->notes = textbuf_new(0);
