@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 	history_path(path, history, sizeof(history));
 	app.cli = cmdline_new(history);
 	if (!app.cli) {
-		fprintf(stderr, "ccterm: cannot set up the command line (history %s)\n", history);
+		fprintf(stderr, "ccterm: out of memory (the command line, history %s)\n", history);
 		goto out_desk;
 	}
 	rc = app_run(&app);

@@ -251,40 +251,68 @@ static void make_parents(const char *path)
 	free(p);
 }
 
+/* Only remembers the history's path: libedit and the history come at the
+ * first read (editor_start), so a console whose agent never types ':'
+ * never maps libedit's pages (about 0.2 MB of resident memory). */
 struct cmdline *cmdline_new(const char *history_path)
 {
 	struct cmdline *c = calloc(1, sizeof(*c));
-	struct termios tio;
-	bool have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
-	HistEventW ev;
 
 	if (!c)
 		return NULL;
 	c->idle_fd = -1;
-	c->hist = history_winit();
-	if (!c->hist)
-		goto fail;
-	history_w(c->hist, &ev, H_SETSIZE, HISTORY_SIZE);
-	history_w(c->hist, &ev, H_SETUNIQUE, 1);
 	if (history_path) {
 		c->history_path = strdup(history_path);
-		if (!c->history_path)
-			goto fail;
-		make_parents(history_path);
-		history_w(c->hist, &ev, H_LOAD, history_path);   /* none yet is fine */
+		if (!c->history_path) {
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* libedit and the history, once: 0, or -1 with c->error set (and the next
+ * read tries again). */
+static int editor_start(struct cmdline *c)
+{
+	struct termios tio;
+	bool have_tio;
+	HistEventW ev;
+
+	if (c->el)
+		return 0;
+	if (!c->hist) {
+		c->hist = history_winit();
+		if (!c->hist) {
+			snprintf(c->error, sizeof(c->error), "history: %s", strerror(errno));
+			return -1;
+		}
+		history_w(c->hist, &ev, H_SETSIZE, HISTORY_SIZE);
+		history_w(c->hist, &ev, H_SETUNIQUE, 1);
+		if (c->history_path) {
+			make_parents(c->history_path);
+			history_w(c->hist, &ev, H_LOAD, c->history_path);   /* none yet is fine */
+		}
 	}
 	/* el_init() puts the tty in libedit's "execute" mode: undo that. */
+	have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
+	errno = 0;
 	c->el = el_init("ccterm", stdin, stdout, stderr);
 	if (c->el)
 		configure(c);
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
-	if (!c->el)
-		goto fail;
-	return c;
-fail:
-	cmdline_free(c);
-	return NULL;
+	if (!c->el) {
+		snprintf(c->error, sizeof(c->error), "line editor: %s",
+			 strerror(errno ? errno : ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+const char *cmdline_error(const struct cmdline *c)
+{
+	return c && c->error[0] ? c->error : NULL;
 }
 
 void cmdline_free(struct cmdline *c)
@@ -369,6 +397,9 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 	char *line;
 
 	if (!c)
+		return NULL;
+	c->error[0] = '\0';
+	if (editor_start(c) < 0)
 		return NULL;
 	if (COLS > 0 && cols > COLS)
 		cols = COLS;

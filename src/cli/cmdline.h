@@ -37,9 +37,11 @@ struct cmdline;
 /*
  * A command line. history_path may be NULL (no persistence); otherwise the
  * history (at most 500 lines, no consecutive duplicates) is loaded from it
- * now and saved to it (mode 0600) after every accepted line; missing parent
- * directories are created with mode 0700. May be called before or after
- * initscr(): the terminal modes are left as they were. NULL on failure.
+ * at the first read and saved to it (mode 0600) after every accepted line;
+ * missing parent directories are created with mode 0700. libedit itself is
+ * set up at the first read too (a console that never reads a line does not
+ * pay for it); the terminal modes are left as they were. NULL when out of
+ * memory.
  */
 struct cmdline *cmdline_new(const char *history_path);
 
@@ -57,9 +59,12 @@ void cmdline_free(struct cmdline *c);
  * Returns the line, trimmed of surrounding white space, as a malloc'd UTF-8
  * string (caller frees) and adds it to the history; NULL when the line was
  * cancelled or empty, when the idle hook asked to stop, or when the terminal
- * went away.
+ * went away, or when libedit could not be set up: then cmdline_error() says
+ * why (nothing was drawn), and the next read tries again.
  */
 char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols);
+/* Why the last cmdline_read could not start (English), NULL when it could. */
+const char *cmdline_error(const struct cmdline *c);
 
 /*
  * While cmdline_read waits for a key it also polls fd (the database socket;

@@ -42,6 +42,7 @@ struct cmdline {
 	EditLine *el;
 	HistoryW *hist;
 	char *history_path;
+	char error[128];            /* why the last read could not start, "" */
 
 	int (*idle)(void *arg);
 	void *idle_arg;

@@ -191,6 +191,16 @@ static size_t complete(void *arg, const char *before, char **out, size_t max)
 	return got;
 }
 
+/* The line editor starts at the first ':' (cmdline.h); when it cannot,
+ * the message line says so and the console goes on without it. */
+static void not_started(struct app *app)
+{
+	const char *why = cmdline_error(app->cli);
+
+	if (why)
+		app_message(app, _("The command line cannot start: %s"), why);
+}
+
 void commands_prompt(struct app *app)
 {
 	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
@@ -205,8 +215,10 @@ void commands_prompt(struct app *app)
 	line = cmdline_read(app->cli, ":", rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	if (!line)
+	if (!line) {
+		not_started(app);
 		return;
+	}
 	app->message[0] = '\0';
 	commands_run(app, line);
 	free(line);
@@ -238,8 +250,10 @@ void commands_ask(struct app *app, const char *verb)
 	line = cmdline_read(app->cli, prompt, rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	if (!line)
+	if (!line) {
+		not_started(app);
 		return;
+	}
 	app->message[0] = '\0';
 	if (asprintf(&full, "%s %s", verb, line) >= 0) {
 		commands_run(app, full);

@@ -385,6 +385,46 @@ START_TEST(command_line_searches_with_completion_and_history)
 }
 END_TEST
 
+/* libedit starts at the first ':' (the console does not pay for it before);
+ * when it cannot (el_init fails: out of memory), the message line says so
+ * and the console goes on. */
+START_TEST(command_line_that_cannot_start_says_so)
+{
+	const char *asan = getenv("ASAN_OPTIONS");
+	char preload[600], options[1024];
+	struct vt *vt;
+	int status;
+
+	testdb_agent(db, "cc_a11", "Agent Eleven", "agent");
+	snprintf(preload, sizeof(preload), "%s/tests/screen/no_line_editor.so", testdb_builddir());
+	ck_assert_int_eq(access(preload, R_OK), 0);
+	/* The sanitizers' runtime must come first unless told otherwise. */
+	snprintf(options, sizeof(options), "%s%sverify_asan_link_order=0", asan ? asan : "", asan && *asan ? ":" : "");
+	ck_assert_int_eq(setenv("LD_PRELOAD", preload, 1), 0);
+	ck_assert_int_eq(setenv("ASAN_OPTIONS", options, 1), 0);
+	vt = console("cc_a11", 24, 80);
+	unsetenv("LD_PRELOAD");
+	if (asan)
+		setenv("ASAN_OPTIONS", asan, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_int_eq(vt_type(vt, ":"), 0);
+	VT_ASSERT_WAIT(vt, "The command line cannot start: line editor: Cannot allocate memory", 2000);
+	/* The keys still work, and the next ":" tries again. */
+	ck_assert_int_eq(vt_type(vt, "<F2>"), 0);
+	VT_ASSERT_WAIT(vt, "Search:", 2000);
+	ck_assert_int_eq(vt_type(vt, "<Esc>"), 0);
+	VT_ASSERT_GONE(vt, "Search:", 2000);
+	ck_assert_int_eq(vt_type(vt, ":"), 0);
+	VT_ASSERT_WAIT(vt, "The command line cannot start", 2000);
+	ck_assert_int_eq(vt_type(vt, "<C-q>"), 0);
+	ck_assert_int_eq(vt_wait_exit(vt, 3000, &status), 1);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	vt_free(vt);
+}
+END_TEST
+
 START_TEST(branch_staff_see_numbers_masked)
 {
 	struct vt *vt;
@@ -516,6 +556,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, fits_80x24_and_follows_a_resize);
 	tcase_add_test(tc, search_finds_by_phone_and_name);
 	tcase_add_test(tc, command_line_searches_with_completion_and_history);
+	tcase_add_test(tc, command_line_that_cannot_start_says_so);
 	tcase_add_test(tc, wallboard_shows_waiting_calls_and_agents);
 	tcase_add_test(tc, branch_staff_see_numbers_masked);
 	suite_add_tcase(s, tc);
