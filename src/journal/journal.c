@@ -417,12 +417,23 @@ int journal_sync(struct journal *j)
 
 /* Opens and locks path, making sure the lock is on the file the name
  * points at now (another console may have renamed a new one in). */
-static int open_locked(const char *path, char *err, size_t errsz)
+/* *created: the file did not exist and this open made it (its directory
+ * entry is not durable until the directory is synced). */
+static int open_locked(const char *path, bool *created, char *err, size_t errsz)
 {
+	const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+	*created = false;
 	for (int tries = 0; tries < 5; tries++) {
 		struct stat a, b;
-		int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+		int fd = open(path, flags);
 
+		if (fd < 0 && errno == ENOENT) {
+			fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+			if (fd < 0 && errno == EEXIST)
+				continue;       /* made meanwhile by someone else: open that */
+			*created = fd >= 0;
+		}
 		if (fd < 0) {
 			snprintf(err, errsz, "journal %s: %s", path, strerror(errno));
 			return -1;
@@ -467,14 +478,16 @@ static int open_locked(const char *path, char *err, size_t errsz)
 static int move_aside(struct journal *j, char *err, size_t errsz)
 {
 	char aside[PATH_MAX];
+	bool created;
 	int fd;
 
 	if ((size_t)snprintf(aside, sizeof(aside), "%s.too-big", j->path) >= sizeof(aside) ||
 	    rename(j->path, aside) < 0)
 		return -1;
-	fd = open_locked(j->path, err, errsz);
+	fd = open_locked(j->path, &created, err, errsz);
 	if (fd < 0)
 		return -1;
+	fsync_dir_of(j->path);          /* the rename and the new file */
 	close(j->fd);
 	j->fd = fd;
 	j->moved_aside = true;
@@ -484,6 +497,7 @@ static int move_aside(struct journal *j, char *err, size_t errsz)
 struct journal *journal_open(const char *path, char *err, size_t errsz)
 {
 	struct journal *j = calloc(1, sizeof(*j));
+	bool created;
 	unsigned char *b = NULL;
 	size_t size = 0, end;
 
@@ -492,10 +506,14 @@ struct journal *journal_open(const char *path, char *err, size_t errsz)
 		free(j);
 		return NULL;
 	}
-	j->fd = open_locked(path, err, errsz);
+	j->fd = open_locked(path, &created, err, errsz);
 	if (j->fd < 0)
 		goto fail;
-	fsync_dir_of(path);             /* the file may have just been created */
+	/* A new file's name is made durable; an existing one's already is, and
+	 * syncing the directory at every start is a disk flush before the
+	 * console's first screen. */
+	if (created)
+		fsync_dir_of(path);
 	b = journal_read_all(j->fd, &size);
 	if (!b && errno == EFBIG && move_aside(j, err, errsz) == 0)
 		b = journal_read_all(j->fd, &size);
