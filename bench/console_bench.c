@@ -34,12 +34,14 @@ static const char usage[] =
 	"  --starts N   consoles (and bare programs) started to measure start-up and memory (50)\n"
 	"  --keys N     keys typed in each of the three conditions (200)\n"
 	"  --ccterm PATH  the console ($CCTERM_BUILDDIR/ccterm, else ./ccterm)\n"
+	"  --lang LOCALE  the consoles' LANG and LC_ALL (e.g. ko_KR.UTF-8): the starts only, no keys or pop\n"
 	"  --bare DIR   where bare_libpq, bare_libpq_skip and bare_curses are ($CCTERM_BUILDDIR/bench, else ./bench)\n";
 
 static struct {
 	struct db *db;
 	PGconn *pg;
 	const char *ccterm;
+	const char *lang;       /* --lang: the consoles' locale (else C.UTF-8, vt.h) */
 	char bare_libpq[4096], bare_skip[4096], bare_curses[4096];
 	char tmpdir[64];
 	struct vt *vt;
@@ -67,11 +69,17 @@ static void cleanup(void *arg)
 
 static struct vt *spawn_prog(const char *prog)
 {
-	static char host[600], port[64], dbname[300], user[64], cfg[128], state[128];
+	static char host[600], port[64], dbname[300], user[64], cfg[128], state[128], lang[96], lc_all[96];
 	const char *argv[] = { prog, NULL };
-	const char *env[] = { host, port, dbname, user, cfg, state, NULL };
+	const char *env[] = { host, port, dbname, user, cfg, state, NULL, NULL, NULL };
 	struct vt *vt;
 
+	if (B.lang) {   /* else vt.h's C.UTF-8 */
+		env[6] = lang;
+		env[7] = lc_all;
+	}
+	snprintf(lang, sizeof(lang), "LANG=%s", B.lang ? B.lang : "");
+	snprintf(lc_all, sizeof(lc_all), "LC_ALL=%s", B.lang ? B.lang : "");
 	snprintf(host, sizeof(host), "PGHOST=%s", PQhost(B.pg));
 	snprintf(port, sizeof(port), "PGPORT=%s", PQport(B.pg));
 	snprintf(dbname, sizeof(dbname), "PGDATABASE=%s", PQdb(B.pg));
@@ -104,14 +112,15 @@ static void keep_largest(struct smaps *most, int pid)
 	}
 }
 
-/* The home screen drawn: its line and the agent on the status bar. */
+/* The home screen drawn: its line and the agent on the status bar (in
+ * another language: the agent on the status bar, drawn in the same frame). */
 static bool home_drawn(struct vt *vt)
 {
-	return vt_wait_for(vt, "Waiting for calls", 10000) && vt_wait_for(vt, " Bench Keys │", 10000);
+	return (B.lang || vt_wait_for(vt, "Waiting for calls", 10000)) && vt_wait_for(vt, " Bench Keys │", 10000);
 }
 
 struct starts {
-	struct series console, bare, inproc;
+	struct series console, bare, inproc, inproc_agent;
 	struct smaps console_mem, libpq_mem, skip_mem, curses_mem;
 };
 
@@ -167,8 +176,10 @@ static void start_bare_curses(struct starts *st)
 	vt_free(vt);
 }
 
-/* The same connect + select 1 in this process: no exec, no dynamic linking. */
-static void start_inproc(struct starts *st)
+/* The same connect + one statement in this process: no exec, no dynamic
+ * linking. sql: select 1, or the console's first read (its agent: a fresh
+ * server process's first look at the catalog for agent_me). */
+static void start_inproc(struct series *t, const char *sql)
 {
 	char conninfo[1200];
 	double t0 = now_ms();
@@ -180,12 +191,26 @@ static void start_inproc(struct starts *st)
 	c = PQconnectdb(conninfo);
 	if (PQstatus(c) != CONNECTION_OK)
 		bench_die("connect as " AGENT ": %s", PQerrorMessage(c));
-	r = PQexec(c, "select 1");
+	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		bench_die("select 1: %s", PQerrorMessage(c));
-	series_add(&st->inproc, now_ms() - t0);
+		bench_die("%s: %s", sql, PQerrorMessage(c));
+	series_add(t, now_ms() - t0);
 	PQclear(r);
 	PQfinish(c);
+}
+
+/* The machine's load average over the last minute, -1 when unreadable. */
+static double loadavg(void)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double l = -1;
+
+	if (fp) {
+		if (fscanf(fp, "%lf", &l) != 1)
+			l = -1;
+		fclose(fp);
+	}
+	return l;
 }
 
 /* Interleaved, so that the load of the machine weighs on all alike. */
@@ -194,7 +219,8 @@ static void starts(int n, struct starts *st)
 	for (int i = 0; i < n; i++) {
 		start_console(st);
 		start_bare_libpq(B.bare_libpq, &st->bare, &st->libpq_mem);
-		start_inproc(st);
+		start_inproc(&st->inproc, "select 1");
+		start_inproc(&st->inproc_agent, "select login, name from agent_me");
 		if (i < 5) {
 			start_bare_libpq(B.bare_skip, NULL, &st->skip_mem);
 			start_bare_curses(st);
@@ -312,6 +338,7 @@ int main(int argc, char **argv)
 		{ "keys", required_argument, NULL, 'k' },
 		{ "ccterm", required_argument, NULL, 'c' },
 		{ "bare", required_argument, NULL, 'b' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -320,6 +347,7 @@ int main(int argc, char **argv)
 	struct series idle, offered, stopped;
 	struct smaps popped = { 0 };
 	char self[4096];
+	double load0;
 	const char *conninfo = NULL, *bd = getenv("CCTERM_BUILDDIR");
 	static char ccterm[4096], shown[64];
 	int nstarts = 50, nkeys = 200, opt;
@@ -337,6 +365,7 @@ int main(int argc, char **argv)
 		case 's': nstarts = int_arg("--starts", optarg, 1); break;
 		case 'k': nkeys = int_arg("--keys", optarg, 1); break;
 		case 'c': B.ccterm = optarg; break;
+		case 'l': B.lang = optarg; break;
 		case 'b':
 			snprintf(B.bare_libpq, sizeof(B.bare_libpq), "%s/bare_libpq", optarg);
 			snprintf(B.bare_skip, sizeof(B.bare_skip), "%s/bare_libpq_skip", optarg);
@@ -362,15 +391,19 @@ int main(int argc, char **argv)
 	series_init(&st.console, "console: exec -> home screen drawn", (size_t)nstarts);
 	series_init(&st.bare, "bare libpq: exec -> connect + select 1", (size_t)nstarts);
 	series_init(&st.inproc, "in process: connect + select 1", (size_t)nstarts);
+	series_init(&st.inproc_agent, "in process: connect + read agent_me", (size_t)nstarts);
 	series_init(&idle, "key -> drawn, database idle", (size_t)nkeys);
 	series_init(&offered, "key -> drawn, a call offered each key", (size_t)nkeys);
 	series_init(&stopped, "key -> drawn, server process stopped", (size_t)nkeys);
+	load0 = loadavg();
 	starts(nstarts, &st);
-	printf("ccterm console benchmark: %s, %d starts, %d keys each, %dx%d\n", B.ccterm, nstarts, nkeys, COLS, ROWS);
+	printf("ccterm console benchmark: %s, %d starts, %d keys each, %dx%d, %s; load average %.2f at start, %.2f "
+	       "after the starts\n", B.ccterm, nstarts, nkeys, COLS, ROWS, B.lang ? B.lang : "C.UTF-8", load0, loadavg());
 	printf("times in ms                                      n       p50       p90       p99       max\n");
 	series_print(&st.console, 44);
 	series_print(&st.bare, 44);
 	series_print(&st.inproc, 44);
+	series_print(&st.inproc_agent, 44);
 	printf("target start -> first screen <= 100 ms: %s (p99 %.1f ms; the console's p50 is %.1f ms over a bare "
 	       "libpq program's)\n", pct(&st.console, 0.99) <= 100 ? "met" : "MISSED", pct(&st.console, 0.99),
 	       pct(&st.console, 0.5) - pct(&st.bare, 0.5));
@@ -385,6 +418,15 @@ int main(int argc, char **argv)
 	printf("  the console's largest mappings:\n");
 	smaps_print_top(&st.console_mem, 16, "  ");
 	fflush(stdout);
+	if (B.lang) {   /* the screens' texts the rest waits for are English */
+		smaps_free(&st.console_mem);
+		smaps_free(&st.libpq_mem);
+		smaps_free(&st.skip_mem);
+		smaps_free(&st.curses_mem);
+		cleanup(NULL);
+		db_close(B.db);
+		return 0;
+	}
 
 	B.vt = spawn();
 	if (!vt_wait_for(B.vt, "Waiting for calls", 10000))
