@@ -97,19 +97,22 @@ static struct vt *spawn(void)
 	return spawn_prog(B.ccterm);
 }
 
-/* The largest of several readings of a kind of process. */
-static void keep_largest(struct smaps *most, int pid)
+/* The largest of several readings of a kind of process; its RSS (0: none). */
+static long keep_largest(struct smaps *most, int pid)
 {
 	struct smaps m;
+	long rss;
 
 	if (!smaps_read(pid, &m))
-		return;
+		return 0;
+	rss = m.rss;
 	if (m.rss > most->rss) {
 		smaps_free(most);
 		*most = m;
 	} else {
 		smaps_free(&m);
 	}
+	return rss;
 }
 
 /* The home screen drawn: its line and the agent on the status bar (in
@@ -122,6 +125,8 @@ static bool home_drawn(struct vt *vt)
 struct starts {
 	struct series console, bare, inproc, inproc_agent;
 	struct smaps console_mem, libpq_mem, skip_mem, curses_mem;
+	long console_rss_sum;   /* kB, over console_rss_n starts */
+	int console_rss_n;
 };
 
 /* One console start: exec -> home screen; its memory once settled. */
@@ -129,6 +134,7 @@ static void start_console(struct starts *st)
 {
 	double t0 = now_ms();
 	struct vt *vt = spawn();
+	long rss;
 
 	if (!home_drawn(vt)) {
 		vt_dump(vt, stderr);
@@ -136,7 +142,11 @@ static void start_console(struct starts *st)
 	}
 	series_add(&st->console, now_ms() - t0);
 	vt_wait_quiet(vt, 200, 2000);
-	keep_largest(&st->console_mem, vt_pid(vt));
+	rss = keep_largest(&st->console_mem, vt_pid(vt));
+	if (rss > 0) {
+		st->console_rss_sum += rss;
+		st->console_rss_n++;
+	}
 	vt_type(vt, "<C-q>");
 	vt_wait_exit(vt, 3000, NULL);
 	vt_free(vt);
@@ -409,6 +419,8 @@ int main(int argc, char **argv)
 	       pct(&st.console, 0.5) - pct(&st.bare, 0.5));
 	printf("\nmemory (the largest RSS of each kind; kB):\n");
 	print_memory("console at the home screen", &st.console_mem, &st, self);
+	printf("  RSS over the %d starts: mean %ld kB, largest %ld kB\n", st.console_rss_n,
+	       st.console_rss_n ? st.console_rss_sum / st.console_rss_n : 0, st.console_mem.rss);
 	printf("  bare libpq program (connect + select 1): RSS %ld, USS %ld; the same skipping GnuTLS's implicit init "
 	       "as the console does: RSS %ld, USS %ld; bare curses program: RSS %ld, USS %ld\n",
 	       st.libpq_mem.rss, st.libpq_mem.priv, st.skip_mem.rss, st.skip_mem.priv, st.curses_mem.rss,
