@@ -122,7 +122,16 @@ begin
 		union all
 		(select c.id, 8, 'name'
 		 from customer c
-		 where not v_is_number and length(v_lo) >= 3 and lower(c.name) like '%' || v_esc || '%'
+		 where not v_is_number and length(v_lo) >= 3
+		   and name_later_words(c.name) ~>=~ v_lo and name_later_words(c.name) ~<~ v_hi
+		   and (v_all or customer_visible(c.id))
+		 order by name_later_words(c.name) using ~<~
+		 limit v_limit)
+		union all
+		(select c.id, 8, 'name'
+		 from customer c
+		 where not v_is_number and length(v_lo) >= 3 and name_words_irregular(c.name)
+		   and lower(c.name) like '%' || v_esc || '%'
 		   and lower(c.name) ~ ('(^|[[:space:]])' || regexp_replace(v_lo, '([^[:alnum:][:space:]])', '\\\1', 'g'))
 		   and (v_all or customer_visible(c.id))
 		 limit v_limit)
@@ -130,7 +139,7 @@ begin
 		(select cc.customer_id, 9, 'e-mail'
 		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
 		 where not v_is_number and position('@' in v_lo) = 0 and length(v_lo) >= 3
-		   and cp.kind = 'email' and cp.value like v_esc || '@%'
+		   and cp.value ~>=~ (v_lo || '@') and cp.value ~<~ (v_lo || 'A') and cp.kind = 'email'
 		 limit v_limit)
 		union all
 		(select cc.customer_id, 10, 'start of a phone'
@@ -155,28 +164,26 @@ begin
 	-- Ranked and cut first; the contact values only for what is shown, in
 	-- the same statement (not a function call per hit and value: each was
 	-- an executor start and the login's roles asked again), masked per login
-	-- (pii_contact) for those who do not see all.
-	select c.id, c.name,
-		case when v_all then ph.value else pii_contact('phone', ph.value) end,
-		case when v_all then em.value else pii_contact('email', em.value) end,
-		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer, t.last_contact, t.why
-	from (select b.cid, b.rank, b.why, l.last_contact
+	-- (pii_contact) for those who do not see all. The customer's row is read
+	-- once, and its phones and e-mails in one pass.
+	select t.cid, t.name,
+		case when v_all then pe.phone else pii_contact('phone', pe.phone) end,
+		case when v_all then pe.email else pii_contact('email', pe.email) end,
+		t.tier, t.branch_code, t.external_id, extract(year from t.birth_date)::integer, t.last_contact, t.why
+	from (select b.cid, b.rank, b.why, l.last_contact, c.name, c.tier, c.branch_code, c.external_id, c.birth_date
 	      from best b join customer c on c.id = b.cid
 	      cross join lateral (select max(i.occurred_at) as last_contact from interaction i
 	                          where i.customer_id = b.cid) l
 	      where (v_all or customer_visible(c.id)) and c.merged_into is null
 	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
 	      limit v_limit) t
-	join customer c on c.id = t.cid
-	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
-	                   where cc.customer_id = t.cid and cp.kind = 'phone'
-	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
-	                   limit 1) ph on true
-	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
-	                   where cc.customer_id = t.cid and cp.kind = 'email'
-	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
-	                   limit 1) em on true
-	order by t.rank, t.last_contact desc nulls last, lower(c.name), c.id;
+	left join lateral (select (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+	                           filter (where cp.kind = 'phone'))[1] as phone,
+	                          (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+	                           filter (where cp.kind = 'email'))[1] as email
+	                   from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+	                   where cc.customer_id = t.cid and cp.kind in ('phone', 'email')) pe on true
+	order by t.rank, t.last_contact desc nulls last, lower(t.name), t.cid;
 
 	-- The audit row's commit does not wait for the WAL flush (as the pop's,
 	-- 30_pop.sql): the agent's next change commits synchronously and WAL is
@@ -188,7 +195,7 @@ end $$;
 
 -- Index expressions run with the inserting login's rights (customer_name_initials):
 -- admins insert customers themselves (imports); everyone else through definers.
-grant execute on function hangul_initials(text) to ccterm_admin;
+grant execute on function hangul_initials(text), name_later_words(text), name_words_irregular(text) to ccterm_admin;
 
 -- Quick-create for an unknown caller: a registered customer with this phone
 -- (E.164 or NULL) as primary contact. The number may already belong to
