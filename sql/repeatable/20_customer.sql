@@ -172,8 +172,12 @@ begin
 		t.tier, t.branch_code, t.external_id, extract(year from t.birth_date)::integer, t.last_contact, t.why
 	from (select b.cid, b.rank, b.why, l.last_contact, c.name, c.tier, c.branch_code, c.external_id, c.birth_date
 	      from best b join customer c on c.id = b.cid
-	      cross join lateral (select max(i.occurred_at) as last_contact from interaction i
-	                          where i.customer_id = b.cid) l
+	      left join customer_metrics m on m.customer_id = b.cid
+	      -- the last contact kept with the figures (361_last_contact.sql); asked
+	      -- of the interactions only for a customer whose figures are not there yet
+	      cross join lateral (select case when m.customer_id is not null then m.last_contact_at
+	                                      else (select max(i.occurred_at) from interaction i where i.customer_id = b.cid)
+	                                 end as last_contact) l
 	      where (v_all or customer_visible(c.id)) and c.merged_into is null
 	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
 	      limit v_limit) t
@@ -192,6 +196,34 @@ begin
 	perform set_config('synchronous_commit', 'off', true);
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
+
+-- The last contact search ranks by (customer_metrics.last_contact_at) follows
+-- interactions that move to another customer (a merge, an unmerge), change
+-- time, or go; new ones are counted by customer_metrics_refresh (60_value.sql).
+create or replace function customer_last_contact_follow() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+begin
+	if tg_op = 'UPDATE' then
+		update customer_metrics m
+		set last_contact_at = (select max(i.occurred_at) from interaction i where i.customer_id = m.customer_id)
+		where m.customer_id in (select o.customer_id from old_rows o join new_rows n on n.id = o.id
+		                        where (o.customer_id, o.occurred_at) is distinct from (n.customer_id, n.occurred_at)
+		                        union
+		                        select n.customer_id from old_rows o join new_rows n on n.id = o.id
+		                        where (o.customer_id, o.occurred_at) is distinct from (n.customer_id, n.occurred_at));
+	else
+		update customer_metrics m
+		set last_contact_at = (select max(i.occurred_at) from interaction i where i.customer_id = m.customer_id)
+		where m.customer_id in (select o.customer_id from old_rows o);
+	end if;
+	return null;
+end $$;
+revoke all on function customer_last_contact_follow() from public;
+create or replace trigger customer_last_contact_on_update after update on interaction
+	referencing old table as old_rows new table as new_rows for each statement
+	execute function customer_last_contact_follow();
+create or replace trigger customer_last_contact_on_delete after delete on interaction
+	referencing old table as old_rows for each statement execute function customer_last_contact_follow();
 
 -- Index expressions run with the inserting login's rights (customer_name_initials):
 -- admins insert customers themselves (imports); everyone else through definers.
