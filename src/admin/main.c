@@ -19,7 +19,8 @@
 #include "job.h"
 #include "opts.h"
 
-static const char usage[] =
+/* Marked for the catalog (po/ko.po), translated where printed. */
+static const char *const usage = N_(
 	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
 	"       ccterm-admin --help | --version\n"
 	"  migrate                                   apply pending migrations\n"
@@ -64,7 +65,7 @@ static const char usage[] =
 	"Long jobs (import, demo-data, recompute, merge, mail-send) take --quiet and --progress: a progress\n"
 	"line on stderr when it is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls\n"
 	"import, demo-data, recompute and merge back (exit 130).\n"
-	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
+	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n");
 
 /* Whether a row of table with key = value exists (added or updated, said after). */
 static int row_exists(struct db *db, const char *sql, const char *value)
