@@ -44,7 +44,7 @@ static const char *const usage = N_(
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
 	"  unmerge DROP                              undo the latest merge of DROP\n"
-	"  quality                                   wrong or missing customer data against the 3 % target\n"
+	"  quality                                   wrong or missing customer data against the 3-percent target\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"

@@ -154,6 +154,11 @@ static void board_open(struct app *app, const char *arg)
 	board_refresh(app);
 }
 
+#if 0   /* for xgettext only: the code words this screen and the campaign call draw through i18n_word() */
+N_("running") N_("planned") N_("paused") N_("not built") N_("ended")
+N_("reached") N_("not_reached") N_("accepted") N_("refused") N_("callback")
+#endif
+
 /* "12-01~12-31" from two ISO dates ("" end: open-ended). */
 static void dates(const struct campaign_figures *f, char *out, size_t size)
 {
@@ -241,7 +246,7 @@ static void draw_detail(WINDOW *w, int top, int height)
 		draw_text(w, y, 1, cols - 2, _("loading…"), STYLE_DIM);
 		return;
 	}
-	snprintf(line, sizeof(line), "%s · %s · %s ~ %s", f->name, i18n_word(f->status), f->starts, f->ends[0] ? f->ends : _("open"));
+	snprintf(line, sizeof(line), "%s · %s · %s ~ %s", f->name, i18n_word(f->status), f->starts, f->ends[0] ? f->ends : _("open-ended"));
 	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	snprintf(line, sizeof(line), _("Offer %s · target %s"), d->offer, d->target);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
