@@ -28,6 +28,8 @@ static const char *const sla_names[] = { N_("any SLA"), N_("SLA ok"), N_("SLA wa
 #if 0   /* for xgettext only: the code words these screens draw through i18n_word() */
 N_("open") N_("pending") N_("escalated") N_("closed") N_("low") N_("normal") N_("high") N_("urgent")
 N_("ok") N_("warning") N_("breached")
+N_("opened") N_("assigned") N_("priority") N_("due") N_("status") N_("reopened") N_("warned") N_("overdue")
+N_("note") N_("mail_queued") N_("mail_sent") N_("mail_failed") N_("queued") N_("sent") N_("failed")
 #endif
 
 static struct {
@@ -362,8 +364,13 @@ static void draw_case(struct app *app, WINDOW *w, int top, int height)
 	for (int i = 0; C.contacts && i < C.contacts->n && i < 5 && y < end; i++) {
 		const struct case_contact_row *r = &C.contacts->rows[i];
 
-		snprintf(line, sizeof(line), "%s %-6s %-3s %-10s %-8s %s", r->at, r->channel, r->direction, r->kind,
-			 r->agent, r->subject);
+		/* the code words translated, padded by display width */
+		snprintf(line, sizeof(line), "%s ", r->at);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->channel), 7, false);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->direction), 4, false);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->kind), 11, false);
+		utf8_pad_cat(line, sizeof(line), r->agent, 9, false);
+		utf8_pad_cat(line, sizeof(line), r->subject, 0, false);
 		draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	}
 	/* the e-mail replies, newest last: one the MTA refused says why */
@@ -391,7 +398,9 @@ static void draw_case(struct app *app, WINDOW *w, int top, int height)
 		for (int i = first < 0 ? 0 : first; i < n && y < end; i++) {
 			const struct case_event_row *e = &C.events->rows[i];
 
-			snprintf(line, sizeof(line), "%s %-8s %-12s %s%s%s%s%s", e->at, e->login, e->event, e->old_value,
+			snprintf(line, sizeof(line), "%s %-8s ", e->at, e->login);
+			utf8_pad_cat(line, sizeof(line), i18n_word(e->event), 13, false);
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s%s%s%s", e->old_value,
 				 e->old_value[0] || e->new_value[0] ? " → " : "", e->new_value, e->note[0] ? "  " : "",
 				 e->note);
 			draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
