@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct column {
-	const char *header;   /* ASCII */
+	const char *header;   /* its width in display columns counts (translated, wide) */
 	int width;            /* display columns wanted */
 	int min;              /* it may shrink to this (0: its width) */
 	int priority;         /* 1 = most important; the highest number is dropped first */

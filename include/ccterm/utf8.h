@@ -47,6 +47,14 @@ size_t utf8_next(const char *s, size_t off);
  */
 int utf8_fit(const char *s, int maxcols, bool ellipsis, char *out, size_t outsz);
 
+/*
+ * Appends s to out (outsz bytes, NUL-terminated, never splitting a
+ * character), padded with blanks to width columns, on the right or (right
+ * true) on the left: printf's %-*s / %*s by display width, for columns that
+ * hold translated or wide text. Text wider than width is kept whole.
+ */
+void utf8_pad_cat(char *out, size_t outsz, const char *s, int width, bool right);
+
 enum sanitize_flags {
 	SANITIZE_KEEP_NEWLINES = 1 << 0,    /* keep '\n' (multi-line text); otherwise shown as ⏎ */
 };

@@ -122,7 +122,16 @@ begin
 		union all
 		(select c.id, 8, 'name'
 		 from customer c
-		 where not v_is_number and length(v_lo) >= 3 and lower(c.name) like '%' || v_esc || '%'
+		 where not v_is_number and length(v_lo) >= 3
+		   and name_later_words(c.name) ~>=~ v_lo and name_later_words(c.name) ~<~ v_hi
+		   and (v_all or customer_visible(c.id))
+		 order by name_later_words(c.name) using ~<~
+		 limit v_limit)
+		union all
+		(select c.id, 8, 'name'
+		 from customer c
+		 where not v_is_number and length(v_lo) >= 3 and name_words_irregular(c.name)
+		   and lower(c.name) like '%' || v_esc || '%'
 		   and lower(c.name) ~ ('(^|[[:space:]])' || regexp_replace(v_lo, '([^[:alnum:][:space:]])', '\\\1', 'g'))
 		   and (v_all or customer_visible(c.id))
 		 limit v_limit)
@@ -130,7 +139,7 @@ begin
 		(select cc.customer_id, 9, 'e-mail'
 		 from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id
 		 where not v_is_number and position('@' in v_lo) = 0 and length(v_lo) >= 3
-		   and cp.kind = 'email' and cp.value like v_esc || '@%'
+		   and cp.value ~>=~ (v_lo || '@') and cp.value ~<~ (v_lo || 'A') and cp.kind = 'email'
 		 limit v_limit)
 		union all
 		(select cc.customer_id, 10, 'start of a phone'
@@ -155,28 +164,30 @@ begin
 	-- Ranked and cut first; the contact values only for what is shown, in
 	-- the same statement (not a function call per hit and value: each was
 	-- an executor start and the login's roles asked again), masked per login
-	-- (pii_contact) for those who do not see all.
-	select c.id, c.name,
-		case when v_all then ph.value else pii_contact('phone', ph.value) end,
-		case when v_all then em.value else pii_contact('email', em.value) end,
-		c.tier, c.branch_code, c.external_id, extract(year from c.birth_date)::integer, t.last_contact, t.why
-	from (select b.cid, b.rank, b.why, l.last_contact
+	-- (pii_contact) for those who do not see all. The customer's row is read
+	-- once, and its phones and e-mails in one pass.
+	select t.cid, t.name,
+		case when v_all then pe.phone else pii_contact('phone', pe.phone) end,
+		case when v_all then pe.email else pii_contact('email', pe.email) end,
+		t.tier, t.branch_code, t.external_id, extract(year from t.birth_date)::integer, t.last_contact, t.why
+	from (select b.cid, b.rank, b.why, l.last_contact, c.name, c.tier, c.branch_code, c.external_id, c.birth_date
 	      from best b join customer c on c.id = b.cid
-	      cross join lateral (select max(i.occurred_at) as last_contact from interaction i
-	                          where i.customer_id = b.cid) l
+	      left join customer_metrics m on m.customer_id = b.cid
+	      -- the last contact kept with the figures (361_last_contact.sql); asked
+	      -- of the interactions only for a customer whose figures are not there yet
+	      cross join lateral (select case when m.customer_id is not null then m.last_contact_at
+	                                      else (select max(i.occurred_at) from interaction i where i.customer_id = b.cid)
+	                                 end as last_contact) l
 	      where (v_all or customer_visible(c.id)) and c.merged_into is null
 	      order by b.rank, l.last_contact desc nulls last, lower(c.name), c.id
 	      limit v_limit) t
-	join customer c on c.id = t.cid
-	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
-	                   where cc.customer_id = t.cid and cp.kind = 'phone'
-	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
-	                   limit 1) ph on true
-	left join lateral (select cp.value from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
-	                   where cc.customer_id = t.cid and cp.kind = 'email'
-	                   order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id
-	                   limit 1) em on true
-	order by t.rank, t.last_contact desc nulls last, lower(c.name), c.id;
+	left join lateral (select (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+	                           filter (where cp.kind = 'phone'))[1] as phone,
+	                          (array_agg(cp.value order by cc.is_primary desc, cc.label is not distinct from 'mobile' desc, cp.id)
+	                           filter (where cp.kind = 'email'))[1] as email
+	                   from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
+	                   where cc.customer_id = t.cid and cp.kind in ('phone', 'email')) pe on true
+	order by t.rank, t.last_contact desc nulls last, lower(t.name), t.cid;
 
 	-- The audit row's commit does not wait for the WAL flush (as the pop's,
 	-- 30_pop.sql): the agent's next change commits synchronously and WAL is
@@ -186,9 +197,37 @@ begin
 	perform audit_write(null, 'search', left(v_q, 200));
 end $$;
 
+-- The last contact search ranks by (customer_metrics.last_contact_at) follows
+-- interactions that move to another customer (a merge, an unmerge), change
+-- time, or go; new ones are counted by customer_metrics_refresh (60_value.sql).
+create or replace function customer_last_contact_follow() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+begin
+	if tg_op = 'UPDATE' then
+		update customer_metrics m
+		set last_contact_at = (select max(i.occurred_at) from interaction i where i.customer_id = m.customer_id)
+		where m.customer_id in (select o.customer_id from old_rows o join new_rows n on n.id = o.id
+		                        where (o.customer_id, o.occurred_at) is distinct from (n.customer_id, n.occurred_at)
+		                        union
+		                        select n.customer_id from old_rows o join new_rows n on n.id = o.id
+		                        where (o.customer_id, o.occurred_at) is distinct from (n.customer_id, n.occurred_at));
+	else
+		update customer_metrics m
+		set last_contact_at = (select max(i.occurred_at) from interaction i where i.customer_id = m.customer_id)
+		where m.customer_id in (select o.customer_id from old_rows o);
+	end if;
+	return null;
+end $$;
+revoke all on function customer_last_contact_follow() from public;
+create or replace trigger customer_last_contact_on_update after update on interaction
+	referencing old table as old_rows new table as new_rows for each statement
+	execute function customer_last_contact_follow();
+create or replace trigger customer_last_contact_on_delete after delete on interaction
+	referencing old table as old_rows for each statement execute function customer_last_contact_follow();
+
 -- Index expressions run with the inserting login's rights (customer_name_initials):
 -- admins insert customers themselves (imports); everyone else through definers.
-grant execute on function hangul_initials(text) to ccterm_admin;
+grant execute on function hangul_initials(text), name_later_words(text), name_words_irregular(text) to ccterm_admin;
 
 -- Quick-create for an unknown caller: a registered customer with this phone
 -- (E.164 or NULL) as primary contact. The number may already belong to

@@ -140,19 +140,24 @@ begin
 		group by customer_id),
 	r as (
 		select distinct cc.customer_id from customer_contact cc join contact_point cp on cp.id = cc.contact_point_id
-		where ($1 is null or cc.customer_id = any ($1)) and cp.kind in ('web', 'email', 'card'))
+		where ($1 is null or cc.customer_id = any ($1)) and cp.kind in ('web', 'email', 'card')),
+	-- the last contact ever, which search ranks by (361_last_contact.sql)
+	lc as (
+		select customer_id, max(occurred_at) as at from interaction
+		where $1 is null or customer_id = any ($1)
+		group by customer_id)
 	insert into customer_metrics as m (customer_id, registered, orders_n, orders_24m, spend_won, spend_12m_won,
 		spend_recent_won, spend_prior_won, first_order_at, last_order_at, gap_days, unpaid_n,
-		contacts_12m, returns_12m, complaints_30d, open_complaints, preferred_channel, computed_at)
+		contacts_12m, returns_12m, complaints_30d, open_complaints, preferred_channel, last_contact_at, computed_at)
 	select c.id, c.external_id is not null or r.customer_id is not null,
 	       coalesce(o.n, 0), coalesce(o.n24, 0), coalesce(o.spend, 0), coalesce(o.spend12, 0),
 	       coalesce(o.recent, 0), coalesce(o.prior, 0), o.first_at, o.last_at, g.gap, coalesce(o.unpaid, 0),
 	       coalesce(i.contacts, 0), coalesce(i.returns, 0), coalesce(i.complaints, 0),
-	       coalesce(k.open_complaints, 0), i.channel, now()
+	       coalesce(k.open_complaints, 0), i.channel, lc.at, now()
 	from customer c join ids on ids.id = c.id
 	left join o on o.customer_id = c.id left join g on g.customer_id = c.id
 	left join i on i.customer_id = c.id left join k on k.customer_id = c.id
-	left join r on r.customer_id = c.id
+	left join r on r.customer_id = c.id left join lc on lc.customer_id = c.id
 	on conflict (customer_id) do update set
 		registered = excluded.registered, orders_n = excluded.orders_n, orders_24m = excluded.orders_24m,
 		spend_won = excluded.spend_won, spend_12m_won = excluded.spend_12m_won,
@@ -161,7 +166,7 @@ begin
 		gap_days = excluded.gap_days, unpaid_n = excluded.unpaid_n, contacts_12m = excluded.contacts_12m,
 		returns_12m = excluded.returns_12m, complaints_30d = excluded.complaints_30d,
 		open_complaints = excluded.open_complaints, preferred_channel = excluded.preferred_channel,
-		computed_at = excluded.computed_at
+		last_contact_at = excluded.last_contact_at, computed_at = excluded.computed_at
 	$q$ using p_ids;
 	get diagnostics v_n = row_count;
 

@@ -19,7 +19,8 @@
 #include "job.h"
 #include "opts.h"
 
-static const char usage[] =
+/* Marked for the catalog (po/ko.po), translated where printed. */
+static const char *const usage = N_(
 	"usage: ccterm-admin [-d CONNINFO] COMMAND ...\n"
 	"       ccterm-admin --help | --version\n"
 	"  migrate                                   apply pending migrations\n"
@@ -43,7 +44,7 @@ static const char usage[] =
 	"  duplicates [--limit N]                    candidate pairs of customers that look like one person\n"
 	"  merge KEEP DROP                           DROP's contacts, history, orders, cases move to KEEP\n"
 	"  unmerge DROP                              undo the latest merge of DROP\n"
-	"  quality                                   wrong or missing customer data against the 3 % target\n"
+	"  quality                                   wrong or missing customer data against the 3-percent target\n"
 	"  demo-data --customers N --interactions M [--seed S]\n"
 	"  recompute                                 every customer's tier, RFM, value, churn risk\n"
 	"  rule add NAME --offer TEXT [--product P] [--priority N] [--tier T,..] [--segment S,..]\n"
@@ -64,7 +65,7 @@ static const char usage[] =
 	"Long jobs (import, demo-data, recompute, merge, mail-send) take --quiet and --progress: a progress\n"
 	"line on stderr when it is a terminal; --progress shows it anyway, --quiet never. Ctrl-C rolls\n"
 	"import, demo-data, recompute and merge back (exit 130).\n"
-	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n";
+	"Without -d the libpq environment is used (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass).\n");
 
 /* Whether a row of table with key = value exists (added or updated, said after). */
 static int row_exists(struct db *db, const char *sql, const char *value)

@@ -8,6 +8,7 @@
 
 #include "db_priv.h"
 #include "ccterm/case_view.h"
+#include "ccterm/i18n.h"
 
 #define ROW_COLS "id, case_no, customer_id, customer_name, kind, coalesce(subject, ''), status, priority, " \
 	"coalesce(owner_login, ''), coalesce(owner_name, ''), coalesce(to_char(opened_at, 'MM-DD HH24:MI'), ''), " \
@@ -173,13 +174,13 @@ int db_case_replies_read(const struct pg_result *res, void *out, char *err, size
 void case_reply_state(const struct case_reply_row *r, char *out, size_t size)
 {
 	if (strcmp(r->status, "failed") == 0)
-		snprintf(out, size, "not delivered: %s", r->error[0] ? r->error : "unknown error");
+		snprintf(out, size, _("not delivered: %s"), r->error[0] ? r->error : _("unknown error"));
 	else if (strcmp(r->status, "sent") == 0)
-		snprintf(out, size, "sent %s", r->at);
+		snprintf(out, size, _("sent %s"), r->at);
 	else if (strcmp(r->status, "queued") == 0 && r->error[0])
-		snprintf(out, size, "queued, next try %s (%s)", r->at, r->error);
+		snprintf(out, size, _("queued, next try %s (%s)"), r->at, r->error);
 	else
-		snprintf(out, size, "%s", r->status);
+		snprintf(out, size, "%s", i18n_word(r->status));
 }
 
 int db_case_change_request(struct db_request *rq, const char *verb, long long case_id, const char *arg,
@@ -271,9 +272,9 @@ void case_time_left(const struct case_row *c, char *out, size_t size)
 	if (!c->has_left || strcmp(c->status, "closed") == 0)
 		snprintf(out, size, "-");
 	else if (c->minutes_left < 0)
-		snprintf(out, size, "overdue %dh %02dm", m / 60, m % 60);
+		snprintf(out, size, _("overdue %dh %02dm"), m / 60, m % 60);
 	else
-		snprintf(out, size, "%dh %02dm left", m / 60, m % 60);
+		snprintf(out, size, _("%dh %02dm left"), m / 60, m % 60);
 }
 
 void db_campaign_next_request(struct db_request *rq)

@@ -4,17 +4,18 @@
 #include <string.h>
 
 #include "ccterm/columns.h"
+#include "ccterm/utf8.h"
 
 static int min_of(const struct column *c)
 {
-	int h = (int)strlen(c->header), m = c->min > 0 && c->min < c->width ? c->min : c->width;
+	int h = utf8_width(c->header), m = c->min > 0 && c->min < c->width ? c->min : c->width;
 
 	return m < h ? h : m;
 }
 
 static int width_of(const struct column *c)
 {
-	int h = (int)strlen(c->header);
+	int h = utf8_width(c->header);
 
 	return c->width < h ? h : c->width;
 }

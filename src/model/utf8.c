@@ -205,6 +205,27 @@ int utf8_width(const char *s)
 	return cols;
 }
 
+void utf8_pad_cat(char *out, size_t outsz, const char *s, int width, bool right)
+{
+	size_t at = strlen(out), n = strlen(s);
+	int pad = width - utf8_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	for (; right && pad > 0 && at + 1 < outsz; pad--)
+		out[at++] = ' ';
+	if (at + n >= outsz) {       /* cut at a character boundary */
+		n = outsz - at - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out + at, s, n);
+	at += n;
+	for (; pad > 0 && at + 1 < outsz; pad--)
+		out[at++] = ' ';
+	out[at] = '\0';
+}
+
 size_t utf8_len(const char *s)
 {
 	size_t len = strlen(s), i = 0, n = 0;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ccterm/case_view.h"
+#include "ccterm/i18n.h"
 #include "cli/commands.h"
 #include "gateway/gateway.h"
 #include "app.h"
@@ -29,14 +30,14 @@ static void pulled(void *arg, const struct gw_reply *r)
 
 	K.pulling = false;
 	if (r->rc != 0) {
-		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 	} else {
 		K.pulled = true;
 		K.recorded[0] = '\0';
 		if (K.m.found)
 			desk_open_customer(&app->desk, K.m.customer_id);
 		else
-			app_message(app, "Nobody to call now on a running campaign.");
+			app_message(app, "%s", _("Nobody to call now on a running campaign."));
 	}
 	app->dirty = true;
 }
@@ -51,7 +52,7 @@ static void pull_next(struct app *app)
 	K.pulling = true;   /* before: pulled may run inside the send */
 	if (gateway_send(app->gw, &rq, db_campaign_next_read, &K.m, pulled, app) < 0) {
 		K.pulling = false;
-		app_message(app, "The database is not reachable.");
+		app_message(app, "%s", _("The database is not reachable."));
 	}
 }
 
@@ -61,10 +62,10 @@ static void recorded(void *arg, const struct gw_reply *r)
 
 	K.recording = false;
 	if (r->rc != 0) {
-		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 		K.recorded[0] = '\0';
 	} else {
-		app_message(app, "%s: %s recorded. Ctrl-N the next member.", K.m.customer, K.recorded);
+		app_message(app, _("%s: %s recorded. Ctrl-N the next member."), K.m.customer, i18n_word(K.recorded));
 	}
 	app->dirty = true;
 }
@@ -76,7 +77,7 @@ static void record(struct app *app, const char *outcome, const char *at)
 	if (!K.m.found || K.recording)
 		return;
 	if (K.recorded[0]) {
-		app_message(app, "Already recorded (%s): Ctrl-N the next member.", K.recorded);
+		app_message(app, _("Already recorded (%s): Ctrl-N the next member."), i18n_word(K.recorded));
 		return;
 	}
 	snprintf(K.recorded, sizeof(K.recorded), "%s", outcome);
@@ -85,7 +86,7 @@ static void record(struct app *app, const char *outcome, const char *at)
 	if (gateway_send(app->gw, &rq, db_id_read, &K.attempt_id, recorded, app) < 0) {
 		K.recording = false;
 		K.recorded[0] = '\0';
-		app_message(app, "The database is not reachable.");
+		app_message(app, "%s", _("The database is not reachable."));
 	}
 }
 
@@ -104,7 +105,7 @@ void campaign_callback(struct app *app, const char *arg)
 		long mi = strtol(end + 1, &end, 10);
 
 		if (*end || mi < 0 || mi > 59) {
-			app_message(app, "callback MINUTES or HH:MM");
+			app_message(app, "%s", _("callback MINUTES or HH:MM"));
 			return;
 		}
 		tm.tm_hour = (int)v;
@@ -115,13 +116,13 @@ void campaign_callback(struct app *app, const char *arg)
 			tm.tm_mday++;
 		t = mktime(&tm);
 	} else {
-		app_message(app, "callback MINUTES or HH:MM");
+		app_message(app, "%s", _("callback MINUTES or HH:MM"));
 		return;
 	}
 	localtime_r(&t, &tm);
 	strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S%z", &tm);
 	if (nav_current(&app->nav) != VIEW_CAMPAIGN || !K.m.found) {
-		app_message(app, "Pull a campaign member first (Ctrl-N).");
+		app_message(app, "%s", _("Pull a campaign member first (Ctrl-N)."));
 		return;
 	}
 	record(app, "callback", at);
@@ -142,15 +143,15 @@ static void campaign_draw(struct app *app, WINDOW *w, int top, int height)
 	char line[512];
 
 	if (!K.pulled || !K.m.found) {
-		draw_text(w, y, 1, cols - 2, K.pulling ? "Pulling the next campaign member…"
-						       : "Nobody to call now on a running campaign. Ctrl-N tries again.",
+		draw_text(w, y, 1, cols - 2, K.pulling ? _("Pulling the next campaign member…")
+						       : _("Nobody to call now on a running campaign. Ctrl-N tries again."),
 			  STYLE_DIM);
 		return;
 	}
-	snprintf(line, sizeof(line), "Outbound · campaign %s%s%s · attempt %d%s%s%s%s", K.m.campaign,
-		 K.m.offer[0] ? " · offer " : "", K.m.offer, K.m.attempts + 1,
-		 K.m.callback_at[0] ? " · call-back " : "", K.m.callback_at,
-		 K.recorded[0] ? " · recorded: " : "", K.recorded);
+	snprintf(line, sizeof(line), _("Outbound · campaign %s%s%s · attempt %d%s%s%s%s"), K.m.campaign,
+		 K.m.offer[0] ? _(" · offer ") : "", K.m.offer, K.m.attempts + 1,
+		 K.m.callback_at[0] ? _(" · call-back ") : "", K.m.callback_at,
+		 K.recorded[0] ? _(" · recorded: ") : "", K.recorded[0] ? i18n_word(K.recorded) : "");
 	draw_text_pad(w, y++, 0, cols, line, STYLE_SELECTED);
 	/* the script, line by line, at most four rows */
 	{
@@ -166,10 +167,10 @@ static void campaign_draw(struct app *app, WINDOW *w, int top, int height)
 				p++;
 		}
 	}
-	draw_text(w, y++, 1, cols - 2, "1 reached · 2 not reached · 3 accepted · 4 refused · 5 call back · Ctrl-N next",
+	draw_text(w, y++, 1, cols - 2, _("1 reached · 2 not reached · 3 accepted · 4 refused · 5 call back · Ctrl-N next"),
 		  STYLE_HEADING);
 	if (!d->has_customer || d->pop.h.id != K.m.customer_id) {
-		draw_text(w, y, 1, cols - 2, "Opening the customer…", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, _("Opening the customer…"), STYLE_DIM);
 		return;
 	}
 	view_pop.draw(app, w, y, top + height - y);
@@ -179,7 +180,7 @@ static int campaign_action(struct app *app, enum action a)
 {
 	if (a == ACTION_CAMPAIGN_NEXT) {
 		if (K.m.found && !K.recorded[0] && !K.pulling) {
-			app_message(app, "Record an outcome first (1-5): the member is yours until then.");
+			app_message(app, "%s", _("Record an outcome first (1-5): the member is yours until then."));
 			return VIEW_HANDLED | VIEW_REDRAW;
 		}
 		pull_next(app);
@@ -202,7 +203,7 @@ static int campaign_key(struct app *app, int key)
 	}
 	if (key == '5') {
 		if (K.recorded[0])
-			app_message(app, "Already recorded (%s): Ctrl-N the next member.", K.recorded);
+			app_message(app, _("Already recorded (%s): Ctrl-N the next member."), i18n_word(K.recorded));
 		else
 			commands_ask(app, "callback");
 		return VIEW_HANDLED | VIEW_REDRAW;
@@ -211,7 +212,7 @@ static int campaign_key(struct app *app, int key)
 }
 
 const struct view_ops view_campaign = {
-	.title = "Campaign call",
+	.title = N_("Campaign call"),
 	.context = KEYCTX_POP,
 	.open = campaign_open,
 	.draw = campaign_draw,

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "ccterm/campaign_board.h"
+#include "ccterm/i18n.h"
+#include "ccterm/utf8.h"
 #include "gateway/gateway.h"
 #include "app.h"
 #include "draw.h"
@@ -44,7 +46,7 @@ static long long mono_ms(void)
 
 static void say_error(struct app *app, const struct gw_reply *r)
 {
-	app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+	app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 }
 
 static void listed(void *arg, const struct gw_reply *r)
@@ -152,6 +154,11 @@ static void board_open(struct app *app, const char *arg)
 	board_refresh(app);
 }
 
+#if 0   /* for xgettext only: the code words this screen and the campaign call draw through i18n_word() */
+N_("running") N_("planned") N_("paused") N_("not built") N_("ended")
+N_("reached") N_("not_reached") N_("accepted") N_("refused") N_("callback")
+#endif
+
 /* "12-01~12-31" from two ISO dates ("" end: open-ended). */
 static void dates(const struct campaign_figures *f, char *out, size_t size)
 {
@@ -173,7 +180,7 @@ static void response_line(const struct campaign_figures *f, char *out, size_t si
 	campaign_pct_text(f->contacted_rate, p1, sizeof(p1));
 	campaign_pct_text(f->control_rate, p2, sizeof(p2));
 	campaign_lift_text(f, lift, sizeof(lift));
-	snprintf(out, size, "response %s vs control %s: %s", p1, p2, lift);
+	snprintf(out, size, _("response %s vs control %s: %s"), p1, p2, lift);
 }
 
 static void draw_list(WINDOW *w, int top, int height)
@@ -181,14 +188,23 @@ static void draw_list(WINDOW *w, int top, int height)
 	int cols = getmaxx(w), y = top, rows;
 	char line[256];
 
-	snprintf(line, sizeof(line), "%d campaign%s · Enter: outcomes, call-backs, script · response = order or reply",
-		 B.shown.n, B.shown.n == 1 ? "" : "s");
+	snprintf(line, sizeof(line), ngettext("%d campaign · Enter: outcomes, call-backs, script · response = order or reply",
+					       "%d campaigns · Enter: outcomes, call-backs, script · response = order or reply",
+					       (unsigned long)B.shown.n), B.shown.n);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
-	snprintf(line, sizeof(line), "%-20s %-9s %-11s %10s %6s %6s %6s", "campaign", "status", "dates", "list+ctl",
-		 "done", "reach", "accept");
+	/* padded by display width: the headers may be translated (Korean is two wide) */
+	line[0] = '\0';
+	utf8_pad_cat(line, sizeof(line), _("campaign"), 21, false);
+	utf8_pad_cat(line, sizeof(line), _("status"), 10, false);
+	utf8_pad_cat(line, sizeof(line), _("dates"), 11, false);
+	utf8_pad_cat(line, sizeof(line), "", 1, false);
+	utf8_pad_cat(line, sizeof(line), _("list+ctl"), 10, true);
+	utf8_pad_cat(line, sizeof(line), _("done"), 7, true);
+	utf8_pad_cat(line, sizeof(line), _("reach"), 7, true);
+	utf8_pad_cat(line, sizeof(line), _("accept"), 7, true);
 	draw_text_pad(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	if (B.shown.n == 0) {
-		draw_text(w, y, 2, cols - 4, B.listed ? "No campaigns: ccterm-admin campaign add makes one." : "loading…",
+		draw_text(w, y, 2, cols - 4, B.listed ? _("No campaigns: ccterm-admin campaign add makes one.") : _("loading…"),
 			  STYLE_DIM);
 		return;
 	}
@@ -209,7 +225,9 @@ static void draw_list(WINDOW *w, int top, int height)
 		snprintf(list, sizeof(list), "%ld+%ld", f->members, f->control);
 		/* names are cut and padded by display columns (Korean is two wide) */
 		draw_text_pad(w, y, 1, 21, f->name, st);
-		snprintf(line, sizeof(line), "%-9s %-11s %10s %6s %6s %6s", f->status, d, list, done, reach, acc);
+		line[0] = '\0';
+		utf8_pad_cat(line, sizeof(line), i18n_word(f->status), 10, false);
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%-11s %10s %6s %6s %6s", d, list, done, reach, acc);
 		draw_text_pad(w, y++, 22, cols - 23, line, st);
 		response_line(f, line, sizeof(line));
 		draw_text_pad(w, y, 1, 2, "", st);
@@ -225,41 +243,41 @@ static void draw_detail(WINDOW *w, int top, int height)
 	char line[640], a[16], b[16], lift[96];
 
 	if (!B.have_detail) {
-		draw_text(w, y, 1, cols - 2, "loading…", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, _("loading…"), STYLE_DIM);
 		return;
 	}
-	snprintf(line, sizeof(line), "%s · %s · %s ~ %s", f->name, f->status, f->starts, f->ends[0] ? f->ends : "open");
+	snprintf(line, sizeof(line), "%s · %s · %s ~ %s", f->name, i18n_word(f->status), f->starts, f->ends[0] ? f->ends : _("open-ended"));
 	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
-	snprintf(line, sizeof(line), "Offer %s · target %s", d->offer, d->target);
+	snprintf(line, sizeof(line), _("Offer %s · target %s"), d->offer, d->target);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	campaign_pct_text(isnan(f->progress_pct) ? NAN : f->progress_pct / 100.0, a, sizeof(a));
-	snprintf(line, sizeof(line), "Call list %ld (control %ld held out) · called %ld · done %ld: progress %s",
+	snprintf(line, sizeof(line), _("Call list %ld (control %ld held out) · called %ld · done %ld: progress %s"),
 		 f->members, f->control, f->called, f->done, a);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
-	snprintf(line, sizeof(line), "Outcomes: accepted %ld · refused %ld · reached %ld · call-back %ld", f->accepted,
+	snprintf(line, sizeof(line), _("Outcomes: accepted %ld · refused %ld · reached %ld · call-back %ld"), f->accepted,
 		 f->refused, d->reached_only, f->callbacks);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
-	snprintf(line, sizeof(line), "          not reached %ld (%ld to try again) · not called yet %ld",
+	snprintf(line, sizeof(line), _("          not reached %ld (%ld to try again) · not called yet %ld"),
 		 d->not_reached_retry + d->not_reached_done, d->not_reached_retry, d->not_called);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	campaign_pct_text(f->contact_rate, a, sizeof(a));
 	campaign_pct_text(f->acceptance_rate, b, sizeof(b));
-	snprintf(line, sizeof(line), "Contact rate %s (%ld of %ld called) · acceptance %s (%ld of %ld reached)", a,
+	snprintf(line, sizeof(line), _("Contact rate %s (%ld of %ld called) · acceptance %s (%ld of %ld reached)"), a,
 		 f->reached, f->called, b, f->accepted, f->reached);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
-	snprintf(line, sizeof(line), "Responded within %d days: an order%s%s or an inbound campaign reply%s%s", d->response_days,
-		 d->response_product[0] ? " of " : "", d->response_product, d->response_reason[0] ? " or contact: " : "",
+	snprintf(line, sizeof(line), _("Responded within %d days: an order%s%s or an inbound campaign reply%s%s"), d->response_days,
+		 d->response_product[0] ? _(" of ") : "", d->response_product, d->response_reason[0] ? _(" or contact: ") : "",
 		 d->response_reason);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	campaign_pct_text(f->contacted_rate, a, sizeof(a));
 	campaign_pct_text(f->control_rate, b, sizeof(b));
-	snprintf(line, sizeof(line), "  contacted %s (%ld of %ld) · control %s (%ld of %ld)", a, f->contacted_responded,
+	snprintf(line, sizeof(line), _("  contacted %s (%ld of %ld) · control %s (%ld of %ld)"), a, f->contacted_responded,
 		 f->contacted_n, b, f->control_responded, f->control_n);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	campaign_lift_text(f, lift, sizeof(lift));
-	snprintf(line, sizeof(line), "  difference %s", lift);
+	snprintf(line, sizeof(line), _("  difference %s"), lift);
 	draw_text(w, y++, 1, cols - 2, line, lift_style(f));
-	snprintf(line, sizeof(line), "Call-backs: %ld pending, %ld due", f->callbacks, d->callbacks_due);
+	snprintf(line, sizeof(line), _("Call-backs: %ld pending, %ld due"), f->callbacks, d->callbacks_due);
 	if (y < end)
 		draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	for (int i = 0; i < d->ncallbacks && i < 4 && y < end; i++) {
@@ -269,10 +287,10 @@ static void draw_detail(WINDOW *w, int top, int height)
 		draw_text_pad(w, y, 3, 12, c->at, st);
 		draw_text_pad(w, y, 16, 21, c->customer, st);
 		draw_text_pad(w, y, 38, 13, c->login[0] ? c->login : "-", st);
-		draw_text(w, y++, 52, cols - 53, c->due ? "due" : "", st);
+		draw_text(w, y++, 52, cols - 53, c->due ? _("due") : "", st);
 	}
 	if (y < end)
-		draw_text(w, y++, 1, cols - 2, "Script", STYLE_HEADING);
+		draw_text(w, y++, 1, cols - 2, _("Script"), STYLE_HEADING);
 	for (const char *p = d->script; *p && y < end;) {
 		size_t n = strcspn(p, "\n");
 
@@ -350,7 +368,7 @@ static int board_back(struct app *app)
 }
 
 const struct view_ops view_campaigns = {
-	.title = "Campaigns",
+	.title = N_("Campaigns"),
 	.context = KEYCTX_WALLBOARD,
 	.open = board_open,
 	.event = board_event,

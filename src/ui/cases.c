@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "ccterm/case_view.h"
+#include "ccterm/i18n.h"
+#include "ccterm/utf8.h"
 #include "cli/commands.h"
 #include "gateway/gateway.h"
 #include "app.h"
@@ -17,11 +19,18 @@
 #include "draw.h"
 
 static const char *const scopes[] = { "mine", "team", "all" };
+static const char *const scope_names[] = { N_("mine"), N_("team"), N_("all cases") };
 static const char *const statuses[] = { "", "open", "escalated", "closed", "any" };
-static const char *const status_names[] = { "not closed", "open", "escalated", "closed", "any status" };
+static const char *const status_names[] = { N_("not closed"), N_("open"), N_("escalated"), N_("closed"), N_("any status") };
 static const char *const slas[] = { "", "ok", "warning", "breached" };
-static const char *const sla_names[] = { "any SLA", "SLA ok", "SLA warning", "SLA breached" };
+static const char *const sla_names[] = { N_("any SLA"), N_("SLA ok"), N_("SLA warning"), N_("SLA breached") };
 #define N(a) ((int)(sizeof(a) / sizeof(a[0])))
+#if 0   /* for xgettext only: the code words these screens draw through i18n_word() */
+N_("open") N_("pending") N_("escalated") N_("closed") N_("low") N_("normal") N_("high") N_("urgent")
+N_("ok") N_("warning") N_("breached")
+N_("opened") N_("assigned") N_("priority") N_("due") N_("status") N_("reopened") N_("warned") N_("overdue")
+N_("note") N_("mail_queued") N_("mail_sent") N_("mail_failed") N_("queued") N_("sent") N_("failed")
+#endif
 
 static struct {
 	int scope, status, sla;
@@ -64,7 +73,7 @@ long long cases_parse_id(const char *s)
 
 static void say_error(struct app *app, const struct gw_reply *r)
 {
-	app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+	app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 }
 
 static void listed(void *arg, const struct gw_reply *r)
@@ -135,7 +144,7 @@ static void fetch_case(struct app *app)
 		return;
 	db_case_detail_request(&rq, C.case_id);
 	if (gateway_send(app->gw, &rq, db_case_detail_read, &C.cur, detail_in, app) < 0) {
-		app_message(app, "The database is not reachable.");
+		app_message(app, "%s", _("The database is not reachable."));
 		return;
 	}
 	db_case_history_request(&rq, C.case_id);
@@ -173,7 +182,7 @@ static void changed(void *arg, const struct gw_reply *r)
 		say_error(app, r);
 		return;
 	}
-	app_message(app, "Case C-%lld changed.", C.case_id);
+	app_message(app, _("Case C-%lld changed."), C.case_id);
 	C.stale = true;
 	fetch_case(app);
 	fetch_list(app);
@@ -186,7 +195,7 @@ void cases_change(struct app *app, const char *verb, const char *arg)
 	const char *rest = arg;
 
 	if (!C.case_id) {
-		app_message(app, "Open a case first (:cases, Enter).");
+		app_message(app, "%s", _("Open a case first (:cases, Enter)."));
 		return;
 	}
 	if (strcmp(verb, "assign") == 0 || strcmp(verb, "close") == 0) {
@@ -197,17 +206,17 @@ void cases_change(struct app *app, const char *verb, const char *arg)
 		while (*rest == ' ')
 			rest++;
 		if (!first[0]) {
-			app_message(app, "%s", strcmp(verb, "assign") == 0 ? "assign LOGIN [NOTE]"
-									 : "close CODE [NOTE] (Tab lists the codes)");
+			app_message(app, "%s", strcmp(verb, "assign") == 0 ? _("assign LOGIN [NOTE]")
+									 : _("close CODE [NOTE] (Tab lists the codes)"));
 			return;
 		}
 	} else if (strcmp(verb, "note") == 0 && !*arg) {
-		app_message(app, "note TEXT");
+		app_message(app, "%s", _("note TEXT"));
 		return;
 	}
 	if (db_case_change_request(&rq, verb, C.case_id, first[0] ? first : arg, first[0] ? rest : NULL) < 0 ||
 	    gateway_send(app->gw, &rq, NULL, NULL, changed, app) < 0)
-		app_message(app, "The database is not reachable.");
+		app_message(app, "%s", _("The database is not reachable."));
 }
 
 size_t cases_complete(const char *verb, const char *word, char **out, size_t max)
@@ -243,7 +252,7 @@ static void cases_open(struct app *app, const char *arg)
 			C.scope = i;
 	if (C.scope == 2 && !desk_is_supervisor(&app->desk)) {
 		C.scope = 0;
-		app_message(app, "All cases are for supervisors: showing yours.");
+		app_message(app, "%s", _("All cases are for supervisors: showing yours."));
 	}
 	C.case_id = 0;
 	C.have_cur = false;
@@ -277,18 +286,25 @@ static void draw_list(struct app *app, WINDOW *w, int top, int height)
 	int cols = getmaxx(w), y = top, rows;
 	char line[512], left[32];
 
-	snprintf(line, sizeof(line), "Cases: %s · %s · %s   m/t/A mine/team/all · s status · l SLA · Enter opens",
-		 scopes[C.scope], status_names[C.status], sla_names[C.sla]);
+	snprintf(line, sizeof(line), _("Cases: %s · %s · %s   m/t/A mine/team/all · s status · l SLA · Enter opens"),
+		 _(scope_names[C.scope]), _(status_names[C.status]), _(sla_names[C.sla]));
 	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	if (!C.listed) {
-		draw_text(w, y, 1, cols - 2, C.fetching ? "Loading…" : "", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, C.fetching ? _("Loading…") : "", STYLE_DIM);
 		return;
 	}
-	snprintf(line, sizeof(line), "%-9s %-11s %-16s %-9s %-6s %-10s %s", "case", "due", "SLA", "status", "prio",
-		 "owner", "customer · subject");
+	/* padded by display width: the headers may be translated (Korean is two wide) */
+	line[0] = '\0';
+	utf8_pad_cat(line, sizeof(line), _("case"), 10, false);
+	utf8_pad_cat(line, sizeof(line), _("due"), 12, false);
+	utf8_pad_cat(line, sizeof(line), _("SLA"), 17, false);
+	utf8_pad_cat(line, sizeof(line), _("status"), 10, false);
+	utf8_pad_cat(line, sizeof(line), _("prio"), 7, false);
+	utf8_pad_cat(line, sizeof(line), _("owner"), 11, false);
+	utf8_pad_cat(line, sizeof(line), _("customer · subject"), 0, false);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	if (C.list->n == 0)
-		draw_text(w, y, 1, cols - 2, "No cases.", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, _("No cases."), STYLE_DIM);
 	rows = top + height - y;
 	if (C.sel >= C.list->n)
 		C.sel = C.list->n > 0 ? C.list->n - 1 : 0;
@@ -301,8 +317,10 @@ static void draw_list(struct app *app, WINDOW *w, int top, int height)
 		char who[400];
 
 		case_time_left(c, left, sizeof(left));
-		snprintf(line, sizeof(line), "%-9s %-11s %-16s %s%-8s %-6s ", c->case_no, c->due[0] ? c->due : "-",
-			 left, strcmp(c->status, "escalated") == 0 ? "!" : " ", c->status, c->priority);
+		snprintf(line, sizeof(line), "%-9s %-11s %-16s %s", c->case_no, c->due[0] ? c->due : "-",
+			 left, strcmp(c->status, "escalated") == 0 ? "!" : " ");
+		utf8_pad_cat(line, sizeof(line), i18n_word(c->status), 9, false);
+		utf8_pad_cat(line, sizeof(line), i18n_word(c->priority), 7, false);
 		draw_text_pad(w, y, 1, 56, line, row_style(c, i == C.sel));
 		draw_text_pad(w, y, 57, 11, c->owner, row_style(c, i == C.sel));
 		snprintf(who, sizeof(who), "%s · %s", c->customer, c->subject);
@@ -318,54 +336,59 @@ static void draw_case(struct app *app, WINDOW *w, int top, int height)
 	char line[640], left[32], pct[32] = "";
 
 	if (!C.have_cur) {
-		snprintf(line, sizeof(line), "Case C-%lld: loading…", C.case_id);
+		snprintf(line, sizeof(line), _("Case C-%lld: loading…"), C.case_id);
 		draw_text(w, y, 1, cols - 2, line, STYLE_DIM);
 		return;
 	}
 	case_time_left(c, left, sizeof(left));
 	if (c->elapsed_pct >= 0)
-		snprintf(pct, sizeof(pct), " · elapsed %d%%", c->elapsed_pct);
+		snprintf(pct, sizeof(pct), _(" · elapsed %d%%"), c->elapsed_pct);
 	snprintf(line, sizeof(line), "%s %s%s · %s · %s", c->case_no, strcmp(c->status, "escalated") == 0 ? "! " : "",
-		 c->status, c->priority, c->kind);
+		 i18n_word(c->status), i18n_word(c->priority), i18n_word(c->kind));
 	draw_text(w, y, 1, cols - 2, line, strcmp(c->status, "escalated") == 0 ? STYLE_WARN : STYLE_HEADING);
 	draw_text(w, y++, 30, cols - 31, c->subject, STYLE_HEADING);
-	snprintf(line, sizeof(line), "Customer %s (#%lld) · owner %s%s%s%s", c->customer, c->customer_id,
+	snprintf(line, sizeof(line), _("Customer %s (#%lld) · owner %s%s%s%s"), c->customer, c->customer_id,
 		 c->owner[0] ? c->owner : "-", c->owner_name[0] ? " (" : "", c->owner_name, c->owner_name[0] ? ")" : "");
 	draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	if (strcmp(c->status, "closed") == 0)
-		snprintf(line, sizeof(line), "Opened %s · closed: %s", c->opened, c->resolution);
+		snprintf(line, sizeof(line), _("Opened %s · closed: %s"), c->opened, c->resolution);
 	else
-		snprintf(line, sizeof(line), "Opened %s · due %s · SLA %s, %s%s%s", c->opened, c->due[0] ? c->due : "-",
-			 c->sla, left, pct, c->escalated[0] ? " · escalated" : "");
+		snprintf(line, sizeof(line), _("Opened %s · due %s · SLA %s, %s%s%s"), c->opened, c->due[0] ? c->due : "-",
+			 i18n_word(c->sla), left, pct, c->escalated[0] ? _(" · escalated") : "");
 	draw_text(w, y++, 1, cols - 2, line,
 		  strcmp(c->sla, "breached") == 0 || strcmp(c->sla, "warning") == 0 ? STYLE_WARN : STYLE_NORMAL);
-	draw_text(w, y++, 1, cols - 2, "n note · e escalate · a reassign · x close · r reply by e-mail · F4 customer · Esc list",
+	draw_text(w, y++, 1, cols - 2, _("n note · e escalate · a reassign · x close · r reply by e-mail · F4 customer · Esc list"),
 		  STYLE_DIM);
-	snprintf(line, sizeof(line), "Contacts (%d)", C.contacts ? C.contacts->n : 0);
+	snprintf(line, sizeof(line), _("Contacts (%d)"), C.contacts ? C.contacts->n : 0);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	for (int i = 0; C.contacts && i < C.contacts->n && i < 5 && y < end; i++) {
 		const struct case_contact_row *r = &C.contacts->rows[i];
 
-		snprintf(line, sizeof(line), "%s %-6s %-3s %-10s %-8s %s", r->at, r->channel, r->direction, r->kind,
-			 r->agent, r->subject);
+		/* the code words translated, padded by display width */
+		snprintf(line, sizeof(line), "%s ", r->at);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->channel), 7, false);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->direction), 4, false);
+		utf8_pad_cat(line, sizeof(line), i18n_word(r->kind), 11, false);
+		utf8_pad_cat(line, sizeof(line), r->agent, 9, false);
+		utf8_pad_cat(line, sizeof(line), r->subject, 0, false);
 		draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
 	}
 	/* the e-mail replies, newest last: one the MTA refused says why */
 	if (C.replies && C.replies->n > 0 && y < end) {
 		int first = C.replies->n > 3 ? C.replies->n - 3 : 0;
 
-		snprintf(line, sizeof(line), "Replies (%d)", C.replies->n);
+		snprintf(line, sizeof(line), _("Replies (%d)"), C.replies->n);
 		draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 		for (int i = first; i < C.replies->n && y < end; i++) {
 			const struct case_reply_row *r = &C.replies->rows[i];
 			char state[600];
 
 			case_reply_state(r, state, sizeof(state));
-			snprintf(line, sizeof(line), "to %s · %s", r->to, state);
+			snprintf(line, sizeof(line), _("to %s · %s"), r->to, state);
 			draw_text(w, y++, 1, cols - 2, line, strcmp(r->status, "failed") == 0 ? STYLE_WARN : STYLE_NORMAL);
 		}
 	}
-	snprintf(line, sizeof(line), "History (%d)", C.events ? C.events->n : 0);
+	snprintf(line, sizeof(line), _("History (%d)"), C.events ? C.events->n : 0);
 	if (y < end)
 		draw_text(w, y++, 1, cols - 2, line, STYLE_HEADING);
 	/* the newest that fit, oldest first */
@@ -375,7 +398,9 @@ static void draw_case(struct app *app, WINDOW *w, int top, int height)
 		for (int i = first < 0 ? 0 : first; i < n && y < end; i++) {
 			const struct case_event_row *e = &C.events->rows[i];
 
-			snprintf(line, sizeof(line), "%s %-8s %-12s %s%s%s%s%s", e->at, e->login, e->event, e->old_value,
+			snprintf(line, sizeof(line), "%s %-8s ", e->at, e->login);
+			utf8_pad_cat(line, sizeof(line), i18n_word(e->event), 13, false);
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s%s%s%s", e->old_value,
 				 e->old_value[0] || e->new_value[0] ? " → " : "", e->new_value, e->note[0] ? "  " : "",
 				 e->note);
 			draw_text(w, y++, 1, cols - 2, line, STYLE_NORMAL);
@@ -438,7 +463,7 @@ static int cases_key(struct app *app, int key)
 	case 't': C.scope = 1; break;
 	case 'A':
 		if (!desk_is_supervisor(&app->desk)) {
-			app_message(app, "All cases are for supervisors.");
+			app_message(app, "%s", _("All cases are for supervisors."));
 			return VIEW_HANDLED | VIEW_REDRAW;
 		}
 		C.scope = 2;
@@ -467,7 +492,7 @@ static int cases_back(struct app *app)
 }
 
 const struct view_ops view_cases = {
-	.title = "Cases",
+	.title = N_("Cases"),
 	.context = KEYCTX_CASES,
 	.open = cases_open,
 	.event = cases_event,

@@ -17,6 +17,7 @@
 
 #include "ccterm/board_source.h"
 #include "ccterm/format.h"
+#include "ccterm/i18n.h"
 #include "gateway/gateway.h"
 #include "app.h"
 #include "cases.h"
@@ -100,7 +101,7 @@ static void fetched(void *arg, const struct gw_reply *r)
 		 * be lost with nothing else happening on the floor) */
 		if (r->lost)
 			W.stale = W.trends_stale = true;
-		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 		return;
 	}
 	/* What was asked, even when the supervisor has moved on since. */
@@ -297,14 +298,14 @@ static void day_fetched(void *arg, const struct gw_reply *r)
 	char ready[16], oncall[16], wrap[16], brk[16];
 
 	if (r->rc != 0) {
-		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
+		app_message(app, "%s", r->lost ? _("Database connection lost: reconnecting.") : r->error);
 		return;
 	}
 	fmt_duration(W.day.ready, ready, sizeof(ready));
 	fmt_duration(W.day.on_call, oncall, sizeof(oncall));
 	fmt_duration(W.day.wrap_up, wrap, sizeof(wrap));
 	fmt_duration(W.day.on_break, brk, sizeof(brk));
-	snprintf(B.day_line, sizeof(B.day_line), "%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%",
+	snprintf(B.day_line, sizeof(B.day_line), _("%s today: ready %s · on call %s · wrap-up %s · break %s · occupancy %.0f%%"),
 		 W.day_login, ready, oncall, wrap, brk, agent_day_occupancy(&W.day));
 	app->dirty = true;
 }
@@ -320,7 +321,7 @@ static void open_selected(struct app *app)
 		snprintf(W.day_login, sizeof(W.day_login), "%s", B.agents[B.sel].login);
 		db_agent_day_request(&rq, W.day_login);
 		if (gateway_send(app->gw, &rq, db_agent_day_read, &W.day, day_fetched, app) < 0)
-			app_message(app, "The database is not reachable.");
+			app_message(app, "%s", _("The database is not reachable."));
 	} else if (B.tab == TAB_QUEUES && B.sel < B.nqueues) {
 		B.drill_queue = B.queues[B.sel].id;
 		snprintf(B.drill_name, sizeof(B.drill_name), "%s", B.queues[B.sel].name);
@@ -425,7 +426,7 @@ static int wallboard_key(struct app *app, int key)
 }
 
 const struct view_ops view_wallboard = {
-	.title = "Floor",
+	.title = N_("Floor"),
 	.context = KEYCTX_WALLBOARD,
 	.open = wallboard_open,
 	.event = wallboard_event,

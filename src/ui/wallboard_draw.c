@@ -11,6 +11,8 @@
 
 #include "ccterm/columns.h"
 #include "ccterm/format.h"
+#include "ccterm/i18n.h"
+#include "ccterm/utf8.h"
 #include "draw.h"
 #include "wallboard.h"
 
@@ -18,23 +20,28 @@
 #define FULL_STATES_COLS 100    /* from this width the states are written out */
 #define GRID_CELL 19            /* letter, name, time in state, a blank */
 
-static const char *const tab_names[] = { "1 Queues", "2 Agents", "3 Satisfaction", "4 Cases" };
-static const char *const sort_names[] = { "state", "time in state", "login", "name", "calls today" };
+static const char *const tab_names[] = { N_("1 Queues"), N_("2 Agents"), N_("3 Satisfaction"), N_("4 Cases") };
+static const char *const sort_names[] = { N_("state"), N_("time in state"), N_("login"), N_("name"), N_("calls today") };
 
-/* A state's short form (list), letter (grid) and style. */
+/* A state's short form (list, at most 5 columns), letter (grid) and style;
+ * the short form and the label are translated where drawn. */
 static const struct {
 	const char *state, *abbrev, *label;
 	char letter;
 	enum draw_style style;
 } states[] = {
-	{ "on_call", "call", "on call", 'C', STYLE_HEADING },
-	{ "ringing", "ring", "ringing", 'G', STYLE_HEADING },
-	{ "wrap_up", "wrap", "wrap-up", 'W', STYLE_NORMAL },
-	{ "ready", "rdy", "ready", 'R', STYLE_GOOD },
-	{ "not_ready", "nrdy", "not ready", 'N', STYLE_WARN },
-	{ "break", "brk", "break", 'B', STYLE_WARN },
-	{ "logged_out", "off", "logged out", 'O', STYLE_DIM },
+	{ "on_call", N_("call"), N_("on call"), 'C', STYLE_HEADING },
+	{ "ringing", N_("ring"), N_("ringing"), 'G', STYLE_HEADING },
+	{ "wrap_up", N_("wrap"), N_("wrap-up"), 'W', STYLE_NORMAL },
+	{ "ready", N_("rdy"), N_("ready"), 'R', STYLE_GOOD },
+	{ "not_ready", N_("nrdy"), N_("not ready"), 'N', STYLE_WARN },
+	{ "break", N_("brk"), N_("break"), 'B', STYLE_WARN },
+	{ "logged_out", N_("off"), N_("logged out"), 'O', STYLE_DIM },
 };
+
+#if 0   /* for xgettext only: the full state names, drawn through i18n_word() */
+N_("ringing")
+#endif
 
 static int state_index(const char *s)
 {
@@ -48,7 +55,7 @@ static const char *state_text(const char *s, bool full)
 {
 	int i = state_index(s);
 
-	return i < 0 ? s : full ? states[i].state : states[i].abbrev;
+	return i < 0 ? s : full ? i18n_word(states[i].state) : _(states[i].abbrev);
 }
 
 /* Time in state, at most 5 columns: "04:05", "1h02", "26h05". */
@@ -81,9 +88,9 @@ static void row(WINDOW *w, int y, int x0, const struct column *c, size_t n, cons
 		if (!c[i].w || !text[i])
 			continue;
 		if (right && right[i]) {
-			char buf[96];
+			char buf[160] = "";
 
-			snprintf(buf, sizeof(buf), "%*s", c[i].w, text[i]);
+			utf8_pad_cat(buf, sizeof(buf), text[i], c[i].w, true);
 			draw_text(w, y, x0 + c[i].x, c[i].w, buf, st);
 		} else {
 			draw_text(w, y, x0 + c[i].x, c[i].w, text[i], st);
@@ -96,7 +103,7 @@ static void headers(WINDOW *w, int y, int x0, const struct column *c, size_t n, 
 	const char *text[16];
 
 	for (size_t i = 0; i < n && i < N(text); i++)
-		text[i] = c[i].header;
+		text[i] = c[i].header;   /* translated in the column's definition */
 	row(w, y, x0, c, n, text, right, STYLE_HEADING, cols);
 }
 
@@ -133,18 +140,18 @@ enum { QC_NAME, QC_WAIT, QC_LONGEST, QC_SL, QC_SL_TREND, QC_OFFER, QC_OFFER_TREN
 static void queue_columns(struct column *c, int cols)
 {
 	const struct column def[QC_COUNT] = {
-		[QC_NAME] = { .header = "queue", .width = 14, .min = 8, .priority = 1, .fill = true },
-		[QC_WAIT] = { .header = "wait", .width = 4, .priority = 1 },
-		[QC_LONGEST] = { .header = "longest", .width = 7, .priority = 2 },
-		[QC_SL] = { .header = "SL", .width = 6, .priority = 1 },
-		[QC_SL_TREND] = { .header = "SL by 15 min", .width = 48, .min = 12, .priority = 3 },
-		[QC_OFFER] = { .header = "offer", .width = 5, .priority = 2 },
-		[QC_OFFER_TREND] = { .header = "calls by 15 min", .width = 48, .min = 15, .priority = 4 },
-		[QC_ANSW] = { .header = "answ", .width = 5, .priority = 7 },
-		[QC_ABAND] = { .header = "aband", .width = 5, .priority = 5 },
-		[QC_ASA] = { .header = "ASA", .width = 5, .priority = 6 },
-		[QC_TARGET] = { .header = "target", .width = 9, .priority = 8 },
-		[QC_STAFF] = { .header = "rdy/call/wrap/brk", .width = 17, .priority = 9 },
+		[QC_NAME] = { .header = _("queue"), .width = 14, .min = 8, .priority = 1, .fill = true },
+		[QC_WAIT] = { .header = _("wait"), .width = 4, .priority = 1 },
+		[QC_LONGEST] = { .header = _("longest"), .width = 7, .priority = 2 },
+		[QC_SL] = { .header = _("SL"), .width = 6, .priority = 1 },
+		[QC_SL_TREND] = { .header = _("SL by 15 min"), .width = 48, .min = 12, .priority = 3 },
+		[QC_OFFER] = { .header = _("offer"), .width = 5, .priority = 2 },
+		[QC_OFFER_TREND] = { .header = _("calls by 15 min"), .width = 48, .min = 15, .priority = 4 },
+		[QC_ANSW] = { .header = _("answ"), .width = 5, .priority = 7 },
+		[QC_ABAND] = { .header = _("aband"), .width = 5, .priority = 5 },
+		[QC_ASA] = { .header = _("ASA"), .width = 5, .priority = 6 },
+		[QC_TARGET] = { .header = _("target"), .width = 9, .priority = 8 },
+		[QC_STAFF] = { .header = _("rdy/call/wrap/brk"), .width = 17, .priority = 9 },
 	};
 
 	memcpy(c, def, sizeof(def));
@@ -214,7 +221,7 @@ static void draw_queues(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 		row(w, y++, 1, c, QC_COUNT, text, queue_right, i == b->sel ? STYLE_SELECTED : missed ? STYLE_WARN : STYLE_NORMAL,
 		    cols - 2);
 	}
-	draw_text(w, ymax, 1, cols - 2, "Enter: waiting calls and agents · SL 0-100 % · calls to the busiest quarter",
+	draw_text(w, ymax, 1, cols - 2, _("Enter: waiting calls and agents · SL 0-100 % · calls to the busiest quarter"),
 		  STYLE_DIM);
 }
 
@@ -224,28 +231,29 @@ static void draw_drill(struct wallboard *b, WINDOW *w, int y, int ymax, int cols
 {
 	char line[200];
 	struct column cc[] = {
-		{ .header = "call", .width = 10, .priority = 1 },
-		{ .header = "caller", .width = 16, .priority = 1 },
-		{ .header = "waiting", .width = 8, .priority = 1 },
+		{ .header = _("call"), .width = 10, .priority = 1 },
+		{ .header = _("caller"), .width = 16, .priority = 1 },
+		{ .header = _("waiting"), .width = 8, .priority = 1 },
 	};
 	struct column ac[] = {
-		{ .header = "agent", .width = 20, .min = 10, .priority = 1, .fill = true },
-		{ .header = "state", .width = full ? 10 : 5, .priority = 1 },
-		{ .header = "in state", .width = 8, .priority = 1 },
-		{ .header = "reason", .width = 20, .min = 8, .priority = 2 },
-		{ .header = "login", .width = 12, .priority = 3 },
+		{ .header = _("agent"), .width = 20, .min = 10, .priority = 1, .fill = true },
+		{ .header = _("state"), .width = full ? 10 : 5, .priority = 1 },
+		{ .header = _("in state"), .width = 8, .priority = 1 },
+		{ .header = _("reason"), .width = 20, .min = 8, .priority = 2 },
+		{ .header = _("login"), .width = 12, .priority = 3 },
 	};
 	static const bool cright[] = { false, false, true }, aright[] = { false, false, true, false, false };
 	int ncalls = b->drill_calls, nagents = b->ndrill - b->drill_calls;
 
-	snprintf(line, sizeof(line), "Queue %s · %d waiting · %d agent%s · Esc back to the queues", b->drill_name, ncalls,
-		 nagents, nagents == 1 ? "" : "s");
+	snprintf(line, sizeof(line), ngettext("Queue %s · %d waiting · %d agent · Esc back to the queues",
+					       "Queue %s · %d waiting · %d agents · Esc back to the queues", nagents),
+		 b->drill_name, ncalls, nagents);
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	columns_fit(cc, N(cc), cols - 2);
 	columns_fit(ac, N(ac), cols - 2);
 	headers(w, y++, 1, cc, N(cc), cright, cols - 2);
 	if (ncalls == 0 && y < ymax)
-		draw_text(w, y++, 2, cols - 3, "no call waiting", STYLE_DIM);
+		draw_text(w, y++, 2, cols - 3, _("no call waiting"), STYLE_DIM);
 	/* Half the room for the calls at most, the agents under them. */
 	for (int i = 0; i < ncalls && y < ymax - 3 && (i < (ymax - y) / 2 || i < 3); i++) {
 		const struct drill_row *d = &b->drill[i];
@@ -279,13 +287,13 @@ static void draw_legend(WINDOW *w, int y, int cols, bool letters)
 	char line[256] = "";
 
 	for (size_t i = 0; i < N(states); i++) {
-		char one[40];
+		char one[96];
 
 		if (letters)
-			snprintf(one, sizeof(one), "%s%c %s", i ? "  " : "", states[i].letter, states[i].label);
-		else if (strcmp(states[i].abbrev, states[i].label) != 0 && strncmp(states[i].abbrev, "call", 4) != 0 &&
+			snprintf(one, sizeof(one), "%s%c %s", i ? "  " : "", states[i].letter, _(states[i].label));
+		else if (strcmp(_(states[i].abbrev), _(states[i].label)) != 0 && strncmp(states[i].abbrev, "call", 4) != 0 &&
 			 strncmp(states[i].abbrev, "ring", 4) != 0)
-			snprintf(one, sizeof(one), "%s%s %s", line[0] ? " · " : "", states[i].abbrev, states[i].label);
+			snprintf(one, sizeof(one), "%s%s %s", line[0] ? " · " : "", _(states[i].abbrev), _(states[i].label));
 		else
 			continue;
 		strncat(line, one, sizeof(line) - strlen(line) - 1);
@@ -297,14 +305,14 @@ static void draw_agent_list(struct wallboard *b, WINDOW *w, int y, int ymax, int
 {
 	bool full = cols >= FULL_STATES_COLS;
 	struct column c[AC_COUNT] = {
-		[AC_NAME] = { .header = "name", .width = 16, .min = 10, .priority = 1, .fill = true },
-		[AC_STATE] = { .header = "state", .width = full ? 10 : 5, .priority = 1 },
-		[AC_TIME] = { .header = "in state", .width = 8, .priority = 1 },
-		[AC_REASON] = { .header = "reason", .width = 18, .min = 10, .priority = 2 },
-		[AC_LOGIN] = { .header = "login", .width = 12, .min = 8, .priority = 3 },
-		[AC_TODAY] = { .header = "calls", .width = 5, .priority = 4 },
-		[AC_CALL] = { .header = "call", .width = 8, .priority = 5 },
-		[AC_CUSTOMER] = { .header = "customer", .width = 18, .min = 10, .priority = 6 },
+		[AC_NAME] = { .header = _("name"), .width = 16, .min = 10, .priority = 1, .fill = true },
+		[AC_STATE] = { .header = _("state"), .width = full ? 10 : 5, .priority = 1 },
+		[AC_TIME] = { .header = _("in state"), .width = 8, .priority = 1 },
+		[AC_REASON] = { .header = _("reason"), .width = 18, .min = 10, .priority = 2 },
+		[AC_LOGIN] = { .header = _("login"), .width = 12, .min = 8, .priority = 3 },
+		[AC_TODAY] = { .header = _("calls"), .width = 5, .priority = 4 },
+		[AC_CALL] = { .header = _("call"), .width = 8, .priority = 5 },
+		[AC_CUSTOMER] = { .header = _("customer"), .width = 18, .min = 10, .priority = 6 },
 	};
 	static const bool right[AC_COUNT] = { [AC_TIME] = true, [AC_TODAY] = true };
 
@@ -380,8 +388,8 @@ static void draw_agents(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 {
 	char line[256];
 
-	snprintf(line, sizeof(line), "%ld agents · sorted by %s (s) · %ld-%ld · PgDn/PgUp · g %s", b->agents_total,
-		 sort_names[b->sort], b->nagents ? b->offset + 1 : 0, b->offset + b->nagents, b->grid ? "list" : "grid");
+	snprintf(line, sizeof(line), _("%ld agents · sorted by %s (s) · %ld-%ld · PgDn/PgUp · g %s"), b->agents_total,
+		 _(sort_names[b->sort]), b->nagents ? b->offset + 1 : 0, b->offset + b->nagents, b->grid ? _("list") : _("grid"));
 	draw_text(w, y++, 1, cols - 2, line, STYLE_DIM);
 	if (b->grid)
 		draw_agent_grid(b, w, y, ymax, cols);
@@ -394,20 +402,20 @@ static void draw_agents(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 static void draw_satisfaction(struct wallboard *b, WINDOW *w, int y, int ymax, int cols)
 {
 	struct column c[] = {
-		{ .header = "branch", .width = 8, .priority = 1 },
-		{ .header = "name", .width = 24, .min = 10, .priority = 2, .fill = true },
-		{ .header = "today", .width = 5, .priority = 1 },
-		{ .header = "n", .width = 5, .priority = 3 },
-		{ .header = "7 days", .width = 6, .priority = 2 },
-		{ .header = "n", .width = 5, .priority = 4 },
-		{ .header = "last 7 days", .width = 11, .priority = 1 },
+		{ .header = _("branch"), .width = 8, .priority = 1 },
+		{ .header = _("name"), .width = 24, .min = 10, .priority = 2, .fill = true },
+		{ .header = _("today"), .width = 5, .priority = 1 },
+		{ .header = _("n"), .width = 5, .priority = 3 },
+		{ .header = _("7 days"), .width = 6, .priority = 2 },
+		{ .header = _("n"), .width = 5, .priority = 4 },
+		{ .header = _("last 7 days"), .width = 11, .priority = 1 },
 	};
 	static const bool right[] = { false, false, true, true, true, true, false };
 
 	columns_fit(c, N(c), cols - 2);
 	headers(w, y++, 1, c, N(c), right, cols - 2);
 	if (b->nbranches == 0)
-		draw_text(w, y, 1, cols - 2, "no survey answers in the last eight days", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, _("no survey answers in the last eight days"), STYLE_DIM);
 	fit_selection(b, b->nbranches, ymax - y - 1);
 	for (long i = b->top; i < b->nbranches && y < ymax - 1; i++) {
 		const struct branch_sat *s = &b->branches[i];
@@ -421,7 +429,7 @@ static void draw_satisfaction(struct wallboard *b, WINDOW *w, int y, int ymax, i
 		sparkline(s->avg_7d, TREND_DAYS, 1, 5, TREND_DAYS, b->spark, trend, sizeof(trend));
 		row(w, y++, 1, c, N(c), text, right, i == b->sel ? STYLE_SELECTED : STYLE_NORMAL, cols - 2);
 	}
-	draw_text(w, ymax - 1, 1, cols - 2, "last 7 days: a score of 1 to 5 a day, today last", STYLE_DIM);
+	draw_text(w, ymax - 1, 1, cols - 2, _("last 7 days: a score of 1 to 5 a day, today last"), STYLE_DIM);
 }
 
 /* --- cases ----------------------------------------------------------------- */
@@ -441,29 +449,29 @@ static void due_text(const struct floor_case *k, char *out, size_t sz)
 static void draw_cases(struct wallboard *b, WINDOW *w, int y, int ymax, int cols)
 {
 	struct column c[] = {
-		{ .header = "case", .width = 8, .priority = 1 },
-		{ .header = "state", .width = 9, .priority = 1 },
-		{ .header = "due", .width = 6, .priority = 1 },
-		{ .header = "owner", .width = 16, .min = 8, .priority = 2 },
-		{ .header = "customer", .width = 12, .min = 8, .priority = 3 },
-		{ .header = "subject", .width = 30, .min = 10, .priority = 4, .fill = true },
+		{ .header = _("case"), .width = 8, .priority = 1 },
+		{ .header = _("state"), .width = 9, .priority = 1 },
+		{ .header = _("due"), .width = 6, .priority = 1 },
+		{ .header = _("owner"), .width = 16, .min = 8, .priority = 2 },
+		{ .header = _("customer"), .width = 12, .min = 8, .priority = 3 },
+		{ .header = _("subject"), .width = 30, .min = 10, .priority = 4, .fill = true },
 	};
 	static const bool right[] = { false, false, true, false, false, false };
 
 	columns_fit(c, N(c), cols - 2);
-	draw_text(w, y++, 1, cols - 2, "Escalated and about to breach, soonest due first · Enter opens the case",
+	draw_text(w, y++, 1, cols - 2, _("Escalated and about to breach, soonest due first · Enter opens the case"),
 		  STYLE_DIM);
 	headers(w, y++, 1, c, N(c), right, cols - 2);
 	if (b->ncases == 0)
-		draw_text(w, y, 1, cols - 2, b->cases_read ? "no case escalated or near its due time" : "…", STYLE_DIM);
+		draw_text(w, y, 1, cols - 2, b->cases_read ? _("no case escalated or near its due time") : "…", STYLE_DIM);
 	fit_selection(b, b->ncases, ymax - y);
 	for (long i = b->top; i < b->ncases && y < ymax; i++) {
 		const struct floor_case *k = &b->cases[i];
 		char due[48];
-		const char *state = strcmp(k->sla_state, "breached") == 0 ? "breached"
-				    : strcmp(k->sla_state, "warning") == 0 ? "warning" : k->status;
+		const char *state = strcmp(k->sla_state, "breached") == 0 ? _("breached")
+				    : strcmp(k->sla_state, "warning") == 0 ? _("warning") : i18n_word(k->status);
 		const char *text[6] = { k->case_no, state, due, k->owner_name[0] ? k->owner_name : k->owner[0] ? k->owner
-				       : "(nobody)", k->customer, k->subject };
+				       : _("(nobody)"), k->customer, k->subject };
 
 		due_text(k, due, sizeof(due));
 		row(w, y++, 1, c, N(c), text, right,
@@ -482,15 +490,15 @@ void wallboard_paint(struct wallboard *b, WINDOW *w, int top, int height)
 	int cols = getmaxx(w), x = 1, ymax = top + height - (b->day_line[0] ? 1 : 0);
 
 	for (int t = 0; t < TAB_COUNT; t++) {
-		char name[32];
+		char name[64];
 		enum draw_style st = t == (int)b->tab ? STYLE_SELECTED : STYLE_DIM;
 
 		if (t == TAB_CASES && b->ncases) {
-			snprintf(name, sizeof(name), "%s (%d)", tab_names[t], b->ncases);
+			snprintf(name, sizeof(name), "%s (%d)", _(tab_names[t]), b->ncases);
 			if (t != (int)b->tab)
 				st = STYLE_WARN;
 		} else {
-			snprintf(name, sizeof(name), "%s", tab_names[t]);
+			snprintf(name, sizeof(name), "%s", _(tab_names[t]));
 		}
 		x += draw_text(w, top, x, cols - x - 1, name, st) + 2;
 	}

@@ -151,6 +151,69 @@ START_TEST(korean_locale_gives_a_korean_console_with_aligned_labels)
 }
 END_TEST
 
+/* LANG=ko_KR.UTF-8 for a supervisor: the floor board (its tabs, the queue
+ * board's headers, the agent board's line) and the case list and a case in
+ * Korean; translated headers, two columns a syllable, stay over their
+ * columns (the boards fit columns by display width). */
+START_TEST(korean_locale_gives_korean_boards_and_case_screens)
+{
+	struct vt *vt;
+	long long k;
+	char buf[64], row[1024];
+	int hr, hc, vr, vc;
+
+	testdb_agent(db, "ux_ks", "관리자 김", "supervisor");
+	console_sql("insert into queue (name, sla_seconds, sla_target_pct) values ('ux_general', 20, 80)");
+	console_sql("insert into agent_queue (login, queue_id) select 'ux_ks', id from queue where name = 'ux_general'");
+	console_customer("홍길동", "platinum", "+821012345678", 2);
+	k = value("insert into cases (customer_id, subject, status, priority, owner_login, due_at) "
+		  "select id, '배송 지연', 'open', 'high', 'ux_ks', now() + interval '2 hours' from customer "
+		  "order by id limit 1 returning id");
+	vt = console_lang("ux_ks", 24, 80, "ko_KR.UTF-8");
+	VT_ASSERT_WAIT(vt, "통화를 기다리는 중입니다", 5000);
+	ck_assert_int_eq(vt_type(vt, "<F9>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ 현황판", 2000);
+	VT_ASSERT_WAIT(vt, "1 대기열", 2000);
+	VT_ASSERT_WAIT(vt, "2 상담원", 1000);
+	VT_ASSERT_WAIT(vt, "4 케이스", 1000);
+	VT_ASSERT_WAIT(vt, "ux_general", 3000);
+	VT_ASSERT_WAIT(vt, "Enter: 대기 통화와 상담원", 1000);
+	VT_ASSERT_GONE(vt, "1 Queues", 200);
+	/* the queue column's header over its names (the first row under the tabs) */
+	ck_assert(vt_find(vt, "ux_general", &vr, &vc));
+	ck_assert_int_eq(vc, 1);
+	ck_assert_ptr_nonnull(vt_row(vt, vr - 1, row, sizeof(row)));
+	ck_assert_msg(strncmp(row, " 대기열 ", strlen(" 대기열 ")) == 0 && strstr(row, "대기"), "header: %s", row);
+	ck_assert_int_eq(vt_type(vt, "2"), 0);
+	VT_ASSERT_WAIT(vt, "상담원 1명 · 정렬: 상태 (s)", 3000);
+	VT_ASSERT_WAIT(vt, "관리자 김", 2000);
+	ck_assert(vt_find(vt, "이름", &hr, &hc));
+	ck_assert(vt_find(vt, "관리자 김", &vr, &vc));
+	ck_assert_int_eq(vc, hc);
+	VT_ASSERT_WAIT(vt, "수신 불가", 1000);    /* the legend: the short forms told in full */
+	/* the case list and one case */
+	ck_assert_int_eq(vt_type(vt, "<F11>"), 0);
+	VT_ASSERT_WAIT(vt, "ccterm │ 케이스", 2000);
+	VT_ASSERT_WAIT(vt, "케이스: 내 것 · 미종결 · 모든 SLA", 2000);
+	snprintf(buf, sizeof(buf), "C-%lld", k);
+	VT_ASSERT_WAIT(vt, buf, 2000);
+	VT_ASSERT_WAIT(vt, "접수", 1000);
+	VT_ASSERT_WAIT(vt, "높음", 1000);
+	/* the owner's header over the owners, after five translated headers */
+	ck_assert(vt_find(vt, "담당자", &hr, &hc));
+	ck_assert(vt_find(vt, "ux_ks", &vr, &vc));
+	ck_assert_int_eq(vr, hr + 1);
+	ck_assert_int_eq(vc, hc);
+	ck_assert_int_eq(vt_type(vt, "<Enter>"), 0);
+	VT_ASSERT_WAIT(vt, "고객 홍길동", 3000);
+	VT_ASSERT_WAIT(vt, "담당자 ux_ks (관리자 김)", 1000);
+	VT_ASSERT_WAIT(vt, "n 메모 · e 에스컬레이션", 1000);
+	VT_ASSERT_WAIT(vt, "이력 (", 1000);
+	VT_ASSERT_GONE(vt, "Customer ", 200);
+	vt_free(vt);
+}
+END_TEST
+
 /* Unknown caller -> search -> the customer -> "link this number?" -> y:
  * the number is theirs (audited), and the next call from it pops them. */
 START_TEST(linking_an_unknown_callers_number_pops_that_customer_next_time)
@@ -282,6 +345,7 @@ int main(void)
 	tcase_add_test(tc, times_are_drawn_in_the_centers_timezone);
 	tcase_add_test(tc, the_sessions_timezone_is_the_centers);
 	tcase_add_test(tc, korean_locale_gives_a_korean_console_with_aligned_labels);
+	tcase_add_test(tc, korean_locale_gives_korean_boards_and_case_screens);
 	tcase_add_test(tc, linking_an_unknown_callers_number_pops_that_customer_next_time);
 	tcase_add_test(tc, a_duplicate_is_flagged_and_a_supervisor_merges_it_side_by_side);
 	tcase_add_test(tc, an_agent_sees_the_duplicate_but_may_not_merge);

@@ -154,6 +154,31 @@ START_TEST(test_next_prev)
 }
 END_TEST
 
+/* Padding by display width: a wide character counts two columns. */
+START_TEST(test_pad_cat)
+{
+	char out[64] = "";
+
+	utf8_pad_cat(out, sizeof(out), "case", 6, false);
+	utf8_pad_cat(out, sizeof(out), "|", 0, false);
+	ck_assert_str_eq(out, "case  |");
+	out[0] = '\0';
+	utf8_pad_cat(out, sizeof(out), "케이스", 8, false);
+	utf8_pad_cat(out, sizeof(out), "상태", 6, true);
+	ck_assert_str_eq(out, "케이스    상태");
+	ck_assert_int_eq(utf8_width(out), 14);
+	out[0] = '\0';
+	utf8_pad_cat(out, sizeof(out), "too wide", 3, false);   /* kept whole, like printf */
+	ck_assert_str_eq(out, "too wide");
+	{
+		char small[6] = "";
+
+		utf8_pad_cat(small, sizeof(small), "한국어", 10, false);   /* never a half character; blanks where room is left */
+		ck_assert_str_eq(small, "한  ");
+	}
+}
+END_TEST
+
 START_TEST(test_fit)
 {
 	char out[64];
@@ -394,6 +419,7 @@ Suite *utf8_suite(void)
 	tcase_add_test(tc, test_sanitize_limit_exact);
 	tcase_add_test(tc, test_sanitize_random);
 	tcase_add_test(tc, test_decode_stream_pieces);
+	tcase_add_test(tc, test_pad_cat);
 	suite_add_tcase(s, tc);
 	return s;
 }
