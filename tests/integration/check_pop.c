@@ -423,27 +423,20 @@ static void plan_notice(void *arg, const PGresult *res)
 		strcat(plans, msg);
 }
 
-START_TEST(timeline_stays_an_index_scan)
+/* The plans of the timeline's statements for each filter, on a connection of
+ * its own (its cached plans start afresh): an index scan in the timeline's
+ * order, never a sequential scan or a sort. */
+static void timeline_plans_are_index_scans(long long big, const char *state)
 {
-	long long big = big_customer(12000);
 	static const char *const filters[][3] = {
 		{ "", "", "interaction_timeline_cover on" },
-		{ "fax", "", "interaction_timeline_channel" },
-		{ "", "note", "interaction_timeline_kind" },
+		{ "fax", "", "interaction_timeline_" },
+		{ "", "note", "interaction_timeline_" },
 		{ "web", "complaint", "interaction_timeline_" },
 	};
 	struct timeline_page *page = calloc(1, sizeof(*page));
 	struct db *su = testdb_connect(dbname, NULL);
-	struct customer_pop *pop = pop_new();
 
-	/* some neighbours, and rare channels and kinds in the big history */
-	ck_assert(db_exec_script(db, "insert into interaction (customer_id, occurred_at, channel, kind) "
-				     "select c.id, now() - g * interval '1 day', 'fax', 'note' "
-				     "from customer c, generate_series(1, 30) g;"
-				     "insert into interaction (customer_id, occurred_at, channel, kind) "
-				     "select c.id, now() - g * interval '1 hour', 'fax', 'note' "
-				     "from customer c, generate_series(1, 600) g where c.external_id = 'BIG';"
-				     "analyze interaction;") == 0);
 	PQsetNoticeReceiver(db_pg(su), plan_notice, NULL);
 	ck_assert(db_exec_script(su, "load 'auto_explain'; set auto_explain.log_min_duration = 0; "
 				     "set auto_explain.log_nested_statements = on; set client_min_messages = log") == 0);
@@ -461,17 +454,41 @@ START_TEST(timeline_stays_an_index_scan)
 			ck_assert_uint_eq(page->n, TIMELINE_PAGE);
 			cur = page->next;
 		}
-		ck_assert_msg(strstr(plans, filters[i][2]) != NULL, "%s/%s: %s", f.channel, f.kind, plans);
+		ck_assert_msg(strstr(plans, filters[i][2]) != NULL, "%s, %s/%s: %s", state, f.channel, f.kind, plans);
 		/* (the access check's look at the few agent rows may be a seq scan) */
 		ck_assert_msg(strstr(plans, "Seq Scan on interaction") == NULL && strstr(plans, "Sort") == NULL,
-			      "%s/%s: %s", f.channel, f.kind, plans);
+			      "%s, %s/%s: %s", state, f.channel, f.kind, plans);
 	}
+	db_close(su);
+	free(page);
+}
+
+/* The plan depends on whether autovacuum has visited interaction yet (170
+ * has it come after every 1 % of new rows): all-visible pages make an
+ * index-only scan of the covering index, filtered, cheaper than the
+ * channel's or kind's index. Both states are looked at, the one before
+ * autovacuum and the one after, so its timing cannot decide the test. */
+START_TEST(timeline_stays_an_index_scan)
+{
+	long long big = big_customer(12000);
+	struct customer_pop *pop = pop_new();
+
+	/* some neighbours, and rare channels and kinds in the big history */
+	ck_assert(db_exec_script(db, "insert into interaction (customer_id, occurred_at, channel, kind) "
+				     "select c.id, now() - g * interval '1 day', 'fax', 'note' "
+				     "from customer c, generate_series(1, 30) g;"
+				     "insert into interaction (customer_id, occurred_at, channel, kind) "
+				     "select c.id, now() - g * interval '1 hour', 'fax', 'note' "
+				     "from customer c, generate_series(1, 600) g where c.external_id = 'BIG';"
+				     "analyze interaction;") == 0);
+	timeline_plans_are_index_scans(big, "analyzed");
+	ck_assert(db_exec_script(db, "vacuum analyze interaction") == 0);
+	ck_assert_int_gt(count("select relallvisible from pg_class where relname = 'interaction'"), 0);
+	timeline_plans_are_index_scans(big, "vacuumed");
 	/* The pop counts at most 10,000 and shows the first page. */
 	ck_assert_msg(db_pop_customer(ag, big, pop) == 0, "%s", db_error(ag));
 	ck_assert_int_eq(pop->interactions_total, 10000);
 	ck_assert_uint_eq(pop->first.n, TIMELINE_PAGE);
-	db_close(su);
-	free(page);
 	free(pop);
 }
 END_TEST

@@ -639,6 +639,18 @@ bool vt_wait_gone(struct vt *vt, const char *text, int timeout_ms)
 	}
 }
 
+bool vt_wait_until(struct vt *vt, bool (*done)(struct vt *vt, void *arg), void *arg, int timeout_ms)
+{
+	int64_t deadline = vt_now_ms() + timeout_ms;
+
+	for (;;) {
+		if (done(vt, arg))
+			return true;
+		if (vt_left_ms(deadline) == 0 || vt_pump(vt, vt_left_ms(deadline)) < 0)
+			return false;
+	}
+}
+
 bool vt_wait_quiet(struct vt *vt, int quiet_ms, int timeout_ms)
 {
 	int64_t deadline = vt_now_ms() + timeout_ms;

@@ -78,6 +78,12 @@ bool vt_wait_for(struct vt *vt, const char *text, int timeout_ms);
 /* Pump until text is nowhere on the screen. True if gone within timeout_ms. */
 bool vt_wait_gone(struct vt *vt, const char *text, int timeout_ms);
 
+/* Pump until done(vt, arg) holds: for a state no single text proves (a row's
+ * attributes, two texts on one row, where a row is). done is asked before each
+ * read, so it may read the screen. True if it held within timeout_ms; false
+ * after that, or as soon as the pty closes without it. */
+bool vt_wait_until(struct vt *vt, bool (*done)(struct vt *vt, void *arg), void *arg, int timeout_ms);
+
 /* Pump until the child has written nothing for quiet_ms: the screen has settled.
  * True if that happened (or the pty closed) within timeout_ms. */
 bool vt_wait_quiet(struct vt *vt, int quiet_ms, int timeout_ms);
@@ -149,6 +155,13 @@ bool vt_hangup(struct vt *vt);
 	if (!vt_wait_gone((vt), vt_text_, (ms))) { \
 		vt_dump((vt), stderr); \
 		ck_abort_msg("\"%s\" still on screen after %d ms", vt_text_, (int)(ms)); \
+	} \
+} while (0)
+
+#define VT_ASSERT_UNTIL(vt, done, arg, ms, what) do { \
+	if (!vt_wait_until((vt), (done), (arg), (ms))) { \
+		vt_dump((vt), stderr); \
+		ck_abort_msg("screen did not show %s within %d ms", (what), (int)(ms)); \
 	} \
 } while (0)
 
