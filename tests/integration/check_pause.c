@@ -40,6 +40,17 @@ static void value_is(const char *sql, const char *want)
 	free(v);
 }
 
+static long long count(const char *sql)
+{
+	char *v = testdb_value(db, sql);
+	long long n;
+
+	ck_assert_msg(v != NULL, "%s: %s", sql, db_error(db));
+	n = atoll(v);
+	free(v);
+	return n;
+}
+
 START_TEST(reasons_come_from_the_list)
 {
 	struct pause_reason r[32];
@@ -119,13 +130,21 @@ START_TEST(the_day_in_figures)
 	/* Nobody busy, never available: no occupancy, no handle time. */
 	value_is("select concat_ws('|', handled, missed, coalesce(aht_secs::text, '-'), coalesce(occupancy_pct::text, '-')) "
 		 "from agent_floor_today(floor_day_start() + interval '4 hours') where login = 'pz_boss'", "0|0|-|-");
-	/* The boards are the supervisors': through db/ as the supervisor. */
+	/* The boards are the supervisors': through db/ as the supervisor. That
+	 * reads the day so far (now), in which the fixture's hours may be still
+	 * to come (between midnight and 01:15 they are): a call answered a
+	 * moment ago is the one it must count, and it gives what the function
+	 * gives now. */
+	exec("insert into call (ani, state, agent_login, created_at, offered_at, answered_at, ended_at) values "
+	     "('0104', 'ended', 'pz_kim', greatest(floor_day_start(), now() - interval '2 s'), "
+	     " greatest(floor_day_start(), now() - interval '2 s'), greatest(floor_day_start(), now() - interval '1 s'), now())");
 	boss = testdb_connect(dbname, "pz_boss");
 	n = db_agent_floor_today(boss, a, 8);
 	ck_assert_msg(n == 2, "%d: %s", n, db_error(boss));
 	ck_assert_str_eq(a[1].login, "pz_kim");
 	ck_assert_str_eq(a[1].reason, "Lunch");
-	ck_assert_int_eq(a[1].handled, 1);
+	ck_assert_int_ge(a[1].handled, 1);
+	ck_assert_int_eq(a[1].handled, count("select handled from agent_floor_today() where login = 'pz_kim'"));
 	db_close(boss);
 	{
 		struct db *kim = testdb_connect(dbname, "pz_kim");
