@@ -39,9 +39,22 @@ void db_agent_pause_request(struct db_request *rq, const char *reason);
 /* A console connecting logs its agent in (not ready, reason "login") when
  * they were logged out; otherwise changes nothing. */
 void db_agent_login_request(struct db_request *rq);
-/* Logs this agent out, unless another console of the same login is still
- * connected (quitting one of two consoles must not log the other out). */
-void db_agent_logout_request(struct db_request *rq, const char *reason);
+/* This console quits: its console_session row (id, 0 when it never got
+ * one) goes, and the agent is logged out unless another console of the
+ * login holds a lease there (quitting one of two consoles must not log the
+ * other out; asked of the table, so it holds behind PgBouncer and the
+ * relay). Replies one boolean: logged out. */
+void db_agent_logout_request(struct db_request *rq, long long console_id, const char *reason);
+/* This console is open (console_session_beat(), sql/380): sent at every
+ * connect (id 0: none yet) and every CONSOLE_BEAT_MS; the reply
+ * (db_console_id_read, out: long long) is the id to beat with next. A
+ * console that stops beating lapses after console_lease_seconds (90). */
+#define CONSOLE_BEAT_MS 20000
+void db_console_beat_request(struct db_request *rq, long long console_id);
+db_read_fn db_console_id_read;
+/* Consoles that stopped beating are let go, and agents left with none are
+ * logged out (ccterm-cti timers): how many, or -1. */
+int db_console_sessions_expire(struct db *db);
 
 /* Calls waiting in this agent's queues, or -1. */
 long db_queue_waiting(struct db *db);

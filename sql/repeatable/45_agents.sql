@@ -4,8 +4,8 @@
 -- The agent behind this connection changes state (the console). Ready is
 -- refused while one of their calls is still answered (SQLSTATE CC003: a
 -- console restarted mid-call, a call the agent forgot to end); quitting the
--- console (logged_out, reason 'exit', which the console asks only when no
--- other console of the login is connected) ends their open calls of
+-- console (logged_out, reason 'exit', which console_session_close() asks
+-- only when no other console of the login is open) ends their open calls of
 -- ccterm's own, so no call stays answered by an agent who is gone. A PBX's
 -- calls end when the PBX says so.
 create or replace function agent_set_state(p_state text, p_reason text default null)
@@ -127,3 +127,98 @@ returns setof text language sql stable security definer set search_path = pg_cat
 $$;
 revoke all on function relay_channels(text) from public;
 grant execute on function relay_channels(text) to ccterm_relay, ccterm_admin;
+
+-- The consoles that are open (console_session, 380). A console beats every
+-- CONSOLE_BEAT_MS (src/db/agent.c, 20 s); its row is good for the lease,
+-- console_lease_seconds (90, at least 30). All of it per call, in one
+-- transaction: it holds behind PgBouncer in transaction mode, where no
+-- session state lasts from one transaction to the next.
+create or replace function console_lease()
+returns interval language sql stable set search_path = pg_catalog, public, pg_temp as $$
+	select make_interval(secs => greatest(coalesce(
+		(select s.value::integer from settings s where s.key = 'console_lease_seconds' and s.value ~ '^[0-9]{1,6}$'),
+		90), 30))
+$$;
+
+-- Consoles whose lease ran out (killed, their host or network gone) are let
+-- go, and an agent left with no open console is logged out (reason
+-- 'lapsed'): routing offers no more calls to a console nobody holds. Run by
+-- ccterm-cti timers and, in passing, by every console's beat, so a floor
+-- without the timers only loses punctuality. An agent locked meanwhile (a
+-- state change, a console of theirs quitting) is looked at next time. The
+-- number of agents logged out.
+create or replace function console_sessions_expire()
+returns integer language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_login text;
+	v_n integer := 0;
+begin
+	for v_login in
+		select distinct s.login from console_session s where s.seen_at < clock_timestamp() - console_lease()
+	loop
+		perform 1 from agent where login = v_login for no key update skip locked;
+		continue when not found;
+		delete from console_session where login = v_login and seen_at < clock_timestamp() - console_lease();
+		if not exists (select 1 from console_session where login = v_login)
+		   and exists (select 1 from agent where login = v_login and state <> 'logged_out') then
+			perform agent_state_move(v_login, 'logged_out', 'lapsed');
+			v_n := v_n + 1;
+		end if;
+	end loop;
+	return v_n;
+end $$;
+
+-- A console of the connected agent says it is open: p_id null when it has
+-- just connected, else the id its last beat returned. Its lease starts
+-- again; the id to beat with next. A row that had lapsed meanwhile (the
+-- console stalled for longer than the lease) is made again, and an agent
+-- the lapse logged out is logged back in, as a console's connect does.
+-- Null for a role that is no agent.
+create or replace function console_session_beat(p_id bigint)
+returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_id bigint;
+begin
+	if not exists (select 1 from agent where login = session_user) then
+		return null;
+	end if;
+	perform console_sessions_expire();
+	update console_session set seen_at = clock_timestamp()
+	where id = p_id and login = session_user
+	returning id into v_id;
+	if v_id is null then
+		insert into console_session (login) values (session_user) returning id into v_id;
+		if p_id is not null then
+			perform agent_state_move(session_user, 'not_ready', 'login')
+			from agent where login = session_user and state = 'logged_out';
+		end if;
+	end if;
+	return v_id;
+end $$;
+
+-- A console quits (p_reason 'exit', or 'hangup' when its terminal went):
+-- its row goes, and when no other console of the login holds a lease the
+-- agent is logged out ('exit' also ends their open calls, agent_set_state).
+-- Consoles of one login quitting at the same moment take the agent's row
+-- in turn, so the last one out sees that it is. True when logged out.
+create or replace function console_session_close(p_id bigint, p_reason text)
+returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+begin
+	perform 1 from agent where login = session_user for no key update;
+	if not found then
+		return false;
+	end if;
+	delete from console_session
+	where login = session_user and (id = p_id or seen_at < clock_timestamp() - console_lease());
+	if exists (select 1 from console_session where login = session_user) then
+		return false;
+	end if;
+	perform agent_set_state('logged_out', p_reason);
+	return true;
+end $$;
+
+revoke all on function console_session_beat(bigint), console_session_close(bigint, text), console_sessions_expire()
+	from public;
+grant execute on function console_session_beat(bigint), console_session_close(bigint, text)
+	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
+grant execute on function console_sessions_expire() to ccterm_cti, ccterm_admin;

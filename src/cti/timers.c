@@ -1,4 +1,6 @@
-/* timers.c - ring no answer, run on time. The database keeps each offer's
+/* timers.c - ring no answer, run on time; and consoles that stopped beating
+ * (console_sessions_expire(): their agents logged out), looked at every turn
+ * and at least every TIMERS_MAX_SLEEP_MS. The database keeps each offer's
  * ring deadline; this loop takes back every offer past it
  * (call_ring_expire()), asks when the next one falls due (call_ring_next())
  * and sleeps in poll() on the connection until then. A new offer wakes it
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ccterm/agent.h"
 #include "ccterm/floor.h"
 #include "ccterm/notify.h"
 #include "cti/reconnect.h"
@@ -50,10 +53,15 @@ static int timers_recover(struct db *db)
 static int timers_turn(struct db *db, bool verbose)
 {
 	double next;
-	int n = db_call_ring_expire(db), has;
+	int n = db_call_ring_expire(db), has, lapsed;
 
-	if (n < 0)
+	if (n < 0 || (lapsed = db_console_sessions_expire(db)) < 0)
 		return -1;
+	if (lapsed > 0 && verbose) {
+		printf("ccterm-cti timers: %d agent%s logged out: their consoles stopped answering\n", lapsed,
+		       lapsed == 1 ? "" : "s");
+		fflush(stdout);
+	}
 	if (n > 0 && verbose) {
 		printf("ccterm-cti timers: %d unanswered offer%s back to the queue\n", n, n == 1 ? "" : "s");
 		fflush(stdout);
@@ -97,7 +105,7 @@ int timers_main(struct db *db, int argc, char **argv)
 		double next;
 		int n = db_call_ring_expire(db);
 
-		if (n < 0 || db_call_ring_next(db, &next) < 0)
+		if (n < 0 || db_call_ring_next(db, &next) < 0 || db_console_sessions_expire(db) < 0)
 			return -1;
 		printf("%d\n", n);
 		return 0;

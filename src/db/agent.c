@@ -83,12 +83,39 @@ void db_agent_login_request(struct db_request *rq)
 	db_request_init(rq, "select agent_set_state('not_ready', 'login') from agent_me where state = 'logged_out'");
 }
 
-void db_agent_logout_request(struct db_request *rq, const char *reason)
+void db_agent_logout_request(struct db_request *rq, long long console_id, const char *reason)
 {
-	db_request_init(rq, "select agent_set_state('logged_out', $1) where not exists ("
-			    "select 1 from pg_stat_activity where usename = current_user "
-			    "and application_name = 'ccterm' and pid <> pg_backend_pid())");
+	db_request_init(rq, "select console_session_close(nullif($1::bigint, 0), $2)");
+	db_request_int(rq, console_id);
 	db_request_text(rq, reason);
+}
+
+void db_console_beat_request(struct db_request *rq, long long console_id)
+{
+	db_request_init(rq, "select coalesce(console_session_beat(nullif($1::bigint, 0)), 0)");
+	db_request_int(rq, console_id);
+}
+
+int db_console_sessions_expire(struct db *db)
+{
+	PGresult *res = db_query(db, "select console_sessions_expire()", 0, NULL);
+	int n;
+
+	if (!res)
+		return -1;
+	n = atoi(db_field(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+int db_console_id_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	if (PQntuples(res) != 1) {
+		snprintf(err, errsz, "expected one console id");
+		return -1;
+	}
+	*(long long *)out = atoll(db_field(res, 0, 0));
+	return 0;
 }
 
 int db_agent_set_state(struct db *db, const char *state, const char *reason, time_t *since)

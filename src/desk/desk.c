@@ -418,6 +418,7 @@ static void on_connected(void *arg)
 	struct ask *a;
 
 	d->agent_inflight = d->agent_again = d->calls_inflight = d->calls_again = false;
+	d->beat_inflight = false;
 	/* First: every time the server formats and every one drawn here is center time. */
 	a = desk_ask_new(d, SESSION_TZ_MAX);
 	db_session_timezone_request(&rq);
@@ -429,6 +430,7 @@ static void on_connected(void *arg)
 	/* Logged in before anything the agent asks for goes out behind it. */
 	db_agent_login_request(&rq);
 	desk_ask_send(d, &rq, NULL, NULL, plain_done, desk_ask_new(d, 0));
+	desk_session_beat(d);   /* this console is open */
 	desk_read_agent(d);
 	read_queue(d);
 	read_lists(d);   /* they may have changed while we were away */
@@ -537,6 +539,7 @@ const char *desk_pause_label(const struct desk *d, const char *code)
 /* Wrap-up ends by itself: ready again after WRAP_UP_SECS. */
 void desk_tick(struct desk *d)
 {
+	desk_session_tick(d);
 	if (d->now.agent_known && !d->wrap_up_asked && strcmp(d->now.agent.state, "wrap_up") == 0 &&
 	    desk_state_secs(d) >= WRAP_UP_SECS && d->gw && gateway_up(d->gw)) {
 		d->wrap_up_asked = true;
@@ -585,8 +588,11 @@ void desk_quit(struct desk *d, const char *reason, int ms)
 
 	if (!d->gw || !gateway_up(d->gw))
 		return;
-	/* Nobody routes calls to a console that is gone. */
-	db_agent_logout_request(&rq, reason);
+	/* Nobody routes calls to a console that is gone. The console's id
+	 * first, when its first beat is still on its way. */
+	if (d->beat_inflight)
+		gateway_drain(d->gw, ms);
+	db_agent_logout_request(&rq, d->console_id, reason);
 	if (gateway_send(d->gw, &rq, NULL, NULL, NULL, NULL) == 0)
 		gateway_drain(d->gw, ms);
 }

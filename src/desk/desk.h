@@ -125,6 +125,11 @@ struct desk {
 	unsigned save_seq;           /* the latest save sent: only its reply counts */
 	struct form_lists lists;
 
+	/* this console's console_session row (desk_session.c): 0 none yet */
+	long long console_id;
+	long long beat_ms;
+	bool beat_inflight;
+
 	/* reads on their way: one of each at a time, again when asked meanwhile */
 	bool agent_inflight, agent_again, calls_inflight, calls_again;
 	bool wrap_up_asked;
@@ -193,7 +198,8 @@ void desk_timeline_more(struct desk *d);
 void desk_open_detail(struct desk *d, const struct timeline_item *it);
 void desk_search(struct desk *d, const char *query);
 /* The agent's own state; the hang-up (F12); quitting (logs out unless
- * another console of this login is connected; waits at most ms). */
+ * another console of this login is open, by console_session; waits at most
+ * ms). */
 void desk_set_state(struct desk *d, const char *state, const char *reason);
 /* Break or not ready for a reason of the pause list (desk.lists.pauses). */
 void desk_pause(struct desk *d, const char *reason);
@@ -201,7 +207,7 @@ void desk_pause(struct desk *d, const char *reason);
 const char *desk_pause_label(const struct desk *d, const char *code);
 void desk_hangup(struct desk *d);
 void desk_quit(struct desk *d, const char *reason, int ms);
-/* Once a second: wrap-up ends by itself after 30 s. */
+/* Once a second: wrap-up ends by itself after 30 s; the console's beat. */
 void desk_tick(struct desk *d);
 
 /* Draft: a new one prefilled from the call; fields set and notes edited

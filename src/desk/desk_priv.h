@@ -49,5 +49,9 @@ void desk_timeline_reset(struct desk *d);
  * after every pop); the link question for an unknown caller's customer. */
 void desk_read_duplicates(struct desk *d);
 void desk_ask_link(struct desk *d, long long customer_id, bool unknown_caller);
+/* desk_session.c: this console's console_session row, beaten at every
+ * connect and every CONSOLE_BEAT_MS (tick). */
+void desk_session_beat(struct desk *d);
+void desk_session_tick(struct desk *d);
 
 #endif

@@ -126,6 +126,34 @@ static int parse_count(const char *s, const char *what, long min)
 	return (int)v;
 }
 
+/* SIGTERM and SIGINT are blocked but while the loop sleeps: one that comes
+ * while the loop works waits and ends the next sleep at once. With plain
+ * poll() and the signals open, one that came after the loop had looked at
+ * `stop` and before it slept was lost, and the relay slept on for ever
+ * when nothing else woke it (every console ready, no deadline): the
+ * intermittent hang of check_relay (issue 13). */
+static sigset_t sleep_mask;
+
+static void signals_block(void)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &sleep_mask);
+	sigdelset(&sleep_mask, SIGTERM);
+	sigdelset(&sleep_mask, SIGINT);
+}
+
+/* poll() that a stop signal interrupts, wherever it came. */
+static int sleep_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	struct timespec ts = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000 };
+
+	return ppoll(fds, n, timeout_ms < 0 ? NULL : &ts, &sleep_mask);
+}
+
 static int run(int lfd, const struct relay_opts *o)
 {
 	int max = o->max_clients + 2;
@@ -147,7 +175,7 @@ static int run(int lfd, const struct relay_opts *o)
 		fds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		rdb_pollfd(&fds[1]);
 		n = 2 + clients_pollfds(fds + 2, slot + 2, max - 2);
-		if (poll(fds, (nfds_t)n, timeout) < 0) {
+		if (sleep_poll(fds, (nfds_t)n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			relay_log("poll: %s", strerror(errno));
@@ -216,6 +244,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signals_block();
 	lfd = socket_open(o.socket_path);
 	if (lfd < 0)
 		return 1;

@@ -3,15 +3,23 @@
  * front of the test cluster, several server connections used in turn): the
  * console's gateway connects and its pipeline ends in order, ccterm-admin
  * migrate leaves no lock and no setting on a pooled server connection, the
- * tools (agent add, a call offered and answered) work through it. LISTEN is
- * what does not: it stays on a direct connection (docs/SCALE.md). */
+ * tools (agent add, a call offered and answered) work through it; two
+ * consoles of one login through it: quitting one keeps the agent logged in,
+ * quitting the last logs out, and a console killed does not keep its agent
+ * logged in for ever (console_session, not pg_stat_activity, where the
+ * pool's server connections look like consoles). LISTEN is what does not
+ * work through it: it stays on a direct connection (docs/SCALE.md). */
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,6 +234,120 @@ START_TEST(the_tools_work_through_pgbouncer)
 }
 END_TEST
 
+/* A console of login (ccterm --headless: the desk, gateway and loop of the
+ * screen, nothing drawn) whose queries go through PgBouncer, no relay, its
+ * draft journal in a directory of its own. */
+static pid_t console_pooled(const char *login, const char *name)
+{
+	char conninfo[256], state[160], bin[512];
+	pid_t pid;
+
+	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s user=%s", bouncer, dbname, login);
+	snprintf(state, sizeof(state), "%s/state-%s", bouncer, name);
+	mkdir(state, 0700);
+	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		setenv("XDG_STATE_HOME", state, 1);
+		dup2(fd, 1);
+		execl(bin, bin, "--headless", "-r", "off", "-d", conninfo, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Until the query says want (10 s at most); what it said last. */
+static bool value_becomes(const char *sql, const char *want, char *last, size_t size)
+{
+	long long end = now_ms() + 10000;
+
+	do {
+		char *v = testdb_value(db, sql);
+
+		snprintf(last, size, "%s", v ? v : "(null)");
+		free(v);
+		if (strcmp(last, want) == 0)
+			return true;
+		usleep(50000);
+	} while (now_ms() < end);
+	return false;
+}
+
+#define WAIT_VALUE(sql, want) \
+	do { \
+		char got_[256]; \
+		ck_assert_msg(value_becomes(sql, want, got_, sizeof(got_)), "%s: %s, not %s", sql, got_, want); \
+	} while (0)
+
+/* Ends a console (SIGTERM: it quits as an agent's Ctrl-Q does; SIGKILL: it
+ * dies) and waits for it. */
+static void console_end(pid_t pid, int sig)
+{
+	int st;
+
+	ck_assert_int_eq(kill(pid, sig), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	if (sig == SIGTERM)
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the console ended with status %d", st);
+}
+
+START_TEST(two_consoles_through_pgbouncer_the_last_one_out_logs_out)
+{
+	pid_t a, b;
+
+	testdb_agent(db, "pgb2", "Pool Two", "agent");
+	pool_warm();
+	a = console_pooled("pgb2", "a");
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb2'", "1");
+	b = console_pooled("pgb2", "b");
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb2'", "2");
+	WAIT_VALUE("select state from agent where login = 'pgb2'", "not_ready");
+	/* The pool's server connections all look like consoles of pgb2 to
+	 * pg_stat_activity (the name its last client set): not asked. */
+	console_end(a, SIGTERM);
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb2'", "1");
+	WAIT_VALUE("select state from agent where login = 'pgb2'", "not_ready");
+	console_end(b, SIGTERM);
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb2'", "0");
+	WAIT_VALUE("select state || ' ' || coalesce(state_reason, '') from agent where login = 'pgb2'", "logged_out exit");
+}
+END_TEST
+
+START_TEST(a_console_killed_does_not_keep_its_agent_logged_in)
+{
+	char out[4096];
+	pid_t c, d;
+
+	testdb_agent(db, "pgb3", "Pool Three", "agent");
+	c = console_pooled("pgb3", "c");
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb3'", "1");
+	d = console_pooled("pgb3", "d");
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb3'", "2");
+	console_end(c, SIGKILL);
+	/* Within its lease the killed console still counts. */
+	ck_assert_msg(run_pooled("ccterm-cti timers --once", out, sizeof(out)) == 0, "%s", out);
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb3'", "2");
+	/* Its lease over (its row made older than console_lease_seconds, as
+	 * 90 s without a beat would): it is let go; the agent stays logged in
+	 * for the console that still beats. */
+	ck_assert_int_eq(db_exec(db, "update console_session set seen_at = seen_at - interval '10 minutes' "
+				 "where id = (select min(id) from console_session where login = 'pgb3')", 0, NULL), 0);
+	ck_assert_msg(run_pooled("ccterm-cti timers --once", out, sizeof(out)) == 0, "%s", out);
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb3'", "1");
+	WAIT_VALUE("select state from agent where login = 'pgb3'", "not_ready");
+	/* The last one killed too: once its lease is over the agent is out. */
+	console_end(d, SIGKILL);
+	ck_assert_int_eq(db_exec(db, "update console_session set seen_at = seen_at - interval '10 minutes' "
+				 "where login = 'pgb3'", 0, NULL), 0);
+	ck_assert_msg(run_pooled("ccterm-cti timers --once", out, sizeof(out)) == 0, "%s", out);
+	WAIT_VALUE("select count(*) from console_session where login = 'pgb3'", "0");
+	WAIT_VALUE("select state || ' ' || coalesce(state_reason, '') from agent where login = 'pgb3'", "logged_out lapsed");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pgbouncer");
@@ -237,6 +359,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, the_console_gateway_works_through_pgbouncer);
 	tcase_add_test(tc, migrate_through_pgbouncer_leaves_nothing_on_a_pooled_session);
 	tcase_add_test(tc, the_tools_work_through_pgbouncer);
+	tcase_add_test(tc, two_consoles_through_pgbouncer_the_last_one_out_logs_out);
+	tcase_add_test(tc, a_console_killed_does_not_keep_its_agent_logged_in);
 	suite_add_tcase(s, tc);
 	return s;
 }

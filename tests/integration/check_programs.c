@@ -114,7 +114,8 @@ END_TEST
 
 START_TEST(manual_pages_lint_clean)
 {
-	static const char *const pages[] = { "man/ccterm.1", "man/ccterm-admin.1", "man/ccterm-cti.1", "man/ccterm-keys.5" };
+	static const char *const pages[] = { "man/ccterm.1", "man/ccterm-admin.1", "man/ccterm-cti.1", "man/ccterm-keys.5",
+					     "man/ccterm-relayd.8" };
 	const char *top = getenv("CCTERM_TOP_SRCDIR");
 	bool mandoc = system("command -v mandoc >/dev/null 2>&1") == 0;
 
@@ -140,6 +141,48 @@ START_TEST(manual_pages_lint_clean)
 }
 END_TEST
 
+/* The relay's page and its --help tell the same options, and the page the
+ * version --version prints. */
+START_TEST(the_relay_page_agrees_with_its_help)
+{
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+	char cmd[1024], help[8192], page[32768], want[128], *p;
+	int options = 0;
+
+	snprintf(cmd, sizeof(cmd), "%s/ccterm-relayd --help", testdb_builddir());
+	ck_assert_int_eq(run(cmd, false, help, sizeof(help)), 0);
+	/* the page as man shows it: "\-\-map" reads "--map" there */
+	snprintf(cmd, sizeof(cmd), "MANWIDTH=200 man -l '%s/man/ccterm-relayd.8' | col -b", top ? top : ".");
+	ck_assert_int_eq(run(cmd, false, page, sizeof(page)), 0);
+	for (p = help; (p = strstr(p, " -")); p++) {
+		char opt[64];
+		size_t n = strspn(p + 1, "-abcdefghijklmnopqrstuvwxyz");
+
+		if (n < 2 || n >= sizeof(opt))
+			continue;
+		snprintf(opt, sizeof(opt), "%.*s", (int)n, p + 1);
+		ck_assert_msg(strstr(page, opt) != NULL, "ccterm-relayd --help has %s, its manual page has not", opt);
+		options++;
+	}
+	ck_assert_int_ge(options, 10);   /* -d --dbname -s --socket --map --buffer ... --help --version */
+	/* and every option the page describes (its .TP tags), --help has */
+	options = 0;
+	for (p = page; (p = strstr(p, "\n       -")); p++) {
+		char opt[64];
+		size_t n = strspn(p + 8, "-abcdefghijklmnopqrstuvwxyz");
+
+		snprintf(opt, sizeof(opt), "%.*s", (int)(n < sizeof(opt) ? n : sizeof(opt) - 1), p + 8);
+		ck_assert_msg(strstr(help, opt) != NULL, "the manual page has %s, ccterm-relayd --help has not", opt);
+		options++;
+	}
+	ck_assert_int_ge(options, 9);
+	snprintf(want, sizeof(want), "\"ccterm %s\"", PACKAGE_VERSION);
+	snprintf(cmd, sizeof(cmd), "head -n1 '%s/man/ccterm-relayd.8'", top ? top : ".");
+	ck_assert_int_eq(run(cmd, false, page, sizeof(page)), 0);
+	ck_assert_msg(strstr(page, want) != NULL, "the page is of another version: %s", page);
+}
+END_TEST
+
 static bool installed(const char *root, const char *path)
 {
 	char cmd[2048], out[1024];
@@ -153,7 +196,7 @@ START_TEST(make_install_puts_everything_under_destdir)
 	static const char *const files[] = {
 		"/bin/ccterm", "/bin/ccterm-admin", "/bin/ccterm-cti", "/bin/ccterm-relayd",
 		"/share/man/man1/ccterm.1", "/share/man/man1/ccterm-admin.1", "/share/man/man1/ccterm-cti.1",
-		"/share/man/man5/ccterm-keys.5",
+		"/share/man/man5/ccterm-keys.5", "/share/man/man8/ccterm-relayd.8",
 		"/share/ccterm/keymaps/default.keys", "/share/ccterm/keymaps/vi.keys",
 		"/share/locale/ko/LC_MESSAGES/ccterm.mo",
 	};
@@ -200,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, every_program_answers_help_and_version);
 	tcase_add_test(tc, admin_commands_say_what_they_changed);
 	tcase_add_test(tc, manual_pages_lint_clean);
+	tcase_add_test(tc, the_relay_page_agrees_with_its_help);
 	tcase_add_test(tc, make_install_puts_everything_under_destdir);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

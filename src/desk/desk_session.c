@@ -1,0 +1,45 @@
+/* desk_session.c - this console's row in console_session (sql/380): made at
+ * every connect, renewed every CONSOLE_BEAT_MS, given back at quit
+ * (desk_quit). The database knows from it which consoles of a login are
+ * open, behind PgBouncer and the relay alike; a console killed stops
+ * beating and lapses. */
+#include "config.h"
+
+#include "ccterm/agent.h"
+#include "desk_priv.h"
+#include "gateway/gateway.h"
+
+static void beat_done(void *arg, const struct gw_reply *r)
+{
+	struct ask *a = arg;
+	struct desk *d = a->d;
+
+	d->beat_inflight = false;
+	if (r->rc == 0)
+		d->console_id = *(long long *)a->buf;
+	desk_ask_free(a);
+}
+
+void desk_session_beat(struct desk *d)
+{
+	struct db_request rq;
+	struct ask *a;
+
+	if (d->beat_inflight)
+		return;
+	a = desk_ask_new(d, sizeof(long long));
+	if (!a)
+		return;
+	d->beat_ms = desk_mono_ms();
+	db_console_beat_request(&rq, d->console_id);
+	/* Set before: done may run inside the send. */
+	d->beat_inflight = true;
+	if (desk_ask_send(d, &rq, db_console_id_read, a->buf, beat_done, a) < 0)
+		d->beat_inflight = false;
+}
+
+void desk_session_tick(struct desk *d)
+{
+	if (d->gw && gateway_up(d->gw) && desk_mono_ms() - d->beat_ms >= CONSOLE_BEAT_MS)
+		desk_session_beat(d);
+}
