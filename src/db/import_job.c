@@ -194,8 +194,11 @@ static int settle(struct import_job *j, const struct import_job_spec *spec)
 	progress_phase(j->progress, "matching customers");
 	if (import_job_steps(j, import_job_match_customer, import_job_match_customer_n) < 0)
 		return -1;
+	/* the figures' trigger would report its own steps (job_progress) on the
+	 * line: not the records it counts (as import interactions) */
 	progress_phase(j->progress, "loading");
-	if (import_job_steps(j, spec->post_steps, spec->npost) < 0)
+	if (db_exec(j->db, "set local ccterm.progress = off", 0, NULL) < 0 ||
+	    import_job_steps(j, spec->post_steps, spec->npost) < 0)
 		return -1;
 	return spec->summary ? spec->summary(j) : 0;
 }
