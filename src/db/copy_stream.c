@@ -21,6 +21,8 @@ static int flush(struct copy_stream *cs)
 
 static int put(struct copy_stream *cs, const char *s, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (cs->len + n > cs->cap) {
 		size_t cap = cs->cap ? cs->cap * 2 : 65536;
 		char *nb;
