@@ -30,4 +30,9 @@ void csv_reader_free(struct csv_reader *r);
 int csv_next(struct csv_reader *r, struct csv_record *rec);
 const char *csv_error(const struct csv_reader *r);
 
+/* The lines of a regular file (a last one without a newline counts), for a
+ * progress line's total; 0 for anything else (a pipe cannot be read twice)
+ * or when it cannot be read. Any text file: JSON lines too. */
+long csv_lines_in_file(const char *path);
+
 #endif

@@ -44,7 +44,7 @@ begin
 		values (p_customer, now(), v_channel, v_direction, v_kind, v_subject, p_body,
 		        case when p_open_case then 'open' end, nullif(p_reason, ''), nullif(p_disposition, ''),
 		        session_user, (select a.branch_code from agent a where a.login = session_user), p_call, p_draft)
-		on conflict (idempotency_key) do nothing
+		on conflict (idempotency_key) where idempotency_key is not null do nothing
 		returning id into v_id;
 		if v_id is null then
 			-- saved meanwhile by another session: update that row below

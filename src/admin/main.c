@@ -157,7 +157,7 @@ static int cmd_import(struct db *db, const struct opts *o, const char *what, con
 		rc = admin_import_customers_with(db, file, &opt, &r);
 	else if (rc == 0 && strcmp(what, "interactions") == 0)
 		rc = admin_import_interactions_with(db, file, &opt, &r);
-	else if (rc == 0 && (rc = admin_import_channel(db, what, file, &r)) == -2) {
+	else if (rc == 0 && (rc = admin_import_channel(db, what, file, &opt, &r)) == -2) {
 		job_end(db, opt.progress, 0, NULL);
 		fprintf(stderr, _("ccterm-admin: import customers|interactions|mail|orders|web|surveys FILE\n"));
 		return 2;

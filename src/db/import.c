@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "db_priv.h"
+#include "copy_stream.h"
+#include "rejects_file.h"
 #include "ccterm/admin.h"
 #include "ccterm/csv.h"
 #include "ccterm/interrupt.h"
@@ -24,153 +24,36 @@ struct import {
 	const struct import_options *opt;
 	const char *path;
 	struct import_result *result;
-	FILE *rejects;              /* the rejects so far, in rejects_tmp */
-	char rejects_tmp[4200];
-	bool rejects_failed;
+	struct rejects_file rejects;
+	struct copy_stream copy;
 	char country[8];
-	char *buf;          /* COPY data waiting to be sent */
-	size_t len, cap;
 	struct progress *progress;   /* NULL: none */
 	long rows_read, rows_total;  /* rows_total: 0 when not known */
 };
 
-/* Rejects go to a temporary file beside FILE.rejects, renamed over it once
- * the import has committed: a killed or failed import never leaves a
- * partial list behind (at most a FILE.rejects.XXXXXX nobody reads). */
 static void reject(struct import *im, long line, const char *why)
 {
-	if (!im->rejects && !im->rejects_failed) {
-		int fd;
+	char where[4200];
 
-		snprintf(im->rejects_tmp, sizeof(im->rejects_tmp), "%s.XXXXXX", im->result->rejects_path);
-		fd = mkstemp(im->rejects_tmp);
-		if (fd >= 0 && !(im->rejects = fdopen(fd, "w")))
-			close(fd);
-		if (!im->rejects) {
-			fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", im->rejects_tmp, strerror(errno));
-			if (fd >= 0)
-				unlink(im->rejects_tmp);
-			im->rejects_failed = true;
-		}
-	}
-	if (im->rejects)
-		fprintf(im->rejects, "%s:%ld: %s\n", im->path, line, why);
+	snprintf(where, sizeof(where), "%s:%ld", im->path, line);
+	rejects_file_add(&im->rejects, where, why);
 	im->result->rejected++;
 }
 
-/* After the commit: the rejects take their name, whole and synced. */
-static int rejects_publish(struct import *im)
-{
-	FILE *f = im->rejects;
-	int rc = 0;
-
-	im->rejects = NULL;
-	if (!f)
-		return 0;
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(im->rejects_tmp, im->result->rejects_path) < 0)
-		rc = -1;
-	if (rc < 0) {
-		fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", im->result->rejects_path, strerror(errno));
-		unlink(im->rejects_tmp);
-	}
-	return rc;
-}
-
-static void rejects_drop(struct import *im)
-{
-	if (!im->rejects)
-		return;
-	fclose(im->rejects);
-	im->rejects = NULL;
-	unlink(im->rejects_tmp);
-}
-
-static int copy_flush(struct import *im)
-{
-	if (im->len && PQputCopyData(db_pg(im->db), im->buf, (int)im->len) != 1) {
-		db_set_error(im->db, "COPY failed: %s", PQerrorMessage(db_pg(im->db)));
-		return -1;
-	}
-	im->len = 0;
-	return 0;
-}
-
-static int copy_put(struct import *im, const char *s, size_t n)
-{
-	if (im->len + n > im->cap) {
-		size_t cap = im->cap ? im->cap * 2 : 65536;
-		char *nb;
-
-		while (cap < im->len + n)
-			cap *= 2;
-		nb = realloc(im->buf, cap);
-		if (!nb) {
-			db_set_error(im->db, "out of memory");
-			return -1;
-		}
-		im->buf = nb;
-		im->cap = cap;
-	}
-	memcpy(im->buf + im->len, s, n);
-	im->len += n;
-	return im->len > 256 * 1024 ? copy_flush(im) : 0;
-}
-
-/* One field in COPY's text format: NULL as \N, specials backslash-escaped. */
-static int copy_field(struct import *im, const char *s, bool last)
-{
-	int rc = 0;
-
-	if (!s) {
-		rc = copy_put(im, "\\N", 2);
-	} else {
-		for (const char *p = s; *p && rc == 0; p++) {
-			switch (*p) {
-			case '\\': rc = copy_put(im, "\\\\", 2); break;
-			case '\t': rc = copy_put(im, "\\t", 2); break;
-			case '\n': rc = copy_put(im, "\\n", 2); break;
-			case '\r': rc = copy_put(im, "\\r", 2); break;
-			default: rc = copy_put(im, p, 1); break;
-			}
-		}
-	}
-	return rc ? rc : copy_put(im, last ? "\n" : "\t", 1);
-}
-
+/* The line number first, then the fields. */
 static int copy_row(struct import *im, long line, const char *const *fields, size_t n)
 {
+	const char *v[16];
 	char num[32];
 
+	if (n + 1 > sizeof(v) / sizeof(v[0])) {
+		db_set_error(im->db, "import: %zu columns", n);
+		return -1;
+	}
 	snprintf(num, sizeof(num), "%ld", line);
-	if (copy_field(im, num, false) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (copy_field(im, fields[i], i + 1 == n) < 0)
-			return -1;
-	return 0;
-}
-
-static int copy_end(struct import *im)
-{
-	PGresult *res;
-	int rc = 0;
-
-	if (copy_flush(im) < 0 || PQputCopyEnd(db_pg(im->db), NULL) != 1) {
-		db_set_error(im->db, "COPY failed: %s", PQerrorMessage(db_pg(im->db)));
-		return -1;
-	}
-	while ((res = PQgetResult(db_pg(im->db)))) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			db_set_error(im->db, "COPY failed: %s", PQresultErrorMessage(res));
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	return rc;
+	v[0] = num;
+	memcpy(v + 1, fields, n * sizeof(*fields));
+	return copy_stream_row(&im->copy, v, n + 1);
 }
 
 /* Runs sql, whose rows are (line, reason), and writes each as a reject. */
@@ -203,22 +86,8 @@ typedef int (*row_fn)(struct import *im, long line, char *const *fields, size_t 
  * read twice, or when no progress is shown. */
 static long rows_in_file(const char *path, const struct progress *p)
 {
-	struct stat st;
-	char buf[65536];
-	long lines = 0;
-	size_t n;
-	bool last_nl = true;
-	FILE *fp;
+	long lines = progress_shown(p) ? csv_lines_in_file(path) : 0;
 
-	if (!progress_shown(p) || stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(fp = fopen(path, "r")))
-		return 0;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		for (char *q = buf; (q = memchr(q, '\n', (size_t)(buf + n - q))); q++)
-			lines++;
-		last_nl = buf[n - 1] == '\n';
-	}
-	fclose(fp);
-	lines += !last_nl;
 	return lines > 1 ? lines - 1 : 0;
 }
 
@@ -250,18 +119,8 @@ static int import_stream(struct import *im, const char *columns, const char *sta
 		db_set_error(im->db, "%s: refused, wrong header: %s", im->path, why);
 		goto out;
 	}
-	if (db_exec(im->db, stage_sql, 0, NULL) < 0)
+	if (db_exec(im->db, stage_sql, 0, NULL) < 0 || copy_stream_begin(&im->copy, im->db, "copy stage from stdin") < 0)
 		goto out;
-	{
-		PGresult *res = PQexec(db_pg(im->db), "copy stage from stdin");
-
-		if (PQresultStatus(res) != PGRES_COPY_IN) {
-			db_set_error(im->db, "COPY failed: %s", PQresultErrorMessage(res));
-			PQclear(res);
-			goto out;
-		}
-		PQclear(res);
-	}
 	rc = 0;
 	progress_phase(im->progress, "reading");
 	while (rc == 0 && (got = csv_next(rd, &rec)) != 0) {
@@ -275,7 +134,7 @@ static int import_stream(struct import *im, const char *columns, const char *sta
 			rc = -1;
 		}
 	}
-	if (copy_end(im) < 0)
+	if (copy_stream_end(&im->copy) < 0)
 		rc = -1;
 out:
 	csv_reader_free(rd);
@@ -621,7 +480,7 @@ static int import_run(struct db *db, const char *path, const struct import_optio
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->rejects_path, sizeof(r->rejects_path), "%s.rejects", path);
-	remove(r->rejects_path);   /* a stale one would mislead */
+	rejects_file_open(&im.rejects, r->rejects_path);
 	/* The staging tables of a large file stay in memory (the default is
 	 * 8 MB): possible only before the session's first temporary table, so
 	 * a second import on the same connection keeps what the first had. */
@@ -680,10 +539,9 @@ out:
 		r->interrupted = db_interrupted();
 	}
 	if (rc < 0)
-		rejects_drop(&im);          /* nothing was loaded, so nothing was rejected either */
+		rejects_file_drop(&im.rejects);   /* nothing was loaded, so nothing was rejected either */
 	else
-		rejects_publish(&im);
-	free(im.buf);
+		rejects_file_publish(&im.rejects);
 	r->seconds = now_seconds() - t0;
 	return rc;
 }

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "db_priv.h"
 #include "import_job.h"
 #include "ccterm/csv.h"
+#include "ccterm/interrupt.h"
+#include "ccterm/progress.h"
 #include "ccterm/record.h"
 
 static double now_seconds(void)
@@ -22,28 +22,19 @@ static double now_seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int import_job_begin(struct import_job *j, struct db *db, const char *path, struct import_result *r)
+/* The transaction, with the default country and the center's timezone. */
+static int begin(struct import_job *j)
 {
 	PGresult *res;
 
-	memset(j, 0, sizeof(*j));
-	memset(r, 0, sizeof(*r));
-	j->db = db;
-	j->path = path;
-	j->r = r;
-	j->t0 = now_seconds();
-	snprintf(r->rejects_path, sizeof(r->rejects_path), "%s.rejects", path);
-	remove(r->rejects_path);   /* a stale one would mislead */
-	if (db_exec(db, "begin", 0, NULL) < 0)
+	if (db_exec(j->db, "begin", 0, NULL) < 0)
 		return -1;
-	res = db_query(db, "select coalesce((select value from settings where key = 'default_country'), 'KR'), "
-			   "set_config('client_min_messages', 'warning', true), "
-			   "set_config('timezone', coalesce((select value from settings where key = 'timezone'), "
-			   "current_setting('timezone')), true)", 0, NULL);
-	if (!res) {
-		PQclear(PQexec(db_pg(db), "rollback"));
+	res = db_query(j->db, "select coalesce((select value from settings where key = 'default_country'), 'KR'), "
+			      "set_config('client_min_messages', 'warning', true), "
+			      "set_config('timezone', coalesce((select value from settings where key = 'timezone'), "
+			      "current_setting('timezone')), true)", 0, NULL);
+	if (!res)
 		return -1;
-	}
 	snprintf(j->country, sizeof(j->country), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
@@ -55,162 +46,36 @@ const char *import_job_where(const struct import_job *j, long n, char *buf, size
 	return buf;
 }
 
-/* Rejects go to a temporary file beside FILE.rejects, renamed over it once
- * the import has committed (as import.c does). */
 void import_job_reject(struct import_job *j, const char *where, const char *why)
 {
-	if (!j->rejects && !j->rejects_failed) {
-		int fd;
-
-		snprintf(j->rejects_tmp, sizeof(j->rejects_tmp), "%s.XXXXXX", j->r->rejects_path);
-		fd = mkstemp(j->rejects_tmp);
-		if (fd >= 0 && !(j->rejects = fdopen(fd, "w")))
-			close(fd);
-		if (!j->rejects) {
-			fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", j->rejects_tmp, strerror(errno));
-			if (fd >= 0)
-				unlink(j->rejects_tmp);
-			j->rejects_failed = true;
-		}
-	}
-	if (j->rejects) {
-		/* one line each, whatever the reason quotes */
-		fprintf(j->rejects, "%s: ", where);
-		for (const char *p = why; *p; p++)
-			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, j->rejects);
-		fputc('\n', j->rejects);
-	}
+	rejects_file_add(&j->rejects, where, why);
 	j->r->rejected++;
 }
 
-static int rejects_publish(struct import_job *j)
+static int interrupted(struct db *db)
 {
-	FILE *f = j->rejects;
-	int rc = 0;
-
-	j->rejects = NULL;
-	if (!f)
+	if (!db_interrupted())
 		return 0;
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(j->rejects_tmp, j->r->rejects_path) < 0)
-		rc = -1;
-	if (rc < 0) {
-		fprintf(stderr, "ccterm-admin: cannot write %s: %s\n", j->r->rejects_path, strerror(errno));
-		unlink(j->rejects_tmp);
-	}
-	return rc;
+	db_set_error(db, "interrupted");
+	return -1;
 }
 
-static void rejects_drop(struct import_job *j)
+int import_job_record(struct import_job *j)
 {
-	if (!j->rejects)
-		return;
-	fclose(j->rejects);
-	j->rejects = NULL;
-	unlink(j->rejects_tmp);
+	progress_tick(j->progress, ++j->records, j->total);
+	return interrupted(j->db);
 }
 
-static int copy_flush(struct import_job *j)
-{
-	if (j->len && PQputCopyData(db_pg(j->db), j->buf, (int)j->len) != 1) {
-		db_set_error(j->db, "COPY failed: %s", PQerrorMessage(db_pg(j->db)));
-		return -1;
-	}
-	j->len = 0;
-	return 0;
-}
-
-static int copy_put(struct import_job *j, const char *s, size_t n)
-{
-	if (j->len + n > j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 65536;
-		char *nb;
-
-		while (cap < j->len + n)
-			cap *= 2;
-		if (!(nb = realloc(j->buf, cap))) {
-			db_set_error(j->db, "out of memory");
-			return -1;
-		}
-		j->buf = nb;
-		j->cap = cap;
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-	return j->len > 256 * 1024 ? copy_flush(j) : 0;
-}
-
-int import_job_copy_begin(struct import_job *j, const char *stage_sql)
-{
-	PGresult *res;
-
-	if (db_exec(j->db, stage_sql, 0, NULL) < 0)
-		return -1;
-	res = PQexec(db_pg(j->db), "copy stage from stdin");
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		db_set_error(j->db, "COPY failed: %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
-	return 0;
-}
-
-/* COPY's text format: NULL as \N, specials backslash-escaped. */
 int import_job_copy_row(struct import_job *j, const char *const *fields, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *s = fields[i];
-		size_t from = 0, k = 0;
-
-		if (!s) {
-			if (copy_put(j, "\\N", 2) < 0)
-				return -1;
-		} else {
-			for (; s[k]; k++) {
-				const char *esc = s[k] == '\\' ? "\\\\" : s[k] == '\t' ? "\\t" : s[k] == '\n' ? "\\n"
-						  : s[k] == '\r' ? "\\r" : NULL;
-
-				if (!esc)
-					continue;
-				if (copy_put(j, s + from, k - from) < 0 || copy_put(j, esc, 2) < 0)
-					return -1;
-				from = k + 1;
-			}
-			if (copy_put(j, s + from, k - from) < 0)
-				return -1;
-		}
-		if (copy_put(j, i + 1 == n ? "\n" : "\t", 1) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int import_job_copy_end(struct import_job *j)
-{
-	PGresult *res;
-	int rc = 0;
-
-	if (copy_flush(j) < 0 || PQputCopyEnd(db_pg(j->db), NULL) != 1) {
-		db_set_error(j->db, "COPY failed: %s", PQerrorMessage(db_pg(j->db)));
-		rc = -1;
-	}
-	while ((res = PQgetResult(db_pg(j->db)))) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			db_set_error(j->db, "COPY failed: %s", PQresultErrorMessage(res));
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	return rc;
+	return copy_stream_row(&j->copy, fields, n);
 }
 
 int import_job_steps(struct import_job *j, const char *const *steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (interrupted(j->db) < 0)
+			return -1;
 		if (strstr(steps[i], "returning")) {
 			PGresult *res = db_query(j->db, steps[i], 0, NULL);
 
@@ -287,6 +152,8 @@ int import_job_csv(struct import_job *j, const char *columns, import_job_row_fn 
 			import_job_reject(j, import_job_where(j, rec.line, where, sizeof(where)), csv_error(rd));
 		else
 			rc = row(j, rec.line, rec.fields, rec.nfields);
+		if (rc == 0)
+			rc = import_job_record(j);
 	}
 out:
 	csv_reader_free(rd);
@@ -294,44 +161,111 @@ out:
 	return rc;
 }
 
-int import_job_finish(struct import_job *j, int rc, const char *what, const char *count_sql)
+long import_job_csv_count(const char *path)
 {
-	struct db *db = j->db;
+	long lines = csv_lines_in_file(path);
 
-	if (rc == 0 && count_sql) {
-		PGresult *res = db_query(db, count_sql, 0, NULL);
+	return lines > 1 ? lines - 1 : 0;
+}
 
-		if (!res)
-			rc = -1;
-		else
-			j->r->loaded = atol(PQgetvalue(res, 0, 0));
-		PQclear(res);
-	}
-	if (rc == 0) {
-		char detail[4400];
-		const char *p[1] = { detail };
+/* Reading: the stage, COPY, the importer's reader. */
+static int load_stage(struct import_job *j, const struct import_job_spec *spec)
+{
+	int rc;
 
-		snprintf(detail, sizeof(detail), "import %s %s: %ld loaded, %ld rejected", what, j->path,
-			 j->r->loaded, j->r->rejected);
-		if (db_exec(db, "insert into audit_log (action, detail) values ('import', $1)", 1, p) < 0)
-			rc = -1;
-	}
+	if (db_exec(j->db, spec->stage_sql, 0, NULL) < 0 ||
+	    copy_stream_begin(&j->copy, j->db, "copy stage from stdin") < 0)
+		return -1;
+	progress_unit(j->progress, spec->unit);
+	progress_phase(j->progress, "reading");
+	rc = spec->read(j);
+	if (copy_stream_end(&j->copy) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* The steps after reading, each phase named on the progress line (the
+ * counts stay the records read). */
+static int settle(struct import_job *j, const struct import_job_spec *spec)
+{
+	progress_phase(j->progress, "checking");
+	if (import_job_steps(j, spec->pre_steps, spec->npre) < 0)
+		return -1;
+	progress_phase(j->progress, "matching customers");
+	if (import_job_steps(j, import_job_match_customer, import_job_match_customer_n) < 0)
+		return -1;
+	/* the figures' trigger would report its own steps (job_progress) on the
+	 * line: not the records it counts (as import interactions) */
+	progress_phase(j->progress, "loading");
+	if (db_exec(j->db, "set local ccterm.progress = off", 0, NULL) < 0 ||
+	    import_job_steps(j, spec->post_steps, spec->npost) < 0)
+		return -1;
+	return spec->summary ? spec->summary(j) : 0;
+}
+
+static long count_of(struct db *db, const char *sql)
+{
+	PGresult *res = db_query(db, sql, 0, NULL);
+	long n = res ? atol(PQgetvalue(res, 0, 0)) : -1;
+
+	PQclear(res);
+	return n;
+}
+
+/* The count, the audit row, the commit: the last moment Ctrl-C can undo it
+ * all; once the commit is sent it counts. */
+static int finish(struct import_job *j, const struct import_job_spec *spec)
+{
+	char detail[4400];
+	const char *p[1] = { detail };
+
+	if ((j->r->loaded = count_of(j->db, spec->count_sql)) < 0)
+		return -1;
+	snprintf(detail, sizeof(detail), "import %s %s: %ld loaded, %ld rejected", spec->what, j->path,
+		 j->r->loaded, j->r->rejected);
+	if (db_exec(j->db, "insert into audit_log (action, detail) values ('import', $1)", 1, p) < 0 ||
+	    interrupted(j->db) < 0)
+		return -1;
+	progress_phase(j->progress, "committing");
+	return db_exec(j->db, "commit", 0, NULL);
+}
+
+int import_job_run(struct db *db, const char *path, const struct import_options *opt, struct import_result *r,
+		   const struct import_job_spec *spec)
+{
+	struct import_job j = { .db = db, .path = path, .r = r, .progress = opt ? opt->progress : NULL };
+	double t0 = now_seconds();
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->rejects_path, sizeof(r->rejects_path), "%s.rejects", path);
+	rejects_file_open(&j.rejects, r->rejects_path);
+	if (spec->count && progress_shown(j.progress))
+		j.total = spec->count(path);
+	rc = begin(&j);
 	if (rc == 0)
-		rc = db_exec(db, "commit", 0, NULL);
+		rc = load_stage(&j, spec);
+	if (rc == 0)
+		rc = settle(&j, spec);
+	if (rc == 0)
+		rc = finish(&j, spec);
 	if (rc < 0) {
 		char why[1024];
 
 		snprintf(why, sizeof(why), "%s", db_error(db));
 		PQclear(PQexec(db_pg(db), "rollback"));
-		db_set_error(db, "%s", why);
-		j->r->loaded = 0;
-		j->r->rejected = 0;
-		rejects_drop(j);     /* nothing was loaded, so nothing was rejected either */
+		if (db_interrupted())
+			db_set_error(db, "interrupted: rolled back, nothing was loaded");
+		else
+			db_set_error(db, "%s", why);
+		r->loaded = 0;
+		r->rejected = 0;
+		r->summary[0] = '\0';
+		r->interrupted = db_interrupted();
+		rejects_file_drop(&j.rejects);   /* nothing was loaded, so nothing was rejected either */
 	} else {
-		rejects_publish(j);
+		rejects_file_publish(&j.rejects);
 	}
-	free(j->buf);
-	j->buf = NULL;
-	j->r->seconds = now_seconds() - j->t0;
+	r->seconds = now_seconds() - t0;
 	return rc;
 }

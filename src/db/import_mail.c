@@ -124,57 +124,62 @@ static int stream(struct import_job *j, struct mailbox *mb)
 
 		if (got < 0) {
 			import_job_reject(j, m.where, why);
-			continue;
-		}
-		if (m.truncated) {
+		} else if (m.truncated) {
 			import_job_reject(j, m.where, "the file ends inside this message (truncated)");
-			continue;
-		}
-		if (mail_message_parse(m.data, m.len, &msg, why, sizeof(why)) < 0) {
+		} else if (mail_message_parse(m.data, m.len, &msg, why, sizeof(why)) < 0) {
 			import_job_reject(j, m.where, why);
-			continue;
+		} else {
+			snprintf(rec, sizeof(rec), "%ld", m.recno);
+			const char *v[] = { m.where, rec, msg.date, msg.from, msg.to, msg.subject, msg.body,
+					    msg.message_id, msg.in_reply_to, msg.references };
+			got = import_job_copy_row(j, v, N(v));
+			mail_message_free(&msg);
+			if (got < 0)
+				return -1;
 		}
-		snprintf(rec, sizeof(rec), "%ld", m.recno);
-		const char *v[] = { m.where, rec, msg.date, msg.from, msg.to, msg.subject, msg.body, msg.message_id,
-				    msg.in_reply_to, msg.references };
-		got = import_job_copy_row(j, v, N(v));
-		mail_message_free(&msg);
-		if (got < 0)
+		if (import_job_record(j) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int admin_import_mail(struct db *db, const char *path_given, struct import_result *r)
+static int read_mail(struct import_job *j)
 {
-	struct import_job j;
-	struct mailbox *mb;
-	char err[4400], path[4096];
-	size_t n;
+	char err[4400];
+	struct mailbox *mb = mailbox_open(j->path, err, sizeof(err));
 	int rc;
+
+	if (!mb) {
+		db_set_error(j->db, "%s", err);
+		return -1;
+	}
+	rc = stream(j, mb);
+	mailbox_close(mb);
+	return rc;
+}
+
+static const struct import_job_spec mail = {
+	.what = "mail", .unit = "messages", .stage_sql = stage_sql,
+	.read = read_mail,       /* the total is not known: an mbox is read once */
+	.pre_steps = pre_steps, .npre = N(pre_steps),
+	.post_steps = post_steps, .npost = N(post_steps),
+	.count_sql = "select count(*) from stage",
+};
+
+int admin_import_mail_with(struct db *db, const char *path_given, const struct import_options *opt,
+			   struct import_result *r)
+{
+	char path[4096];
+	size_t n;
 
 	/* "Maildir/": its rejects go beside it as Maildir.rejects, not into it */
 	snprintf(path, sizeof(path), "%s", path_given);
 	for (n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
 		path[n - 1] = '\0';
-	if (import_job_begin(&j, db, path, r) < 0)
-		return -1;
-	if (!(mb = mailbox_open(path, err, sizeof(err)))) {
-		db_set_error(db, "%s", err);
-		return import_job_finish(&j, -1, "mail", NULL);
-	}
-	rc = import_job_copy_begin(&j, stage_sql);
-	if (rc == 0) {
-		rc = stream(&j, mb);
-		if (import_job_copy_end(&j) < 0)
-			rc = -1;
-	}
-	mailbox_close(mb);
-	if (rc == 0)
-		rc = import_job_steps(&j, pre_steps, N(pre_steps));
-	if (rc == 0)
-		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
-	if (rc == 0)
-		rc = import_job_steps(&j, post_steps, N(post_steps));
-	return import_job_finish(&j, rc, "mail", "select count(*) from stage");
+	return import_job_run(db, path, opt, r, &mail);
+}
+
+int admin_import_mail(struct db *db, const char *path, struct import_result *r)
+{
+	return admin_import_mail_with(db, path, NULL, r);
 }

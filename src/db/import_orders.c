@@ -89,34 +89,38 @@ static int order_row(struct import_job *j, long line, char *const *f, size_t n)
 	return import_job_copy_row(j, v, N(v));
 }
 
+static int read_orders(struct import_job *j)
+{
+	return import_job_csv(j, ORDER_COLUMNS, order_row);
+}
+
+static int orders_summary(struct import_job *j)
+{
+	PGresult *res = db_query(j->db, "select count(distinct order_id) from stage", 0, NULL);
+
+	if (!res)
+		return -1;
+	snprintf(j->r->summary, sizeof(j->r->summary), "%s orders with their lines, each on the customer's timeline",
+		 PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static const struct import_job_spec orders = {
+	.what = "orders", .unit = "lines", .stage_sql = stage_sql,
+	.read = read_orders, .count = import_job_csv_count,
+	.pre_steps = pre_steps, .npre = N(pre_steps),
+	.post_steps = post_steps, .npost = N(post_steps),
+	.summary = orders_summary, .count_sql = "select count(*) from stage",
+};
+
+int admin_import_orders_with(struct db *db, const char *path, const struct import_options *opt,
+			     struct import_result *r)
+{
+	return import_job_run(db, path, opt, r, &orders);
+}
+
 int admin_import_orders(struct db *db, const char *path, struct import_result *r)
 {
-	struct import_job j;
-	int rc;
-
-	if (import_job_begin(&j, db, path, r) < 0)
-		return -1;
-	rc = import_job_copy_begin(&j, stage_sql);
-	if (rc == 0) {
-		rc = import_job_csv(&j, ORDER_COLUMNS, order_row);
-		if (import_job_copy_end(&j) < 0)
-			rc = -1;
-	}
-	if (rc == 0)
-		rc = import_job_steps(&j, pre_steps, N(pre_steps));
-	if (rc == 0)
-		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
-	if (rc == 0)
-		rc = import_job_steps(&j, post_steps, N(post_steps));
-	if (rc == 0) {
-		PGresult *res = db_query(db, "select count(distinct order_id) from stage", 0, NULL);
-
-		if (!res)
-			rc = -1;
-		else
-			snprintf(r->summary, sizeof(r->summary), "%s orders with their lines, each on the customer's timeline",
-				 PQgetvalue(res, 0, 0));
-		PQclear(res);
-	}
-	return import_job_finish(&j, rc, "orders", "select count(*) from stage");
+	return import_job_run(db, path, NULL, r, &orders);
 }

@@ -62,24 +62,26 @@ static int survey_row(struct import_job *j, long line, char *const *f, size_t n)
 	return import_job_copy_row(j, v, N(v));
 }
 
+static int read_surveys(struct import_job *j)
+{
+	return import_job_csv(j, SURVEY_COLUMNS, survey_row);
+}
+
+static const struct import_job_spec surveys = {
+	.what = "surveys", .unit = "answers", .stage_sql = stage_sql,
+	.read = read_surveys, .count = import_job_csv_count,
+	.pre_steps = pre_steps, .npre = N(pre_steps),
+	.post_steps = post_steps, .npost = N(post_steps),
+	.count_sql = "select count(*) from stage",
+};
+
+int admin_import_surveys_with(struct db *db, const char *path, const struct import_options *opt,
+			      struct import_result *r)
+{
+	return import_job_run(db, path, opt, r, &surveys);
+}
+
 int admin_import_surveys(struct db *db, const char *path, struct import_result *r)
 {
-	struct import_job j;
-	int rc;
-
-	if (import_job_begin(&j, db, path, r) < 0)
-		return -1;
-	rc = import_job_copy_begin(&j, stage_sql);
-	if (rc == 0) {
-		rc = import_job_csv(&j, SURVEY_COLUMNS, survey_row);
-		if (import_job_copy_end(&j) < 0)
-			rc = -1;
-	}
-	if (rc == 0)
-		rc = import_job_steps(&j, pre_steps, N(pre_steps));
-	if (rc == 0)
-		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
-	if (rc == 0)
-		rc = import_job_steps(&j, post_steps, N(post_steps));
-	return import_job_finish(&j, rc, "surveys", "select count(*) from stage");
+	return import_job_run(db, path, NULL, r, &surveys);
 }

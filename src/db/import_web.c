@@ -12,6 +12,7 @@
 
 #include "db_priv.h"
 #include "import_job.h"
+#include "ccterm/csv.h"
 #include "ccterm/import_channels.h"
 #include "ccterm/web_event.h"
 
@@ -132,20 +133,20 @@ static int stream(struct import_job *j, FILE *fp)
 		import_job_where(j, line, where, sizeof(where));
 		if (too_long) {
 			import_job_reject(j, where, "line longer than 1 MiB");
+		} else if (blank(buf ? buf : "", n)) {
 			continue;
-		}
-		if (blank(buf ? buf : "", n))
-			continue;
-		if (web_event_parse(buf, (size_t)n, j->country, &ev, why, sizeof(why)) < 0) {
+		} else if (web_event_parse(buf, (size_t)n, j->country, &ev, why, sizeof(why)) < 0) {
 			import_job_reject(j, where, why);
-			continue;
+		} else {
+			snprintf(num, sizeof(num), "%ld", line);
+			const char *v[] = { where, num, ev.at, ev.type, ev.event_id, ev.customer,
+					    ev.phone[0] ? ev.phone : NULL, ev.email[0] ? ev.email : NULL, ev.visitor_id,
+					    ev.session_id, ev.url, ev.title, ev.data, ev.summary, ev.contact ? "t" : "f" };
+			rc = import_job_copy_row(j, v, N(v));
+			web_event_free(&ev);
 		}
-		snprintf(num, sizeof(num), "%ld", line);
-		const char *v[] = { where, num, ev.at, ev.type, ev.event_id, ev.customer,
-				    ev.phone[0] ? ev.phone : NULL, ev.email[0] ? ev.email : NULL, ev.visitor_id,
-				    ev.session_id, ev.url, ev.title, ev.data, ev.summary, ev.contact ? "t" : "f" };
-		rc = import_job_copy_row(j, v, N(v));
-		web_event_free(&ev);
+		if (rc == 0)
+			rc = import_job_record(j);
 	}
 	if (n == -2) {
 		db_set_error(j->db, "out of memory");
@@ -155,43 +156,49 @@ static int stream(struct import_job *j, FILE *fp)
 	return rc;
 }
 
-int admin_import_web(struct db *db, const char *path, struct import_result *r)
+static int read_web(struct import_job *j)
 {
-	struct import_job j;
-	FILE *fp;
+	FILE *fp = fopen(j->path, "r");
 	int rc;
 
-	if (import_job_begin(&j, db, path, r) < 0)
+	if (!fp) {
+		db_set_error(j->db, "cannot read %s: %s", j->path, strerror(errno));
 		return -1;
-	if (!(fp = fopen(path, "r"))) {
-		db_set_error(db, "cannot read %s: %s", path, strerror(errno));
-		return import_job_finish(&j, -1, "web", NULL);
 	}
-	rc = import_job_copy_begin(&j, stage_sql);
-	if (rc == 0) {
-		rc = stream(&j, fp);
-		if (import_job_copy_end(&j) < 0)
-			rc = -1;
-	}
+	rc = stream(j, fp);
 	fclose(fp);
-	if (rc == 0)
-		rc = import_job_steps(&j, pre_steps, N(pre_steps));
-	if (rc == 0)
-		rc = import_job_steps(&j, import_job_match_customer, import_job_match_customer_n);
-	if (rc == 0)
-		rc = import_job_steps(&j, post_steps, N(post_steps));
-	if (rc == 0) {
-		PGresult *res = db_query(db, "select count(*) filter (where contact), count(*) filter (where not contact) "
-				     "from stage", 0, NULL);
+	return rc;
+}
 
-		if (!res)
-			rc = -1;
-		else
-			snprintf(r->summary, sizeof(r->summary),
-				 "%s contacts (forms, logins, sign-ups, carts, checkouts, purchases) on the timeline; "
-				 "%s page views and other events kept in web_event only",
-				 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
-		PQclear(res);
-	}
-	return import_job_finish(&j, rc, "web", "select count(*) from stage");
+static int web_summary(struct import_job *j)
+{
+	PGresult *res = db_query(j->db, "select count(*) filter (where contact), count(*) filter (where not contact) "
+				 "from stage", 0, NULL);
+
+	if (!res)
+		return -1;
+	snprintf(j->r->summary, sizeof(j->r->summary),
+		 "%s contacts (forms, logins, sign-ups, carts, checkouts, purchases) on the timeline; "
+		 "%s page views and other events kept in web_event only",
+		 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return 0;
+}
+
+static const struct import_job_spec web = {
+	.what = "web", .unit = "events", .stage_sql = stage_sql,
+	.read = read_web, .count = csv_lines_in_file,   /* a JSON object a line */
+	.pre_steps = pre_steps, .npre = N(pre_steps),
+	.post_steps = post_steps, .npost = N(post_steps),
+	.summary = web_summary, .count_sql = "select count(*) from stage",
+};
+
+int admin_import_web_with(struct db *db, const char *path, const struct import_options *opt, struct import_result *r)
+{
+	return import_job_run(db, path, opt, r, &web);
+}
+
+int admin_import_web(struct db *db, const char *path, struct import_result *r)
+{
+	return import_job_run(db, path, NULL, r, &web);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ccterm/csv.h"
 
@@ -317,4 +318,24 @@ int csv_next(struct csv_reader *r, struct csv_record *rec)
 	rec->fields = r->fields;
 	rec->nfields = r->nstarts;
 	return 1;
+}
+
+long csv_lines_in_file(const char *path)
+{
+	struct stat st;
+	char buf[65536];
+	long lines = 0;
+	size_t n;
+	bool last_nl = true;
+	FILE *fp;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(fp = fopen(path, "r")))
+		return 0;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		for (char *q = buf; (q = memchr(q, '\n', (size_t)(buf + n - q))); q++)
+			lines++;
+		last_nl = buf[n - 1] == '\n';
+	}
+	fclose(fp);
+	return lines + !last_nl;
 }

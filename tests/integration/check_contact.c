@@ -98,6 +98,28 @@ START_TEST(another_agent_cannot_overwrite_a_draft)
 }
 END_TEST
 
+/* The key is unique where it is set, as before sql/370 made it a partial
+ * index: a second row with the same key is refused, rows without one (every
+ * imported row) are many, and the index holds only the keyed ones. */
+START_TEST(the_key_is_unique_where_set_and_keyless_rows_take_no_entry)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "insert into interaction (customer_id, occurred_at, channel, direction, kind, "
+		 "idempotency_key) values (%lld, now(), 'phone', 'in', 'inquiry', '" DRAFT "')", customer_id);
+	ck_assert_int_eq(db_exec(db, sql, 0, NULL), 0);
+	ck_assert_int_lt(db_exec(db, sql, 0, NULL), 0);
+	ck_assert_msg(strstr(db_error(db), "duplicate key") != NULL, "%s", db_error(db));
+	snprintf(sql, sizeof(sql), "insert into interaction (customer_id, occurred_at, channel, direction, kind) "
+		 "select %lld, now(), 'phone', 'in', 'inquiry' from generate_series(1, 3)", customer_id);
+	ck_assert_int_eq(db_exec(db, sql, 0, NULL), 0);
+	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key is null"), 3);
+	ck_assert_int_eq(count("select count(*) from pg_index i where i.indrelid = 'interaction'::regclass "
+			       "and i.indisunique and pg_get_indexdef(i.indexrelid) like '%(idempotency_key)%' "
+			       "and pg_get_expr(i.indpred, i.indrelid) = '(idempotency_key IS NOT NULL)'"), 1);
+}
+END_TEST
+
 static Suite *contact_suite(void)
 {
 	Suite *s = suite_create("contact");
@@ -107,6 +129,7 @@ static Suite *contact_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, later_saves_update_the_same_row);
 	tcase_add_test(tc, another_agent_cannot_overwrite_a_draft);
+	tcase_add_test(tc, the_key_is_unique_where_set_and_keyless_rows_take_no_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }

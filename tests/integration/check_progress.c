@@ -2,7 +2,8 @@
  * one progress line rewritten in place, then the summary; on a pipe the
  * summary alone; --quiet and --progress force either; and Ctrl-C half way
  * rolls everything back, says so and exits 130, with not one row of the file
- * in the database. */
+ * in the database. The channel importers (mail, orders, web, surveys) the
+ * same: their line in their unit, the right counts, Ctrl-C. */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +316,177 @@ START_TEST(demo_data_progress_from_the_server_and_ctrl_c)
 }
 END_TEST
 
+/* --- the channel importers (mail, orders, web, surveys) ---------------- */
+
+/* The ten customers' e-mail addresses, for the mail import's senders. */
+static void customers_with_email(void)
+{
+	sql("insert into contact_point (kind, value) select 'email', 'p' || i || '@example.com' "
+	    "from generate_series(0, 9) i on conflict do nothing");
+	sql("insert into customer_contact (customer_id, contact_point_id, label, is_primary) "
+	    "select c.id, cp.id, 'email', true from customer c join contact_point cp "
+	    "on cp.kind = 'email' and cp.value = lower(c.external_id) || '@example.com' on conflict do nothing");
+}
+
+/* A file of `records` records of the kind, every one of the ten customers
+ * but the last record's, whose customer NOPE is on no record (a reject). */
+static char *channel_file(const char *kind, int records, const char *tag)
+{
+	char path[] = "/tmp/ccterm-progress-channel-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!f)
+		return NULL;
+	if (strcmp(kind, "orders") == 0)
+		fputs("order_no,ordered_at,customer,branch,channel,status,total,line_no,sku,name,qty,price\n", f);
+	else if (strcmp(kind, "surveys") == 0)
+		fputs("answered_at,customer,branch,channel,score,survey_id,question,comment\n", f);
+	for (int i = 0; i < records; i++) {
+		char who[16];
+		bool last = i == records - 1;
+
+		snprintf(who, sizeof(who), last ? "NOPE" : "P%d", i % 10);
+		if (strcmp(kind, "orders") == 0)
+			fprintf(f, "%s-%d,2026-11-%02d 10:%02d,%s,SEL,POS,paid,,1,KD-%d,키보드,1,\"₩1,000\"\n", tag, i,
+				1 + i % 28, i % 60, who, i % 97);
+		else if (strcmp(kind, "surveys") == 0)
+			fprintf(f, "2026-11-%02d 10:%02d,%s,SEL,phone,%d,%s-%d,상담 만족도,\n", 1 + i % 28, i % 60, who,
+				1 + i % 5, tag, i);
+		else if (strcmp(kind, "web") == 0)
+			fprintf(f, "{\"event_id\":\"%s-%d\",\"type\":\"%s\",\"at\":\"2026-11-%02dT10:%02d:00+09:00\","
+				"\"customer\":\"%s\",\"url\":\"https://shop.example/p/%d\"}\n", tag, i,
+				i % 10 ? "page_view" : "cart_add", 1 + i % 28, i % 60, who, i % 500);
+		else   /* mail: an mbox, the senders by address */
+			fprintf(f, "From %s@example.com Mon Nov 23 10:00:00 2026\nFrom: %s@example.com\n"
+				"To: support@ccterm.example\nSubject: %s %d\nDate: Mon, %d Nov 2026 10:%02d:00 +0900\n"
+				"Message-ID: <%s-%d@progress.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+				"문의드립니다.\n\n", who, who, tag, i, 1 + i % 28, i % 60, tag, i);
+	}
+	if (fclose(f) != 0)
+		return NULL;
+	return strdup(path);
+}
+
+/* What each kind counts, its total as the line shows it (mail: not known),
+ * and how its records are found on the record: count_sql, the file's tag,
+ * count_end. */
+static const struct channel {
+	const char *kind, *unit;
+	bool total_known;
+	const char *count_sql, *count_end;
+} channels[] = {
+	{ "orders", "lines", true, "select count(*) from orders where order_no like '", "-%'" },
+	{ "surveys", "answers", true, "select count(*) from interaction where kind = 'survey' and idempotency_key in "
+				      "(select md5('survey:id:", "-' || i)::uuid from generate_series(0, 300) i)" },
+	{ "web", "events", true, "select count(*) from web_event where event_key like 'id:", "-%'" },
+	{ "mail", "messages", false, "select count(*) from email_message where message_id like '<", "-%'" },
+};
+
+static long count_tagged(const struct channel *c, const char *tag)
+{
+	char q[512];
+
+	snprintf(q, sizeof(q), "%s%s%s", c->count_sql, tag, c->count_end);
+	return count(q);
+}
+
+/* --progress on a pipe: the line counts the records read in the kind's
+ * unit, of the file's total when it is known, names the steps, and the
+ * summary and the audit row have the right counts (one reject). */
+static void channel_import_reports(const struct channel *c)
+{
+	char *file, cmd[512], out[32768], want[128], q[512];
+	int rc;
+
+	file = channel_file(c->kind, 301, "PR");
+	ck_assert_ptr_nonnull(file);
+	snprintf(cmd, sizeof(cmd), "ccterm-admin import %s %s --progress", c->kind, file);
+	rc = testdb_run(dbname, cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "%s: %s", cmd, out);
+	snprintf(want, sizeof(want), "\rimport %s: ", c->kind);
+	ck_assert_msg(strstr(out, want) != NULL, "%s: %s", c->kind, out);
+	snprintf(want, sizeof(want), c->total_known ? "/301 %s" : " %s ", c->unit);
+	ck_assert_msg(strstr(out, want) != NULL, "%s: no '%s': %s", c->kind, want, out);
+	ck_assert_msg(strstr(out, "- reading") != NULL, "%s: %s", c->kind, out);
+	ck_assert_msg(strstr(out, "- matching customers") != NULL, "%s: %s", c->kind, out);
+	ck_assert_msg(strstr(out, "- loading") != NULL, "%s: %s", c->kind, out);
+	/* the counts stay the records' (not the figures' trigger's steps) */
+	ck_assert_msg(strstr(out, " steps ") == NULL, "%s: %s", c->kind, out);
+	ck_assert_msg(strstr(out, "\r\033[K300 loaded, 1 rejected") != NULL, "%s: %s", c->kind, out);
+	assert_lines_fit(out);
+	ck_assert_int_eq(count_tagged(c, "PR"), 300);
+	/* the job's row: what, which file, the counts */
+	snprintf(q, sizeof(q), "select count(*) from audit_log where action = 'import' and detail = 'import %s %s: "
+		 "300 loaded, 1 rejected'", c->kind, file);
+	ck_assert_int_eq(count(q), 1);
+	/* and without --progress on a pipe, the summary alone */
+	snprintf(cmd, sizeof(cmd), "ccterm-admin import %s %s", c->kind, file);
+	rc = testdb_run(dbname, cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "%s", out);
+	ck_assert_ptr_null(strchr(out, '\r'));
+	snprintf(want, sizeof(want), "\rimport %s: ", c->kind);
+	ck_assert_ptr_null(strstr(out, want));
+	snprintf(q, sizeof(q), "%s.rejects", file);
+	unlink(q);
+	unlink(file);
+	free(file);
+}
+
+/* The four in one database (each test's database is a copy of the template
+ * that a standby of the test cluster replays too). */
+START_TEST(channel_imports_report_their_progress_and_counts)
+{
+	customers_with_email();
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+		channel_import_reports(&channels[i]);
+}
+END_TEST
+
+/* Ctrl-C once the phase named is on the line of import orders of a large
+ * file: exit 130, said so, and nothing of it left (no order, no timeline
+ * row, no audit row, no FILE.rejects, no backend still at it). */
+static void channel_interrupt_at(const char *file, const char *phase, bool reading)
+{
+	static struct run r;
+	const char *args[] = { "import", "orders", file, NULL };
+	char rejects[256];
+	int rc;
+
+	run_start(&r, args);
+	ck_assert_msg(run_read_until(&r, phase, 120000), "never saw %s: %s", phase, r.out);
+	ck_assert_int_eq(kill(r.pid, SIGINT), 0);
+	rc = run_finish(&r);
+	ck_assert_msg(rc == 130, "exit %d after Ctrl-C at %s: %s", rc, phase, r.out);
+	ck_assert_msg(strstr(r.out, "interrupted: rolled back, nothing was loaded") != NULL, "%s", r.out);
+	ck_assert_ptr_null(strstr(r.out, " loaded, "));
+	/* stopped reading at once: the steps after it never began */
+	if (reading)
+		ck_assert_msg(strstr(r.out, "- matching customers") == NULL, "read on after Ctrl-C: %s", r.out);
+	ck_assert_int_eq(count("select count(*) from orders where order_no like 'BIG-%'"), 0);
+	ck_assert_int_eq(count("select count(*) from interaction where subject like 'Order BIG-%'"), 0);
+	ck_assert_int_eq(count("select count(*) from audit_log where action = 'import'"), 0);
+	snprintf(rejects, sizeof(rejects), "%s.rejects", file);
+	ck_assert_int_ne(access(rejects, F_OK), 0);
+	for (int i = 0; i < 100 && count("select count(*) from pg_stat_activity where datname = current_database() "
+					 "and state = 'active' and pid <> pg_backend_pid()") > 0; i++)
+		usleep(100 * 1000);
+	ck_assert_int_eq(count("select count(*) from pg_stat_activity where datname = current_database() "
+			       "and state = 'active' and pid <> pg_backend_pid()"), 0);
+}
+
+START_TEST(channel_ctrl_c_while_reading_or_loading_rolls_back)
+{
+	char *file = channel_file("orders", 150000, "BIG");
+
+	ck_assert_ptr_nonnull(file);
+	channel_interrupt_at(file, "- reading", true);
+	channel_interrupt_at(file, "- loading", false);
+	unlink(file);
+	free(file);
+}
+END_TEST
+
 static Suite *progress_suite(void)
 {
 	Suite *s = suite_create("progress");
@@ -327,6 +500,12 @@ static Suite *progress_suite(void)
 	tcase_add_test(tc, ctrl_c_while_reading_rolls_back);
 	tcase_add_test(tc, ctrl_c_while_inserting_rolls_back);
 	tcase_add_test(tc, demo_data_progress_from_the_server_and_ctrl_c);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("channels");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, channel_imports_report_their_progress_and_counts);
+	tcase_add_test(tc, channel_ctrl_c_while_reading_or_loading_rolls_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

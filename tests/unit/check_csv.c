@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ccterm/csv.h"
 #include "suites.h"
@@ -270,6 +271,30 @@ START_TEST(test_korean_text)
 }
 END_TEST
 
+/* The progress line's total: a file's lines, a last one without a newline
+ * too; nothing for what is not a regular file. */
+START_TEST(test_lines_in_file)
+{
+	char path[] = "/tmp/ccterm-csv-lines-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	ck_assert_ptr_nonnull(f);
+	fputs("a,b\n1,2\n3,4", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(csv_lines_in_file(path), 3);
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs("\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(csv_lines_in_file(path), 3);
+	unlink(path);
+	ck_assert_int_eq(csv_lines_in_file(path), 0);
+	ck_assert_int_eq(csv_lines_in_file("/dev/null"), 0);
+	ck_assert_int_eq(csv_lines_in_file("/tmp"), 0);
+}
+END_TEST
+
 Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -277,6 +302,7 @@ Suite *csv_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_simple);
+	tcase_add_test(tc, test_lines_in_file);
 	tcase_add_test(tc, test_quoted);
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_no_final_newline);
