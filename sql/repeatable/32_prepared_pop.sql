@@ -194,6 +194,7 @@ begin
 	   or current_setting('transaction_isolation') <> 'read committed' then
 		return null;
 	end if;
+	delete from prepared_pop where valid_until <= now();
 	select min(c) into v_customer from customers_by_contact('phone', p_ani_e164) c having count(*) = 1;
 	if v_customer is null then
 		return null;
@@ -207,7 +208,6 @@ begin
 		perform set_config('TimeZone', v_tz, true);
 	end;
 	v_tz := current_setting('TimeZone');
-	delete from prepared_pop where valid_until <= now();
 	if exists (select 1 from prepared_pop p where p.customer_id = v_customer and p.time_zone = v_tz
 	           and p.valid_until > now() + interval '10 seconds') then
 		return v_customer;
