@@ -153,6 +153,9 @@ end $$;
 -- (PL/pgSQL: setting_num is defined later, in 60_value.sql.)
 create or replace function prepared_pop_valid_until(p_customer bigint) returns timestamptz
 language plpgsql stable as $$
+declare
+	v_due interval := make_interval(days => setting_num('warn_payment_due_days', 14)::integer);
+	v_repeat interval := make_interval(days => setting_num('warn_repeat_days', 7)::integer);
 begin
 	return least(
 		now() + make_interval(secs => setting_num('pop_prepared_seconds', 120)),
@@ -162,15 +165,11 @@ begin
 		(select min(k.due_at) from cases k
 		 where k.customer_id = p_customer and k.status <> 'closed' and k.due_at > now()),
 		-- an unpaid order becomes overdue (customer_warnings)
-		(select min(o.ordered_at) + make_interval(days => setting_num('warn_payment_due_days', 14)::integer)
-		 from orders o
-		 where o.customer_id = p_customer and o.status = 'placed'
-		   and o.ordered_at >= now() - make_interval(days => setting_num('warn_payment_due_days', 14)::integer)),
+		(select min(o.ordered_at) + v_due from orders o
+		 where o.customer_id = p_customer and o.status = 'placed' and o.ordered_at >= now() - v_due),
 		-- a contact leaves the repeated-contacts window
-		(select min(i.occurred_at) + make_interval(days => setting_num('warn_repeat_days', 7)::integer)
-		 from interaction i
-		 where i.customer_id = p_customer
-		   and i.occurred_at > now() - make_interval(days => setting_num('warn_repeat_days', 7)::integer)),
+		(select min(i.occurred_at) + v_repeat from interaction i
+		 where i.customer_id = p_customer and i.occurred_at > now() - v_repeat),
 		-- an offer's answer leaves its 30 days (the pop's offer rows)
 		(select min(r.at) + interval '30 days' from offer_response r
 		 where r.customer_id = p_customer and r.at > now() - interval '30 days'));
