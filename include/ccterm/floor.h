@@ -72,9 +72,7 @@ int db_route_pending(struct db *db, const char *queue);
 
 /* One queue on the wallboard, today (since local midnight, settings
  * 'timezone'). service level = answered within the SLA / (answered +
- * abandoned after the SLA), in %; negative while no call counts. The day
- * by quarter hours (queue_trends, sql/repeatable/55_boards.sql): element i
- * is the quarter from midnight + 15 i min, the last one now's. */
+ * abandoned after the SLA), in %; negative while no call counts. */
 struct queue_stat {
 	int id;
 	char name[40];
@@ -87,9 +85,6 @@ struct queue_stat {
 	double service_level_pct;  /* < 0: no call counts yet */
 	double asa_secs;           /* average speed of answer; < 0: none answered */
 	long agents_ready, agents_ringing, agents_on_call, agents_wrap_up, agents_break, agents_not_ready;
-	int quarters;                         /* elements below: the day's last TREND_DRAWN quarters at most */
-	double sl_15m[TREND_QUARTERS];        /* service level %, NAN where no call counts */
-	double offered_15m[TREND_QUARTERS];   /* calls arrived */
 };
 
 /* Every queue by name, up to max. Returns how many, or -1. */
@@ -98,6 +93,21 @@ int db_wallboard_queues(struct db *db, struct queue_stat *out, size_t max);
 struct floor_queues { struct queue_stat *rows; size_t max; int n; };
 void db_wallboard_queues_request(struct db_request *rq);
 db_read_fn db_wallboard_queues_read;      /* out: struct floor_queues */
+
+/* A queue's day by quarter hours (queue_trends, sql/repeatable/55_boards.sql),
+ * the day's last TREND_DRAWN quarters at most, the last one now's. Read apart
+ * from the board (the trends cost more than the board itself, and a quarter's
+ * figures move only with its calls), so a refresh does not carry them. */
+struct queue_trend {
+	int queue_id;
+	int quarters;                         /* elements below */
+	double sl_15m[TREND_QUARTERS];        /* service level %, NAN where no call counts */
+	double offered_15m[TREND_QUARTERS];   /* calls arrived */
+};
+/* quarter_end: when the current quarter ends (the server's clock, Unix time). */
+struct floor_trends { struct queue_trend *rows; size_t max; int n; long long quarter_end; };
+void db_queue_trends_request(struct db_request *rq);
+db_read_fn db_queue_trends_read;          /* out: struct floor_trends */
 
 enum agent_sort { AGENT_SORT_STATE, AGENT_SORT_TIME, AGENT_SORT_LOGIN, AGENT_SORT_NAME, AGENT_SORT_HANDLED };
 

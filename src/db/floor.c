@@ -253,8 +253,7 @@ void db_wallboard_queues_request(struct db_request *rq)
 		"select queue_id, name, sla_seconds, sla_target_pct, waiting_now, longest_wait_secs, "
 		"offered_today, answered_today, abandoned_today, answered_in_sla, abandoned_after_sla, "
 		"service_level_pct, asa_secs, agents_ready, agents_ringing, agents_on_call, agents_wrap_up, "
-		"agents_break, agents_not_ready, t.sl_15m, t.offered_15m "
-		"from wallboard_queues() w left join queue_trends(now(), " TREND_DRAWN ") t using (queue_id) order by w.name");
+		"agents_break, agents_not_ready from wallboard_queues() order by name");
 }
 
 int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, size_t errsz)
@@ -287,11 +286,39 @@ int db_wallboard_queues_read(const struct pg_result *res, void *out, char *err, 
 		q->agents_wrap_up = atol(field(res, r, 16));
 		q->agents_break = atol(field(res, r, 17));
 		q->agents_not_ready = atol(field(res, r, 18));
-		q->quarters = number_array(field(res, r, 19), q->sl_15m, TREND_QUARTERS);
-		if (number_array(field(res, r, 20), q->offered_15m, TREND_QUARTERS) != q->quarters)
-			q->quarters = 0;
 	}
 	fq->n = n;
+	(void)err;
+	(void)errsz;
+	return 0;
+}
+
+void db_queue_trends_request(struct db_request *rq)
+{
+	/* quarters as call_stat_of buckets them (40_calls.sql) */
+	db_request_init(rq, "select queue_id, sl_15m, offered_15m, extract(epoch from date_bin('15 minutes', now(), "
+			    "timestamptz '2000-01-01 00:00:00+00') + interval '15 minutes')::bigint "
+			    "from queue_trends(now(), " TREND_DRAWN ")");
+}
+
+int db_queue_trends_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct floor_trends *ft = out;
+	int n = PQntuples(res);
+
+	if ((size_t)n > ft->max)
+		n = (int)ft->max;
+	ft->quarter_end = 0;
+	for (int r = 0; r < n; r++) {
+		struct queue_trend *t = &ft->rows[r];
+
+		t->queue_id = atoi(field(res, r, 0));
+		t->quarters = number_array(field(res, r, 1), t->sl_15m, TREND_QUARTERS);
+		if (number_array(field(res, r, 2), t->offered_15m, TREND_QUARTERS) != t->quarters)
+			t->quarters = 0;
+		ft->quarter_end = atoll(field(res, r, 3));
+	}
+	ft->n = n;
 	(void)err;
 	(void)errsz;
 	return 0;

@@ -4,8 +4,9 @@
  * Enter on a queue drills down to its waiting calls and agents (Esc comes
  * back to the same queue); Enter on a case opens it. Refreshed by the
  * 'floor' notification, at most ten times a second, one query a board (the
- * cases' with it); the one-second tick only advances the clocks. Drawing is
- * wallboard_draw.c's. */
+ * cases' with it); the queues' trends, which cost more than the board, at
+ * most once a second and when the quarter turns. The one-second tick only
+ * advances the clocks. Drawing is wallboard_draw.c's. */
 #include "config.h"
 
 #include <langinfo.h>
@@ -22,6 +23,7 @@
 #include "wallboard.h"
 
 #define REFRESH_MS 100
+#define TRENDS_MS 1000    /* the trends at most this often: the floor's event-to-screen target is 1 s */
 #define SOURCE_MS 5000    /* on a standby (-b): how stale, asked again this often */
 
 static struct wallboard B = { .spark = SPARK_ASCII };
@@ -29,7 +31,10 @@ static struct wallboard B = { .spark = SPARK_ASCII };
 static struct {
 	bool stale;                /* the floor changed since the last fetch */
 	int fetching;              /* replies on their way */
+	bool trends_stale, trends_fetching;
+	long long trends_ms;       /* when the trends were asked */
 	struct floor_queues fq;    /* where the replies go */
+	struct floor_trends ft;
 	struct floor_agents fa;
 	struct floor_branches fb;
 	struct floor_cases fc;
@@ -42,7 +47,7 @@ static struct {
 	long long fetched_ms;      /* when, for coalescing */
 	time_t fetched_at;         /* when, for the clocks */
 	struct board_source src;   /* primary or standby, how stale (ccterm -b) */
-} W = { .stale = true };
+} W = { .stale = true, .trends_stale = true };
 
 /* The boards' connection: a standby's with -b, else the console's. */
 static struct gateway *board_gw(struct app *app)
@@ -94,7 +99,7 @@ static void fetched(void *arg, const struct gw_reply *r)
 		/* asked again once reconnected (the boards' own connection, -b, may
 		 * be lost with nothing else happening on the floor) */
 		if (r->lost)
-			W.stale = true;
+			W.stale = W.trends_stale = true;
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
 		return;
 	}
@@ -128,11 +133,51 @@ static void cases_fetched(void *arg, const struct gw_reply *r)
 	app->dirty = true;
 }
 
-/* Asks for the visible board (and the cases) when stale and the last fetch
- * is 100 ms old. Returns the milliseconds until it may ask, 0 when nothing waits. */
-static int wallboard_refresh(struct app *app)
+static void trends_fetched(void *arg, const struct gw_reply *r)
 {
-	long long now = mono_ms(), wait = W.fetched_ms + REFRESH_MS - now;
+	struct app *app = arg;
+
+	W.trends_fetching = false;
+	if (r->rc != 0) {
+		W.trends_stale = true;   /* the board's own reply says why */
+		return;
+	}
+	B.ntrends = W.ft.n;
+	W.ft.quarter_end = W.ft.quarter_end ? W.ft.quarter_end : time(NULL) + 900;
+	app->dirty = true;
+}
+
+/* The queue board's trends, when the floor moved or the quarter turned and the
+ * last were asked a second ago. Returns the milliseconds until it may ask, 0
+ * when nothing waits. */
+static int trends_refresh(struct app *app, long long now)
+{
+	long long wait = W.trends_ms + TRENDS_MS - now;
+	struct db_request rq;
+
+	if (B.tab != TAB_QUEUES || B.drill_queue || W.trends_fetching)
+		return 0;
+	if (!W.trends_stale && time(NULL) < W.ft.quarter_end)
+		return 0;
+	if (wait > 0)
+		return (int)wait;
+	if (!gateway_up(board_gw(app)))
+		return 0;
+	W.trends_ms = now;
+	W.trends_stale = false;
+	W.ft = (struct floor_trends){ .rows = B.trends, .max = WB_MAX_QUEUES, .quarter_end = W.ft.quarter_end };
+	db_queue_trends_request(&rq);
+	W.trends_fetching = true;
+	if (gateway_send(board_gw(app), &rq, db_queue_trends_read, &W.ft, trends_fetched, app) < 0) {
+		W.trends_fetching = false;
+		W.trends_stale = true;
+	}
+	return 0;
+}
+
+static int board_refresh(struct app *app, long long now)
+{
+	long long wait = W.fetched_ms + REFRESH_MS - now;
 	struct db_request rq, cq;
 	db_read_fn *read = NULL;
 	void *out = NULL;
@@ -196,10 +241,21 @@ static int wallboard_refresh(struct app *app)
 	return 0;
 }
 
+/* Asks for the visible board (and the cases) when stale and the last fetch
+ * is 100 ms old, and the trends (above). Returns the milliseconds until it may
+ * ask, 0 when nothing waits. */
+static int wallboard_refresh(struct app *app)
+{
+	long long now = mono_ms();
+	int board = board_refresh(app, now), trends = trends_refresh(app, now);
+
+	return board && trends ? (board < trends ? board : trends) : board + trends;
+}
+
 static int wallboard_event(struct app *app, unsigned ev)
 {
 	if (ev & DESK_FLOOR)
-		W.stale = true;
+		W.stale = W.trends_stale = true;
 	return wallboard_refresh(app);
 }
 
@@ -208,7 +264,8 @@ static void wallboard_open(struct app *app, const char *arg)
 	const char *cs = nl_langinfo(CODESET), *nc = getenv("NO_COLOR");
 
 	B.spark = spark_charset_for(cs, nc && *nc);   /* NO_COLOR as draw.c reads it */
-	W.stale = true;
+	W.stale = W.trends_stale = true;
+	W.trends_ms = 0;
 	(void)app;
 	(void)arg;
 }
@@ -286,8 +343,8 @@ static int wallboard_back(struct app *app)
 	B.drill_queue = 0;
 	B.sel = W.drill_sel;
 	B.top = W.drill_top;
-	W.stale = true;
-	W.fetched_ms = 0;
+	W.stale = W.trends_stale = true;
+	W.fetched_ms = W.trends_ms = 0;
 	return VIEW_HANDLED | VIEW_REDRAW;
 }
 
@@ -298,8 +355,8 @@ static void show_tab(enum wb_tab t)
 	B.sel = B.top = 0;
 	B.day_line[0] = '\0';
 	W.sel_login[0] = '\0';
-	W.stale = true;
-	W.fetched_ms = 0;
+	W.stale = W.trends_stale = true;
+	W.fetched_ms = W.trends_ms = 0;
 }
 
 static int wallboard_action(struct app *app, enum action a)
@@ -343,7 +400,7 @@ static int wallboard_action(struct app *app, enum action a)
 			B.grid = !B.grid;
 		}
 		break;
-	case ACTION_REFRESH: W.stale = true; break;
+	case ACTION_REFRESH: W.stale = W.trends_stale = true; break;
 	default: return VIEW_UNHANDLED;
 	}
 	remember_agent();

@@ -28,6 +28,8 @@ struct wallboard {
 	bool source_warn;
 	struct queue_stat queues[WB_MAX_QUEUES];
 	int nqueues;
+	struct queue_trend trends[WB_MAX_QUEUES];   /* by queue id, read apart from the board */
+	int ntrends;
 	struct agent_stat agents[WB_AGENT_PAGE];
 	int nagents;
 	long agents_total, offset;

@@ -156,6 +156,15 @@ static const bool queue_right[QC_COUNT] = {
 	[QC_ABAND] = true, [QC_ASA] = true, [QC_TARGET] = true,
 };
 
+/* The queue's trends, NULL until read (a queue added since has none yet). */
+static const struct queue_trend *trend_of(const struct wallboard *b, int queue_id)
+{
+	for (int i = 0; i < b->ntrends; i++)
+		if (b->trends[i].queue_id == queue_id)
+			return &b->trends[i];
+	return NULL;
+}
+
 static void draw_queues(struct wallboard *b, WINDOW *w, int y, int ymax, int cols)
 {
 	struct column c[QC_COUNT];
@@ -166,6 +175,7 @@ static void draw_queues(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 	fit_selection(b, b->nqueues, ymax - y);
 	for (long i = b->top; i < b->nqueues && y < ymax; i++) {
 		const struct queue_stat *q = &b->queues[i];
+		const struct queue_trend *t = trend_of(b, q->id);
 		bool missed = q->service_level_pct >= 0 && q->service_level_pct < q->sla_target_pct;
 		char wait[8], longest[16], offer[16], answ[16], aband[16], sl[16], target[16], asa[16], staff[48];
 		char sl_trend[SPARK_BYTES(64)] = "", calls_trend[SPARK_BYTES(64)] = "";
@@ -184,10 +194,10 @@ static void draw_queues(struct wallboard *b, WINDOW *w, int y, int ymax, int col
 			snprintf(asa, sizeof(asa), "%.0fs", q->asa_secs);
 		snprintf(staff, sizeof(staff), "%ld/%ld/%ld/%ld", q->agents_ready, q->agents_on_call + q->agents_ringing,
 			 q->agents_wrap_up, q->agents_break);
-		if (c[QC_SL_TREND].w && c[QC_SL_TREND].w <= 64)   /* the widths above, at most TREND_DRAWN */
-			spark(b, q->sl_15m, q->quarters, c[QC_SL_TREND].w, false, 0, 100, sl_trend, sizeof(sl_trend));
-		if (c[QC_OFFER_TREND].w && c[QC_OFFER_TREND].w <= 64)
-			spark(b, q->offered_15m, q->quarters, c[QC_OFFER_TREND].w, true, 0, 0, calls_trend,
+		if (t && c[QC_SL_TREND].w && c[QC_SL_TREND].w <= 64)   /* the widths above, at most TREND_DRAWN */
+			spark(b, t->sl_15m, t->quarters, c[QC_SL_TREND].w, false, 0, 100, sl_trend, sizeof(sl_trend));
+		if (t && c[QC_OFFER_TREND].w && c[QC_OFFER_TREND].w <= 64)
+			spark(b, t->offered_15m, t->quarters, c[QC_OFFER_TREND].w, true, 0, 0, calls_trend,
 			      sizeof(calls_trend));
 		text[QC_NAME] = q->name;
 		text[QC_WAIT] = wait;

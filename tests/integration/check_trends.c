@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ccterm/admin.h"
 #include "ccterm/boards.h"
@@ -100,11 +101,15 @@ START_TEST(queue_day_by_quarter_hours)
 }
 END_TEST
 
-/* The same read through the console's request: NAN where no level. */
-START_TEST(queue_board_carries_the_quarters)
+/* The same read through the console's request: NAN where no level, and
+ * when the quarter ends (the console asks again then). */
+START_TEST(queue_trends_request_carries_the_quarters)
 {
-	struct queue_stat *qs = calloc(4, sizeof(*qs));
-	int n;
+	struct queue_trend *ts = calloc(4, sizeof(*ts));
+	struct floor_trends ft = { .rows = ts, .max = 4 };
+	struct db_request rq;
+	const struct queue_trend *t = &ts[0];
+	char id[16];
 
 	ck_assert_int_eq(admin_queue_add(db, "tr_now", 20, 80), 0);
 	/* Two calls in this quarter, one answered in 5 s and one in 60 s, and
@@ -115,17 +120,24 @@ START_TEST(queue_board_carries_the_quarters)
 	     "  (date_bin('15 minutes', now(), timestamptz '2000-01-01 00:00+00'), interval '60 seconds'),"
 	     "  (date_bin('15 minutes', now(), timestamptz '2000-01-01 00:00+00') - interval '45 minutes', interval '1 second')"
 	     ") v(c, w) where q.name = 'tr_now' and v.c >= floor_day_start()");
-	n = db_wallboard_queues(db, qs, 4);
-	ck_assert_int_eq(n, 1);
-	ck_assert_int_ge(qs[0].quarters, 1);
-	ck_assert_double_eq(qs[0].sl_15m[qs[0].quarters - 1], 50.0);
-	ck_assert_double_eq(qs[0].offered_15m[qs[0].quarters - 1], 2);
-	if (qs[0].quarters >= 4) {
-		ck_assert(isnan(qs[0].sl_15m[qs[0].quarters - 2]));
-		ck_assert_double_eq(qs[0].offered_15m[qs[0].quarters - 2], 0);
-		ck_assert_double_eq(qs[0].sl_15m[qs[0].quarters - 4], 100.0);
+	db_queue_trends_request(&rq);
+	ck_assert_int_eq(db_run(db, &rq, db_queue_trends_read, &ft), 0);
+	ck_assert_int_eq(ft.n, 1);
+	snprintf(id, sizeof(id), "%d", t->queue_id);
+	value_is("select id::text from queue where name = 'tr_now'", id);
+	ck_assert_int_ge(t->quarters, 1);
+	ck_assert_double_eq(t->sl_15m[t->quarters - 1], 50.0);
+	ck_assert_double_eq(t->offered_15m[t->quarters - 1], 2);
+	if (t->quarters >= 4) {
+		ck_assert(isnan(t->sl_15m[t->quarters - 2]));
+		ck_assert_double_eq(t->offered_15m[t->quarters - 2], 0);
+		ck_assert_double_eq(t->sl_15m[t->quarters - 4], 100.0);
 	}
-	free(qs);
+	/* the quarter ends within the next 15 minutes, on a quarter hour */
+	ck_assert_int_gt(ft.quarter_end, (long long)time(NULL) - 5);
+	ck_assert_int_le(ft.quarter_end, (long long)time(NULL) + 905);
+	ck_assert_int_eq(ft.quarter_end % 900, 0);
+	free(ts);
 }
 END_TEST
 
@@ -277,7 +289,7 @@ static Suite *trends_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, queue_day_by_quarter_hours);
-	tcase_add_test(tc, queue_board_carries_the_quarters);
+	tcase_add_test(tc, queue_trends_request_carries_the_quarters);
 	tcase_add_test(tc, branch_week_by_days);
 	tcase_add_test(tc, queue_drill_down_masks_the_callers);
 	tcase_add_test(tc, cases_to_watch);
