@@ -9,7 +9,14 @@
  * that call: "NAME [tier]" and "ANI 010-...". The floor: a second connection
  * (agent bench_floor) LISTENs, commits call_arrive() the same way, waits on
  * its socket for the notification and runs the console's screen_pop()
- * statement: t1 when the result is in hand. See bench/README.md. */
+ * statement: t1 when the result is in hand. See bench/README.md.
+ *
+ * Each is measured twice in the same run: "live", the CTI committing
+ * call_arrive() alone (screen_pop builds every section), and "prepared", the
+ * CTI's own path (as db_call_arrive: pop_prepare() in a transaction of its
+ * own, then call_arrive(), pipelined; screen_pop serves the prepared rows,
+ * 32_prepared_pop.sql). The CTI side's cost is the difference of the two
+ * call_arrive round trips, and pop_prepare's own server time. */
 #include "config.h"
 
 #include <errno.h>
@@ -46,6 +53,7 @@
 /* The console's own pop statement (src/db/pop.c), so the floor runs the same. */
 #define POP_SQL "select section, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12 from screen_pop($1::bigint)"
 #define ARRIVE_SQL "select call_arrive($1, $1, '" DNIS "', null, $2)"
+#define PREPARE_SQL "select pop_prepare($1)"
 #define HANGUP_SQL "update call set state = 'ended', ended_at = now() where id = $1::bigint"
 
 struct opts {
@@ -78,6 +86,9 @@ struct bench {
 	long long *calls;       /* every call made, hung up at the end */
 	size_t ncalls, capcalls;
 	struct series arrive, console, notified, floor_total, floor_pop, server, raw;
+	/* the same, the pop prepared when the call arrived */
+	struct series arrive_prep, console_prep, notified_prep, floor_total_prep, floor_pop_prep, server_prep,
+		server_prepare;
 };
 
 
@@ -99,13 +110,45 @@ static void remember_call(struct bench *b, long long id)
 	b->calls[b->ncalls++] = id;
 }
 
-/* The CTI's call: one statement in autocommit, so PQexec returns after the commit. */
+/* The CTI's call, live: call_arrive() alone, in autocommit, so PQexec
+ * returns after the commit. A pop prepared for this customer before (a
+ * customer drawn twice) is removed first, out of the timed part. */
 static long long arrive(struct bench *b, const char *phone, const char *agent)
 {
 	const char *p[2] = { phone, agent };
-	PGresult *res = bench_query(b->cti, ARRIVE_SQL, 2, p);
-	long long id = atoll(PQgetvalue(res, 0, 0));
+	PGresult *res;
+	long long id;
 
+	bench_exec(b->cti, "delete from prepared_pop where customer_id in "
+			   "(select c from customers_by_contact('phone', $1) c)", 1, p);
+	res = bench_query(b->cti, ARRIVE_SQL, 2, p);
+	id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	remember_call(b, id);
+	return id;
+}
+
+/* The CTI's call as ccterm-cti makes it (db_call_arrive): the pop prepared,
+ * then call_arrive(), each committed, in one round trip (db_query_after);
+ * the sampled number is passed as it is, as ARRIVE_SQL passes it. */
+static long long arrive_prepared(struct bench *b, const char *phone, const char *agent, double *ms)
+{
+	const char *p[2] = { phone, agent };
+	struct db_request prepare;
+	PGresult *res;
+	long long id;
+	double t0;
+
+	bench_exec(b->cti, "delete from prepared_pop where customer_id in "
+			   "(select c from customers_by_contact('phone', $1) c)", 1, p);
+	db_request_init(&prepare, PREPARE_SQL);
+	db_request_text(&prepare, phone);
+	t0 = now_ms();
+	res = db_query_after(b->db, &prepare, ARRIVE_SQL, 2, p);
+	*ms = now_ms() - t0;
+	if (!res)
+		bench_die("call_arrive: %s", db_error(b->db));
+	id = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	remember_call(b, id);
 	return id;
@@ -225,6 +268,8 @@ static void setup_floor(struct bench *b)
 	if (PQstatus(b->floor) != CONNECTION_OK)
 		bench_die("connecting as %s: %s", FLOOR_AGENT, PQerrorMessage(b->floor));
 	bench_exec(b->floor, "listen agent_" FLOOR_AGENT, 0, NULL);
+	/* as the console does after every connect (the prepared rows are for its zone) */
+	bench_exec(b->floor, "select session_use_center_timezone()", 0, NULL);
 }
 
 /* ---- the console ------------------------------------------------------------------- */
@@ -278,14 +323,17 @@ static void pump_until(struct vt *vt, double t)
 			return;
 }
 
-static void console_pop(struct bench *b, const struct sample *s, bool record)
+static void console_pop(struct bench *b, const struct sample *s, bool record, bool prepared)
 {
 	char want_ani[64], num[40], want_name[300];
-	double t_pre, t0, t1;
+	double t_pre, t0, t1, arrive_ms = 0;
 	long long id;
 
 	t_pre = now_ms();
-	id = arrive(b, s->phone, AGENT);
+	if (prepared)
+		id = arrive_prepared(b, s->phone, AGENT, &arrive_ms);
+	else
+		id = arrive(b, s->phone, AGENT);
 	t0 = now_ms();
 	snprintf(want_ani, sizeof(want_ani), "ANI %s", phone_format(s->phone, num, sizeof(num)));
 	snprintf(want_name, sizeof(want_name), "%s [%s]", s->name, s->tier);
@@ -296,8 +344,8 @@ static void console_pop(struct bench *b, const struct sample *s, bool record)
 		    want_name, b->o.timeout_ms);
 	}
 	if (record) {
-		series_add(&b->arrive, t0 - t_pre);
-		series_add(&b->console, t1 - t0);
+		series_add(prepared ? &b->arrive_prep : &b->arrive, prepared ? arrive_ms : t0 - t_pre);
+		series_add(prepared ? &b->console_prep : &b->console, t1 - t0);
 	}
 	/* Out of the timed part: back to the customer view (the form takes typing,
 	 * so a pop would wait in the banner), and the caller hangs up. */
@@ -338,17 +386,20 @@ static bool floor_wait_notify(struct bench *b, long long id, double deadline)
 	}
 }
 
-static void floor_pop(struct bench *b, const struct sample *s, bool record)
+static void floor_pop(struct bench *b, const struct sample *s, bool record, bool prepared)
 {
 	char v[24];
 	const char *p[1] = { v };
-	double t_pre, t0, tn, t1;
+	double t_pre, t0, tn, t1, arrive_ms = 0;
 	PGresult *res;
 	long long id;
 	bool drawn = false;
 
 	t_pre = now_ms();
-	id = arrive(b, s->phone, FLOOR_AGENT);
+	if (prepared)
+		id = arrive_prepared(b, s->phone, FLOOR_AGENT, &arrive_ms);
+	else
+		id = arrive(b, s->phone, FLOOR_AGENT);
 	t0 = now_ms();
 	if (!floor_wait_notify(b, id, t0 + b->o.timeout_ms))
 		bench_die("floor: no notification for call #%lld within %d ms", id, b->o.timeout_ms);
@@ -362,10 +413,10 @@ static void floor_pop(struct bench *b, const struct sample *s, bool record)
 	if (!drawn)
 		bench_die("floor: call #%lld did not pop customer %lld (%s)", id, s->id, s->name);
 	if (record) {
-		series_add(&b->arrive, t0 - t_pre);
-		series_add(&b->notified, tn - t0);
-		series_add(&b->floor_total, t1 - t0);
-		series_add(&b->floor_pop, t1 - tn);
+		series_add(prepared ? &b->arrive_prep : &b->arrive, prepared ? arrive_ms : t0 - t_pre);
+		series_add(prepared ? &b->notified_prep : &b->notified, tn - t0);
+		series_add(prepared ? &b->floor_total_prep : &b->floor_total, t1 - t0);
+		series_add(prepared ? &b->floor_pop_prep : &b->floor_pop, t1 - tn);
 	}
 	hang_up(b, id);
 }
@@ -395,27 +446,52 @@ static void raw_pop(struct bench *b, const struct sample *s, bool record)
 	hang_up(b, id);
 }
 
-/* The server's own time for screen_pop, from EXPLAIN ANALYZE (timing off: the
- * plan is one function scan; the figure is its execution time). */
+/* A statement's execution time from EXPLAIN ANALYZE (timing off: the plan
+ * is one function scan; the figure is its execution time), or -1. */
+static double explained_ms(PGconn *conn, const char *sql, const char *param)
+{
+	char q[512];
+	const char *p[1] = { param };
+	PGresult *res;
+	double ms = -1;
+
+	snprintf(q, sizeof(q), "explain (analyze, costs off, timing off) %s", sql);
+	res = bench_query(conn, q, 1, p);
+	for (int r = 0; r < PQntuples(res); r++)
+		if (sscanf(PQgetvalue(res, r, 0), " Execution Time: %lf ms", &ms) == 1)
+			break;
+	PQclear(res);
+	return ms;
+}
+
+/* The server's own time for screen_pop, live and prepared (alternating),
+ * and for pop_prepare (run by itself, as the CTI runs it, then the call). */
 static void server_times(struct bench *b)
 {
 	bench_exec(b->floor, "unlisten *", 0, NULL);
-	for (int i = 0; i < b->o.explain; i++) {
+	for (int i = 0; i < 2 * b->o.explain; i++) {
 		const struct sample *s = sample_next(b);
+		bool prepared = i % 2 == 1;
+		const char *p[1] = { s->phone };
 		char v[24];
-		const char *p[1] = { v };
-		long long id = arrive(b, s->phone, FLOOR_AGENT);
-		PGresult *res;
-		double ms = -1;
+		long long id;
+		double ms;
 
+		bench_exec(b->cti, "delete from prepared_pop where customer_id in "
+				   "(select c from customers_by_contact('phone', $1) c)", 1, p);
+		if (prepared) {
+			/* in autocommit, as the CTI's own transaction */
+			ms = explained_ms(b->cti, PREPARE_SQL, s->phone);
+			if (ms >= 0)
+				series_add(&b->server_prepare, ms);
+		}
+		id = arrive(b, s->phone, FLOOR_AGENT);
+		if (prepared)
+			bench_exec(b->cti, PREPARE_SQL, 1, p);   /* arrive() removed it: prepare again, untimed */
 		snprintf(v, sizeof(v), "%lld", id);
-		res = bench_query(b->floor, "explain (analyze, costs off, timing off) " POP_SQL, 1, p);
-		for (int r = 0; r < PQntuples(res); r++)
-			if (sscanf(PQgetvalue(res, r, 0), " Execution Time: %lf ms", &ms) == 1)
-				break;
-		PQclear(res);
+		ms = explained_ms(b->floor, POP_SQL, v);
 		if (ms >= 0)
-			series_add(&b->server, ms);
+			series_add(prepared ? &b->server_prep : &b->server, ms);
 		hang_up(b, id);
 	}
 }
@@ -467,14 +543,35 @@ static void report_head(struct bench *b)
 	fflush(stdout);
 }
 
+/* The targets, for one kind of pop (live or prepared). */
+static void report_targets(struct bench *b, const char *kind, struct series *console, struct series *floor_total)
+{
+	double c50 = pct(console, 0.5), c99 = pct(console, 0.99), f50 = pct(floor_total, 0.5),
+	       f99 = pct(floor_total, 0.99), r50 = pct(&b->raw, 0.5);
+
+	printf("\n%s: console / floor: p50 %.2fx, p99 %.2fx\n", kind, f50 > 0 ? c50 / f50 : 0, f99 > 0 ? c99 / f99 : 0);
+	printf("%s: target console p50 <= 3x raw NOTIFY + one lookup p50: %s (%.3f ms = %.2fx %.3f ms)\n", kind,
+	       c50 <= 3 * r50 ? "met" : "MISSED", c50, r50 > 0 ? c50 / r50 : 0, r50);
+	printf("%s: target console p99 <= %.0f ms:        %s (%.3f ms)\n", kind, TARGET_P99_MS,
+	       c99 <= TARGET_P99_MS ? "met" : "MISSED", c99);
+	printf("%s: target console p99 <= %.0fx floor p99: %s (%.3f ms <= %.3f ms)\n", kind, TARGET_RATIO,
+	       c99 <= TARGET_RATIO * f99 ? "met" : "MISSED", c99, TARGET_RATIO * f99);
+}
+
+static void ratio_line(const char *what, struct series *live, struct series *prep)
+{
+	double l50 = pct(live, 0.5), l99 = pct(live, 0.99), p50 = pct(prep, 0.5), p99 = pct(prep, 0.99);
+
+	printf("  %-36s p50 %.3f -> %.3f ms (%.2fx), p99 %.3f -> %.3f ms (%.2fx)\n", what, l50, p50,
+	       l50 > 0 ? p50 / l50 : 0, l99, p99, l99 > 0 ? p99 / l99 : 0);
+}
+
 static void report(struct bench *b)
 {
-	double c50, c99, f50, f99, r50;
 	char la[128];
-	bool ok_abs, ok_ratio;
 
 	loadavg(la, sizeof(la));
-	printf("%-38s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
+	printf("%-38s %6s %9s %9s %9s %9s\n", "times in ms (live: call_arrive alone)", "n", "p50", "p90", "p99", "max");
 	series_print(&b->console, 36);
 	series_print(&b->floor_total, 36);
 	series_print(&b->notified, 36);
@@ -482,19 +579,24 @@ static void report(struct bench *b)
 	series_print(&b->server, 36);
 	series_print(&b->arrive, 36);
 	series_print(&b->raw, 36);
-	c50 = pct(&b->console, 0.5);
-	c99 = pct(&b->console, 0.99);
-	f50 = pct(&b->floor_total, 0.5);
-	f99 = pct(&b->floor_total, 0.99);
-	ok_abs = c99 <= TARGET_P99_MS;
-	ok_ratio = c99 <= TARGET_RATIO * f99;
-	printf("\nconsole / floor: p50 %.2fx, p99 %.2fx\n", f50 > 0 ? c50 / f50 : 0, f99 > 0 ? c99 / f99 : 0);
-	r50 = pct(&b->raw, 0.5);
-	printf("target console p50 <= 3x raw NOTIFY + one lookup p50: %s (%.3f ms = %.2fx %.3f ms)\n",
-	       c50 <= 3 * r50 ? "met" : "MISSED", c50, r50 > 0 ? c50 / r50 : 0, r50);
-	printf("target console p99 <= %.0f ms:        %s (%.3f ms)\n", TARGET_P99_MS, ok_abs ? "met" : "MISSED", c99);
-	printf("target console p99 <= %.0fx floor p99: %s (%.3f ms <= %.3f ms)\n", TARGET_RATIO,
-	       ok_ratio ? "met" : "MISSED", c99, TARGET_RATIO * f99);
+	printf("%-38s\n", "prepared (pop_prepare, then call_arrive)");
+	series_print(&b->console_prep, 36);
+	series_print(&b->floor_total_prep, 36);
+	series_print(&b->notified_prep, 36);
+	series_print(&b->floor_pop_prep, 36);
+	series_print(&b->server_prep, 36);
+	series_print(&b->arrive_prep, 36);
+	series_print(&b->server_prepare, 36);
+	printf("\nlive -> prepared, same run:\n");
+	ratio_line("console: commit -> customer drawn", &b->console, &b->console_prep);
+	ratio_line("floor: commit -> pop in hand", &b->floor_total, &b->floor_total_prep);
+	ratio_line("server: screen_pop execution", &b->server, &b->server_prep);
+	ratio_line("CTI: call_arrive round trip", &b->arrive, &b->arrive_prep);
+	printf("  CTI cost of preparing: p50 +%.3f ms, p99 +%.3f ms a call (pop_prepare alone: p50 %.3f ms)\n",
+	       pct(&b->arrive_prep, 0.5) - pct(&b->arrive, 0.5), pct(&b->arrive_prep, 0.99) - pct(&b->arrive, 0.99),
+	       pct(&b->server_prepare, 0.5));
+	report_targets(b, "live", &b->console, &b->floor_total);
+	report_targets(b, "prepared", &b->console_prep, &b->floor_total_prep);
 	printf("load average at end %s\n", la);
 	fflush(stdout);
 }
@@ -561,7 +663,8 @@ static const char usage[] =
 	"  --calls N     calls measured, console and floor each (1000)\n"
 	"  --warmup W    calls made first and not counted (50)\n"
 	"  --explain M   calls whose screen_pop runs under EXPLAIN ANALYZE (200)\n"
-	"  --gap-ms MS   one console call and one floor call per MS (600): each meets an idle system\n"
+	"  --gap-ms MS   two console, two floor calls (live, prepared) and a raw one per MS (1000):\n"
+	"                each meets an idle system\n"
 	"  --ccterm PATH the console (default $CCTERM_BUILDDIR/ccterm, else ./ccterm)\n";
 
 static int int_arg(const char *name, const char *v, int min)
@@ -603,7 +706,7 @@ int main(int argc, char **argv)
 
 	bench_on_die("pop_bench", cleanup_hook, b);
 
-	b->o = (struct opts){ .calls = 1000, .warmup = 50, .explain = 200, .gap_ms = 600, .timeout_ms = 5000,
+	b->o = (struct opts){ .calls = 1000, .warmup = 50, .explain = 200, .gap_ms = 1000, .timeout_ms = 5000,
 			      .seed = 1 };
 	snprintf(ccterm, sizeof(ccterm), "%s/ccterm", bd && *bd ? bd : ".");
 	b->o.ccterm = ccterm;
@@ -631,7 +734,7 @@ int main(int argc, char **argv)
 	}
 
 	setup_db(b);
-	n = 3 * ((size_t)b->o.calls + (size_t)b->o.warmup) + (size_t)b->o.explain;
+	n = 5 * ((size_t)b->o.calls + (size_t)b->o.warmup) + 2 * (size_t)b->o.explain;
 	sample_load(b, n);
 	series_init(&b->console, "console: commit -> customer drawn", (size_t)b->o.calls);
 	series_init(&b->floor_total, "floor: commit -> pop in hand", (size_t)b->o.calls);
@@ -640,6 +743,13 @@ int main(int argc, char **argv)
 	series_init(&b->server, "server: screen_pop execution", (size_t)b->o.explain);
 	series_init(&b->arrive, "call_arrive round trip (w/ commit)", 2 * (size_t)b->o.calls);
 	series_init(&b->raw, "raw: commit -> notified + 1 lookup", (size_t)b->o.calls);
+	series_init(&b->console_prep, "console: commit -> customer drawn", (size_t)b->o.calls);
+	series_init(&b->floor_total_prep, "floor: commit -> pop in hand", (size_t)b->o.calls);
+	series_init(&b->notified_prep, "floor: commit -> notified", (size_t)b->o.calls);
+	series_init(&b->floor_pop_prep, "floor: screen_pop round trip", (size_t)b->o.calls);
+	series_init(&b->server_prep, "server: screen_pop execution", (size_t)b->o.explain);
+	series_init(&b->arrive_prep, "prepare + call_arrive round trip", 2 * (size_t)b->o.calls);
+	series_init(&b->server_prepare, "server: pop_prepare execution", (size_t)b->o.explain);
 	setup_floor(b);
 	setup_console(b);
 	report_head(b);
@@ -651,10 +761,17 @@ int main(int argc, char **argv)
 		/* Each pop meets an idle system, the console's as well as the floor's:
 		 * the journal's fsync (200 ms after the pop wrote the new draft) is
 		 * over before the floor's call, as it is between real calls. */
-		console_pop(b, sample_next(b), record);
-		pump_until(b->vt, start + b->o.gap_ms / 2.0);
-		floor_pop(b, sample_next(b), record);
-		pump_until(b->vt, start + 3 * b->o.gap_ms / 4.0);
+		/* live and prepared take turns going first */
+		bool first = i % 2 == 1;
+
+		console_pop(b, sample_next(b), record, first);
+		pump_until(b->vt, start + b->o.gap_ms / 5.0);
+		console_pop(b, sample_next(b), record, !first);
+		pump_until(b->vt, start + 2 * b->o.gap_ms / 5.0);
+		floor_pop(b, sample_next(b), record, first);
+		pump_until(b->vt, start + 3 * b->o.gap_ms / 5.0);
+		floor_pop(b, sample_next(b), record, !first);
+		pump_until(b->vt, start + 4 * b->o.gap_ms / 5.0);
 		raw_pop(b, sample_next(b), record);
 		pump_until(b->vt, start + b->o.gap_ms);
 	}

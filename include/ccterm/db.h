@@ -52,6 +52,15 @@ const char *db_user(const struct db *db);
  * (and the connection checked, so a lost server is noticed at once).
  */
 struct pg_result *db_query(struct db *db, const char *sql, int nparams, const char *const *params);
+/*
+ * Runs `before` and then sql, each in a transaction of its own, in one round
+ * trip (libpq's pipeline mode): before has committed when sql starts.
+ * before is best effort: its result and any error of it are dropped. Inside
+ * an open transaction (or when pipeline mode cannot start) sql runs alone.
+ * Returns as db_query() does, for sql.
+ */
+struct pg_result *db_query_after(struct db *db, const struct db_request *before, const char *sql, int nparams,
+				 const char *const *params);
 /* Runs a request and hands its result to read (NULL: none needed). 0 or -1. */
 int db_run(struct db *db, const struct db_request *rq, db_read_fn *read, void *out);
 /* The same for statements whose result is not needed: 0 or -1. */

@@ -211,7 +211,8 @@ begin
 		perform set_config('synchronous_commit', 'off', true);
 	end if;
 	if v_customer is not null then
-		return query select * from pop_rows(v_customer);
+		-- prepared when the call arrived, if still good for this viewer (32_prepared_pop.sql)
+		return query select * from pop_rows_served(v_customer);
 		perform audit_write(v_customer, 'view', 'pop call ' || p_call_id);
 	elsif v_n > 1 then
 		return query

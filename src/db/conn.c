@@ -164,6 +164,75 @@ PGresult *db_query(struct db *db, const char *sql, int nparams, const char *cons
 	return NULL;
 }
 
+/* Reads one pipelined statement's results up to its sync: the statement's
+ * own result (NULL if there was none), the others cleared. */
+static PGresult *pipeline_take(PGconn *conn)
+{
+	PGresult *keep = NULL, *r;
+	int ends = 0;
+
+	for (;;) {
+		r = PQgetResult(conn);
+		if (!r) {
+			/* the end of one statement's results; its sync comes next,
+			 * unless the connection is gone */
+			if (PQstatus(conn) != CONNECTION_OK || ++ends > 1)
+				return keep;
+			continue;
+		}
+		ends = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			return keep;
+		}
+		if (PQresultStatus(r) == PGRES_FATAL_ERROR && PQstatus(conn) != CONNECTION_OK) {
+			PQclear(keep);
+			return r;   /* the connection is gone: no sync will come */
+		}
+		if (keep)
+			PQclear(keep);
+		keep = r;
+	}
+}
+
+PGresult *db_query_after(struct db *db, const struct db_request *before, const char *sql, int nparams,
+			 const char *const *params)
+{
+	PGresult *first, *res;
+	ExecStatusType st;
+
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE || PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF ||
+	    !PQenterPipelineMode(db->conn))
+		return db_query(db, sql, nparams, params);
+	if (!PQsendQueryParams(db->conn, before->sql, before->nparams, NULL, before->params, NULL, NULL, 0) ||
+	    !PQpipelineSync(db->conn) ||
+	    !PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0) || !PQpipelineSync(db->conn)) {
+		/* nothing half-sent can be taken back: the connection is reset */
+		db_take_error(db, NULL);
+		PQreset(db->conn);
+		return NULL;
+	}
+	first = pipeline_take(db->conn);
+	if (first && PQresultStatus(first) == PGRES_FATAL_ERROR && PQstatus(db->conn) != CONNECTION_OK) {
+		db_take_error(db, first);
+		PQclear(first);
+		return NULL;
+	}
+	PQclear(first);
+	res = pipeline_take(db->conn);
+	if (PQstatus(db->conn) == CONNECTION_OK)
+		PQexitPipelineMode(db->conn);
+	st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		db->error[0] = '\0';
+		db->sqlstate[0] = '\0';
+		return res;
+	}
+	db_take_error(db, res);
+	PQclear(res);
+	return NULL;
+}
+
 void db_request_init(struct db_request *rq, const char *sql)
 {
 	rq->sql = sql;

@@ -98,7 +98,18 @@ int db_call_arrive(struct db *db, const char *ani, const char *dnis, const char 
 	p[2] = dnis;
 	p[3] = queue;
 	p[4] = agent;
-	res = db_query(db, "select call_arrive($1, $2, $3, $4, $5)", 5, p);
+	if (p[1]) {
+		/* The caller's pop is prepared first, committed in its own
+		 * transaction before the call can be offered (32_prepared_pop.sql);
+		 * one round trip for both. */
+		struct db_request prepare;
+
+		db_request_init(&prepare, "select pop_prepare($1)");
+		db_request_text(&prepare, p[1]);
+		res = db_query_after(db, &prepare, "select call_arrive($1, $2, $3, $4, $5)", 5, p);
+	} else {
+		res = db_query(db, "select call_arrive($1, $2, $3, $4, $5)", 5, p);
+	}
 	if (!res)
 		return -1;
 	*id = atoll(PQgetvalue(res, 0, 0));

@@ -56,7 +56,18 @@ int db_pbx_apply(struct db *db, const struct pbx_event *e, long long *call)
 		db_set_error(db, "no such PBX event");
 		return -1;
 	}
-	res = db_query(db, sql, n, p);
+	if ((e->kind == PBX_QUEUED && p[2]) || ((e->kind == PBX_OFFERED || e->kind == PBX_ANSWERED) && p[4])) {
+		/* A call that may be new: its caller's pop is prepared first, in a
+		 * transaction of its own, in the same round trip (32_prepared_pop.sql;
+		 * a pop prepared at queue entry is found fresh and kept). */
+		struct db_request prepare;
+
+		db_request_init(&prepare, "select pop_prepare($1)");
+		db_request_text(&prepare, e->kind == PBX_QUEUED ? p[2] : p[4]);
+		res = db_query_after(db, &prepare, sql, n, p);
+	} else {
+		res = db_query(db, sql, n, p);
+	}
 	if (!res)
 		return -1;
 	n = !PQgetisnull(res, 0, 0);
