@@ -102,11 +102,8 @@ START_TEST(the_day_in_figures)
 	/* The board through db/ reads the day up to now(): the center's day
 	 * must be past the script's 4:00 whenever the test runs (in Seoul time
 	 * it failed from 00:00 to 04:00, 15:00 to 19:00 UTC). A zone where it
-	 * is about noon now (Etc/GMT-N is N hours east of UTC). */
-	exec("insert into settings (key, value) select 'timezone', case when o > 0 then 'Etc/GMT-' || o "
-	     "when o < 0 then 'Etc/GMT+' || -o else 'Etc/GMT' end "
-	     "from (select 12 - extract(hour from now() at time zone 'UTC')::int o) x "
-	     "on conflict (key) do update set value = excluded.value");
+	 * is about noon now. */
+	testdb_center_at_noon(db);
 	exec("delete from agent_state;"
 	     "insert into agent_state (login, state, reason, started_at) select 'pz_kim', s, r, floor_day_start() + t::interval "
 	     "from (values ('ready', null, '-1 hour'), ('ready', 'x', '1 hour'), ('ringing', 'call 1', '1:10:00'), "

@@ -107,6 +107,17 @@ void testdb_agent(struct db *db, const char *login, const char *name, const char
 	ck_assert_msg(admin_agent_add(db, &a) == 0, "agent add: %s", db_error(db));
 }
 
+void testdb_center_at_noon(struct db *db)
+{
+	static const char sql[] =
+		"insert into settings (key, value) select 'timezone', case when o > 0 then 'Etc/GMT-' || o "
+		"when o < 0 then 'Etc/GMT+' || -o else 'Etc/GMT' end "
+		"from (select 12 - extract(hour from now() at time zone 'UTC')::int o) x "
+		"on conflict (key) do update set value = excluded.value";
+
+	ck_assert_msg(db_exec(db, sql, 0, NULL) == 0, "center at noon: %s", db_error(db));
+}
+
 char *testdb_file(const char *text)
 {
 	char *path = strdup("/tmp/ccterm-test-XXXXXX.csv");

@@ -19,6 +19,12 @@ struct db *testdb_connect(const char *name, const char *user);
 /* A branch "SEL" and an agent with this login, name and role. */
 void testdb_agent(struct db *db, const char *login, const char *name, const char *role);
 
+/* Makes the center's time zone (settings 'timezone') one where it is now
+ * between 12:00 and 13:00 (Etc/GMT-N is N hours east of UTC), for a test
+ * whose fixture is placed relative to now(): its "today" began hours ago
+ * and lasts hours after, whenever the test runs. */
+void testdb_center_at_noon(struct db *db);
+
 /* Writes text to a new temporary file; returns its malloc'd path. */
 char *testdb_file(const char *text);
 
