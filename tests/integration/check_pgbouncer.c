@@ -24,34 +24,17 @@
 #include <unistd.h>
 
 #include "gateway/gateway.h"
+#include "side_server.h"
 #include "testdb.h"
 
 static struct db *db;
 static char dbname[64];
-static char bouncer[64];    /* its socket directory */
-static long runner;         /* the test runner's pid: names the directory in every forked test */
-
-static void bouncer_ctl(const char *verb)
-{
-	char cmd[512];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "%s/tests/integration/pgbouncer-ctl %s %s >/dev/null", top ? top : ".", verb,
-		 bouncer);
-	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
-}
-
-/* One a failed test left is stopped first. */
-static void bouncer_restart(void)
-{
-	bouncer_ctl("stop");
-	bouncer_ctl("start");
-}
+static struct side_server pgb;   /* its dir is the socket directory */
 
 static void setup(void)
 {
-	snprintf(bouncer, sizeof(bouncer), "/tmp/ccterm-pgb.%ld", runner);
-	bouncer_restart();
+	side_server_ctl(&pgb, "stop");   /* one a failed test left */
+	side_server_ctl(&pgb, "start");
 	db = testdb_create(dbname);
 }
 
@@ -60,18 +43,11 @@ static void teardown(void)
 	testdb_drop(db, dbname);
 }
 
-/* In the runner, after the tests: a failed test (its forked process ends
- * at the failure, before its teardown) leaves no PgBouncer running. */
+/* In the runner, after the tests: no PgBouncer left running. */
 static void bouncer_gone(void)
 {
-	char cmd[128];
-
-	snprintf(bouncer, sizeof(bouncer), "/tmp/ccterm-pgb.%ld", runner);
-	bouncer_ctl("stop");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", bouncer);
-	ck_assert_int_eq(system(cmd), 0);
+	side_server_gone(&pgb);
 }
-
 
 /* Through PgBouncer: the libpq environment pointed at its socket. */
 static int run_pooled(const char *cmd, char *out, size_t outsz)
@@ -81,7 +57,7 @@ static int run_pooled(const char *cmd, char *out, size_t outsz)
 	size_t n;
 	int st;
 
-	snprintf(line, sizeof(line), "PGHOST=%s PGPORT=6432 PGDATABASE=%s %s/%s 2>&1", bouncer, dbname,
+	snprintf(line, sizeof(line), "PGHOST=%s PGPORT=6432 PGDATABASE=%s %s/%s 2>&1", pgb.dir, dbname,
 		 testdb_builddir(), cmd);
 	p = popen(line, "r");
 	ck_assert(p != NULL);
@@ -123,7 +99,7 @@ static void pool_warm(void)
 	char conninfo[160], err[256];
 	struct db *c[4];
 
-	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s", bouncer, dbname);
+	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s", pgb.dir, dbname);
 	for (int i = 0; i < 4; i++) {
 		c[i] = db_open(conninfo, err, sizeof(err));
 		ck_assert_msg(c[i] != NULL, "%s", err);
@@ -143,7 +119,7 @@ START_TEST(the_console_gateway_works_through_pgbouncer)
 	long long end;
 
 	pool_warm();
-	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s", bouncer, dbname);
+	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s", pgb.dir, dbname);
 	/* PgBouncer 1.18 refuses the "options" startup parameter the gateway
 	 * sets its timeouts with: it retries without them (PgBouncer's own
 	 * query_timeout then holds). */
@@ -242,8 +218,8 @@ static pid_t console_pooled(const char *login, const char *name)
 	char conninfo[256], state[160], bin[512];
 	pid_t pid;
 
-	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s user=%s", bouncer, dbname, login);
-	snprintf(state, sizeof(state), "%s/state-%s", bouncer, name);
+	snprintf(conninfo, sizeof(conninfo), "host=%s port=6432 dbname=%s user=%s", pgb.dir, dbname, login);
+	snprintf(state, sizeof(state), "%s/state-%s", pgb.dir, name);
 	mkdir(state, 0700);
 	snprintf(bin, sizeof(bin), "%s/ccterm", testdb_builddir());
 	pid = fork();
@@ -370,7 +346,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	runner = (long)getpid();
+	side_server_name(&pgb, "pgbouncer-ctl", "/tmp/ccterm-pgb");
 	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -18,22 +18,13 @@
 #include "ccterm/board_source.h"
 #include "ccterm/floor.h"
 #include "gateway/gateway.h"
+#include "side_server.h"
 #include "testdb.h"
 
 static struct db *db;
 static char dbname[64];
-static char standby[64];    /* its socket directory */
-static long runner;         /* the test runner's pid: names the directory in every forked test */
+static struct side_server sby;   /* its dir is the socket directory */
 static struct gateway *gw;
-
-static void standby_ctl(const char *verb)
-{
-	char cmd[512];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "%s/tests/integration/standby-ctl %s %s >/dev/null", top ? top : ".", verb, standby);
-	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
-}
 
 static long long now_ms(void)
 {
@@ -43,21 +34,10 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void standby_remove(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* In the runner, after the tests: a failed test (its forked process ends
- * at the failure, before its teardown) leaves no standby running. */
+/* In the runner, after the tests: no standby left running. */
 static void standby_gone(void)
 {
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sby.%ld", runner);
-	standby_ctl("stop");
-	standby_remove();
+	side_server_gone(&sby);
 }
 
 static void setup(void)
@@ -68,13 +48,11 @@ static void setup(void)
 	db = testdb_create(dbname);
 	testdb_agent(db, "sby_sup", "Floor Lead", "supervisor");
 	ck_assert_msg(testdb_run(dbname, "ccterm-admin queue add SBYQ --sla 20", out, sizeof(out)) == 0, "%s", out);
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sby.%ld", runner);
-	standby_ctl("stop");   /* one a failed test left */
-	standby_remove();
-	standby_ctl("start");
+	side_server_gone(&sby);   /* one a failed test left */
+	side_server_ctl(&sby, "start");
 	/* what a supervisor's console is given with -b */
 	snprintf(conninfo, sizeof(conninfo),
-		 "host=%s,%s port=5433,%s dbname=%s user=sby_sup target_session_attrs=prefer-standby", standby,
+		 "host=%s,%s port=5433,%s dbname=%s user=sby_sup target_session_attrs=prefer-standby", sby.dir,
 		 primary ? primary : "/tmp", getenv("PGPORT") ? getenv("PGPORT") : "5432", dbname);
 	gw = gateway_open(conninfo, err, sizeof(err));
 	ck_assert_msg(gw != NULL, "%s", err);
@@ -82,12 +60,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-
 	gateway_close(gw);
-	standby_ctl("stop");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
-	ck_assert_int_eq(system(cmd), 0);
+	side_server_gone(&sby);
 	testdb_drop(db, dbname);
 }
 
@@ -200,7 +174,7 @@ START_TEST(with_the_standby_down_the_board_reads_the_primary)
 
 	ck_assert(board_read(&src, q, &nq));
 	ck_assert(src.standby);
-	standby_ctl("stop");
+	side_server_ctl(&sby, "stop");
 	ck_assert_msg(testdb_run(dbname, "ccterm-cti call --ani 01055556666 --queue SBYQ", out, sizeof(out)) == 0,
 		      "%s", out);
 	/* the first read fails as lost; the gateway reconnects, libpq skips the
@@ -240,7 +214,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	runner = (long)getpid();
+	side_server_name(&sby, "standby-ctl", "/tmp/ccterm-sby");
 	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -11,40 +11,20 @@
 
 #include "ccterm/admin.h"
 #include "console.h"
+#include "../integration/side_server.h"
 
-static char standby[64];
-static long runner;         /* the test runner's pid: names the directory in every forked test */
+static struct side_server sby;   /* its dir is the socket directory */
 
-static void standby_ctl(const char *verb)
-{
-	char cmd[512];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "%s/tests/integration/standby-ctl %s %s >/dev/null", top ? top : ".", verb, standby);
-	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
-}
-
-static void standby_remove(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* In the runner, after the tests: a failed test (its forked process ends
- * at the failure, before its teardown) leaves no standby running. */
+/* In the runner, after the tests: no standby left running. */
 static void standby_gone(void)
 {
 	char cmd[256];
 
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sbs.%ld", runner);
 	/* what the standby said, for the log of a test that failed with it running */
-	snprintf(cmd, sizeof(cmd), "[ -f %s/standby.log ] && tail -n 40 %s/standby.log >&2", standby, standby);
+	snprintf(cmd, sizeof(cmd), "[ -f %s/standby.log ] && tail -n 40 %s/standby.log >&2", sby.dir, sby.dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "(no standby log)\n");
-	standby_ctl("stop");
-	standby_remove();
+	side_server_gone(&sby);
 }
 
 static void setup(void)
@@ -52,18 +32,12 @@ static void setup(void)
 	console_setup();
 	ck_assert_int_eq(db_exec(db, "insert into branch (code, name) values ('SEL', '서울 본점') "
 				     "on conflict do nothing", 0, NULL), 0);
-	snprintf(standby, sizeof(standby), "/tmp/ccterm-sbs.%ld", runner);
-	standby_ctl("stop");   /* one a failed test left */
-	standby_remove();
+	side_server_gone(&sby);   /* one a failed test left */
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	standby_ctl("stop");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", standby);
-	ck_assert_int_eq(system(cmd), 0);
+	side_server_gone(&sby);
 	console_teardown();
 }
 
@@ -93,9 +67,9 @@ START_TEST(the_floor_reads_the_standby_and_falls_back_to_the_primary)
 
 	ck_assert_int_eq(admin_queue_add(db, "general", 20, 80), 0);
 	testdb_agent(db, "sb_s1", "Standby Lead", "supervisor");
-	standby_ctl("start");
+	side_server_ctl(&sby, "start");
 	snprintf(board, sizeof(board), "host=%s,%s port=5433,%s dbname=%s target_session_attrs=prefer-standby",
-		 standby, getenv("PGHOST"), getenv("PGPORT") ? getenv("PGPORT") : "5432", dbname);
+		 sby.dir, getenv("PGHOST"), getenv("PGPORT") ? getenv("PGPORT") : "5432", dbname);
 	vt = console_with_board("sb_s1", board);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F9>"), 0);
@@ -111,7 +85,7 @@ START_TEST(the_floor_reads_the_standby_and_falls_back_to_the_primary)
 	/* the source is read again every 5 s, events or not */
 	VT_ASSERT_WAIT(vt, "standby, current", 30000);
 	/* the standby goes away: the boards read the primary, and say it */
-	standby_ctl("stop");
+	side_server_ctl(&sby, "stop");
 	/* (whenever the board notices, it reads the primary afresh: the call is in it) */
 	console_sql("select call_arrive('010-1111-0002', '+821011110002', null, 'general', null)");
 	VT_ASSERT_WAIT(vt, "Cases  primary", 20000);
@@ -135,6 +109,6 @@ static Suite *board_suite(void)
 
 int main(void)
 {
-	runner = (long)getpid();
+	side_server_name(&sby, "standby-ctl", "/tmp/ccterm-sbs");
 	return console_main(board_suite());
 }
