@@ -429,6 +429,10 @@ START_TEST(boards_from_c)
 	long long c;
 	int n;
 
+	/* The fixture is placed at now() - 10 s and read as today's: in Seoul
+	 * time it was yesterday's in the first 10 s after midnight (15:00 UTC).
+	 * A center where it is about noon. */
+	testdb_center_at_noon(db);
 	queue("fl_b", 20);
 	agent("fl_w1", "fl_b");
 	agent("fl_w2", "fl_b");
