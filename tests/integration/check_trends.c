@@ -113,7 +113,10 @@ START_TEST(queue_trends_request_carries_the_quarters)
 
 	ck_assert_int_eq(admin_queue_add(db, "tr_now", 20, 80), 0);
 	/* Two calls in this quarter, one answered in 5 s and one in 60 s, and
-	 * one three quarters ago answered in 1 s (calls of now, whatever the hour). */
+	 * one three quarters ago answered in 1 s (calls of now, whatever the hour).
+	 * The fixture and the read in one transaction, so at one now(): in two,
+	 * a quarter that turned between them left the read's quarter empty. */
+	exec("begin");
 	exec("insert into call (queue_id, state, created_at, answered_at, ended_at) "
 	     "select q.id, 'ended', v.c, v.c + v.w, v.c + interval '2 minutes' from queue q, (values "
 	     "  (date_bin('15 minutes', now(), timestamptz '2000-01-01 00:00+00'), interval '5 seconds'),"
@@ -122,6 +125,7 @@ START_TEST(queue_trends_request_carries_the_quarters)
 	     ") v(c, w) where q.name = 'tr_now' and v.c >= floor_day_start()");
 	db_queue_trends_request(&rq);
 	ck_assert_int_eq(db_run(db, &rq, db_queue_trends_read, &ft), 0);
+	exec("commit");
 	ck_assert_int_eq(ft.n, 1);
 	snprintf(id, sizeof(id), "%d", t->queue_id);
 	value_is("select id::text from queue where name = 'tr_now'", id);
@@ -173,10 +177,14 @@ START_TEST(branch_week_by_days)
 		 "from branch_satisfaction(" AT ") with ordinality) x", "0");
 	value_is("select string_agg(branch_code || ' ' || coalesce(today_avg::text, '-') || ' ' || week_n, '; ') "
 		 "from branch_board(" AT ")", "TR-A 2.50 3; TR-B 4.00 3; TR-C 5.00 0");   /* the week is the 7 days before today: 3 March counts */
-	/* The console's read (now): the week beside each branch, today last. */
+	/* The console's read (now): the week beside each branch, today last
+	 * (the answer and the read at one now(): a midnight between them would
+	 * make the answer yesterday's). */
+	exec("begin");
 	exec("insert into interaction (customer_id, occurred_at, channel, kind, score, branch_code) "
 	     "select id, now(), 'phone', 'survey', 4, 'TR-A' from customer");
 	n = db_branch_satisfaction(db, b, 8);
+	exec("commit");
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(b[0].code, "TR-A");
 	for (int d = 0; d < 6; d++)
