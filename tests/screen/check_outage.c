@@ -45,6 +45,30 @@ static void watchdog_end(pid_t w)
 	waitpid(w, NULL, 0);
 }
 
+/* Whether a process is stopped (state T in /proc/PID/stat). */
+static int process_stopped(pid_t pid)
+{
+	char path[64], line[512], *p;
+	FILE *f;
+	int stopped = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
+		stopped = p[2] == 'T';
+	fclose(f);
+	return stopped;
+}
+
+/* How long a key may take to show while the server is stopped: half the
+ * gateway's GW_STALL_MS (src/gateway/gateway.h), the shortest wait the
+ * console has on the database, so a loop that waited on it at all fails;
+ * a loop that does not echoes in a few ms even on a loaded box (the
+ * measured figure is printed). */
+#define ECHO_BOUND_MS 500
+
 /* Types text key by key into Notes, which already show `shown`; returns the
  * slowest echo in ms (>= 1000 when a key did not show within a second). */
 static long long type_measured(struct vt *vt, char *shown, size_t size, const char *text)
@@ -87,21 +111,25 @@ START_TEST(a_stopped_server_never_stops_the_keyboard)
 	dog = watchdog(backend, 25);
 	ck_assert_int_eq(kill(backend, SIGSTOP), 0);
 
-	/* Every key shows within 50 ms (a bound on a blocked loop, not a
-	 * benchmark): while the agent types, and after F10 sent the save to a
-	 * server that does not answer. */
+	/* Every key shows while the server is stopped (a bound on a blocked
+	 * loop, not a benchmark: 50 ms was one, and a loaded box's scheduler
+	 * could exceed it): while the agent types, and after F10 sent the save
+	 * to a server that does not answer; the server is still stopped after
+	 * the last key, so no key waited for it to go on. */
 	before = type_measured(vt, shown, sizeof(shown), "before-save,");
 	VT_ASSERT_WAIT(vt, "DB not responding", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "Saving…", 2000);
 	after = type_measured(vt, shown, sizeof(shown), " after-save");
 	VT_ASSERT_WAIT(vt, "DB not responding", 1000);
+	ck_assert_msg(process_stopped(backend), "the server process went on before the last key showed");
 	ck_assert_int_eq(kill(backend, SIGCONT), 0);
 	watchdog_end(dog);
 	fprintf(stderr, "slowest echo with the server stopped: %lld ms typing, %lld ms with a save waiting\n",
 		before, after);
-	ck_assert_msg(before <= 50, "a key took %lld ms to show with the server stopped", before);
-	ck_assert_msg(after <= 50, "a key took %lld ms to show with a save waiting on a stopped server", after);
+	ck_assert_msg(before <= ECHO_BOUND_MS, "a key took %lld ms to show with the server stopped", before);
+	ck_assert_msg(after <= ECHO_BOUND_MS, "a key took %lld ms to show with a save waiting on a stopped server",
+		      after);
 	/* It carries on: the save lands, the bar says the database is fine, and
 	 * what was typed after the save is on screen and not taken for saved. */
 	VT_ASSERT_WAIT(vt, "what you typed since is not: F10 again", 10000);
