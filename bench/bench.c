@@ -1,6 +1,7 @@
-/* bench.c - errors and queries for the benchmarks. */
+/* bench.c - errors, queries, options and a scratch directory for the benchmarks. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,4 +55,61 @@ PGresult *bench_query(PGconn *c, const char *sql, int n, const char *const *p)
 void bench_exec(PGconn *c, const char *sql, int n, const char *const *p)
 {
 	PQclear(bench_query(c, sql, n, p));
+}
+
+void bench_print_value(PGconn *c, const char *label, const char *sql)
+{
+	PGresult *res = bench_query(c, sql, 0, NULL);
+
+	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
+	PQclear(res);
+}
+
+void bench_notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+int bench_int_arg(const char *name, const char *v, int min)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < min || n > 10000000) {
+		fprintf(stderr, "%s: %s: '%s' is not a number >= %d\n", prog, name, v, min);
+		exit(2);
+	}
+	return (int)n;
+}
+
+void bench_loadavg(char *buf, size_t size)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, size, "?");
+	if (fp) {
+		if (fgets(buf, (int)size, fp))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(fp);
+	}
+}
+
+void bench_tmpdir_make(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/ccterm-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		bench_die("mkdtemp: %s", strerror(errno));
+}
+
+void bench_tmpdir_remove(char *dir)
+{
+	char cmd[128];
+
+	if (!dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: could not remove %s\n", prog, dir);
+	dir[0] = '\0';
 }

@@ -24,8 +24,8 @@
 #include "ccterm/boards.h"
 #include "ccterm/db.h"
 #include "ccterm/floor.h"
-#include "../tests/screen/vt.h"
 #include "bench.h"
+#include "bench_console.h"
 #include "series.h"
 
 #define SUPERVISOR "fb_super"
@@ -97,12 +97,6 @@ static long long q_ll(struct bench *b, PGconn *c, const char *sql, int n, const 
 	return v;
 }
 
-static void notice_quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
 /* A conninfo for the same server and database (or dbname) as another role. */
 static void conninfo_as(struct bench *b, const char *user, const char *dbname, char *out, size_t size)
 {
@@ -128,7 +122,7 @@ static void setup_db(struct bench *b)
 	if (!b->su)
 		bench_die("%s", err);
 	b->suc = db_pg(b->su);
-	PQsetNoticeProcessor(b->suc, notice_quiet, NULL);
+	PQsetNoticeProcessor(b->suc, bench_notice_quiet, NULL);
 	if (q_ll(b, b->suc, "select count(*) from agent where login = $1 and role = 'supervisor'", 1, p) != 1)
 		bench_die("no supervisor %s in %s: run bench/run-floor", SUPERVISOR, PQdb(b->suc));
 	drop_bench_queue(b);
@@ -249,30 +243,10 @@ static void time_queries(struct bench *b)
 
 static struct vt *spawn_console(struct bench *b, const char *user, const char *dbname, const char *sub)
 {
-	static char host[2][600], port[2][64], db[2][300], usr[2][64], cfg[2][160], state[2][160];
-	static int k;
-	const char *argv[] = { b->o.ccterm, NULL };
-	const char *env[7];
-	struct vt *vt;
+	char home[128];
 
-	k = (k + 1) % 2;
-	snprintf(host[k], sizeof(host[k]), "PGHOST=%s", PQhost(b->suc));
-	snprintf(port[k], sizeof(port[k]), "PGPORT=%s", PQport(b->suc));
-	snprintf(db[k], sizeof(db[k]), "PGDATABASE=%s", dbname);
-	snprintf(usr[k], sizeof(usr[k]), "PGUSER=%s", user);
-	snprintf(cfg[k], sizeof(cfg[k]), "XDG_CONFIG_HOME=%s/%s/config", b->tmpdir, sub);
-	snprintf(state[k], sizeof(state[k]), "XDG_STATE_HOME=%s/%s/state", b->tmpdir, sub);
-	env[0] = host[k];
-	env[1] = port[k];
-	env[2] = db[k];
-	env[3] = usr[k];
-	env[4] = cfg[k];
-	env[5] = state[k];
-	env[6] = NULL;
-	vt = vt_spawn(argv, env, ROWS, COLS);
-	if (!vt)
-		bench_die("cannot start %s: %s", b->o.ccterm, strerror(errno));
-	return vt;
+	snprintf(home, sizeof(home), "%s/%s", b->tmpdir, sub);
+	return bench_console(b->o.ccterm, b->suc, user, dbname, home, ROWS, COLS);
 }
 
 /* Pumps until QUIET_MS pass without output (or timeout); the time of the last
@@ -650,46 +624,27 @@ static void print_head(void)
 	printf("%-46s %6s %9s %9s %9s %9s\n", "times in ms", "n", "p50", "p90", "p99", "max");
 }
 
-static void print_value(struct bench *b, const char *label, const char *sql)
-{
-	PGresult *res = bench_query(b->suc, sql, 0, NULL);
-
-	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
-	PQclear(res);
-}
-
-static void loadavg(char *buf, size_t size)
-{
-	FILE *fp = fopen("/proc/loadavg", "r");
-
-	snprintf(buf, size, "?");
-	if (fp) {
-		if (fgets(buf, (int)size, fp))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(fp);
-	}
-}
-
 static void report_head(struct bench *b)
 {
 	char when[64], la[128];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
-	loadavg(la, sizeof(la));
+	bench_loadavg(la, sizeof(la));
 	printf("ccterm floor benchmark, %s\n", when);
-	print_value(b, "dataset: queues ", "select count(*) from queue");
-	print_value(b, ", agents ", "select count(*) from agent");
-	print_value(b, ", calls today ", "select count(*) from call where created_at >= floor_day_start()");
-	print_value(b, " (queue_stat rows today ", "select count(*) from queue_stat where bucket >= floor_day_start()");
-	print_value(b, "), survey answers in 8 days ",
-		    "select count(*) from interaction where kind = 'survey' and occurred_at >= floor_day_start(now(), 7)");
-	print_value(b, ", customers ", "select count(*) from customer");
-	print_value(b, "; database ", "select current_database()");
-	print_value(b, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
+	bench_print_value(b->suc, "dataset: queues ", "select count(*) from queue");
+	bench_print_value(b->suc, ", agents ", "select count(*) from agent");
+	bench_print_value(b->suc, ", calls today ", "select count(*) from call where created_at >= floor_day_start()");
+	bench_print_value(b->suc, " (queue_stat rows today ",
+			  "select count(*) from queue_stat where bucket >= floor_day_start()");
+	bench_print_value(b->suc, "), survey answers in 8 days ",
+			  "select count(*) from interaction where kind = 'survey' and occurred_at >= floor_day_start(now(), 7)");
+	bench_print_value(b->suc, ", customers ", "select count(*) from customer");
+	bench_print_value(b->suc, "; database ", "select current_database()");
+	bench_print_value(b->suc, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
 	printf("\n");
-	print_value(b, "server: PostgreSQL ", "select current_setting('server_version')");
-	print_value(b, ", shared_buffers ", "select current_setting('shared_buffers')");
+	bench_print_value(b->suc, "server: PostgreSQL ", "select current_setting('server_version')");
+	bench_print_value(b->suc, ", shared_buffers ", "select current_setting('shared_buffers')");
 	printf("\nhost: %ld CPUs, load average at start %s\n\n", sysconf(_SC_NPROCESSORS_ONLN), la);
 	fflush(stdout);
 }
@@ -727,14 +682,7 @@ static void cleanup(struct bench *b)
 		db_close(b->su);
 		b->su = NULL;
 	}
-	if (b->tmpdir[0]) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->tmpdir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "floor_bench: could not remove %s\n", b->tmpdir);
-		b->tmpdir[0] = '\0';
-	}
+	bench_tmpdir_remove(b->tmpdir);
 }
 
 static const char usage[] =
@@ -749,18 +697,6 @@ static const char usage[] =
 	"  --events N      marker calls under the simulator, one per --event-gap-ms (40, 500)\n"
 	"  --sim-rate R    ccterm-cti simulate --rate (50); --sim-agents N its agents (200)\n"
 	"  --idle-secs S   how long the idle console is watched (30)\n";
-
-static int int_arg(const char *name, const char *v, int min)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || n < min || n > 10000000) {
-		fprintf(stderr, "floor_bench: %s: '%s' is not a number >= %d\n", name, v, min);
-		exit(2);
-	}
-	return (int)n;
-}
 
 static void cleanup_hook(void *b)
 {
@@ -803,13 +739,13 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'd': b->o.conninfo = optarg; break;
 		case 'i': b->o.idle_db = optarg; break;
-		case 'n': b->o.runs = int_arg("--runs", optarg, 1); break;
-		case 'r': b->o.redraws = int_arg("--redraws", optarg, 1); break;
-		case 'e': b->o.events = int_arg("--events", optarg, 0); break;
-		case 'g': b->o.event_gap_ms = int_arg("--event-gap-ms", optarg, 50); break;
-		case 'R': b->o.sim_rate = int_arg("--sim-rate", optarg, 1); break;
-		case 'A': b->o.sim_agents = int_arg("--sim-agents", optarg, 1); break;
-		case 'I': b->o.idle_secs = int_arg("--idle-secs", optarg, 1); break;
+		case 'n': b->o.runs = bench_int_arg("--runs", optarg, 1); break;
+		case 'r': b->o.redraws = bench_int_arg("--redraws", optarg, 1); break;
+		case 'e': b->o.events = bench_int_arg("--events", optarg, 0); break;
+		case 'g': b->o.event_gap_ms = bench_int_arg("--event-gap-ms", optarg, 50); break;
+		case 'R': b->o.sim_rate = bench_int_arg("--sim-rate", optarg, 1); break;
+		case 'A': b->o.sim_agents = bench_int_arg("--sim-agents", optarg, 1); break;
+		case 'I': b->o.idle_secs = bench_int_arg("--idle-secs", optarg, 1); break;
 		case 'c': b->o.ccterm = optarg; break;
 		case 'C': b->o.cti = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -825,9 +761,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-floor-bench-XXXXXX");
-	if (!mkdtemp(b->tmpdir))
-		bench_die("mkdtemp: %s", strerror(errno));
+	bench_tmpdir_make(b->tmpdir, sizeof(b->tmpdir), "floor-bench");
 
 	setup_db(b);
 	series_init(&b->q_db, "queues (all): db_wallboard_queues", (size_t)b->o.runs);
@@ -916,7 +850,7 @@ int main(int argc, char **argv)
 			printf("target event -> screen <= %.0f ms (p99): %.1f, %d missed: %s\n", TARGET_EVENT_MS, e99,
 			       b->event_missed, e99 <= TARGET_EVENT_MS && b->event_missed == 0 ? "met" : "MISSED");
 	}
-	loadavg(la, sizeof(la));
+	bench_loadavg(la, sizeof(la));
 	printf("load average at end %s\n", la);
 	cleanup(b);
 	return 0;

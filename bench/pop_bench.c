@@ -37,8 +37,8 @@
 #include "ccterm/agent_event.h"
 #include "ccterm/db.h"
 #include "ccterm/phone.h"
-#include "../tests/screen/vt.h"
 #include "bench.h"
+#include "bench_console.h"
 #include "series.h"
 
 #define AGENT "bench_agent"
@@ -163,13 +163,6 @@ static void hang_up(struct bench *b, long long id)
 	bench_exec(b->cti, HANGUP_SQL, 1, p);
 }
 
-/* Notices (a role already in its group ...) are not the benchmark's business. */
-static void notice_quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
 static void agent_ensure(struct bench *b, const char *login, const char *name)
 {
 	struct agent_spec a = { .login = login, .name = name, .branch = AGENT_BRANCH, .role = "agent" };
@@ -188,7 +181,7 @@ static void setup_db(struct bench *b)
 	if (!b->db)
 		bench_die("%s", err);
 	b->cti = db_pg(b->db);
-	PQsetNoticeProcessor(b->cti, notice_quiet, NULL);
+	PQsetNoticeProcessor(b->cti, bench_notice_quiet, NULL);
 	res = bench_query(b->cti, "select 1 from pg_proc where proname = 'screen_pop'", 0, NULL);
 	if (PQntuples(res) == 0)
 		bench_die("database %s is not migrated (ccterm-admin migrate)", PQdb(b->cti));
@@ -276,23 +269,8 @@ static void setup_floor(struct bench *b)
 
 static void setup_console(struct bench *b)
 {
-	static char host[600], port[64], dbname[300], user[64], cfg[128], state[128];
-	const char *argv[] = { b->o.ccterm, NULL };
-	const char *env[] = { host, port, dbname, user, cfg, state, NULL };
-
-	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/ccterm-bench-XXXXXX");
-	if (!mkdtemp(b->tmpdir))
-		bench_die("mkdtemp: %s", strerror(errno));
-	snprintf(host, sizeof(host), "PGHOST=%s", PQhost(b->cti));
-	snprintf(port, sizeof(port), "PGPORT=%s", PQport(b->cti));
-	snprintf(dbname, sizeof(dbname), "PGDATABASE=%s", PQdb(b->cti));
-	snprintf(user, sizeof(user), "PGUSER=%s", AGENT);
-	/* No user key map; a journal of its own. */
-	snprintf(cfg, sizeof(cfg), "XDG_CONFIG_HOME=%s/config", b->tmpdir);
-	snprintf(state, sizeof(state), "XDG_STATE_HOME=%s/state", b->tmpdir);
-	b->vt = vt_spawn(argv, env, ROWS, COLS);
-	if (!b->vt)
-		bench_die("cannot start %s: %s", b->o.ccterm, strerror(errno));
+	bench_tmpdir_make(b->tmpdir, sizeof(b->tmpdir), "bench");
+	b->vt = bench_console(b->o.ccterm, b->cti, AGENT, PQdb(b->cti), b->tmpdir, ROWS, COLS);
 	if (!vt_wait_for(b->vt, "Waiting for calls", 15000)) {
 		vt_dump(b->vt, stderr);
 		bench_die("%s did not come up as %s", b->o.ccterm, AGENT);
@@ -498,44 +476,24 @@ static void server_times(struct bench *b)
 
 /* ---- report -------------------------------------------------------------------------- */
 
-static void print_value(struct bench *b, const char *label, const char *sql)
-{
-	PGresult *res = bench_query(b->cti, sql, 0, NULL);
-
-	printf("%s%s", label, PQntuples(res) ? PQgetvalue(res, 0, 0) : "?");
-	PQclear(res);
-}
-
-static void loadavg(char *buf, size_t size)
-{
-	FILE *fp = fopen("/proc/loadavg", "r");
-
-	snprintf(buf, size, "?");
-	if (fp) {
-		if (fgets(buf, (int)size, fp))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(fp);
-	}
-}
-
 static void report_head(struct bench *b)
 {
 	char when[64], la[128];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
-	loadavg(la, sizeof(la));
+	bench_loadavg(la, sizeof(la));
 	printf("ccterm screen-pop benchmark, %s\n", when);
-	print_value(b, "dataset: customers ~",
+	bench_print_value(b->cti, "dataset: customers ~",
 		    "select to_char(reltuples, 'FM999999999999') from pg_class where oid = 'customer'::regclass");
-	print_value(b, ", interactions ~",
+	bench_print_value(b->cti, ", interactions ~",
 		    "select to_char(reltuples, 'FM999999999999') from pg_class where oid = 'interaction'::regclass");
-	print_value(b, " (pg_class.reltuples); database ", "select current_database()");
-	print_value(b, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
+	bench_print_value(b->cti, " (pg_class.reltuples); database ", "select current_database()");
+	bench_print_value(b->cti, ", ", "select pg_size_pretty(pg_database_size(current_database()))");
 	printf("\n");
-	print_value(b, "server: PostgreSQL ", "select current_setting('server_version')");
-	print_value(b, ", shared_buffers ", "select current_setting('shared_buffers')");
-	print_value(b, ", synchronous_commit ", "select current_setting('synchronous_commit')");
+	bench_print_value(b->cti, "server: PostgreSQL ", "select current_setting('server_version')");
+	bench_print_value(b->cti, ", shared_buffers ", "select current_setting('shared_buffers')");
+	bench_print_value(b->cti, ", synchronous_commit ", "select current_setting('synchronous_commit')");
 	printf("\nhost: %ld CPUs, load average at start %s\n", sysconf(_SC_NPROCESSORS_ONLN), la);
 	printf("console: %s in a %dx%d pty as %s; %d calls after %d warm-up, a console, a floor and a raw call every %d ms\n",
 	       b->o.ccterm, COLS, ROWS, AGENT, b->o.calls, b->o.warmup, b->o.gap_ms);
@@ -570,7 +528,7 @@ static void report(struct bench *b)
 {
 	char la[128];
 
-	loadavg(la, sizeof(la));
+	bench_loadavg(la, sizeof(la));
 	printf("%-38s %6s %9s %9s %9s %9s\n", "times in ms (live: call_arrive alone)", "n", "p50", "p90", "p99", "max");
 	series_print(&b->console, 36);
 	series_print(&b->floor_total, 36);
@@ -645,14 +603,7 @@ static void cleanup(struct bench *b)
 		db_close(b->db);
 		b->db = NULL;
 	}
-	if (b->tmpdir[0]) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->tmpdir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "pop_bench: could not remove %s\n", b->tmpdir);
-		b->tmpdir[0] = '\0';
-	}
+	bench_tmpdir_remove(b->tmpdir);
 }
 
 static const char usage[] =
@@ -666,18 +617,6 @@ static const char usage[] =
 	"  --gap-ms MS   two console, two floor calls (live, prepared) and a raw one per MS (1000):\n"
 	"                each meets an idle system\n"
 	"  --ccterm PATH the console (default $CCTERM_BUILDDIR/ccterm, else ./ccterm)\n";
-
-static int int_arg(const char *name, const char *v, int min)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || n < min || n > 10000000) {
-		fprintf(stderr, "pop_bench: %s: '%s' is not a number >= %d\n", name, v, min);
-		exit(2);
-	}
-	return (int)n;
-}
 
 static void cleanup_hook(void *b)
 {
@@ -713,12 +652,12 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': b->o.conninfo = optarg; break;
-		case 'n': b->o.calls = int_arg("--calls", optarg, 1); break;
-		case 'w': b->o.warmup = int_arg("--warmup", optarg, 0); break;
-		case 'e': b->o.explain = int_arg("--explain", optarg, 0); break;
-		case 'g': b->o.gap_ms = int_arg("--gap-ms", optarg, 0); break;
-		case 't': b->o.timeout_ms = int_arg("--timeout-ms", optarg, 100); break;
-		case 's': b->o.seed = int_arg("--seed", optarg, 0); break;
+		case 'n': b->o.calls = bench_int_arg("--calls", optarg, 1); break;
+		case 'w': b->o.warmup = bench_int_arg("--warmup", optarg, 0); break;
+		case 'e': b->o.explain = bench_int_arg("--explain", optarg, 0); break;
+		case 'g': b->o.gap_ms = bench_int_arg("--gap-ms", optarg, 0); break;
+		case 't': b->o.timeout_ms = bench_int_arg("--timeout-ms", optarg, 100); break;
+		case 's': b->o.seed = bench_int_arg("--seed", optarg, 0); break;
 		case 'c': b->o.ccterm = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
