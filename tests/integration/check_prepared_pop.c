@@ -57,19 +57,12 @@ static const char fixture[] =
 	"  ('Family', 'family pack', 20, null, '{family}', true);"
 	"insert into queue (name) values ('general');";
 
-static void add_login(const char *login, const char *role)
-{
-	struct agent_spec a = { .login = login, .name = login, .branch = "SEL", .role = role };
-
-	ck_assert_msg(admin_agent_add(db, &a) == 0, "agent add %s: %s", login, db_error(db));
-}
-
 static void setup(void)
 {
 	db = testdb_create(dbname);
 	testdb_agent(db, AGENT, "Prepared Agent", "agent");
-	add_login(OTHER, "agent");
-	add_login(BRANCH, "branch");
+	testdb_agent(db, OTHER, OTHER, "agent");
+	testdb_agent(db, BRANCH, BRANCH, "branch");
 	ck_assert_msg(db_exec_script(db, fixture) == 0, "fixture: %s", db_error(db));
 	ag = testdb_connect(dbname, AGENT);
 	/* as the console does after every connect */

@@ -99,12 +99,17 @@ void testdb_drop(struct db *db, const char *name)
 	db_close(admin);
 }
 
-void testdb_agent(struct db *db, const char *login, const char *name, const char *role)
+void testdb_agent_in(struct db *db, const char *login, const char *name, const char *role, const char *queues)
 {
-	struct agent_spec a = { .login = login, .name = name, .branch = "SEL", .role = role };
+	struct agent_spec a = { .login = login, .name = name, .branch = "SEL", .role = role, .queues = queues };
 
 	ck_assert_int_eq(admin_branch_add(db, "SEL", "서울 본점", "Seoul"), 0);
-	ck_assert_msg(admin_agent_add(db, &a) == 0, "agent add: %s", db_error(db));
+	ck_assert_msg(admin_agent_add(db, &a) == 0, "agent add %s: %s", login, db_error(db));
+}
+
+void testdb_agent(struct db *db, const char *login, const char *name, const char *role)
+{
+	testdb_agent_in(db, login, name, role, NULL);
 }
 
 void testdb_center_at_noon(struct db *db)

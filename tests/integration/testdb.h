@@ -16,8 +16,11 @@ void testdb_drop(struct db *db, const char *name);
 /* Connects to database name as role user (NULL: the superuser). */
 struct db *testdb_connect(const char *name, const char *user);
 
-/* A branch "SEL" and an agent with this login, name and role. */
+/* A branch "SEL" and an agent with this login, name and role (a login role
+ * of that name); testdb_agent_in also gives it the skills queues
+ * (comma-separated names of queues that exist). */
 void testdb_agent(struct db *db, const char *login, const char *name, const char *role);
+void testdb_agent_in(struct db *db, const char *login, const char *name, const char *role, const char *queues);
 
 /* Makes the center's time zone (settings 'timezone') one where it is now
  * between 12:00 and 13:00 (Etc/GMT-N is N hours east of UTC), for a test

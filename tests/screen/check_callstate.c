@@ -18,12 +18,8 @@
 /* An agent with the queue "general" and a routed call to them, ringing. */
 static void routed_agent(const char *login, const char *name)
 {
-	struct agent_spec a = { .login = login, .name = name, .branch = "SEL", .role = "agent",
-				.queues = "general" };
-
 	ck_assert_int_eq(admin_queue_add(db, "general", 20, 80), 0);
-	ck_assert_int_eq(admin_branch_add(db, "SEL", "서울 본점", "Seoul"), 0);
-	ck_assert_msg(admin_agent_add(db, &a) == 0, "%s", db_error(db));
+	testdb_agent_in(db, login, name, "agent", "general");
 }
 
 static long long routed_call(const char *ani_e164)

@@ -460,15 +460,13 @@ END_TEST
 
 START_TEST(wallboard_shows_waiting_calls_and_agents)
 {
-	struct agent_spec a = { .login = "cc_ag1", .name = "Floor Agent", .branch = "SEL", .role = "agent",
-				.queues = "general" };
 	struct vt *vt;
 	long long first, call;
 	char want[64];
 
 	ck_assert_int_eq(admin_queue_add(db, "general", 20, 80), 0);
 	testdb_agent(db, "cc_s1", "Supervisor One", "supervisor");
-	ck_assert_msg(admin_agent_add(db, &a) == 0, "%s", db_error(db));
+	testdb_agent_in(db, "cc_ag1", "Floor Agent", "agent", "general");
 	vt = console("cc_s1", 24, 80);
 	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
 	ck_assert_int_eq(vt_type(vt, "<F9>"), 0);
