@@ -6,19 +6,20 @@
 -- last instant, or today so far: the report agrees with the boards.
 -- A repeatable file: applied after the numbered migrations whenever it changes.
 
+-- The center's time zone, as the report's title says it and as its days
+-- are cut.
+create or replace function report_timezone() returns text
+language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+	select coalesce((select value from settings where key = 'timezone'), 'Asia/Seoul')
+$$;
+
 -- The day [d0, d1) of p_day in the center's zone, and the instant the
 -- figures are read at: the day's last microsecond, or now while it lasts.
 create or replace function report_day_span(p_day date, out d0 timestamptz, out d1 timestamptz, out at timestamptz)
 language sql stable set search_path = pg_catalog, public, pg_temp as $$
 	select x.d0, x.d1, least(now(), x.d1 - interval '1 microsecond')
 	from (select p_day::timestamp at time zone s.z as d0, (p_day + 1)::timestamp at time zone s.z as d1
-	      from (select coalesce((select value from settings where key = 'timezone'), 'Asia/Seoul') as z) s) x
-$$;
-
--- The center's time zone, as the report's title says it.
-create or replace function report_timezone() returns text
-language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
-	select coalesce((select value from settings where key = 'timezone'), 'Asia/Seoul')
+	      from (select report_timezone() as z) s) x
 $$;
 
 -- Every report function starts here: supervisors and admins only (SQLSTATE
@@ -30,7 +31,7 @@ create or replace function report_check(p_day text, p_queue text, p_branch text)
 returns date language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_day date;
-	v_today date := (now() at time zone coalesce((select value from settings where key = 'timezone'), 'Asia/Seoul'))::date;
+	v_today date := (now() at time zone report_timezone())::date;
 begin
 	if not (pg_has_role(session_user, 'ccterm_supervisor', 'MEMBER') or pg_has_role(session_user, 'ccterm_admin', 'MEMBER')) then
 		raise exception 'the daily report is for supervisors' using errcode = '42501';
