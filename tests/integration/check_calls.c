@@ -546,49 +546,6 @@ END_TEST
 
 /* --- ccterm-cti timers: the process that runs the clock ------------------------ */
 
-/* Starts ccterm-cti with args in the background, output to a file. */
-static pid_t spawn_cti(const char *const *args, const char *log)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		char bin[512];
-		const char *argv[32];
-		int n = 0;
-
-		/* Dies with the test: a failed test leaves no timer running. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		snprintf(bin, sizeof(bin), "%s/ccterm-cti", testdb_builddir());
-		argv[n++] = bin;
-		for (; *args && n < 31; args++)
-			argv[n++] = *args;
-		argv[n] = NULL;
-		setenv("PGDATABASE", dbname, 1);
-		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
-			_exit(127);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* SIGTERM, then its exit status (-1 when it had to be killed). */
-static int stop_cti(pid_t pid)
-{
-	int status;
-
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		usleep(50 * 1000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 /* Waits up to ms for the call to reach state/agent. */
 static bool call_becomes(long long id, const char *want, int ms)
 {
@@ -628,7 +585,7 @@ START_TEST(timers_take_back_unanswered_offers)
 	agent("cl_t1", "cl_q");
 	agent("cl_t2", "cl_q");
 	ring_timeout(1);
-	pid = spawn_cti(args, log);
+	pid = testdb_spawn(dbname, "ccterm-cti", args, NULL, log);
 	usleep(300 * 1000);
 	set_state("cl_t1", "ready");
 	c = arrive("cl_q", NULL);
@@ -657,7 +614,7 @@ START_TEST(timers_take_back_unanswered_offers)
 	ck_assert_int_eq(count("select count(*) from agent_state r, agent_state n where r.login = 'cl_t2' "
 			       "and r.state = 'ringing' and n.login = 'cl_t2' and n.reason = 'no answer' "
 			       "and n.started_at - r.started_at >= interval '3 seconds'"), 1);
-	ck_assert_int_eq(stop_cti(pid), 0);
+	ck_assert_int_eq(testdb_stop(pid), 0);
 	unlink(log);
 }
 END_TEST
@@ -775,7 +732,7 @@ START_TEST(ring_timeouts_race_routing_cleanly)
 		agent(login, i % 2 ? "cl_x1,cl_x2" : "cl_x1");
 	}
 	ring_timeout(1);
-	timers = spawn_cti(args, log);
+	timers = testdb_spawn(dbname, "ccterm-cti", args, NULL, log);
 	for (int k = 0; k < RACE_WORKERS; k++) {
 		pids[k] = fork();
 		ck_assert_int_ge(pids[k], 0);
@@ -799,7 +756,7 @@ START_TEST(ring_timeouts_race_routing_cleanly)
 			       "join agent a on a.login = aq.login where c.state = 'queued' and a.state = 'ready' "
 			       "and not exists (select 1 from call o where o.agent_login = a.login "
 			       "and o.state in ('offered', 'answered'))"), 0);
-	ck_assert_msg(stop_cti(timers) == 0, "%s", file_text(log));
+	ck_assert_msg(testdb_stop(timers) == 0, "%s", file_text(log));
 	ck_assert_msg(strstr(file_text(log), "deadlock") == NULL, "%s", file_text(log));
 	unlink(log);
 }
@@ -856,8 +813,8 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 	queue("cl_ring");
 	agent("cl_ring1", "cl_ring");
 	ring_timeout(1);
-	timers = spawn_cti(timer_args, timer_log);
-	sim = spawn_cti(sim_args, sim_log);
+	timers = testdb_spawn(dbname, "ccterm-cti", timer_args, NULL, timer_log);
+	sim = testdb_spawn(dbname, "ccterm-cti", sim_args, NULL, sim_log);
 	/* Restarted once the simulator is at work (its calls coming), not after a
 	 * fixed while: a loaded box may still have it setting up. */
 	{
@@ -913,7 +870,7 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 	ck_assert_msg(call_becomes(c, "queued/", 8000), "timers: %s", file_text(timer_log));
 	ck_assert_msg(strstr(file_text(timer_log), "reconnected after") != NULL, "%s", file_text(timer_log));
 
-	ck_assert_int_eq(stop_cti(timers), 0);
+	ck_assert_int_eq(testdb_stop(timers), 0);
 	free(t0);
 	unlink(sim_log);
 	unlink(timer_log);

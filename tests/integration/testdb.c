@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,4 +174,48 @@ int testdb_run(const char *name, const char *cmd, char *out, size_t outsz)
 	while (fread(line, 1, sizeof(line), p) > 0)
 		;
 	return WEXITSTATUS(pclose(p));
+}
+
+pid_t testdb_spawn(const char *name, const char *prog, const char *const *args, const char *const *env,
+		   const char *log)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char bin[4096];
+		const char *argv[32];
+		int n = 0;
+
+		/* Dies with the test: a failed test leaves nothing running. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		snprintf(bin, sizeof(bin), "%s/%s", testdb_builddir(), prog);
+		argv[n++] = bin;
+		for (; *args && n < 31; args++)
+			argv[n++] = *args;
+		argv[n] = NULL;
+		setenv("PGDATABASE", name, 1);
+		for (; env && *env; env += 2)
+			setenv(env[0], env[1], 1);
+		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
+			_exit(127);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int testdb_stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(50 * 1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
 }

@@ -3,6 +3,7 @@
 #ifndef CCTERM_TESTDB_H
 #define CCTERM_TESTDB_H
 
+#include <sys/types.h>
 #include <libpq-fe.h>
 
 #include "ccterm/db.h"
@@ -40,5 +41,14 @@ const char *testdb_builddir(void);
 /* Runs a built program (cmd: "ccterm-admin ...") against database name,
  * its stdout and stderr into out; returns its exit status. */
 int testdb_run(const char *name, const char *cmd, char *out, size_t outsz);
+
+/* Starts a program of the build tree (prog: "ccterm-cti", "tests/pbx/fake_pbx")
+ * in the background on database name, with args and env (NAME, VALUE pairs;
+ * both NULL-terminated, env may be NULL), stdout and stderr into the file
+ * log; it dies with the test. testdb_stop sends it SIGTERM and returns its
+ * exit status (-1 when it had to be killed, or was killed). */
+pid_t testdb_spawn(const char *name, const char *prog, const char *const *args, const char *const *env,
+		   const char *log);
+int testdb_stop(pid_t pid);
 
 #endif

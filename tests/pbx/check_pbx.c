@@ -80,51 +80,8 @@ static char *fixture(const char *name)
 	return path;
 }
 
-/* Runs a program of the build tree in the background (env: NAME=VALUE
- * pairs, NULL-terminated), stdout and stderr into log. */
-static pid_t spawn(const char *prog, const char *const *args, const char *const *env, const char *log)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		char bin[4096];
-		const char *argv[32];
-		int n = 0;
-
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		snprintf(bin, sizeof(bin), "%s/%s", testdb_builddir(), prog);
-		argv[n++] = bin;
-		for (; *args && n < 31; args++)
-			argv[n++] = *args;
-		argv[n] = NULL;
-		setenv("PGDATABASE", dbname, 1);
-		setenv("PGUSER", "pb_cti", 1);
-		for (; env && *env; env += 2)
-			setenv(env[0], env[1], 1);
-		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
-			_exit(127);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* SIGTERM, then the exit status (-1 when it had to be killed or was killed). */
-static int stop(pid_t pid)
-{
-	int status;
-
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		usleep(50 * 1000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
+/* ccterm-cti's role here, in every program's environment (testdb_spawn). */
+static const char *const cti_user[] = { "PGUSER", "pb_cti", NULL };
 
 static char *file_text(const char *path)
 {
@@ -165,7 +122,7 @@ static void start(struct run *r, const char *proto, const char *transcript)
 				       strcmp(proto, "ami") == 0 ? r->port : fixture(transcript),
 				       strcmp(proto, "ami") == 0 ? fixture(transcript) : NULL, NULL };
 
-		r->pbx = spawn("tests/pbx/fake_pbx", args, NULL, r->pbx_log);
+		r->pbx = testdb_spawn(dbname, "tests/pbx/fake_pbx", args, cti_user, r->pbx_log);
 	}
 	for (int i = 0; i < 200 && !*portnum; i++) {
 		if ((f = fopen(r->port, "r"))) {
@@ -182,11 +139,11 @@ static void start(struct run *r, const char *proto, const char *transcript)
 	if (strcmp(proto, "ami") == 0) {
 		const char *args[] = { "ami", hostport, "--user", "ccterm", "--secret-file", r->secret, NULL };
 
-		r->cti = spawn("ccterm-cti", args, NULL, r->cti_log);
+		r->cti = testdb_spawn(dbname, "ccterm-cti", args, cti_user, r->cti_log);
 	} else {
 		const char *args[] = { "esl", hostport, "--password-file", r->secret, NULL };
 
-		r->cti = spawn("ccterm-cti", args, NULL, r->cti_log);
+		r->cti = testdb_spawn(dbname, "ccterm-cti", args, cti_user, r->cti_log);
 	}
 }
 
@@ -194,9 +151,9 @@ static void start(struct run *r, const char *proto, const char *transcript)
  * must have heard what it expected. */
 static void finish(struct run *r)
 {
-	int cti = stop(r->cti), pbx;
+	int cti = testdb_stop(r->cti), pbx;
 
-	pbx = stop(r->pbx);
+	pbx = testdb_stop(r->pbx);
 	ck_assert_msg(cti == 0, "ccterm-cti exit %d:\n%s", cti, file_text(r->cti_log));
 	/* The PBX ends (0) when the adapter closes; killed (-1) is fine too, 1 is not. */
 	ck_assert_msg(pbx != 1, "fake PBX: %s", file_text(r->pbx_log));
@@ -385,13 +342,13 @@ START_TEST(ami_without_a_pbx_says_so_and_keeps_trying)
 	char log[] = "/tmp/ccterm-pbx-log-XXXXXX";
 	/* The secret from the environment, never argv. */
 	const char *args[] = { "ami", "127.0.0.1:1", "--user", "ccterm", NULL };
-	const char *env[] = { "CCTERM_AMI_SECRET", "x", NULL };
+	const char *env[] = { "PGUSER", "pb_cti", "CCTERM_AMI_SECRET", "x", NULL };
 	pid_t pid;
 
 	ck_assert_int_ge(mkstemp(log), 0);
-	pid = spawn("ccterm-cti", args, env, log);
+	pid = testdb_spawn(dbname, "ccterm-cti", args, env, log);
 	usleep(400 * 1000);
-	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(testdb_stop(pid), 0);
 	ck_assert_msg(strstr(file_text(log), "cannot connect to 127.0.0.1:1"), "%s", file_text(log));
 	unlink(log);
 }
@@ -489,7 +446,7 @@ START_TEST(events_from_clients_of_a_unix_socket)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/events.sock", dir);
 	snprintf(log, sizeof(log), "%s/log", dir);
-	pid = spawn("ccterm-cti", args, NULL, log);
+	pid = testdb_spawn(dbname, "ccterm-cti", args, cti_user, log);
 	strcpy(sa.sun_path, path);
 	for (int i = 0; i < 200; i++) {
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -504,7 +461,7 @@ START_TEST(events_from_clients_of_a_unix_socket)
 	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 's-1' and state = 'answered')", 10000),
 		      "%s", file_text(log));
 	close(fd);
-	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(testdb_stop(pid), 0);
 	value_is("select agent_login from call", "pb_lee");
 	ck_assert_msg(access(path, F_OK) != 0, "the socket is removed at the end");
 	unlink(log);
@@ -632,7 +589,7 @@ START_TEST(an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/events.sock", dir);
 	snprintf(log, sizeof(log), "%s/log", dir);
-	pid = spawn("ccterm-cti", args, NULL, log);
+	pid = testdb_spawn(dbname, "ccterm-cti", args, cti_user, log);
 	ck_assert_int_eq(send_lines(path, "{\"event\":\"offered\",\"call_id\":\"r-1\",\"agent\":\"SIP/777\"}\n"), 0);
 	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 'r-1')", 10000), "%s", file_text(log));
 	db_close(db);
@@ -643,7 +600,7 @@ START_TEST(an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held
 	ck_assert_int_eq(send_lines(path, "{\"event\":\"answered\",\"call_id\":\"r-1\",\"agent\":\"SIP/777\"}\n"), 0);
 	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 'r-1' and state = 'answered')", 15000),
 		      "%s", file_text(log));
-	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(testdb_stop(pid), 0);
 	ck_assert_msg(strstr(file_text(log), "reconnected after"), "%s", file_text(log));
 	unlink(log);
 	rmdir(dir);
