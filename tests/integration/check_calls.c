@@ -764,22 +764,11 @@ END_TEST
 
 /* --- a database restart under the long-lived processes ---------------------------- */
 
-/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
-static int pg(const char *what)
-{
-	char cmd[1024];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart-cti' '%s/scripts/pg' %s >/dev/null",
-		 testdb_builddir(), top ? top : ".", what);
-	return system(cmd);
-}
-
 /* Run once after the restart test, whatever became of it (in the runner, not
  * the forked test): the private cluster is not left running. */
 static void restart_cluster_stop(void)
 {
-	pg("stop");
+	testdb_pg("restart-cti", "stop");
 }
 
 START_TEST(simulate_and_timers_carry_on_through_a_restart)
@@ -788,23 +777,12 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 				   "--queue", "cl_sim", "--prefix", "cl_sim_", "--seed", "5", NULL };
 	const char *timer_args[] = { "timers", NULL };
 	char sim_log[] = "/tmp/ccterm-sim-XXXXXX", timer_log[] = "/tmp/ccterm-timers-XXXXXX";
-	char env[1024], *host, *t0;
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
+	char *t0;
 	pid_t sim, timers;
 	int status = 0;
 	long long c;
-	FILE *p;
 
-	ck_assert_int_eq(pg("start"), 0);
-	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart-cti' '%s/scripts/pg' conninfo",
-		 testdb_builddir(), top ? top : ".");
-	p = popen(env, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
-	pclose(p);
-	host = strstr(env, "host=") + 5;
-	host[strcspn(host, " ")] = '\0';
-	setenv("PGHOST", host, 1);
+	testdb_private_cluster("restart-cti");
 	setup();
 	ck_assert_int_ge(mkstemp(sim_log), 0);
 	ck_assert_int_ge(mkstemp(timer_log), 0);
@@ -830,7 +808,7 @@ START_TEST(simulate_and_timers_carry_on_through_a_restart)
 	}
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(pg("restart"), 0);
+	ck_assert_int_eq(testdb_pg("restart-cti", "restart"), 0);
 	db = testdb_connect(dbname, NULL);
 	t0 = testdb_value(db, "select now()::text");
 

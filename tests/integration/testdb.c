@@ -219,3 +219,33 @@ int testdb_stop(pid_t pid)
 	waitpid(pid, &status, 0);
 	return -1;
 }
+
+int testdb_pg(const char *name, const char *what)
+{
+	char cmd[1024];
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' %s >/dev/null",
+		 testdb_builddir(), name, top ? top : ".", what);
+	return system(cmd);
+}
+
+void testdb_private_cluster(const char *name)
+{
+	char env[1024], *host;
+	FILE *p;
+	const char *top = getenv("CCTERM_TOP_SRCDIR");
+
+	ck_assert_int_eq(testdb_pg(name, "start"), 0);
+	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' conninfo",
+		 testdb_builddir(), name, top ? top : ".");
+	p = popen(env, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
+	pclose(p);
+	host = strstr(env, "host=");
+	ck_assert_ptr_nonnull(host);
+	host += 5;
+	host[strcspn(host, " \n")] = '\0';
+	setenv("PGHOST", host, 1);
+}

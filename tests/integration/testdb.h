@@ -42,6 +42,14 @@ const char *testdb_builddir(void);
  * its stdout and stderr into out; returns its exit status. */
 int testdb_run(const char *name, const char *cmd, char *out, size_t outsz);
 
+/* A cluster of the test's own (scripts/pg on BUILDDIR/.pgdata-NAME), so
+ * stopping and restarting it disturbs no other test (test programs run in
+ * parallel: one name each): testdb_private_cluster(NAME) starts it and
+ * points PGHOST at it; testdb_pg(NAME, "start"|"stop"|"restart") acts on it
+ * and returns scripts/pg's exit status. */
+void testdb_private_cluster(const char *name);
+int testdb_pg(const char *name, const char *what);
+
 /* Starts a program of the build tree (prog: "ccterm-cti", "tests/pbx/fake_pbx")
  * in the background on database name, with args and env (NAME, VALUE pairs;
  * both NULL-terminated, env may be NULL), stdout and stderr into the file

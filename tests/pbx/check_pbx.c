@@ -526,20 +526,9 @@ END_TEST
 
 /* --- a database restart under a running adapter ----------------------------- */
 
-/* scripts/pg on a cluster of this test's own, so restarting it disturbs no other test. */
-static int pg(const char *what)
-{
-	char cmd[1024];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-restart-pbx' '%s/scripts/pg' %s >/dev/null",
-		 testdb_builddir(), top ? top : ".", what);
-	return system(cmd);
-}
-
 static void restart_cluster_stop(void)
 {
-	pg("stop");
+	testdb_pg("restart-pbx", "stop");
 }
 
 /* Sends lines to the socket of a running `events --socket`; -1 when it cannot connect. */
@@ -569,22 +558,11 @@ static int send_lines(const char *path, const char *lines)
 
 START_TEST(an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held)
 {
-	char dir[] = "/tmp/ccterm-ev-XXXXXX", path[200], log[200], env[1024], *host;
+	char dir[] = "/tmp/ccterm-ev-XXXXXX", path[200], log[200];
 	const char *args[] = { "events", "--socket", path, NULL };
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
 	pid_t pid;
-	FILE *p;
 
-	ck_assert_int_eq(pg("start"), 0);
-	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-restart-pbx' '%s/scripts/pg' conninfo",
-		 testdb_builddir(), top ? top : ".");
-	p = popen(env, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
-	pclose(p);
-	host = strstr(env, "host=") + 5;
-	host[strcspn(host, " ")] = '\0';
-	setenv("PGHOST", host, 1);
+	testdb_private_cluster("restart-pbx");
 	setup();
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/events.sock", dir);
@@ -594,7 +572,7 @@ START_TEST(an_adapter_waits_out_a_database_restart_and_applies_the_event_it_held
 	ck_assert_msg(becomes("select exists (select 1 from call where pbx_id = 'r-1')", 10000), "%s", file_text(log));
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(pg("restart"), 0);
+	ck_assert_int_eq(testdb_pg("restart-pbx", "restart"), 0);
 	db = testdb_connect(dbname, NULL);
 	/* The first event after the restart finds the connection gone: the adapter reconnects and applies it. */
 	ck_assert_int_eq(send_lines(path, "{\"event\":\"answered\",\"call_id\":\"r-1\",\"agent\":\"SIP/777\"}\n"), 0);

@@ -510,7 +510,7 @@ START_TEST(save_waits_for_a_database_restart)
 {
 	struct vt *vt;
 
-	console_private_cluster("restart");
+	testdb_private_cluster("restart");
 	setup();
 
 	testdb_agent(db, "cc_r1", "Agent Restart", "agent");
@@ -523,13 +523,13 @@ START_TEST(save_waits_for_a_database_restart)
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전", 2000);
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(console_pg("stop"), 0);
+	ck_assert_int_eq(testdb_pg("restart", "stop"), 0);
 	VT_ASSERT_WAIT(vt, "DB DOWN", 5000);
 	/* Typing and saving go on while the server is away; the text stays. */
 	ck_assert_int_eq(vt_type(vt, " 그리고 후<F10>"), 0);
 	VT_ASSERT_WAIT(vt, "the database is down; retrying", 3000);
 	VT_ASSERT_WAIT(vt, "서버가 꺼지기 전 그리고 후", 1000);
-	ck_assert_int_eq(console_pg("start"), 0);
+	ck_assert_int_eq(testdb_pg("restart", "start"), 0);
 	VT_ASSERT_WAIT(vt, "Saved as interaction #", 10000);
 	VT_ASSERT_WAIT(vt, "DB ok", 2000);
 	vt_free(vt);
@@ -537,7 +537,7 @@ START_TEST(save_waits_for_a_database_restart)
 	ck_assert_int_eq(value("select count(*) from interaction where body = '서버가 꺼지기 전 그리고 후' "
 			       "and agent_login = 'cc_r1'"), 1);
 	console_teardown();
-	console_pg("stop");
+	testdb_pg("restart", "stop");
 }
 END_TEST
 

@@ -149,7 +149,7 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	long long t0, took;
 	char want[64];
 
-	console_private_cluster("restart-outage");
+	testdb_private_cluster("restart-outage");
 	console_setup();
 	testdb_agent(db, "gw_r1", "Agent Restart", "agent");
 	console_customer("유재석", "platinum", "+821066667777", 2);
@@ -165,18 +165,18 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	/* The server restarts: the console reconnects and re-reads what is offered. */
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(console_pg("stop"), 0);
+	ck_assert_int_eq(testdb_pg("restart-outage", "stop"), 0);
 	VT_ASSERT_WAIT(vt, "DB DOWN", 5000);
-	ck_assert_int_eq(console_pg("start"), 0);
+	ck_assert_int_eq(testdb_pg("restart-outage", "start"), 0);
 	VT_ASSERT_WAIT(vt, "DB ok", 10000);
 	VT_ASSERT_WAIT(vt, want, 1000);
 	VT_ASSERT_WAIT(vt, "메모 중", 1000);
 	/* A call offered the moment the server is back shows at once. */
 	db = testdb_connect(dbname, NULL);
-	ck_assert_int_eq(console_pg("stop"), 0);
+	ck_assert_int_eq(testdb_pg("restart-outage", "stop"), 0);
 	db_close(db);
 	db = NULL;
-	ck_assert_int_eq(console_pg("start"), 0);
+	ck_assert_int_eq(testdb_pg("restart-outage", "start"), 0);
 	db = testdb_connect(dbname, NULL);
 	snprintf(want, sizeof(want), "select call_hangup(%lld)", first);
 	console_sql(want);
@@ -189,7 +189,7 @@ START_TEST(offered_calls_show_right_after_a_server_restart)
 	ck_assert_msg(took < 5000, "the offer took %lld ms to show after the restart", took);
 	vt_free(vt);
 	console_teardown();
-	console_pg("stop");
+	testdb_pg("restart-outage", "stop");
 }
 END_TEST
 

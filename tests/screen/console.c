@@ -113,40 +113,6 @@ long long console_call(const char *ani_e164, const char *agent)
 	return id;
 }
 
-/* The private cluster's directory suffix (console_private_cluster). */
-static char cluster[32] = "restart";
-
-int console_pg(const char *what)
-{
-	char cmd[1024];
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cmd, sizeof(cmd), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' %s >/dev/null",
-		 testdb_builddir(), cluster, top ? top : ".", what);
-	return system(cmd);
-}
-
-void console_private_cluster(const char *name)
-{
-	char env[1024], *host;
-	FILE *p;
-	const char *top = getenv("CCTERM_TOP_SRCDIR");
-
-	snprintf(cluster, sizeof(cluster), "%s", name);
-	ck_assert_int_eq(console_pg("start"), 0);
-	snprintf(env, sizeof(env), "CCTERM_PGDATA='%s/.pgdata-%s' '%s/scripts/pg' conninfo",
-		 testdb_builddir(), cluster, top ? top : ".");
-	p = popen(env, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(env, sizeof(env), p));
-	pclose(p);
-	host = strstr(env, "host=");
-	ck_assert_ptr_nonnull(host);
-	host += 5;
-	host[strcspn(host, " \n")] = '\0';
-	setenv("PGHOST", host, 1);
-}
-
 long long console_backend_pid(const char *login)
 {
 	char q[256];

@@ -34,12 +34,7 @@ long long console_customer(const char *name, const char *tier, const char *phone
 /* A call from ani_e164 offered straight to agent; its id. */
 long long console_call(const char *ani_e164, const char *agent);
 
-/* A cluster of the test's own (scripts/pg on .pgdata-NAME), so stopping and
- * restarting it disturbs no other test (test programs run in parallel: one
- * name each): console_private_cluster(NAME) starts it and points PGHOST at
- * it, console_pg("start"|"stop") then acts on it. */
-int console_pg(const char *what);
-void console_private_cluster(const char *name);
+/* A cluster of the test's own: testdb_private_cluster, testdb_pg (testdb.h). */
 
 /* The server process serving a login's console (-1 when none). */
 long long console_backend_pid(const char *login);
