@@ -308,8 +308,10 @@ static void on_notice(void *arg, const struct notice *n)
 		 * itself is the truth (screen_pop refuses a call not offered to this
 		 * agent); the re-reads go out behind it. */
 		if (strcmp(n->state, "offered") == 0 && !d->taking && d->npending == 0 &&
-		    !(d->has_call && d->call.id == n->call_id) && d->may_pop && d->may_pop(d->ui))
+		    !(d->has_call && d->call.id == n->call_id) && d->may_pop && d->may_pop(d->ui)) {
 			desk_pop_call(d, n->call_id, false, false);
+			break;   /* the pop's end reads the calls, behind its frame */
+		}
 		if (n->state[0] && notice_call_gone(n->state)) {
 			desk_pending_drop(d, n->call_id);
 			if (d->has_call && d->call.id == n->call_id)

@@ -123,6 +123,8 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 			desk_read_calls(d);
 		} else {
 			desk_reply_error(d, r);
+			if (!r->lost)
+				desk_read_calls(d);
 		}
 		desk_ask_free(a);
 		return;
@@ -137,6 +139,8 @@ static void pop_call_done(void *arg, const struct gw_reply *r)
 		return;
 	}
 	d->taking_gone[0] = '\0';
+	/* What the pop leads to (duplicates, the answer, the calls) goes out once it is drawn. */
+	gateway_hold(d->gw);
 	d->link_customer = 0;
 	d->call = p->call;
 	d->pop = p->pop;

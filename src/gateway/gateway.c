@@ -40,6 +40,7 @@ struct gateway {
 	struct request q[GW_QUEUE];      /* a ring: head is the oldest; sent ones first */
 	size_t head, count, nsent;
 	bool want_write;
+	bool held;                       /* gateway_hold: sends wait for the next gateway_pollfd */
 	bool pooled;                     /* a pooler refused our options: timeouts are its own */
 	char error[256];
 	struct gw_hooks hooks;
@@ -232,6 +233,8 @@ static void send_waiting(struct gateway *gw)
 {
 	bool sent = false;
 
+	if (gw->held)
+		return;
 	while (gw->link == LINK_UP && gw->nsent < gw->count) {
 		struct request *r = at(gw, gw->nsent);
 
@@ -330,8 +333,17 @@ void gateway_heartbeat(struct gateway *gw)
 	gateway_send(gw, &rq, NULL, NULL, NULL, NULL);
 }
 
+void gateway_hold(struct gateway *gw)
+{
+	gw->held = true;
+}
+
 void gateway_pollfd(struct gateway *gw, struct pollfd *pfd)
 {
+	if (gw->held) {
+		gw->held = false;
+		send_waiting(gw);
+	}
 	pfd->fd = gw->conn && gw->link != LINK_DOWN ? PQsocket(gw->conn) : -1;
 	pfd->revents = 0;
 	if (gw->link == LINK_CONNECTING)

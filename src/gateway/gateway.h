@@ -60,6 +60,12 @@ void gateway_set_hooks(struct gateway *gw, const struct gw_hooks *hooks);
 int gateway_send(struct gateway *gw, const struct db_request *rq, db_read_fn *read, void *out, gw_done_fn *done,
 		 void *arg);
 
+/* Requests sent from now on wait until the loop is about to sleep (its next
+ * gateway_pollfd) and then go out together, in order: what a frame leads to
+ * (the answer after a pop) is asked once the frame is drawn, so the server's
+ * work on it does not compete with the drawing. */
+void gateway_hold(struct gateway *gw);
+
 /* The loop: fill pfd before poll() (fd -1 when nothing to wait on) and get
  * the longest sleep in ms (-1 forever); after poll() call gateway_work with
  * the revents (0 on a timeout). */

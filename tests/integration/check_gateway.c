@@ -1,8 +1,8 @@
 /* check_gateway.c - the console's asynchronous connection against a real
  * PostgreSQL: requests in a pipeline end in order, a failing one fails only
- * itself, notifications arrive parsed, a stopped server is "not responding"
- * and then answers, a killed connection fails what was in flight as lost and
- * comes back by itself. */
+ * itself, held requests wait for the loop's next wait, notifications arrive
+ * parsed, a stopped server is "not responding" and then answers, a killed
+ * connection fails what was in flight as lost and comes back by itself. */
 #include "config.h"
 
 #include <check.h>
@@ -132,6 +132,35 @@ START_TEST(a_pipeline_ends_in_order_and_a_failure_fails_only_itself)
 }
 END_TEST
 
+/* Held requests wait for the loop's next gateway_pollfd (after the frame),
+ * then go out in order. The server's reply to a request sent at once would
+ * be taken by gateway_work well within the wait. */
+START_TEST(held_requests_go_out_when_the_loop_next_waits)
+{
+	int a = 0, b = 0;
+	long long end;
+
+	gateway_hold(gw);
+	send("select 1", &a);
+	send("select 2", &b);
+	end = now_ms() + 300;
+	while (now_ms() < end) {
+		usleep(10000);
+		gateway_work(gw, POLLIN);
+	}
+	ck_assert_int_eq(seen.n, 0);
+	ck_assert(run_until(5000, two_done));
+	ck_assert_int_eq(a, 1);
+	ck_assert_int_eq(b, 2);
+	ck_assert_int_eq(seen.rc[0], 0);
+	ck_assert_int_eq(seen.rc[1], 0);
+	/* The hold lasts one wait: what is sent next goes out at once. */
+	send("select 3", NULL);
+	ck_assert_uint_eq(gateway_pending(gw), 1);
+	ck_assert(run_until(5000, three_done));
+}
+END_TEST
+
 START_TEST(notifications_arrive_parsed)
 {
 	struct gw_hooks hooks = { .notice = on_notice };
@@ -221,6 +250,7 @@ static Suite *gateway_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_pipeline_ends_in_order_and_a_failure_fails_only_itself);
+	tcase_add_test(tc, held_requests_go_out_when_the_loop_next_waits);
 	tcase_add_test(tc, notifications_arrive_parsed);
 	tcase_add_test(tc, a_stopped_server_is_not_responding_and_then_answers);
 	tcase_add_test(tc, a_killed_connection_fails_as_lost_and_comes_back);
