@@ -194,13 +194,13 @@ static size_t complete(void *arg, const char *before, char **out, size_t max)
 /* The line editor starts at the first ':' (cmdline.h); when it cannot,
  * the line was read without it and the message line says why (what the
  * command says, after, takes its place). */
-static void say_if_plain(struct app *app)
+static void say_if_plain(struct app *app, const char *line)
 {
 	const char *why = cmdline_error(app->cli);
 
 	if (why)
 		app_message(app, _("The command line has no editing or history: %s"), why);
-	else
+	else if (line)
 		app->message[0] = '\0';
 }
 
@@ -218,7 +218,7 @@ void commands_prompt(struct app *app)
 	line = cmdline_read(app->cli, ":", rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	say_if_plain(app);
+	say_if_plain(app, line);
 	if (!line)
 		return;
 	commands_run(app, line);
@@ -251,7 +251,7 @@ void commands_ask(struct app *app, const char *verb)
 	line = cmdline_read(app->cli, prompt, rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	say_if_plain(app);
+	say_if_plain(app, line);
 	if (!line)
 		return;
 	if (asprintf(&full, "%s %s", verb, line) >= 0) {

@@ -50,6 +50,7 @@ int editline_open(char *err, size_t errsz)
 		return 0;
 	/* RTLD_LOCAL: its symbols serve these pointers only; RTLD_NOW: a
 	 * libedit missing one of them fails here, not in the middle of a read. */
+	dlerror();   /* no older error to report as this one's */
 	handle = dlopen(EDIT_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		why = dlerror();
