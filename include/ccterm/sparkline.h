@@ -13,7 +13,7 @@
 /* A figure that is missing (no call counted in that quarter): a blank. */
 #define SPARK_MISSING NAN
 
-enum spark_charset { SPARK_UNICODE, SPARK_ASCII };
+enum spark_charset { SPARK_ASCII, SPARK_UNICODE };   /* zero: ASCII */
 
 /* Unicode when the locale's codeset (nl_langinfo(CODESET)) is UTF-8 and
  * NO_COLOR is not set (no_color: getenv("NO_COLOR") != NULL). */

@@ -46,7 +46,7 @@ static void trim_to_result(struct cmdline *c, const wchar_t *b, const wchar_t *e
 
 static unsigned char fn_accept(EditLine *el, int ch)
 {
-	const LineInfoW *li = el_wline(el);
+	const LineInfoW *li = ed.el_wline(el);
 
 	trim_to_result(cmdline_of(el), li->buffer, li->lastchar);
 	return CC_NEWLINE;   /* no newline on screen: the row stays put */
@@ -72,7 +72,7 @@ static unsigned char fn_refresh(EditLine *el, int ch)
 /* Replace the n characters before the cursor by s (plus a blank). */
 static bool replace_word(struct cmdline *c, size_t n, const wchar_t *s, size_t len, bool blank)
 {
-	const LineInfoW *li = el_wline(c->el);
+	const LineInfoW *li = ed.el_wline(c->el);
 	wchar_t *buf;
 	int w;
 
@@ -90,9 +90,9 @@ static bool replace_word(struct cmdline *c, size_t n, const wchar_t *s, size_t l
 		buf[len++] = L' ';
 	buf[len] = L'\0';
 	if (n > 0)
-		el_wdeletestr(c->el, (int)n);
+		ed.el_deletestr(c->el, (int)n);
 	if (len > 0)
-		el_winsertstr(c->el, buf);
+		ed.el_winsertstr(c->el, buf);
 	free(buf);
 	return true;
 }
@@ -128,7 +128,7 @@ static void set_hint(struct cmdline *c, wchar_t *const *cands, size_t n)
 static unsigned char fn_complete(EditLine *el, int ch)
 {
 	struct cmdline *c = cmdline_of(el);
-	const LineInfoW *li = el_wline(el);
+	const LineInfoW *li = ed.el_wline(el);
 	const wchar_t *word = li->cursor;
 	char *before, *raw[CMDLINE_MAX_CANDIDATES];
 	wchar_t *cands[CMDLINE_MAX_CANDIDATES];
@@ -191,48 +191,48 @@ static void configure(struct cmdline *c)
 {
 	EditLine *el = c->el;
 
-	el_wset(el, EL_CLIENTDATA, (void *)c);
-	el_wset(el, EL_EDITOR, L"emacs");
-	el_wset(el, EL_SIGNAL, 0);
-	el_wset(el, EL_EDITMODE, 1);
-	el_wset(el, EL_PROMPT, prompt_fn);
-	el_wset(el, EL_RPROMPT, hint_fn);
-	el_wset(el, EL_HIST, history_w, c->hist);
-	el_wset(el, EL_GETCFN, cmdline_read_key);
+	ed.el_wset(el, EL_CLIENTDATA, (void *)c);
+	ed.el_wset(el, EL_EDITOR, L"emacs");
+	ed.el_wset(el, EL_SIGNAL, 0);
+	ed.el_wset(el, EL_EDITMODE, 1);
+	ed.el_wset(el, EL_PROMPT, prompt_fn);
+	ed.el_wset(el, EL_RPROMPT, hint_fn);
+	ed.el_wset(el, EL_HIST, ed.history_w, c->hist);
+	ed.el_wset(el, EL_GETCFN, cmdline_read_key);
 	/* ^C, ^Z, ^S, ^Q must reach libedit as keys; curses' raw mode has them
 	 * so, libedit's edit and execute modes would not. */
-	el_wset(el, EL_SETTY, L"-d", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
+	ed.el_wset(el, EL_SETTY, L"-d", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
 		L"-icanon", L"-echo", NULL);
-	el_wset(el, EL_SETTY, L"-x", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
+	ed.el_wset(el, EL_SETTY, L"-x", L"-isig", L"-ixon", L"-ixoff", L"-iexten",
 		L"-icanon", L"-echo", NULL);
 
-	el_wset(el, EL_ADDFN, L"ccterm-accept", L"Accept the line", fn_accept);
-	el_wset(el, EL_ADDFN, L"ccterm-cancel", L"Cancel the line", fn_cancel);
-	el_wset(el, EL_ADDFN, L"ccterm-complete", L"Complete the word", fn_complete);
-	el_wset(el, EL_ADDFN, L"ccterm-redisplay", L"Repaint the line", fn_redisplay);
-	el_wset(el, EL_ADDFN, L"ccterm-refresh", L"Refresh the line", fn_refresh);
+	ed.el_wset(el, EL_ADDFN, L"ccterm-accept", L"Accept the line", fn_accept);
+	ed.el_wset(el, EL_ADDFN, L"ccterm-cancel", L"Cancel the line", fn_cancel);
+	ed.el_wset(el, EL_ADDFN, L"ccterm-complete", L"Complete the word", fn_complete);
+	ed.el_wset(el, EL_ADDFN, L"ccterm-redisplay", L"Repaint the line", fn_redisplay);
+	ed.el_wset(el, EL_ADDFN, L"ccterm-refresh", L"Refresh the line", fn_refresh);
 
-	el_wset(el, EL_BIND, L"^M", L"ccterm-accept", NULL);
-	el_wset(el, EL_BIND, L"^J", L"ccterm-accept", NULL);
-	el_wset(el, EL_BIND, L"^C", L"ccterm-cancel", NULL);
-	el_wset(el, EL_BIND, L"^G", L"ccterm-cancel", NULL);
-	el_wset(el, EL_BIND, L"^I", L"ccterm-complete", NULL);
-	el_wset(el, EL_BIND, L"^L", L"ccterm-redisplay", NULL);
-	el_wset(el, EL_BIND, L"\\e^L", L"ccterm-redisplay", NULL);
-	el_wset(el, EL_BIND, L"^^", L"ccterm-refresh", NULL);
+	ed.el_wset(el, EL_BIND, L"^M", L"ccterm-accept", NULL);
+	ed.el_wset(el, EL_BIND, L"^J", L"ccterm-accept", NULL);
+	ed.el_wset(el, EL_BIND, L"^C", L"ccterm-cancel", NULL);
+	ed.el_wset(el, EL_BIND, L"^G", L"ccterm-cancel", NULL);
+	ed.el_wset(el, EL_BIND, L"^I", L"ccterm-complete", NULL);
+	ed.el_wset(el, EL_BIND, L"^L", L"ccterm-redisplay", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e^L", L"ccterm-redisplay", NULL);
+	ed.el_wset(el, EL_BIND, L"^^", L"ccterm-refresh", NULL);
 	/* Nothing may print below the row or end the line but Enter. */
-	el_wset(el, EL_BIND, L"^D", L"ed-delete-next-char", NULL);
-	el_wset(el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
-	el_wset(el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
-	el_wset(el, EL_BIND, L"^V", L"ed-unassigned", NULL);
-	el_wset(el, EL_BIND, L"\\ex", L"ed-unassigned", NULL);
-	el_wset(el, EL_BIND, L"\\eX", L"ed-unassigned", NULL);
+	ed.el_wset(el, EL_BIND, L"^D", L"ed-delete-next-char", NULL);
+	ed.el_wset(el, EL_BIND, L"^R", L"ed-search-prev-history", NULL);
+	ed.el_wset(el, EL_BIND, L"^S", L"ed-search-next-history", NULL);
+	ed.el_wset(el, EL_BIND, L"^V", L"ed-unassigned", NULL);
+	ed.el_wset(el, EL_BIND, L"\\ex", L"ed-unassigned", NULL);
+	ed.el_wset(el, EL_BIND, L"\\eX", L"ed-unassigned", NULL);
 	/* Keys xterm sends that libedit does not bind by itself. */
-	el_wset(el, EL_BIND, L"\\e[3~", L"ed-delete-next-char", NULL);
-	el_wset(el, EL_BIND, L"\\e[1~", L"ed-move-to-beg", NULL);
-	el_wset(el, EL_BIND, L"\\e[7~", L"ed-move-to-beg", NULL);
-	el_wset(el, EL_BIND, L"\\e[4~", L"ed-move-to-end", NULL);
-	el_wset(el, EL_BIND, L"\\e[8~", L"ed-move-to-end", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e[3~", L"ed-delete-next-char", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e[1~", L"ed-move-to-beg", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e[7~", L"ed-move-to-beg", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e[4~", L"ed-move-to-end", NULL);
+	ed.el_wset(el, EL_BIND, L"\\e[8~", L"ed-move-to-end", NULL);
 }
 
 /* mkdir -p of the directories above path, mode 0700. */
@@ -251,9 +251,9 @@ static void make_parents(const char *path)
 	free(p);
 }
 
-/* Only remembers the history's path: libedit and the history come at the
- * first read (editor_start), so a console whose agent never types ':'
- * never maps libedit's pages (about 0.2 MB of resident memory). */
+/* Only remembers the history's path: libedit (opened then: editline.h)
+ * and the history come at the first read (editor_start), so a console
+ * whose agent never types ':' never maps libedit's pages. */
 struct cmdline *cmdline_new(const char *history_path)
 {
 	struct cmdline *c = calloc(1, sizeof(*c));
@@ -281,23 +281,25 @@ static int editor_start(struct cmdline *c)
 
 	if (c->el)
 		return 0;
+	if (editline_open(c->error, sizeof(c->error)) < 0)
+		return -1;
 	if (!c->hist) {
-		c->hist = history_winit();
+		c->hist = ed.history_winit();
 		if (!c->hist) {
 			snprintf(c->error, sizeof(c->error), "history: %s", strerror(errno));
 			return -1;
 		}
-		history_w(c->hist, &ev, H_SETSIZE, HISTORY_SIZE);
-		history_w(c->hist, &ev, H_SETUNIQUE, 1);
+		ed.history_w(c->hist, &ev, H_SETSIZE, HISTORY_SIZE);
+		ed.history_w(c->hist, &ev, H_SETUNIQUE, 1);
 		if (c->history_path) {
 			make_parents(c->history_path);
-			history_w(c->hist, &ev, H_LOAD, c->history_path);   /* none yet is fine */
+			ed.history_w(c->hist, &ev, H_LOAD, c->history_path);   /* none yet is fine */
 		}
 	}
 	/* el_init() puts the tty in libedit's "execute" mode: undo that. */
 	have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
 	errno = 0;
-	c->el = el_init("ccterm", stdin, stdout, stderr);
+	c->el = ed.el_init("ccterm", stdin, stdout, stderr);
 	if (c->el)
 		configure(c);
 	if (have_tio)
@@ -323,12 +325,12 @@ void cmdline_free(struct cmdline *c)
 		struct termios tio;
 		bool have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
 
-		el_end(c->el);   /* restores the tty as el_init() found it */
+		ed.el_end(c->el);   /* restores the tty as ed.el_init() found it */
 		if (have_tio)
 			tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
 	}
 	if (c->hist)
-		history_wend(c->hist);
+		ed.history_wend(c->hist);
 	free(c->history_path);
 	free(c->result);
 	free(c);
@@ -383,8 +385,8 @@ static void remember(struct cmdline *c, const char *line)
 
 	if (!w)
 		return;
-	if (history_w(c->hist, &ev, H_ENTER, w) > 0 && c->history_path)
-		history_w(c->hist, &ev, H_SAVE, c->history_path);
+	if (ed.history_w(c->hist, &ev, H_ENTER, w) > 0 && c->history_path)
+		ed.history_w(c->hist, &ev, H_SAVE, c->history_path);
 	free(w);
 }
 
@@ -394,13 +396,13 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 	bool have_tio;
 	const wchar_t *got;
 	int old_cursor, n;
+	bool started;
 	char *line;
 
 	if (!c)
 		return NULL;
 	c->error[0] = '\0';
-	if (editor_start(c) < 0)
-		return NULL;
+	started = editor_start(c) == 0;
 	if (COLS > 0 && cols > COLS)
 		cols = COLS;
 	c->row = row;
@@ -414,6 +416,8 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 	free(c->result);
 	c->result = NULL;
 	c->idle_due = now_ms() + CMDLINE_IDLE_MS;
+	if (!started)   /* c->error says why */
+		return cmdline_plain_read(c);
 
 	/* curses: an empty row and the real cursor at its start. */
 	wmove(stdscr, row, 0);
@@ -423,7 +427,7 @@ char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols)
 	fflush(stdout);
 
 	have_tio = tcgetattr(STDIN_FILENO, &tio) == 0;
-	got = el_wgets(c->el, &n);
+	got = ed.el_wgets(c->el, &n);
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio);
 	/* Without a tty libedit reads a plain line and never calls fn_accept. */

@@ -59,11 +59,13 @@ void cmdline_free(struct cmdline *c);
  * Returns the line, trimmed of surrounding white space, as a malloc'd UTF-8
  * string (caller frees) and adds it to the history; NULL when the line was
  * cancelled or empty, when the idle hook asked to stop, or when the terminal
- * went away, or when libedit could not be set up: then cmdline_error() says
- * why (nothing was drawn), and the next read tries again.
+ * went away. libedit is opened at the first read (dlopen: editline.h); when
+ * it cannot be loaded or set up, curses reads the line instead, without
+ * editing, completion or history (cmdline_plain.c: the row says so),
+ * cmdline_error() says why, and the next read tries libedit again.
  */
 char *cmdline_read(struct cmdline *c, const char *prompt, int row, int cols);
-/* Why the last cmdline_read could not start (English), NULL when it could. */
+/* Why the last cmdline_read had no line editor (English), NULL when it had. */
 const char *cmdline_error(const struct cmdline *c);
 
 /*

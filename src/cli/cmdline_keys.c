@@ -198,14 +198,14 @@ static bool filter_key(struct cmdline *c, wchar_t wc, wchar_t *out)
 		return false;
 	w = wcwidth(wc);
 	if (c->prompt_width + line_width(c->el) + w > c->limit) {
-		el_beep(c->el);           /* the row is full: never wrap */
+		ed.el_beep(c->el);           /* the row is full: never wrap */
 		return false;
 	}
 	if (wc >= 0xa0 && wc <= 0xff) {
 		/* libedit would take U+00A0..U+00FF for meta keys: insert it here. */
 		wchar_t s[2] = { wc, L'\0' };
 
-		el_winsertstr(c->el, s);
+		ed.el_winsertstr(c->el, s);
 		*out = CTRL_REFRESH;
 	}
 	return true;

@@ -21,6 +21,7 @@
 
 #include "ccterm/utf8.h"
 #include "cli/cmdline.h"
+#include "cli/editline.h"
 
 #define HISTORY_SIZE 500
 #define PROMPT_MAX 64          /* characters */
@@ -42,7 +43,7 @@ struct cmdline {
 	EditLine *el;
 	HistoryW *hist;
 	char *history_path;
-	char error[128];            /* why the last read could not start, "" */
+	char error[256];            /* why the last read could not start, "" */
 
 	int (*idle)(void *arg);
 	void *idle_arg;
@@ -81,7 +82,7 @@ static inline struct cmdline *cmdline_of(EditLine *el)
 {
 	void *p = NULL;
 
-	el_wget(el, EL_CLIENTDATA, &p);
+	ed.el_wget(el, EL_CLIENTDATA, &p);
 	return p;
 }
 
@@ -156,7 +157,7 @@ static inline int width_of(const wchar_t *s, size_t n)
 
 static inline int line_width(EditLine *el)
 {
-	const LineInfoW *li = el_wline(el);
+	const LineInfoW *li = ed.el_wline(el);
 
 	return width_of(li->buffer, (size_t)(li->lastchar - li->buffer));
 }
@@ -177,7 +178,7 @@ static inline void cursor_to_row(struct cmdline *c)
  * where libedit left it, without a visible change. */
 static inline void cursor_back(struct cmdline *c)
 {
-	const LineInfoW *li = el_wline(c->el);
+	const LineInfoW *li = ed.el_wline(c->el);
 	char *p = wcs_to_utf8(c->prompt, wcslen(c->prompt));
 	char *s = wcs_to_utf8(li->buffer, (size_t)(li->cursor - li->buffer));
 
@@ -193,5 +194,8 @@ static inline void cursor_back(struct cmdline *c)
 
 /* libedit's EL_GETCFN: the next key, serving the idle hook while waiting. */
 int cmdline_read_key(EditLine *el, wchar_t *out);
+/* The read set up (row, prompt, limit ...) when libedit could not start:
+ * the line read by curses without editing (cmdline_plain.c). */
+char *cmdline_plain_read(struct cmdline *c);
 
 #endif

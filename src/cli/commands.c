@@ -192,13 +192,16 @@ static size_t complete(void *arg, const char *before, char **out, size_t max)
 }
 
 /* The line editor starts at the first ':' (cmdline.h); when it cannot,
- * the message line says so and the console goes on without it. */
-static void not_started(struct app *app)
+ * the line was read without it and the message line says why (what the
+ * command says, after, takes its place). */
+static void say_if_plain(struct app *app, const char *line)
 {
 	const char *why = cmdline_error(app->cli);
 
 	if (why)
-		app_message(app, _("The command line cannot start: %s"), why);
+		app_message(app, _("The command line has no editing or history: %s"), why);
+	else if (line)
+		app->message[0] = '\0';
 }
 
 void commands_prompt(struct app *app)
@@ -215,11 +218,9 @@ void commands_prompt(struct app *app)
 	line = cmdline_read(app->cli, ":", rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	if (!line) {
-		not_started(app);
+	say_if_plain(app, line);
+	if (!line)
 		return;
-	}
-	app->message[0] = '\0';
 	commands_run(app, line);
 	free(line);
 }
@@ -250,11 +251,9 @@ void commands_ask(struct app *app, const char *verb)
 	line = cmdline_read(app->cli, prompt, rows - 2, cols);
 	app->in_command = false;
 	app->dirty = true;
-	if (!line) {
-		not_started(app);
+	say_if_plain(app, line);
+	if (!line)
 		return;
-	}
-	app->message[0] = '\0';
 	if (asprintf(&full, "%s %s", verb, line) >= 0) {
 		commands_run(app, full);
 		free(full);

@@ -191,12 +191,25 @@ static void read_queue(struct desk *d)
 	desk_ask_send(d, &rq, db_count_read, a ? a->buf : NULL, queue_done, a);
 }
 
+/* The entries in use only: a copy of the whole 37 kB struct would make
+ * all of the desk's copy resident for the few entries a center has. */
+static void lists_copy(struct form_lists *to, const struct form_lists *from)
+{
+	memcpy(to->reasons, from->reasons, from->nreasons * sizeof(from->reasons[0]));
+	to->nreasons = from->nreasons;
+	memcpy(to->dispositions, from->dispositions, from->ndispositions * sizeof(from->dispositions[0]));
+	to->ndispositions = from->ndispositions;
+	memcpy(to->pauses, from->pauses, from->npauses * sizeof(from->pauses[0]));
+	to->npauses = from->npauses;
+	to->loaded = from->loaded;
+}
+
 static void lists_done(void *arg, const struct gw_reply *r)
 {
 	struct ask *a = arg;
 
 	if (r->rc == 0) {
-		a->d->lists = *(struct form_lists *)a->buf;
+		lists_copy(&a->d->lists, a->buf);
 		a->d->events |= DESK_CHANGED;
 	}
 	desk_ask_free(a);

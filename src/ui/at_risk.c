@@ -19,11 +19,11 @@ static const char *const sorts[] = { "value", "risk", "contact" };
 #define NSORTS (sizeof(sorts) / sizeof(sorts[0]))
 
 static struct {
-	bool stale, fetching;
+	bool fresh, fetching;      /* fresh: false (zero) until read: the struct stays in .bss */
 	size_t sort;
 	struct at_risk_list got, shown;
 	long sel, top;
-} B = { .stale = true };
+} B;
 
 static void fetched(void *arg, const struct gw_reply *r)
 {
@@ -45,22 +45,22 @@ static int board_event(struct app *app, unsigned ev)
 	struct db_request rq;
 
 	if (ev & DESK_CONNECTED)
-		B.stale = true;
-	if (!B.stale || B.fetching || !gateway_up(app->gw))
+		B.fresh = false;
+	if (B.fresh || B.fetching || !gateway_up(app->gw))
 		return 0;
 	db_at_risk_request(&rq, sorts[B.sort]);
-	B.stale = false;
+	B.fresh = true;
 	B.fetching = true;
 	if (gateway_send(app->gw, &rq, db_at_risk_read, &B.got, fetched, app) < 0) {
 		B.fetching = false;
-		B.stale = true;
+		B.fresh = false;
 	}
 	return 0;
 }
 
 static void board_open(struct app *app, const char *arg)
 {
-	B.stale = true;
+	B.fresh = false;
 	board_event(app, 0);
 	(void)arg;
 }
@@ -122,7 +122,7 @@ static int board_action(struct app *app, enum action a)
 	case ACTION_PAGE_DOWN: B.sel = B.sel + 10 < (long)B.shown.n ? B.sel + 10 : (long)B.shown.n - 1; break;
 	case ACTION_HOME: B.sel = 0; break;
 	case ACTION_END: B.sel = B.shown.n ? (long)B.shown.n - 1 : 0; break;
-	case ACTION_REFRESH: B.stale = true; return VIEW_UNHANDLED;
+	case ACTION_REFRESH: B.fresh = false; return VIEW_UNHANDLED;
 	case ACTION_OPEN:
 		if (B.sel < (long)B.shown.n)
 			app_open_customer(app, B.shown.rows[B.sel].customer_id);

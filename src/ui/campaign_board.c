@@ -23,7 +23,7 @@
 #define TICK_MS 30000       /* what no NOTIFY tells: call-backs due, responses */
 
 static struct {
-	bool stale, fetching;
+	bool fresh, fetching;      /* fresh: false (zero) until read: the struct stays in .bss */
 	long long fetched_ms;
 	struct campaign_boards got, shown;
 	bool listed;
@@ -34,7 +34,7 @@ static struct {
 	bool have_detail;
 	int parts_due;             /* replies of the three detail requests still to come */
 	bool part_failed;
-} B = { .stale = true };
+} B;
 
 static long long mono_ms(void)
 {
@@ -111,27 +111,27 @@ static int board_refresh(struct app *app)
 	struct db_request rq;
 
 	if (now - B.fetched_ms >= TICK_MS)
-		B.stale = true;
+		B.fresh = false;
 	wait = B.fetched_ms + COALESCE_MS - now;
-	if (!B.stale || B.fetching)
+	if (B.fresh || B.fetching)
 		return (int)(B.fetched_ms + TICK_MS - now > 0 ? B.fetched_ms + TICK_MS - now : COALESCE_MS);
 	if (wait > 0)
 		return (int)wait;
 	if (!gateway_up(app->gw))
 		return COALESCE_MS;
 	B.fetched_ms = now;
-	B.stale = false;
+	B.fresh = true;
 	B.fetching = true;   /* before: the callback may run inside the send */
 	if (B.open_id) {
 		if (send_detail(app) < 0) {
 			B.fetching = false;
-			B.stale = true;
+			B.fresh = false;
 		}
 	} else {
 		db_campaign_boards_request(&rq);
 		if (gateway_send(app->gw, &rq, db_campaign_boards_read, &B.got, listed, app) < 0) {
 			B.fetching = false;
-			B.stale = true;
+			B.fresh = false;
 		}
 	}
 	return COALESCE_MS;
@@ -140,7 +140,7 @@ static int board_refresh(struct app *app)
 static int board_event(struct app *app, unsigned ev)
 {
 	if (ev & (DESK_CAMPAIGN | DESK_CONNECTED))
-		B.stale = true;
+		B.fresh = false;
 	return board_refresh(app);
 }
 
@@ -149,7 +149,7 @@ static void board_open(struct app *app, const char *arg)
 	(void)arg;
 	B.open_id = 0;
 	B.have_detail = false;
-	B.stale = true;
+	B.fresh = false;
 	B.fetched_ms = 0;
 	board_refresh(app);
 }
@@ -315,7 +315,7 @@ static void open_campaign(struct app *app, int id)
 {
 	B.open_id = id;
 	B.have_detail = false;
-	B.stale = true;
+	B.fresh = false;
 	B.fetched_ms = 0;
 	if (B.fetching) {
 		/* the list's reply is on its way: the detail goes out at the next turn */
@@ -328,7 +328,7 @@ static int board_action(struct app *app, enum action a)
 {
 	if (B.open_id) {
 		if (a == ACTION_REFRESH) {
-			B.stale = true;
+			B.fresh = false;
 			B.fetched_ms = 0;
 			return VIEW_UNHANDLED;
 		}
@@ -341,7 +341,7 @@ static int board_action(struct app *app, enum action a)
 	case ACTION_PAGE_DOWN: B.sel = B.sel + 5 < B.shown.n ? B.sel + 5 : B.shown.n - 1; break;
 	case ACTION_HOME: B.sel = 0; break;
 	case ACTION_END: B.sel = B.shown.n ? B.shown.n - 1 : 0; break;
-	case ACTION_REFRESH: B.stale = true; B.fetched_ms = 0; return VIEW_UNHANDLED;
+	case ACTION_REFRESH: B.fresh = false; B.fetched_ms = 0; return VIEW_UNHANDLED;
 	case ACTION_OPEN:
 		if (B.sel < B.shown.n)
 			open_campaign(app, B.shown.rows[B.sel].id);
@@ -360,7 +360,7 @@ static int board_back(struct app *app)
 		return VIEW_UNHANDLED;
 	B.open_id = 0;
 	B.have_detail = false;
-	B.stale = true;
+	B.fresh = false;
 	B.fetched_ms = 0;
 	board_refresh(app);
 	app->dirty = true;

@@ -15,15 +15,15 @@
 #include "rules.h"
 
 static struct {
-	bool stale, fetching;
+	bool fresh, fetching;      /* fresh: false (zero) until read: the struct stays in .bss */
 	struct rule_list got;      /* where the reply goes */
 	struct rule_list shown;
 	long sel, top;
-} L = { .stale = true };
+} L;
 
 void rules_stale(void)
 {
-	L.stale = true;
+	L.fresh = false;
 }
 
 static void fetched(void *arg, const struct gw_reply *r)
@@ -46,22 +46,22 @@ static int rules_event(struct app *app, unsigned ev)
 	struct db_request rq;
 
 	if (ev & DESK_CONNECTED)
-		L.stale = true;
-	if (!L.stale || L.fetching || !gateway_up(app->gw))
+		L.fresh = false;
+	if (L.fresh || L.fetching || !gateway_up(app->gw))
 		return 0;
 	db_rule_list_request(&rq);
-	L.stale = false;
+	L.fresh = true;
 	L.fetching = true;
 	if (gateway_send(app->gw, &rq, db_rule_list_read, &L.got, fetched, app) < 0) {
 		L.fetching = false;
-		L.stale = true;
+		L.fresh = false;
 	}
 	return 0;
 }
 
 static void rules_open(struct app *app, const char *arg)
 {
-	L.stale = true;
+	L.fresh = false;
 	rules_event(app, 0);
 	(void)arg;
 }
@@ -109,7 +109,7 @@ static void toggled(void *arg, const struct gw_reply *r)
 
 	if (r->rc != 0)
 		app_message(app, "%s", r->lost ? "Database connection lost: reconnecting." : r->error);
-	L.stale = true;
+	L.fresh = false;
 	app->dirty = true;
 }
 
@@ -139,7 +139,7 @@ static int rules_action(struct app *app, enum action a)
 	case ACTION_PAGE_DOWN: L.sel = L.sel + 10 < (long)L.shown.n ? L.sel + 10 : (long)L.shown.n - 1; break;
 	case ACTION_HOME: L.sel = 0; break;
 	case ACTION_END: L.sel = L.shown.n ? (long)L.shown.n - 1 : 0; break;
-	case ACTION_REFRESH: L.stale = true; return VIEW_UNHANDLED;
+	case ACTION_REFRESH: L.fresh = false; return VIEW_UNHANDLED;
 	case ACTION_OPEN:
 		if (L.sel < (long)L.shown.n)
 			rule_edit_start(app, &L.shown.rows[L.sel].f);

@@ -27,7 +27,7 @@
 #define TRENDS_MS 1000    /* the trends at most this often: the floor's event-to-screen target is 1 s */
 #define SOURCE_MS 5000    /* on a standby (-b): how stale, asked again this often */
 
-static struct wallboard B = { .spark = SPARK_ASCII };
+static struct wallboard B;   /* zero: in .bss, untouched until the board opens */
 
 static struct {
 	bool stale;                /* the floor changed since the last fetch */
