@@ -30,14 +30,20 @@ void statements_begin(struct statements *s, PGconn *pg)
 	long long v[5];
 
 	s->pg = pg;
-	res = bench_query(pg, "select 1 from pg_extension where extname = 'pg_stat_statements' "
+	res = bench_query(pg, "select quote_ident(extnamespace::regnamespace::text) from pg_extension "
+			      "where extname = 'pg_stat_statements' "
 			      "and current_setting('shared_preload_libraries') like '%pg_stat_statements%'", 0, NULL);
 	s->pgss = PQntuples(res) == 1;
+	snprintf(s->schema, sizeof(s->schema), "%s", s->pgss ? PQgetvalue(res, 0, 0) : "");
 	PQclear(res);
 	/* Counted from here: the statistics of what ran before are flushed first. */
 	bench_exec(pg, "select pg_stat_clear_snapshot()", 0, NULL);
-	if (s->pgss)
-		bench_exec(pg, "select pg_stat_statements_reset()", 0, NULL);
+	if (s->pgss) {
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "select %s.pg_stat_statements_reset()", s->schema);
+		bench_exec(pg, sql, 0, NULL);
+	}
 	s->sync_ms = counters(s, v);
 	s->commits = v[0];
 	s->wal_syncs = v[1];
@@ -70,7 +76,7 @@ void statements_print(struct statements *s, const char *label, int top)
 {
 	double secs = (now_ms() - s->t0_ms) / 1000, sync_ms;
 	long long v[5];
-	char n[16];
+	char n[16], sql[512];
 	const char *p[1] = { n };
 	PGresult *res;
 
@@ -86,13 +92,16 @@ void statements_print(struct statements *s, const char *label, int top)
 	if (sync_ms > 0 && v[1] > s->wal_syncs)
 		printf("  %s: a WAL flush took %.2f ms on average (track_wal_io_timing)\n", label,
 		       sync_ms / (double)(v[1] - s->wal_syncs));
+	fflush(stdout);
 	if (!s->pgss || top <= 0)
 		return;
 	snprintf(n, sizeof(n), "%d", top);
-	res = bench_query(s->pg,
-		"select calls, total_exec_time, total_exec_time / greatest(calls, 1), toplevel, query "
-		"from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) "
-		"and query not like '%pg_stat_clear_snapshot%' order by total_exec_time desc limit $1::integer", 1, p);
+	snprintf(sql, sizeof(sql),
+		 "select calls, total_exec_time, total_exec_time / greatest(calls, 1), toplevel, query "
+		 "from %s.pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) "
+		 "and query not like '%%pg_stat_clear_snapshot%%' order by total_exec_time desc limit $1::integer",
+		 s->schema);
+	res = bench_query(s->pg, sql, 1, p);
 	printf("  %s: top statements by server time (top: sent by a client; nested: inside a function)\n", label);
 	printf("    %9s %10s %8s %7s  %-6s %s\n", "calls", "total ms", "mean ms", "core", "level", "statement");
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -104,11 +113,13 @@ void statements_print(struct statements *s, const char *label, int top)
 		       100.0 * total / 1000 / secs, strcmp(PQgetvalue(res, i, 3), "t") == 0 ? "top" : "nested", q);
 	}
 	PQclear(res);
-	res = bench_query(s->pg, "select coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) from pg_stat_statements "
-				 "where toplevel and dbid = (select oid from pg_database where datname = current_database()) "
-				 "and query not like '%pg_stat_clear_snapshot%'",
-			  0, NULL);
+	snprintf(sql, sizeof(sql),
+		 "select coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) from %s.pg_stat_statements "
+		 "where toplevel and dbid = (select oid from pg_database where datname = current_database()) "
+		 "and query not like '%%pg_stat_clear_snapshot%%'", s->schema);
+	res = bench_query(s->pg, sql, 0, NULL);
 	printf("    all top-level: %s calls, %.0f ms (%.1f%% of a core)\n", PQgetvalue(res, 0, 1),
 	       atof(PQgetvalue(res, 0, 0)), 100.0 * atof(PQgetvalue(res, 0, 0)) / 1000 / secs);
 	PQclear(res);
+	fflush(stdout);
 }
