@@ -11,6 +11,7 @@
 struct statements {
 	PGconn *pg;
 	bool pgss;                /* pg_stat_statements is there */
+	char schema[64];          /* in this schema (quoted) */
 	double t0_ms;             /* when the stretch began */
 	long long commits, wal_syncs, wal_writes, wal_records, wal_bytes;
 	double sync_ms;           /* pg_stat_wal's wal_sync_time */
