@@ -25,12 +25,14 @@
 #include "ccterm/admin.h"
 #include "bench.h"
 #include "series.h"
+#include "statements.h"
 
 #define UID_BASE 40000
 #define DNIS "+8215881234"
 
 static const char usage[] =
 	"usage: bench/relay_bench [-d CONNINFO] [--consoles N] [--calls M] [--gap-ms G] [--sim-rate R]\n"
+	"                         [--rounds K] [--relay-nice N] [--statements T]\n"
 	"                         [--ccterm PATH] [--relayd PATH] [--cti PATH]\n"
 	"  -d CONNINFO   a migrated database with customers, as a superuser (else the libpq environment)\n"
 	"  --consoles N  headless consoles (100)\n"
@@ -38,7 +40,9 @@ static const char usage[] =
 	"  --gap-ms G    between two calls (50)\n"
 	"  --sim-rate R  ccterm-cti simulate --rate R beside, 0: none (50)\n"
 	"  --relay-nice N  the relay's nice increment (0; -10 as a service would give it)\n"
-	"  --rounds K    relay, then direct, K times (2)\n";
+	"  --rounds K    relay, then direct, K times (2)\n"
+	"  --statements T  each way's commits and WAL flushes a second; with pg_stat_statements\n"
+	"                the T statements that took the server's time in the first round (0: none)\n";
 
 struct console {
 	pid_t pid;
@@ -216,6 +220,8 @@ static void wait_mode(const char *mode, int ms)
 
 struct usage {
 	double cpu_s;             /* user + system, the postgres processes */
+	double consoles_s;        /* of it, the consoles' backends (application_name ccterm) */
+	double background_s;      /* the postmaster and the server's own processes (WAL writer ...) */
 	double rss_mb, pss_mb;    /* their resident / proportional memory */
 	int procs;
 };
@@ -263,7 +269,9 @@ static double proc_kb(pid_t pid, const char *file, const char *name)
  * postmaster (their parent); the server runs on this machine. */
 static struct usage server_usage(void)
 {
-	PGresult *res = bench_query(B.pg, "select pid from pg_stat_activity union select pg_backend_pid()", 0, NULL);
+	PGresult *res = bench_query(B.pg, "select pid, max(application_name), bool_or(backend_type <> 'client backend') "
+				    "from (select pid, application_name, backend_type from pg_stat_activity "
+				    "union all select pg_backend_pid(), '', 'client backend') a group by pid", 0, NULL);
 	struct usage u = { 0 };
 	pid_t parent = 0;
 
@@ -272,14 +280,23 @@ static struct usage server_usage(void)
 
 		if (!parent)
 			parent = (pid_t)proc_kb(pid, "status", "PPid:");
-		u.cpu_s += proc_cpu(pid);
+		double cpu = proc_cpu(pid);
+
+		u.cpu_s += cpu;
+		if (strcmp(PQgetvalue(res, i, 1), "ccterm") == 0)
+			u.consoles_s += cpu;
+		else if (strcmp(PQgetvalue(res, i, 2), "t") == 0)
+			u.background_s += cpu;
 		u.rss_mb += proc_kb(pid, "status", "VmRSS:") / 1024;
 		u.pss_mb += proc_kb(pid, "smaps_rollup", "Pss:") / 1024;
 		u.procs++;
 	}
 	PQclear(res);
 	if (parent > 1) {
-		u.cpu_s += proc_cpu(parent);
+		double cpu = proc_cpu(parent);
+
+		u.cpu_s += cpu;
+		u.background_s += cpu;
 		u.rss_mb += proc_kb(parent, "status", "VmRSS:") / 1024;
 		u.pss_mb += proc_kb(parent, "smaps_rollup", "Pss:") / 1024;
 		u.procs++;
@@ -339,10 +356,20 @@ static void measure(const char *via, int calls, int gap_ms, struct series *s)
 		printf("  %s: %d of %d pops did not come within 5 s\n", via, late, calls);
 }
 
-static void print_usage_line(const char *label, double cpu_s, const struct usage *b, double secs)
+static void print_usage_line(const char *label, const double cpu_s[3], const struct usage *b, double secs)
 {
-	printf("  %-8s server CPU %.0f%% of a core, %d processes, RSS %.0f MB (PSS %.0f MB)\n", label,
-	       100.0 * cpu_s / secs, b->procs, b->rss_mb, b->pss_mb);
+	printf("  %-8s server CPU %.0f%% of a core (the consoles' backends %.0f%%, the server's own processes %.0f%%, "
+	       "the other clients' %.0f%%), %d processes, RSS %.0f MB (PSS %.0f MB)\n", label, 100.0 * cpu_s[0] / secs,
+	       100.0 * cpu_s[1] / secs, 100.0 * cpu_s[2] / secs, 100.0 * (cpu_s[0] - cpu_s[1] - cpu_s[2]) / secs, b->procs,
+	       b->rss_mb, b->pss_mb);
+}
+
+/* What the server used between a and b: all, the consoles', its own. */
+static void usage_add(double acc[3], const struct usage *a, const struct usage *b)
+{
+	acc[0] += b->cpu_s - a->cpu_s;
+	acc[1] += b->consoles_s - a->consoles_s;
+	acc[2] += b->background_s - a->background_s;
 }
 
 static void consoles_rss(void)
@@ -371,6 +398,7 @@ int main(int argc, char **argv)
 		{ "ccterm", required_argument, NULL, 'c' },   { "relayd", required_argument, NULL, 'R' },
 		{ "cti", required_argument, NULL, 't' },      { "help", no_argument, NULL, 'h' },
 		{ "relay-nice", required_argument, NULL, 'N' }, { "rounds", required_argument, NULL, 'o' },
+		{ "statements", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conninfo = NULL, *build = getenv("CCTERM_BUILDDIR");
@@ -379,9 +407,10 @@ int main(int argc, char **argv)
 	double rate = 50;
 	struct series relay_s, direct_s;
 	struct usage u0, u1, u2, u3 = { 0 }, relay_last = { 0 };
-	struct { double relay_s, relay_wall, direct_s, direct_wall; } cpu;
+	struct { double relay_s[3], relay_wall, direct_s[3], direct_wall; } cpu;
 	double t0, t1, t2, t3;
-	int rounds = 2;
+	int rounds = 2, top = 0;
+	struct statements st;
 	char err[256];
 
 	while ((opt = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
@@ -396,6 +425,7 @@ int main(int argc, char **argv)
 		case 't': B.cti = optarg; break;
 		case 'N': relay_nice = atoi(optarg); break;
 		case 'o': rounds = atoi(optarg); break;
+		case 'S': top = atoi(optarg); break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -420,6 +450,7 @@ int main(int argc, char **argv)
 	if (!B.db)
 		bench_die("%s", err);
 	B.pg = db_pg(B.db);
+	bench_exec(B.pg, "set client_min_messages = warning", 0, NULL);   /* not a notice an agent that exists */
 	snprintf(B.dir, sizeof(B.dir), "/tmp/ccterm-relay-bench-XXXXXX");
 	if (!mkdtemp(B.dir))
 		bench_die("mkdtemp: %s", strerror(errno));
@@ -475,14 +506,16 @@ int main(int argc, char **argv)
 			wait_mode("relay", 30000 + 20 * n);
 			sleep(1);
 		}
+		statements_begin(&st, B.pg);
 		u0 = server_usage();
 		t0 = now_ms();
 		measure("relay", part, gap, &relay_s);
 		t1 = now_ms();
 		u1 = server_usage();
-		cpu.relay_s += u1.cpu_s - u0.cpu_s;
+		usage_add(cpu.relay_s, &u0, &u1);
 		cpu.relay_wall += (t1 - t0) / 1000;
 		relay_last = u1;
+		statements_print(&st, "relay", r == 0 ? top : 0);
 		if (r == 0)
 			consoles_rss();
 		kill(B.relay, SIGTERM);
@@ -490,13 +523,15 @@ int main(int argc, char **argv)
 		B.relay = 0;
 		wait_mode("direct", 30000 + 20 * n);
 		sleep(1);
+		statements_begin(&st, B.pg);
 		u2 = server_usage();
 		t2 = now_ms();
 		measure("direct", part, gap, &direct_s);
 		t3 = now_ms();
 		u3 = server_usage();
-		cpu.direct_s += u3.cpu_s - u2.cpu_s;
+		usage_add(cpu.direct_s, &u2, &u3);
 		cpu.direct_wall += (t3 - t2) / 1000;
+		statements_print(&st, "direct", r == 0 ? top : 0);
 	}
 
 	printf("pop: the call in the database (its commit follows) -> the console has its pop in hand, ms\n");

@@ -140,25 +140,40 @@ returns interval language sql stable set search_path = pg_catalog, public, pg_te
 		90), 30))
 $$;
 
+-- The oldest beat of an open console is older than the lease: one read of
+-- console_session_seen's first entry, whatever the number of consoles (the
+-- cutoff is taken once: a cutoff written as clock_timestamp() - console_lease()
+-- in a WHERE is volatile, so the planner read every row and asked the
+-- lease setting once a row - at 1,000 consoles 1,000 times a beat, 50,000
+-- times a second, the server's busiest work in bench/run-relay 1000).
+create or replace function console_sessions_lapsed(p_cutoff timestamptz)
+returns boolean language sql stable set search_path = pg_catalog, public, pg_temp as $$
+	select coalesce((select min(s.seen_at) from console_session s) < p_cutoff, false)
+$$;
+
 -- Consoles whose lease ran out (killed, their host or network gone) are let
 -- go, and an agent left with no open console is logged out (reason
 -- 'lapsed'): routing offers no more calls to a console nobody holds. Run by
--- ccterm-cti timers and, in passing, by every console's beat, so a floor
--- without the timers only loses punctuality. An agent locked meanwhile (a
--- state change, a console of theirs quitting) is looked at next time. The
--- number of agents logged out.
+-- ccterm-cti timers and, when a lease has run out, by the consoles' beats,
+-- so a floor without the timers only loses punctuality. An agent locked
+-- meanwhile (a state change, a console of theirs quitting) is looked at
+-- next time. The number of agents logged out.
 create or replace function console_sessions_expire()
 returns integer language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
+	v_cutoff timestamptz := clock_timestamp() - console_lease();
 	v_login text;
 	v_n integer := 0;
 begin
+	if not console_sessions_lapsed(v_cutoff) then
+		return 0;
+	end if;
 	for v_login in
-		select distinct s.login from console_session s where s.seen_at < clock_timestamp() - console_lease()
+		select distinct s.login from console_session s where s.seen_at < v_cutoff
 	loop
 		perform 1 from agent where login = v_login for no key update skip locked;
 		continue when not found;
-		delete from console_session where login = v_login and seen_at < clock_timestamp() - console_lease();
+		delete from console_session where login = v_login and seen_at < v_cutoff;
 		if not exists (select 1 from console_session where login = v_login)
 		   and exists (select 1 from agent where login = v_login and state <> 'logged_out') then
 			perform agent_state_move(v_login, 'logged_out', 'lapsed');
@@ -174,19 +189,31 @@ end $$;
 -- console stalled for longer than the lease) is made again, and an agent
 -- the lapse logged out is logged back in, as a console's connect does.
 -- Null for a role that is no agent.
+-- A beat that only renews its row commits without waiting for the WAL
+-- (1,000 consoles beat 50 times a second; each flush would stand before a
+-- call's commit on the disk): lost in a crash, it is a lease that looks up
+-- to one beat older, and every console beats again at its reconnect. A
+-- beat that makes a row, logs an agent in or lets lapsed consoles go waits
+-- for it as every state change does.
 create or replace function console_session_beat(p_id bigint)
 returns bigint language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_id bigint;
+	v_sync text := current_setting('synchronous_commit');
 begin
 	if not exists (select 1 from agent where login = session_user) then
 		return null;
 	end if;
-	perform console_sessions_expire();
+	if console_sessions_lapsed(clock_timestamp() - console_lease()) then
+		perform console_sessions_expire();
+	else
+		perform set_config('synchronous_commit', 'off', true);
+	end if;
 	update console_session set seen_at = clock_timestamp()
 	where id = p_id and login = session_user
 	returning id into v_id;
 	if v_id is null then
+		perform set_config('synchronous_commit', v_sync, true);
 		insert into console_session (login) values (session_user) returning id into v_id;
 		if p_id is not null then
 			perform agent_state_move(session_user, 'not_ready', 'login')
@@ -203,13 +230,15 @@ end $$;
 -- in turn, so the last one out sees that it is. True when logged out.
 create or replace function console_session_close(p_id bigint, p_reason text)
 returns boolean language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_cutoff timestamptz := clock_timestamp() - console_lease();
 begin
 	perform 1 from agent where login = session_user for no key update;
 	if not found then
 		return false;
 	end if;
 	delete from console_session
-	where login = session_user and (id = p_id or seen_at < clock_timestamp() - console_lease());
+	where login = session_user and (id = p_id or seen_at < v_cutoff);
 	if exists (select 1 from console_session where login = session_user) then
 		return false;
 	end if;
@@ -217,8 +246,8 @@ begin
 	return true;
 end $$;
 
-revoke all on function console_session_beat(bigint), console_session_close(bigint, text), console_sessions_expire()
-	from public;
+revoke all on function console_session_beat(bigint), console_session_close(bigint, text), console_sessions_expire(),
+	console_sessions_lapsed(timestamptz) from public;
 grant execute on function console_session_beat(bigint), console_session_close(bigint, text)
 	to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
 grant execute on function console_sessions_expire() to ccterm_cti, ccterm_admin;

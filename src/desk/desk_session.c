@@ -1,9 +1,13 @@
 /* desk_session.c - this console's row in console_session (sql/380): made at
- * every connect, renewed every CONSOLE_BEAT_MS, given back at quit
+ * every connect, renewed every CONSOLE_BEAT_MS (up to a quarter of it early,
+ * at random), given back at quit
  * (desk_quit). The database knows from it which consoles of a login are
  * open, behind PgBouncer and the relay alike; a console killed stops
  * beating and lapses. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "ccterm/agent.h"
 #include "desk_priv.h"
@@ -20,6 +24,18 @@ static void beat_done(void *arg, const struct gw_reply *r)
 	desk_ask_free(a);
 }
 
+/* How much earlier than CONSOLE_BEAT_MS the next beat comes: 0 to a
+ * quarter of it, at random, so consoles that connected together (a shift's
+ * start, everyone back after a server restart) do not keep beating together. */
+static long long beat_early_ms(void)
+{
+	static unsigned seed;
+
+	if (!seed)
+		seed = (((unsigned)getpid() * 2654435761u) ^ (unsigned)desk_mono_ms()) | 1u;
+	return rand_r(&seed) % (CONSOLE_BEAT_MS / 4);
+}
+
 void desk_session_beat(struct desk *d)
 {
 	struct db_request rq;
@@ -30,7 +46,7 @@ void desk_session_beat(struct desk *d)
 	a = desk_ask_new(d, sizeof(long long));
 	if (!a)
 		return;
-	d->beat_ms = desk_mono_ms();
+	d->beat_ms = desk_mono_ms() - beat_early_ms();
 	db_console_beat_request(&rq, d->console_id);
 	/* Set before: done may run inside the send. */
 	d->beat_inflight = true;
