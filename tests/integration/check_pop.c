@@ -128,22 +128,32 @@ static struct customer_pop *pop_new(void)
 	return pop;
 }
 
+/* Inside a transaction of the agent's own: the pop of call id, then what
+ * sql says of the transaction (its text). The transaction is committed. */
+static char *pop_and_ask(long long id, const char *sql)
+{
+	char q[96], *v;
+
+	ck_assert_int_eq(db_exec(ag, "begin", 0, NULL), 0);
+	snprintf(q, sizeof(q), "select count(*) from screen_pop(%lld)", id);
+	ck_assert_int_eq(db_exec(ag, q, 0, NULL), 0);
+	v = testdb_value(ag, sql);
+	ck_assert_int_eq(db_exec(ag, "commit", 0, NULL), 0);
+	return v;
+}
+
 /* The agent's pop of the call offered to it was audited by the offer
  * (call_offer_audit): the pop writes nothing, so its commit has nothing to
  * wait for before the frame. */
 START_TEST(an_offered_pop_writes_nothing)
 {
-	char sql[160], *v;
+	char *v;
 	long long id = call_from("010-1234-5678", "+821012345678");
 
 	ck_assert_int_eq(count("select count(*) from audit_log where action = 'offer' and login = '" AGENT "'"), 1);
-	ck_assert_int_eq(db_exec(ag, "begin", 0, NULL), 0);
-	snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", id);
-	ck_assert_int_eq(db_exec(ag, sql, 0, NULL), 0);
-	v = testdb_value(ag, "select txid_current_if_assigned() is null");
+	v = pop_and_ask(id, "select txid_current_if_assigned() is null");
 	ck_assert_str_eq(v, "t");
 	free(v);
-	ck_assert_int_eq(db_exec(ag, "commit", 0, NULL), 0);
 	ck_assert_int_eq(count("select count(*) from audit_log where login = '" AGENT "'"), 1);
 }
 END_TEST
@@ -160,13 +170,9 @@ START_TEST(a_pop_the_offer_did_not_audit_writes_its_row_without_waiting_for_the_
 	ck_assert_msg(db_exec(ag, sql, 0, NULL) == 0, "%s", db_error(ag));
 	snprintf(sql, sizeof(sql), "update call set customer_id = %lld where id = %lld", customer_id("C2"), id);
 	ck_assert_int_eq(db_exec(db, sql, 0, NULL), 0);
-	ck_assert_int_eq(db_exec(ag, "begin", 0, NULL), 0);
-	snprintf(sql, sizeof(sql), "select count(*) from screen_pop(%lld)", id);
-	ck_assert_int_eq(db_exec(ag, sql, 0, NULL), 0);
-	v = testdb_value(ag, "show synchronous_commit");
+	v = pop_and_ask(id, "show synchronous_commit");
 	ck_assert_str_eq(v, "off");
 	free(v);
-	ck_assert_int_eq(db_exec(ag, "commit", 0, NULL), 0);
 	v = testdb_value(ag, "show synchronous_commit");
 	ck_assert_str_eq(v, "on");
 	free(v);
