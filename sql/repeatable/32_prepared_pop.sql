@@ -59,49 +59,27 @@ begin
 	delete from prepared_pop;
 end $$;
 
--- Statement triggers of the per-customer tables (TG_ARGV[0]: the customer
--- column, 'customer_id' or 'id'; contact_point: 'contact_point').
-create or replace function prepared_pop_forget_new() returns trigger
+-- The statement trigger of the per-customer tables: forgets the customers of
+-- the rows written, before and after (an update may move rows: a merge).
+-- TG_ARGV[0] names the rows' customer: 'customer_id', 'id' (the customer
+-- table itself), or 'contact_point' (through customer_contact). Dynamic SQL
+-- reads the transition tables, once a statement.
+create or replace function prepared_pop_forget_rows() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
+declare
+	v_query text := case tg_argv[0]
+		when 'contact_point' then 'select array_agg(cc.customer_id) from %I r join customer_contact cc on cc.contact_point_id = r.id'
+		else 'select array_agg(r.' || quote_ident(tg_argv[0]) || ') from %I r' end;
+	v_rows text;
+	v_part bigint[];
+	v_customers bigint[] := '{}';
 begin
-	if tg_argv[0] = 'id' then
-		perform prepared_pop_forget(array(select distinct n.id from new_rows n));
-	elsif tg_argv[0] = 'contact_point' then
-		perform prepared_pop_forget(array(select distinct cc.customer_id from new_rows n
-		                                  join customer_contact cc on cc.contact_point_id = n.id));
-	else
-		perform prepared_pop_forget(array(select distinct n.customer_id from new_rows n));
-	end if;
-	return null;
-end $$;
-
-create or replace function prepared_pop_forget_old() returns trigger
-language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
-begin
-	if tg_argv[0] = 'id' then
-		perform prepared_pop_forget(array(select distinct o.id from old_rows o));
-	elsif tg_argv[0] = 'contact_point' then
-		perform prepared_pop_forget(array(select distinct cc.customer_id from old_rows o
-		                                  join customer_contact cc on cc.contact_point_id = o.id));
-	else
-		perform prepared_pop_forget(array(select distinct o.customer_id from old_rows o));
-	end if;
-	return null;
-end $$;
-
--- An update: the customers before and after (a merge moves rows).
-create or replace function prepared_pop_forget_changed() returns trigger
-language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
-begin
-	if tg_argv[0] = 'id' then
-		perform prepared_pop_forget(array(select n.id from new_rows n union select o.id from old_rows o));
-	elsif tg_argv[0] = 'contact_point' then
-		perform prepared_pop_forget(array(select cc.customer_id from new_rows n
-		                                  join customer_contact cc on cc.contact_point_id = n.id));
-	else
-		perform prepared_pop_forget(array(select n.customer_id from new_rows n
-		                                  union select o.customer_id from old_rows o));
-	end if;
+	foreach v_rows in array case tg_op when 'INSERT' then array['new_rows'] when 'DELETE' then array['old_rows']
+	                                   else array['new_rows', 'old_rows'] end loop
+		execute format(v_query, v_rows) into v_part;
+		v_customers := v_customers || coalesce(v_part, '{}');
+	end loop;
+	perform prepared_pop_forget(v_customers);
 	return null;
 end $$;
 
@@ -125,13 +103,13 @@ begin
 	loop
 		execute format('create or replace trigger prepared_pop_insert after insert on %I '
 		               'referencing new table as new_rows for each statement '
-		               'execute function prepared_pop_forget_new(%L)', t.tab, t.col);
+		               'execute function prepared_pop_forget_rows(%L)', t.tab, t.col);
 		execute format('create or replace trigger prepared_pop_update after update on %I '
 		               'referencing old table as old_rows new table as new_rows for each statement '
-		               'execute function prepared_pop_forget_changed(%L)', t.tab, t.col);
+		               'execute function prepared_pop_forget_rows(%L)', t.tab, t.col);
 		execute format('create or replace trigger prepared_pop_delete after delete on %I '
 		               'referencing old table as old_rows for each statement '
-		               'execute function prepared_pop_forget_old(%L)', t.tab, t.col);
+		               'execute function prepared_pop_forget_rows(%L)', t.tab, t.col);
 		execute format('create or replace trigger prepared_pop_truncate after truncate on %I '
 		               'for each statement execute function prepared_pop_forget_every()', t.tab);
 		-- a bulk load (session_replication_role = replica) fires only this one
@@ -147,6 +125,9 @@ begin
 		execute format('alter table %I enable always trigger prepared_pop_rules', t.tab);
 	end loop;
 end $$;
+
+-- The three functions the statement triggers called before prepared_pop_forget_rows.
+drop function if exists prepared_pop_forget_new(), prepared_pop_forget_old(), prepared_pop_forget_changed();
 
 -- The first moment this customer's pop, built now, may read otherwise with
 -- nothing written: see the head of this file. Earlier is always safe.
