@@ -345,6 +345,24 @@ static int int_arg(const char *name, const char *v, int min)
 	return (int)n;
 }
 
+/* The last measurement of a run: one pop, the memory after it; then all is freed. */
+static int pop_and_finish(struct starts *st, const char *self)
+{
+	struct smaps popped = { 0 };
+
+	pop_once(&popped);
+	print_memory("console after a pop (the contact form open)", &popped, st, self);
+	smaps_print_top(&popped, 8, "  ");
+	smaps_free(&popped);
+	smaps_free(&st->console_mem);
+	smaps_free(&st->libpq_mem);
+	smaps_free(&st->skip_mem);
+	smaps_free(&st->curses_mem);
+	cleanup(NULL);
+	db_close(B.db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -359,7 +377,6 @@ int main(int argc, char **argv)
 	struct agent_spec a = { .login = AGENT, .name = "Bench Keys", .branch = "CALL", .role = "agent" };
 	static struct starts st;
 	struct series idle, offered, stopped;
-	struct smaps popped = { 0 };
 	char self[4096];
 	double load0;
 	const char *conninfo = NULL, *bd = getenv("CCTERM_BUILDDIR");
@@ -439,18 +456,8 @@ int main(int argc, char **argv)
 		if (!home_drawn(B.vt))
 			bench_die("the console did not start");
 		vt_wait_quiet(B.vt, 200, 2000);
-		pop_once(&popped);
 		printf("\n");
-		print_memory("console after a pop (the contact form open)", &popped, &st, self);
-		smaps_print_top(&popped, 8, "  ");
-		smaps_free(&popped);
-		smaps_free(&st.console_mem);
-		smaps_free(&st.libpq_mem);
-		smaps_free(&st.skip_mem);
-		smaps_free(&st.curses_mem);
-		cleanup(NULL);
-		db_close(B.db);
-		return 0;
+		return pop_and_finish(&st, self);
 	}
 
 	B.vt = spawn();
@@ -485,21 +492,10 @@ int main(int argc, char **argv)
 		vt_dump(B.vt, stderr);
 		bench_die("the console did not go back to the home screen");
 	}
-	pop_once(&popped);
-
 	printf("\n");
 	series_print(&idle, 44);
 	series_print(&offered, 44);
 	series_print(&stopped, 44);
 	printf("\n");
-	print_memory("console after a pop (the contact form open)", &popped, &st, self);
-	smaps_print_top(&popped, 8, "  ");
-	smaps_free(&popped);
-	smaps_free(&st.console_mem);
-	smaps_free(&st.libpq_mem);
-	smaps_free(&st.skip_mem);
-	smaps_free(&st.curses_mem);
-	cleanup(NULL);
-	db_close(B.db);
-	return 0;
+	return pop_and_finish(&st, self);
 }

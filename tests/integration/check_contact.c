@@ -31,15 +31,6 @@ static void setup(void)
 
 static void teardown(void) { testdb_drop(db, dbname); }
 
-static long long count(const char *sql)
-{
-	char *v = testdb_value(db, sql);
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
-
 /* contact_save as agent as, returning the id (-1 with the error in err). */
 static long long save(struct db *as, const char *body, bool open_case, char *err, size_t errsz)
 {
@@ -70,15 +61,15 @@ START_TEST(later_saves_update_the_same_row)
 	ck_assert_msg(first > 0, "%s", err);
 	again = save(a, "first words, and what came after", false, err, sizeof(err));
 	ck_assert_int_eq(again, first);
-	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key = '" DRAFT "'"), 1);
-	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key = '" DRAFT "' "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where idempotency_key = '" DRAFT "'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where idempotency_key = '" DRAFT "' "
 			       "and body = 'first words, and what came after' and agent_login = 'it_c1'"), 1);
 	/* A case opened on a later save, once. */
 	ck_assert_int_eq(save(a, "with a case", true, err, sizeof(err)), first);
 	ck_assert_int_eq(save(a, "with a case, still one", true, err, sizeof(err)), first);
-	ck_assert_int_eq(count("select count(*) from cases where customer_id = (select customer_id from interaction "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from cases where customer_id = (select customer_id from interaction "
 			       "where idempotency_key = '" DRAFT "')"), 1);
-	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key = '" DRAFT "' "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where idempotency_key = '" DRAFT "' "
 			       "and case_id is not null and status = 'open' and body = 'with a case, still one'"), 1);
 	db_close(a);
 }
@@ -92,7 +83,7 @@ START_TEST(another_agent_cannot_overwrite_a_draft)
 	ck_assert_int_gt(save(a, "mine", false, err, sizeof(err)), 0);
 	ck_assert_int_eq(save(b, "overwritten", false, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "saved by another agent") != NULL, "%s", err);
-	ck_assert_int_eq(count("select count(*) from interaction where body = 'mine'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where body = 'mine'"), 1);
 	db_close(a);
 	db_close(b);
 }
@@ -113,8 +104,8 @@ START_TEST(the_key_is_unique_where_set_and_keyless_rows_take_no_entry)
 	snprintf(sql, sizeof(sql), "insert into interaction (customer_id, occurred_at, channel, direction, kind) "
 		 "select %lld, now(), 'phone', 'in', 'inquiry' from generate_series(1, 3)", customer_id);
 	ck_assert_int_eq(db_exec(db, sql, 0, NULL), 0);
-	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key is null"), 3);
-	ck_assert_int_eq(count("select count(*) from pg_index i where i.indrelid = 'interaction'::regclass "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where idempotency_key is null"), 3);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from pg_index i where i.indrelid = 'interaction'::regclass "
 			       "and i.indisunique and pg_get_indexdef(i.indexrelid) like '%(idempotency_key)%' "
 			       "and pg_get_expr(i.indpred, i.indrelid) = '(idempotency_key IS NOT NULL)'"), 1);
 }

@@ -84,21 +84,12 @@ static void teardown(void)
 	testdb_drop(db, dbname);
 }
 
-static long long count(const char *sql)
-{
-	char *v = testdb_value(db, sql);
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static long long customer_id(const char *external_id)
 {
 	char sql[128];
 
 	snprintf(sql, sizeof(sql), "select id from customer where external_id = '%s'", external_id);
-	return count(sql);
+	return testdb_count(db, sql);
 }
 
 /* A call from ani offered to the agent, as ccterm-cti makes it. The
@@ -150,11 +141,11 @@ START_TEST(an_offered_pop_writes_nothing)
 	char *v;
 	long long id = call_from("010-1234-5678", "+821012345678");
 
-	ck_assert_int_eq(count("select count(*) from audit_log where action = 'offer' and login = '" AGENT "'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log where action = 'offer' and login = '" AGENT "'"), 1);
 	v = pop_and_ask(id, "select txid_current_if_assigned() is null");
 	ck_assert_str_eq(v, "t");
 	free(v);
-	ck_assert_int_eq(count("select count(*) from audit_log where login = '" AGENT "'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log where login = '" AGENT "'"), 1);
 }
 END_TEST
 
@@ -178,7 +169,7 @@ START_TEST(a_pop_the_offer_did_not_audit_writes_its_row_without_waiting_for_the_
 	free(v);
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where action = 'view' and login = '" AGENT "' "
 		 "and customer_id = %lld and detail = 'pop call %lld'", customer_id("C2"), id);
-	ck_assert_int_eq(count(sql), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
 }
 END_TEST
 
@@ -213,7 +204,7 @@ START_TEST(pop_of_a_known_caller)
 	ck_assert_str_eq(pop->h.branch, "SEL");
 	ck_assert_str_eq(pop->h.branch_name, "서울 본점");
 	/* The value is computed from the record (customer_metrics), never typed in. */
-	ck_assert_int_eq(pop->h.value_won, count("select m.value_won from customer_metrics m join customer c "
+	ck_assert_int_eq(pop->h.value_won, testdb_count(db, "select m.value_won from customer_metrics m join customer c "
 						 "on c.id = m.customer_id where c.external_id = 'C1'"));
 	ck_assert_str_eq(pop->h.rrn_masked, "800301-1******");
 	ck_assert(pop->h.customer_since > now - 600 && pop->h.customer_since <= now + 60);
@@ -319,7 +310,7 @@ START_TEST(pop_of_a_shared_number_lists_candidates)
 	ck_assert_str_eq(cands[1].name, "김철수");
 	ck_assert_int_eq(cands[1].id, customer_id("C4"));
 	/* Both were shown, so both are in the audit trail. */
-	ck_assert_int_eq(count("select count(distinct customer_id) from audit_log where action = 'view' "
+	ck_assert_int_eq(testdb_count(db, "select count(distinct customer_id) from audit_log where action = 'view' "
 			       "and login = '" AGENT "'"), 2);
 	/* The agent picks one: the customer pop. */
 	ck_assert_msg(db_pop_customer(ag, cands[1].id, pop) == 0, "%s", db_error(ag));
@@ -345,16 +336,16 @@ START_TEST(pop_writes_the_audit_trail)
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where action = 'offer' and login = '" AGENT "' "
 		 "and customer_id = %lld and detail = 'pop call %lld' and at > now() - interval '1 minute'",
 		 customer_id("C1"), id);
-	ck_assert_int_eq(count(sql), 1);
-	ck_assert_int_eq(count("select count(*) from audit_log"), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log"), 1);
 	ck_assert_msg(db_pop_call(ag, id, &call, pop, NULL, NULL) == 0, "%s", db_error(ag));
 	ck_assert_msg(db_pop_call(ag, id, &call, pop, NULL, NULL) == 0, "%s", db_error(ag));
-	ck_assert_int_eq(count("select count(*) from audit_log"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log"), 1);
 	/* Opened without a call, the same customer is a read of its own. */
 	ck_assert_msg(db_pop_customer(ag, customer_id("C1"), pop) == 0, "%s", db_error(ag));
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where action = 'view' and login = '" AGENT "' "
 		 "and customer_id = %lld and at > now() - interval '1 minute'", customer_id("C1"));
-	ck_assert_int_eq(count(sql), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
 	/* The agent neither reads nor changes the trail (the functions write it). */
 	ck_assert_ptr_null(db_query(ag, "select * from audit_log", 0, NULL));
 	ck_assert_str_eq(db_sqlstate(ag), "42501");
@@ -447,7 +438,7 @@ START_TEST(timeline_pages_every_item_once)
 	ck_assert(pop->first.more);
 	snprintf(sql, sizeof(sql), "select id from interaction where customer_id = %lld "
 		 "order by occurred_at desc, id desc limit 1", big);
-	ck_assert_int_eq(pop->first.items[0].id, count(sql));
+	ck_assert_int_eq(pop->first.items[0].id, testdb_count(db, sql));
 	free(pop);
 }
 END_TEST
@@ -524,7 +515,7 @@ START_TEST(timeline_stays_an_index_scan)
 				     "analyze interaction;") == 0);
 	timeline_plans_are_index_scans(big, "analyzed");
 	ck_assert(db_exec_script(db, "vacuum analyze interaction") == 0);
-	ck_assert_int_gt(count("select relallvisible from pg_class where relname = 'interaction'"), 0);
+	ck_assert_int_gt(testdb_count(db, "select relallvisible from pg_class where relname = 'interaction'"), 0);
 	timeline_plans_are_index_scans(big, "vacuumed");
 	/* The pop counts at most 10,000 and shows the first page. */
 	ck_assert_msg(db_pop_customer(ag, big, pop) == 0, "%s", db_error(ag));
@@ -592,7 +583,7 @@ START_TEST(search_finds_by_every_key)
 	ck_assert_int_eq(search("", hits), 0);
 	/* max is respected. */
 	ck_assert_int_eq(db_search(ag, "김", hits, 1), 1);
-	ck_assert_int_ge(count("select count(*) from audit_log where action = 'search' and login = '" AGENT "'"), 10);
+	ck_assert_int_ge(testdb_count(db, "select count(*) from audit_log where action = 'search' and login = '" AGENT "'"), 10);
 }
 END_TEST
 
@@ -636,14 +627,14 @@ START_TEST(contact_saved_twice_is_one_row)
 	ck_assert_msg(id > 0, "%s", db_error(ag));
 	again = db_contact_save(ag, &d);
 	ck_assert_int_eq(again, id);
-	ck_assert_int_eq(count("select count(*) from interaction where idempotency_key = "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where idempotency_key = "
 			       "'6f1c2d4e-8a9b-4c3d-9e0f-112233445566'"), 1);
-	ck_assert_int_eq(count("select count(*) from interaction where agent_login = '" AGENT "' and branch_code = 'SEL' "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where agent_login = '" AGENT "' and branch_code = 'SEL' "
 			       "and reason_code = 'delivery' and disposition = 'resolved' and case_id is null "
 			       "and subject = '배송 문의' and occurred_at > now() - interval '1 minute'"), 1);
-	ck_assert_int_eq(count("select count(*) from cases"), 2);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from cases"), 2);
 	/* Linked to the call, and the body reads back whole. */
-	ck_assert_int_eq(count("select call_id from interaction where idempotency_key = "
+	ck_assert_int_eq(testdb_count(db, "select call_id from interaction where idempotency_key = "
 			       "'6f1c2d4e-8a9b-4c3d-9e0f-112233445566'"), call);
 	ck_assert_int_eq(db_interaction_body(ag, id, &body), 0);
 	ck_assert_str_eq(body, "첫 줄\nsecond line");
@@ -657,7 +648,7 @@ START_TEST(contact_saved_twice_is_one_row)
 	ck_assert_ptr_nonnull(strstr(db_error(ag), "customer"));
 	draft_init(&d, "not-a-uuid", c2);
 	ck_assert_int_eq(db_contact_save(ag, &d), -1);
-	ck_assert_int_eq(count("select count(*) from interaction where agent_login = '" AGENT "'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from interaction where agent_login = '" AGENT "'"), 1);
 	free(notes);
 }
 END_TEST
@@ -676,11 +667,11 @@ START_TEST(complaint_opens_one_case)
 	id = db_contact_save(ag, &d);
 	ck_assert_msg(id > 0, "%s", db_error(ag));
 	ck_assert_int_eq(db_contact_save(ag, &d), id);
-	ck_assert_int_eq(count("select count(*) from cases where subject = 'Broken screen'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from cases where subject = 'Broken screen'"), 1);
 	/* Platinum: high priority; due by the SLA of a high complaint (setting
 	 * case_sla_complaint_high, 8 hours), owned by the agent, linked; saved
 	 * with disposition "escalated", so the case is escalated (76_cases.sql). */
-	ck_assert_int_eq(count("select count(*) from cases k join interaction i on i.case_id = k.id "
+	ck_assert_int_eq(testdb_count(db, "select count(*) from cases k join interaction i on i.case_id = k.id "
 			       "where k.subject = 'Broken screen' and k.kind = 'complaint' and k.status = 'escalated' "
 			       "and k.priority = 'high' and k.owner_login = '" AGENT "' "
 			       "and k.due_at between now() + interval '7 hours' and now() + interval '9 hours'"), 1);
@@ -690,7 +681,7 @@ START_TEST(complaint_opens_one_case)
 	snprintf(d.subject, sizeof(d.subject), "Rude staff");
 	d.open_case = true;
 	ck_assert_msg(db_contact_save(ag, &d) > 0, "%s", db_error(ag));
-	ck_assert_int_eq(count("select count(*) from cases where subject = 'Rude staff' and priority = 'normal'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from cases where subject = 'Rude staff' and priority = 'normal'"), 1);
 	/* The new case shows in the pop at once. */
 	{
 		struct customer_pop *pop = pop_new();
@@ -724,8 +715,8 @@ START_TEST(quick_create_then_pop_by_phone)
 	/* ... created by the agent ... */
 	id = db_customer_create(ag, "박새로이", "+821077778888");
 	ck_assert_msg(id > 0, "%s", db_error(ag));
-	ck_assert_int_eq(count("select count(*) from customer where tier = 'all' and name = '박새로이'"), 1);
-	ck_assert_int_eq(count("select count(*) from audit_log where action = 'create' and login = '" AGENT "'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from customer where tier = 'all' and name = '박새로이'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log where action = 'create' and login = '" AGENT "'"), 1);
 	/* ... and found: popping the same call again, a new call, a search. */
 	ck_assert_int_eq(db_pop_call(ag, call_id, &call, pop, cands, &ncands), 0);
 	ck_assert_int_eq(call.customer_id, id);
@@ -741,7 +732,7 @@ START_TEST(quick_create_then_pop_by_phone)
 	ck_assert_int_eq(search("박새", hits), 1);
 	/* A second person on the same number makes it shared, not duplicated. */
 	ck_assert_int_gt(db_customer_create(ag, "박서준", "+821077778888"), 0);
-	ck_assert_int_eq(count("select count(*) from contact_point where value = '+821077778888'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from contact_point where value = '+821077778888'"), 1);
 	call_id = call_from("010-7777-8888", "+821077778888");
 	ck_assert_int_eq(db_pop_call(ag, call_id, &call, pop, cands, &ncands), 0);
 	ck_assert_uint_eq(ncands, 2);

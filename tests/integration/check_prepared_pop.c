@@ -75,18 +75,9 @@ static void teardown(void)
 	testdb_drop(db, dbname);
 }
 
-static long long count(const char *sql)
-{
-	char *v = testdb_value(db, sql);
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static long long c1(void)
 {
-	return count("select id from customer where external_id = 'C1'");
+	return testdb_count(db, "select id from customer where external_id = 'C1'");
 }
 
 /* A call offered to login, as ccterm-cti makes it (db_call_arrive: the pop
@@ -140,7 +131,7 @@ static long long prepared(long long customer)
 	char sql[128];
 
 	snprintf(sql, sizeof(sql), "select count(*) from prepared_pop where customer_id = %lld", customer);
-	return count(sql);
+	return testdb_count(db, sql);
 }
 
 /* Marks the prepared header's name, so a pop shows whether it was served. */
@@ -272,7 +263,7 @@ START_TEST(a_bulk_load_forgets_every_prepared_pop)
 				       "insert into interaction (customer_id, occurred_at, channel, kind, subject) "
 				       "select id, now(), 'web', 'inquiry', 'bulk' from customer where external_id = 'C3'; "
 				       "commit"), 0);
-	ck_assert_int_eq(count("select count(*) from prepared_pop"), 0);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from prepared_pop"), 0);
 }
 END_TEST
 
@@ -311,12 +302,12 @@ START_TEST(a_viewer_with_other_masking_gets_its_own_masking)
 	ck_assert_int_eq(db_exec(br, "select session_use_center_timezone()", 0, NULL), 0);
 	ck_assert_int_eq(prepared(c1()), 1);
 	/* Branch staff see per row: their offer audits nothing, their pop does. */
-	ck_assert_int_eq(count("select count(*) from audit_log where login = '" BRANCH "'"), 0);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log where login = '" BRANCH "'"), 0);
 	pop = pop_text(br, id);
 	ck_assert_msg(strstr(pop, "|***-****-5678|g***@example.kr|"), "%.400s", pop);
 	ck_assert_msg(!strstr(pop, "gil.dong@example.kr") && !strstr(pop, "|+821012345678|gil"), "%.400s", pop);
 	free(pop);
-	ck_assert_int_eq(count("select count(*) from audit_log where login = '" BRANCH "' and action = 'view'"), 1);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from audit_log where login = '" BRANCH "' and action = 'view'"), 1);
 	db_close(br);
 	ck_assert_int_eq(prepared(c1()), 1);
 	id = call_to("010-1234-5678", AGENT);
@@ -361,16 +352,16 @@ START_TEST(the_audit_row_is_written_as_for_a_live_pop)
 
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where customer_id = %lld and login <> '" AGENT "'",
 		 c1());
-	ck_assert_int_eq(count(sql), 0);
+	ck_assert_int_eq(testdb_count(db, sql), 0);
 	mark_prepared(c1());
 	pop = pop_text(ag, id);
 	ck_assert_msg(strstr(pop, "|PREPARED|"), "%.400s", pop);
 	free(pop);
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where customer_id = %lld and login = '" AGENT "' "
 		 "and action = 'offer' and detail = 'pop call %lld'", c1(), id);
-	ck_assert_int_eq(count(sql), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
 	snprintf(sql, sizeof(sql), "select count(*) from audit_log where customer_id = %lld", c1());
-	ck_assert_int_eq(count(sql), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
 }
 END_TEST
 
@@ -380,13 +371,13 @@ START_TEST(a_call_without_a_known_customer_pops_as_today)
 	long long id = call_to("010-9999-0000", AGENT);
 	char *pop;
 
-	ck_assert_int_eq(count("select count(*) from prepared_pop"), 0);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from prepared_pop"), 0);
 	pop = pop_text(ag, id);
 	ck_assert_msg(strncmp(pop, "call|", 5) == 0 && !strstr(pop, "header|"), "%.400s", pop);
 	ck_assert_msg(strstr(pop, "|~|0|~|~|~\n"), "unknown caller: %s", pop);   /* no customer, 0 candidates */
 	free(pop);
 	id = call_to("02-312-4567", AGENT);
-	ck_assert_int_eq(count("select count(*) from prepared_pop"), 0);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from prepared_pop"), 0);
 	pop = pop_text(ag, id);
 	ck_assert_msg(strstr(pop, "candidate|") && strstr(pop, "|김영희|") && strstr(pop, "|김철수|"), "%.400s", pop);
 	free(pop);
@@ -404,7 +395,7 @@ START_TEST(the_prepared_rows_expire_before_they_could_differ)
 	id = call_to("010-1234-5678", AGENT);
 	snprintf(sql, sizeof(sql), "select count(*) from prepared_pop p join cases k on k.customer_id = p.customer_id "
 		 "where p.customer_id = %lld and p.valid_until <= k.due_at", c1());
-	ck_assert_int_eq(count(sql), 1);
+	ck_assert_int_eq(testdb_count(db, sql), 1);
 	mark_prepared(c1());
 	snprintf(sql, sizeof(sql), "update prepared_pop set valid_until = now() - interval '1 second' "
 		 "where customer_id = %lld", c1());
@@ -414,7 +405,7 @@ START_TEST(the_prepared_rows_expire_before_they_could_differ)
 	free(pop);
 	/* by age: the next preparation removes it */
 	ck_assert_int_eq(db_exec(db, "select pop_prepare('+8223124567')", 0, NULL), 0);
-	ck_assert_int_eq(count("select count(*) from prepared_pop"), 0);
+	ck_assert_int_eq(testdb_count(db, "select count(*) from prepared_pop"), 0);
 }
 END_TEST
 

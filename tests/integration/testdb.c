@@ -149,6 +149,15 @@ char *testdb_value(struct db *db, const char *sql)
 	return v;
 }
 
+long long testdb_count(struct db *db, const char *sql)
+{
+	char *v = testdb_value(db, sql);
+	long long n = v ? atoll(v) : -1;
+
+	free(v);
+	return n;
+}
+
 const char *testdb_builddir(void)
 {
 	const char *d = getenv("CCTERM_BUILDDIR");

@@ -34,6 +34,8 @@ char *testdb_file(const char *text);
 
 /* Runs a query expected to return one value; returns it malloc'd (NULL for SQL NULL). */
 char *testdb_value(struct db *db, const char *sql);
+/* The same for a number (a count, an id): -1 for SQL NULL. */
+long long testdb_count(struct db *db, const char *sql);
 
 /* The build directory (where ccterm, ccterm-admin and ccterm-cti are). */
 const char *testdb_builddir(void);
