@@ -47,11 +47,18 @@ void db_agent_login_request(struct db_request *rq);
 void db_agent_logout_request(struct db_request *rq, long long console_id, const char *reason);
 /* This console is open (console_session_beat(), sql/380): sent at every
  * connect (id 0: none yet) and every CONSOLE_BEAT_MS; the reply
- * (db_console_id_read, out: long long) is the id to beat with next. A
- * console that stops beating lapses after console_lease_seconds (90). */
+ * (db_console_beat_read, out: struct console_beat) is the id to beat with
+ * next, and the session's key when the id is new (console_session_key():
+ * the offers' sealed pops, pop_seal.h). A console that stops beating
+ * lapses after console_lease_seconds (90). */
 #define CONSOLE_BEAT_MS 20000
+struct console_beat {
+	long long id;                    /* 0: not an agent */
+	bool has_key;                    /* a new id, with its key */
+	unsigned char key[64];
+};
 void db_console_beat_request(struct db_request *rq, long long console_id);
-db_read_fn db_console_id_read;
+db_read_fn db_console_beat_read;
 /* Consoles that stopped beating are let go, and agents left with none are
  * logged out (ccterm-cti timers): how many, or -1. */
 int db_console_sessions_expire(struct db *db);

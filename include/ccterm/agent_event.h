@@ -3,6 +3,8 @@
  * The database sends, at commit, to the agent concerned:
  *   "call <id> <state>"           state: offered answered abandoned ended requeued
  *   "state <agent_state> <reason>"  e.g. "state ready ", "state not_ready no answer"
+ *   "call <id> offered pop <session> <sealed>"  the offer with its pop sealed
+ *                                 for one console session (pop_seal.h)
  * A payload is a hint: the console re-reads the truth (my_calls(), my_state()). */
 #ifndef CCTERM_AGENT_EVENT_H
 #define CCTERM_AGENT_EVENT_H
@@ -15,6 +17,8 @@ struct agent_event {
 	char call_state[16];    /* offered, answered, abandoned, ended, requeued */
 	char agent_state[16];   /* AGENT_EVENT_STATE: ready, not_ready, ringing ... */
 	char reason[128];       /* the reason given, "" when none (cut to fit) */
+	long long pop_session;  /* a sealed pop's console session, else 0 */
+	const char *sealed;     /* its seal, inside the payload parsed; else NULL */
 };
 
 /* 0 and *ev filled, or -1 when payload is none of the above. */

@@ -168,6 +168,11 @@ struct pop_reply {
 void db_pop_call_request(struct db_request *rq, long long call_id);
 void db_pop_customer_request(struct db_request *rq, long long customer_id);
 db_read_fn db_pop_read;                   /* out: struct pop_reply */
+/* The same reply from a sealed pop's plaintext (pop_seal.h), read by the
+ * same code as screen_pop's rows: 0, or -1 when it is not a plaintext or
+ * has no call row. head gets its head line. */
+struct pop_plain_head;
+int db_pop_plain_read(const char *plain, size_t len, struct pop_reply *out, struct pop_plain_head *head);
 void db_timeline_request(struct db_request *rq, long long customer_id, const struct timeline_filter *f,
 			 const struct timeline_cursor *cur);
 db_read_fn db_timeline_read;              /* out: struct timeline_page */

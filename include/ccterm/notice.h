@@ -33,6 +33,8 @@ struct notice {
 	char state[16];         /* the new call or agent state, the case event; "" when not said */
 	char reason[128];       /* NOTICE_STATE */
 	char login[64];         /* whose channel (agent_<login>) */
+	long long pop_session;  /* NOTICE_CALL offered with a sealed pop: for this console session */
+	const char *sealed;     /* and its seal (inside the payload: valid while the hook runs) */
 };
 
 /* Reads one notification; returns its kind (also in n->kind). */

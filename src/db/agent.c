@@ -92,7 +92,9 @@ void db_agent_logout_request(struct db_request *rq, long long console_id, const 
 
 void db_console_beat_request(struct db_request *rq, long long console_id)
 {
-	db_request_init(rq, "select coalesce(console_session_beat(nullif($1::bigint, 0)), 0)");
+	/* the key only for an id this console has not had: a renewal carries none */
+	db_request_init(rq, "select b.id, case when b.id <> $1::bigint then encode(console_session_key(b.id), 'hex') end "
+			    "from (select coalesce(console_session_beat(nullif($1::bigint, 0)), 0) as id) b");
 	db_request_int(rq, console_id);
 }
 
@@ -108,13 +110,32 @@ int db_console_sessions_expire(struct db *db)
 	return n;
 }
 
-int db_console_id_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+static int hex_digit(char c)
 {
-	if (PQntuples(res) != 1) {
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int db_console_beat_read(const struct pg_result *res, void *out, char *err, size_t errsz)
+{
+	struct console_beat *b = out;
+	const char *hex;
+
+	memset(b, 0, sizeof(*b));
+	if (PQntuples(res) != 1 || PQnfields(res) != 2) {
 		snprintf(err, errsz, "expected one console id");
 		return -1;
 	}
-	*(long long *)out = atoll(db_field(res, 0, 0));
+	b->id = atoll(db_field(res, 0, 0));
+	hex = db_field(res, 0, 1);
+	if (strlen(hex) == 2 * sizeof(b->key)) {
+		b->has_key = true;
+		for (size_t i = 0; i < sizeof(b->key) && b->has_key; i++) {
+			int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+
+			b->has_key = hi >= 0 && lo >= 0;
+			b->key[i] = (unsigned char)(hi << 4 | lo);
+		}
+	}
 	return 0;
 }
 

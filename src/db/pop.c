@@ -8,6 +8,7 @@
 
 #include "db_priv.h"
 #include "ccterm/customer.h"
+#include "ccterm/pop_seal.h"
 
 /* The pop's row shape: section, f1 .. f12 (see sql/010_pop.sql). */
 #define POP_COLUMNS "section, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12"
@@ -187,6 +188,41 @@ int db_pop_read(const struct pg_result *res, void *out, char *err, size_t errsz)
 	(void)err;
 	(void)errsz;
 	return 0;
+}
+
+/* The plaintext's fields into a result of screen_pop's shape: one reader. */
+static int plain_field(void *arg, int row, int col, const char *value, size_t len)
+{
+	PGresult *res = arg;
+
+	if (len > 1000000)
+		return -1;
+	return PQsetvalue(res, row, col, (char *)(value ? value : ""), value ? (int)len : -1) ? 0 : -1;
+}
+
+int db_pop_plain_read(const char *plain, size_t len, struct pop_reply *out, struct pop_plain_head *head)
+{
+	PGresAttDesc cols[POP_SEAL_COLUMNS];
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	int rows = -1;
+
+	memset(cols, 0, sizeof(cols));
+	for (int i = 0; i < POP_SEAL_COLUMNS; i++) {
+		cols[i].name = (char *)(i ? "f" : "section");
+		cols[i].typid = 25;   /* text */
+		cols[i].typlen = -1;
+		cols[i].atttypmod = -1;
+	}
+	if (res && PQsetResultAttrs(res, POP_SEAL_COLUMNS, cols))
+		rows = pop_plain_parse(plain, len, head, plain_field, res);
+	if (rows > 0) {
+		db_pop_read(res, out, NULL, 0);
+		/* the sealing left timeline rows out: the page goes on past the last one */
+		if (head->more && out->pop.first.n > 0)
+			out->pop.first.more = true;
+	}
+	PQclear(res);
+	return rows > 0 && out->call.id == head->call_id ? 0 : -1;
 }
 
 int db_pop_call(struct db *db, long long call_id, struct call_info *call, struct customer_pop *pop,

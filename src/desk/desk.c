@@ -317,12 +317,15 @@ static void on_notice(void *arg, const struct notice *n)
 
 	switch (n->kind) {
 	case NOTICE_CALL:
-		/* An offer pops in one round trip when the screen is free: the pop
-		 * itself is the truth (screen_pop refuses a call not offered to this
-		 * agent); the re-reads go out behind it. */
+		/* An offer pops when the screen is free: from the pop sealed into the
+		 * notification for this console when there is one (only the database
+		 * and this console have its key), else in one round trip, where the
+		 * pop itself is the truth (screen_pop refuses a call not offered to
+		 * this agent). The re-reads go out behind it. */
 		if (strcmp(n->state, "offered") == 0 && !d->taking && d->npending == 0 &&
 		    !(d->has_call && d->call.id == n->call_id) && d->may_pop && d->may_pop(d->ui)) {
-			desk_pop_call(d, n->call_id, false, false);
+			if (!desk_pop_sealed(d, n))
+				desk_pop_call(d, n->call_id, false, false);
 			break;   /* the pop's end reads the calls, behind its frame */
 		}
 		if (n->state[0] && notice_call_gone(n->state)) {

@@ -127,6 +127,11 @@ struct desk {
 
 	/* this console's console_session row (desk_session.c): 0 none yet */
 	long long console_id;
+	/* its key, for the pops sealed into offers (pop_seal.h), and the last
+	 * seal taken: one not above it is a replay */
+	bool has_pop_key;
+	unsigned char pop_key[64];
+	long long pop_seq;
 	long long beat_ms;
 	bool beat_inflight;
 

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ccterm/i18n.h"
 #include "ccterm/floor.h"
 #include "ccterm/phone.h"
+#include "ccterm/pop_seal.h"
 #include "ccterm/utf8.h"
 #include "gateway/gateway.h"
 #include "desk.h"
@@ -196,6 +198,38 @@ void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed)
 		d->taking = id;   /* before: done may run inside the send */
 	if (desk_ask_send(d, &rq, db_pop_read, a->buf, pop_call_done, a) < 0 && !resume)
 		d->taking = 0;
+}
+
+/* How old a seal may be (by the console's clock against the database's):
+ * older, it may be one replayed from a notification this console missed. */
+#define POP_SEAL_MAX_AGE 120
+
+bool desk_pop_sealed(struct desk *d, const struct notice *n)
+{
+	static const struct gw_reply opened = { .rc = 0 };
+	struct pop_plain_head head;
+	struct ask *a;
+	char *plain;
+	size_t len;
+	bool ok;
+
+	if (!n->sealed || !d->has_pop_key || n->pop_session != d->console_id ||
+	    pop_unseal(d->pop_key, n->sealed, &plain, &len) < 0)
+		return false;
+	a = desk_ask_new(d, sizeof(struct pop_reply));
+	ok = a && db_pop_plain_read(plain, len, a->buf, &head) == 0 && head.call_id == n->call_id &&
+	     head.seq > d->pop_seq && head.at >= (long long)time(NULL) - POP_SEAL_MAX_AGE;
+	free(plain);
+	if (!ok) {
+		if (a)
+			desk_ask_free(a);
+		return false;
+	}
+	d->pop_seq = head.seq;
+	a->id = n->call_id;
+	d->taking = n->call_id;
+	pop_call_done(a, &opened);
+	return true;
 }
 
 void desk_take_call(struct desk *d)

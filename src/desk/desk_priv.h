@@ -42,6 +42,10 @@ void desk_pending_drop(struct desk *d, long long id);
  * confirmed: the database said it was offered to this agent, not only a
  * notification). */
 void desk_pop_call(struct desk *d, long long id, bool resume, bool confirmed);
+/* An offer's pop sealed into its notification, for this console: drawn
+ * from it, with no round trip. false when it is not for this console or
+ * does not open (the pop is then read with desk_pop_call). */
+bool desk_pop_sealed(struct desk *d, const struct notice *n);
 /* A restored draft's call and customer back on screen. */
 void desk_resume(struct desk *d);
 void desk_timeline_reset(struct desk *d);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ccterm/agent.h"
@@ -19,8 +20,15 @@ static void beat_done(void *arg, const struct gw_reply *r)
 	struct desk *d = a->d;
 
 	d->beat_inflight = false;
-	if (r->rc == 0)
-		d->console_id = *(long long *)a->buf;
+	if (r->rc == 0) {
+		const struct console_beat *b = a->buf;
+
+		if (b->id != d->console_id) {   /* a new session: its own key */
+			d->has_pop_key = b->has_key;
+			memcpy(d->pop_key, b->key, sizeof(d->pop_key));
+		}
+		d->console_id = b->id;
+	}
 	desk_ask_free(a);
 }
 
@@ -43,14 +51,14 @@ void desk_session_beat(struct desk *d)
 
 	if (d->beat_inflight)
 		return;
-	a = desk_ask_new(d, sizeof(long long));
+	a = desk_ask_new(d, sizeof(struct console_beat));
 	if (!a)
 		return;
 	d->beat_ms = desk_mono_ms() - beat_early_ms();
 	db_console_beat_request(&rq, d->console_id);
 	/* Set before: done may run inside the send. */
 	d->beat_inflight = true;
-	if (desk_ask_send(d, &rq, db_console_id_read, a->buf, beat_done, a) < 0)
+	if (desk_ask_send(d, &rq, db_console_beat_read, a->buf, beat_done, a) < 0)
 		d->beat_inflight = false;
 }
 

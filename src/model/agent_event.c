@@ -23,6 +23,21 @@ static int parse_call(const char *p, struct agent_event *ev)
 	if (errno || *end != ' ' || id <= 0)
 		return -1;
 	p = end + 1;
+	/* "offered pop <session> <sealed>": the seal is checked where it is opened */
+	if (strncmp(p, "offered pop ", 12) == 0) {
+		long long session;
+
+		errno = 0;
+		session = strtoll(p + 12, &end, 10);
+		if (errno || session <= 0 || p[12] < '1' || p[12] > '9' || *end != ' ' || !end[1])
+			return -1;
+		ev->pop_session = session;
+		ev->sealed = end + 1;
+		ev->kind = AGENT_EVENT_CALL;
+		ev->call_id = id;
+		snprintf(ev->call_state, sizeof(ev->call_state), "offered");
+		return 0;
+	}
 	for (n = 0; n < sizeof(call_states) / sizeof(call_states[0]); n++)
 		if (strcmp(p, call_states[n]) == 0)
 			break;

@@ -74,6 +74,8 @@ enum notice_kind notice_parse(const char *channel, const char *payload, struct n
 			if (ev.kind == AGENT_EVENT_CALL) {
 				n->call_id = ev.call_id;
 				snprintf(n->state, sizeof(n->state), "%s", ev.call_state);
+				n->pop_session = ev.pop_session;
+				n->sealed = ev.sealed;
 				return n->kind = NOTICE_CALL;
 			}
 			snprintf(n->state, sizeof(n->state), "%s", ev.agent_state);

@@ -55,6 +55,30 @@ START_TEST(long_reasons_are_cut_and_odd_states_refused)
 }
 END_TEST
 
+START_TEST(an_offer_with_a_sealed_pop)
+{
+	struct agent_event ev;
+
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7 QUJD+/==", &ev), 0);
+	ck_assert_int_eq(ev.kind, AGENT_EVENT_CALL);
+	ck_assert_int_eq(ev.call_id, 12);
+	ck_assert_str_eq(ev.call_state, "offered");
+	ck_assert_int_eq(ev.pop_session, 7);
+	ck_assert_str_eq(ev.sealed, "QUJD+/==");
+	/* a plain offer has none */
+	ck_assert_int_eq(agent_event_parse("call 12 offered", &ev), 0);
+	ck_assert_int_eq(ev.pop_session, 0);
+	ck_assert_ptr_null(ev.sealed);
+	/* only an offer carries a pop, for a session, with a seal */
+	ck_assert_int_eq(agent_event_parse("call 12 answered pop 7 QUJD", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop 0 QUJD", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop -7 QUJD", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7 ", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 12 offered pop x QUJD", &ev), -1);
+}
+END_TEST
+
 Suite *agent_event_suite(void)
 {
 	Suite *s = suite_create("agent_event");
@@ -62,6 +86,7 @@ Suite *agent_event_suite(void)
 
 	tcase_add_test(tc, payloads_parse);
 	tcase_add_test(tc, long_reasons_are_cut_and_odd_states_refused);
+	tcase_add_test(tc, an_offer_with_a_sealed_pop);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,7 @@ static Suite *(*const suites[])(void) = {
 	mta_error_suite,
 	relay_proto_suite,
 	report_fmt_suite,
+	pop_seal_suite,
 };
 
 int main(void)

@@ -20,5 +20,6 @@ Suite *progress_suite(void);
 Suite *mta_error_suite(void);
 Suite *relay_proto_suite(void);
 Suite *report_fmt_suite(void);
+Suite *pop_seal_suite(void);
 
 #endif
