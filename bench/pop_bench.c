@@ -16,7 +16,10 @@
  * CTI's own path (as db_call_arrive: pop_prepare() in a transaction of its
  * own, then call_arrive(), pipelined; screen_pop serves the prepared rows,
  * 32_prepared_pop.sql). The CTI side's cost is the difference of the two
- * call_arrive round trips, and pop_prepare's own server time. */
+ * call_arrive round trips, and pop_prepare's own server time. A prepared
+ * offer carries its pop sealed for the console's session (33_pop_seal.sql),
+ * which draws it with no round trip; --seal off turns that off for the run
+ * (settings 'pop_sealed'), so the console reads screen_pop as the floor does. */
 #include "config.h"
 
 #include <errno.h>
@@ -63,6 +66,7 @@ struct opts {
 	int gap_ms;         /* from one console pop to the next */
 	int timeout_ms;     /* one pop at most */
 	int seed;
+	bool seal;          /* the prepared offers carry their pop sealed */
 	const char *conninfo;
 	const char *ccterm;
 };
@@ -497,7 +501,9 @@ static void report_head(struct bench *b)
 	printf("\nhost: %ld CPUs, load average at start %s\n", sysconf(_SC_NPROCESSORS_ONLN), la);
 	printf("console: %s in a %dx%d pty as %s; %d calls after %d warm-up, a console, a floor and a raw call every %d ms\n",
 	       b->o.ccterm, COLS, ROWS, AGENT, b->o.calls, b->o.warmup, b->o.gap_ms);
-	printf("         (customers: %zu drawn at random, each with one phone of their own)\n\n", b->ns);
+	printf("         (customers: %zu drawn at random, each with one phone of their own)\n", b->ns);
+	printf("         prepared offers %s\n\n", b->o.seal ? "carry the pop sealed for the console (no round trip)"
+						   : "do not carry the pop (--seal off): the console reads screen_pop");
 	fflush(stdout);
 }
 
@@ -561,6 +567,14 @@ static void report(struct bench *b)
 
 /* ---- main ---------------------------------------------------------------------------- */
 
+/* settings 'pop_sealed' for the run: 'off', or the default (no row) again. */
+static void seal_set(struct bench *b, bool on)
+{
+	bench_exec(b->cti, on ? "delete from settings where key = 'pop_sealed'"
+			      : "insert into settings (key, value) values ('pop_sealed', 'off') "
+				"on conflict (key) do update set value = excluded.value", 0, NULL);
+}
+
 static void cleanup(struct bench *b)
 {
 	if (b->vt) {
@@ -571,6 +585,8 @@ static void cleanup(struct bench *b)
 			vt_wait_exit(vt, 3000, NULL);
 		vt_free(vt);
 	}
+	if (b->db && PQstatus(b->cti) == CONNECTION_OK && !b->o.seal)
+		seal_set(b, true);
 	if (b->db && PQstatus(b->cti) == CONNECTION_OK && b->ncalls) {
 		/* Every call made, in one statement, whatever state the run stopped in. */
 		size_t len = b->ncalls * 21 + 3, off = 0;
@@ -608,7 +624,7 @@ static void cleanup(struct bench *b)
 
 static const char usage[] =
 	"usage: pop_bench [--calls N] [--warmup W] [--explain M] [--gap-ms MS] [--seed S]\n"
-	"                 [-d CONNINFO] [--ccterm PATH]\n"
+	"                 [--seal on|off] [-d CONNINFO] [--ccterm PATH]\n"
 	"  -d CONNINFO   a migrated database with data, as a role that may create roles\n"
 	"                (default: the libpq environment)\n"
 	"  --calls N     calls measured, console and floor each (1000)\n"
@@ -616,6 +632,7 @@ static const char usage[] =
 	"  --explain M   calls whose screen_pop runs under EXPLAIN ANALYZE (200)\n"
 	"  --gap-ms MS   two console, two floor calls (live, prepared) and a raw one per MS (1000):\n"
 	"                each meets an idle system\n"
+	"  --seal off    prepared offers without their pop sealed in (default on)\n"
 	"  --ccterm PATH the console (default $CCTERM_BUILDDIR/ccterm, else ./ccterm)\n";
 
 static void cleanup_hook(void *b)
@@ -633,6 +650,7 @@ int main(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "ccterm", required_argument, NULL, 'c' },
+		{ "seal", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -646,7 +664,7 @@ int main(int argc, char **argv)
 	bench_on_die("pop_bench", cleanup_hook, b);
 
 	b->o = (struct opts){ .calls = 1000, .warmup = 50, .explain = 200, .gap_ms = 1000, .timeout_ms = 5000,
-			      .seed = 1 };
+			      .seed = 1, .seal = true };
 	snprintf(ccterm, sizeof(ccterm), "%s/ccterm", bd && *bd ? bd : ".");
 	b->o.ccterm = ccterm;
 	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -659,6 +677,13 @@ int main(int argc, char **argv)
 		case 't': b->o.timeout_ms = bench_int_arg("--timeout-ms", optarg, 100); break;
 		case 's': b->o.seed = bench_int_arg("--seed", optarg, 0); break;
 		case 'c': b->o.ccterm = optarg; break;
+		case 'S':
+			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			b->o.seal = strcmp(optarg, "on") == 0;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -673,6 +698,8 @@ int main(int argc, char **argv)
 	}
 
 	setup_db(b);
+	if (!b->o.seal)
+		seal_set(b, false);
 	n = 5 * ((size_t)b->o.calls + (size_t)b->o.warmup) + 2 * (size_t)b->o.explain;
 	sample_load(b, n);
 	series_init(&b->console, "console: commit -> customer drawn", (size_t)b->o.calls);

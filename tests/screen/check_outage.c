@@ -6,11 +6,9 @@
 #include "config.h"
 
 #include <check.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,44 +20,6 @@ static long long mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Whatever happens to the test, the stopped server process goes on after a
- * while (else the database could not be dropped). */
-static pid_t watchdog(pid_t backend, int secs)
-{
-	pid_t w = fork();
-
-	ck_assert_int_ge(w, 0);
-	if (w == 0) {
-		sleep((unsigned)secs);
-		kill(backend, SIGCONT);
-		_exit(0);
-	}
-	return w;
-}
-
-static void watchdog_end(pid_t w)
-{
-	kill(w, SIGKILL);
-	waitpid(w, NULL, 0);
-}
-
-/* Whether a process is stopped (state T in /proc/PID/stat). */
-static int process_stopped(pid_t pid)
-{
-	char path[64], line[512], *p;
-	FILE *f;
-	int stopped = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
-		stopped = p[2] == 'T';
-	fclose(f);
-	return stopped;
 }
 
 /* How long a key may take to show while the server is stopped: half the
@@ -108,8 +68,7 @@ START_TEST(a_stopped_server_never_stops_the_keyboard)
 	ck_assert(vt_wait_quiet(vt, 300, 3000));
 	backend = (pid_t)console_backend_pid("gw_a1");
 	ck_assert_int_gt(backend, 0);
-	dog = watchdog(backend, 25);
-	ck_assert_int_eq(kill(backend, SIGSTOP), 0);
+	dog = console_freeze(backend, 25);
 
 	/* Every key shows while the server is stopped (a bound on a blocked
 	 * loop, not a benchmark: 50 ms was one, and a loaded box's scheduler
@@ -122,9 +81,8 @@ START_TEST(a_stopped_server_never_stops_the_keyboard)
 	VT_ASSERT_WAIT(vt, "Saving…", 2000);
 	after = type_measured(vt, shown, sizeof(shown), " after-save");
 	VT_ASSERT_WAIT(vt, "DB not responding", 1000);
-	ck_assert_msg(process_stopped(backend), "the server process went on before the last key showed");
-	ck_assert_int_eq(kill(backend, SIGCONT), 0);
-	watchdog_end(dog);
+	ck_assert_msg(console_process_stopped(backend), "the server process went on before the last key showed");
+	console_thaw(backend, dog);
 	fprintf(stderr, "slowest echo with the server stopped: %lld ms typing, %lld ms with a save waiting\n",
 		before, after);
 	ck_assert_msg(before <= ECHO_BOUND_MS, "a key took %lld ms to show with the server stopped", before);

@@ -4,11 +4,13 @@
  * calls pop through it again; the relay's database connection lost while
  * a call is offered, the relay's "resync" makes the console re-read and
  * show it; a relay that hangs (stopped) is left for the console's own
- * LISTEN. */
+ * LISTEN. A pop sealed into the offer draws with the console's own server
+ * process stopped; a forged seal is refused. */
 #include "config.h"
 
 #include <check.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +207,91 @@ START_TEST(a_hung_relay_is_left_for_the_consoles_own_listen)
 }
 END_TEST
 
+/* The first notification on l within ms (malloc'd), NULL when none. */
+static char *next_notice(struct db *l, int ms)
+{
+	struct pollfd pfd = { .fd = PQsocket(db_pg(l)), .events = POLLIN };
+	PGnotify *n;
+	char *payload = NULL;
+
+	for (int waited = 0; waited <= ms && !payload; waited += 50) {
+		poll(&pfd, 1, 50);
+		ck_assert(PQconsumeInput(db_pg(l)));
+		if ((n = PQnotifies(db_pg(l)))) {
+			payload = strdup(n->extra);
+			PQfreemem(n);
+		}
+	}
+	return payload;
+}
+
+START_TEST(a_sealed_pop_draws_with_the_consoles_server_stopped)
+{
+	struct db *l = testdb_connect(dbname, NULL);
+	char q[256], want[64], *payload;
+	long long session, other, c1;
+	struct vt *vt;
+	pid_t backend, dog;
+
+	console_customer("한봉인", "platinum", "+821077006666", 3);
+	console_customer("남의고객", "registered", "+821077007777", 1);
+	testdb_agent(db, "rp_b1", "Agent Other", "agent");
+	ck_assert_int_eq(db_exec(l, "listen agent_rp_a1", 0, NULL), 0);
+	vt = console("rp_a1", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	ck_assert_msg(log_reaches("ready: uid", 1, 5000), "the console did not subscribe at the relay");
+	for (int waited = 0; (session = value("select max(id) from console_session where login = 'rp_a1'")) <= 0 &&
+			     waited < 5000; waited += 50)
+		usleep(50000);
+	ck_assert_int_gt(session, 0);
+	usleep(300000);   /* the beat's reply, with the session's key, reaches the console */
+
+	/* A forged seal (anyone may NOTIFY) opens nothing: the console asks the
+	 * database, which refuses another agent's call. */
+	console_sql("select pop_prepare('+821077007777')");
+	other = console_call("+821077007777", "rp_b1");
+	snprintf(q, sizeof(q), "select pg_notify('agent_rp_a1', 'call %lld offered pop %lld "
+		 "AAECAwQFBgcICQoLDA0ODwABAgMEBQYHCAkKCwwNDg8AAQIDBAUGBwgJCgsMDQ4PAAECAwQFBgcICQoLDA0ODw==')",
+		 other, session);
+	console_sql(q);
+	snprintf(want, sizeof(want), "call %lld is not offered to you", other);
+	VT_ASSERT_WAIT(vt, want, 3000);
+	ck_assert(!vt_find(vt, "남의고객", NULL, NULL));
+	free(next_notice(l, 500));   /* the forged one */
+
+	/* The console's own server process stopped: the offer's notification
+	 * comes through the relay with the pop sealed for this console, which
+	 * draws it with no round trip. */
+	backend = (pid_t)console_backend_pid("rp_a1");
+	ck_assert_int_gt(backend, 0);
+	console_sql("select pop_prepare('+821077006666')");
+	dog = console_freeze(backend, 25);
+	c1 = console_call("+821077006666", "rp_a1");
+	VT_ASSERT_WAIT(vt, "한봉인", 3000);
+	VT_ASSERT_WAIT(vt, "Item 3", 1000);
+	ck_assert_msg(console_process_stopped(backend), "the console's server went on before the pop showed");
+	payload = next_notice(l, 2000);
+	ck_assert_ptr_nonnull(payload);
+	snprintf(want, sizeof(want), "call %lld offered pop %lld ", c1, session);
+	ck_assert_msg(strncmp(payload, want, strlen(want)) == 0, "not a sealed offer: %.80s", payload);
+	ck_assert(strstr(payload, "한봉인") == NULL);   /* sealed: no clear text */
+	/* Drawn first, answered right after: once the server goes on. */
+	console_thaw(backend, dog);
+	VT_ASSERT_WAIT(vt, "on_call", 5000);
+	snprintf(q, sizeof(q), "select count(*) from call where id = %lld and state = 'answered'", c1);
+	ck_assert_int_eq(value(q), 1);
+	/* The offer wrote the look's audit row; the pop read nothing more. */
+	snprintf(q, sizeof(q), "select count(*) filter (where action = 'offer') * 10 + count(*) filter (where action = 'view') "
+		 "from audit_log where login = 'rp_a1' and detail = 'pop call %lld'", c1);
+	ck_assert_int_eq(value(q), 10);
+	free(payload);
+	hang_up(c1);
+	hang_up(other);
+	vt_free(vt);
+	db_close(l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("relay_pop");
@@ -215,6 +302,7 @@ int main(void)
 	tcase_add_test(tc, a_call_pops_through_the_relay_and_when_the_relay_is_killed);
 	tcase_add_test(tc, the_relays_resync_shows_a_call_offered_while_it_was_away);
 	tcase_add_test(tc, a_hung_relay_is_left_for_the_consoles_own_listen);
+	tcase_add_test(tc, a_sealed_pop_draws_with_the_consoles_server_stopped);
 	suite_add_tcase(s, tc);
 	return console_main(s);
 }

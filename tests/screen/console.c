@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -120,6 +122,43 @@ long long console_backend_pid(const char *login)
 	snprintf(q, sizeof(q), "select pid from pg_stat_activity where usename = '%s' and application_name = 'ccterm'",
 		 login);
 	return value(q);
+}
+
+pid_t console_freeze(pid_t pid, int secs)
+{
+	pid_t w = fork();
+
+	ck_assert_int_ge(w, 0);
+	if (w == 0) {
+		sleep((unsigned)secs);
+		kill(pid, SIGCONT);
+		_exit(0);
+	}
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	return w;
+}
+
+void console_thaw(pid_t pid, pid_t watchdog)
+{
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	kill(watchdog, SIGKILL);
+	waitpid(watchdog, NULL, 0);
+}
+
+bool console_process_stopped(pid_t pid)
+{
+	char path[64], line[512], *p;
+	FILE *f;
+	bool stopped = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
+		stopped = p[2] == 'T';
+	fclose(f);
+	return stopped;
 }
 
 int console_main(Suite *s)

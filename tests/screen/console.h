@@ -4,6 +4,8 @@
 #define CCTERM_TESTS_CONSOLE_H
 
 #include <check.h>
+#include <stdbool.h>
+#include <sys/types.h>
 #include "../integration/testdb.h"
 #include "vt.h"
 
@@ -38,6 +40,14 @@ long long console_call(const char *ani_e164, const char *agent);
 
 /* The server process serving a login's console (-1 when none). */
 long long console_backend_pid(const char *login);
+
+/* Stops a process (SIGSTOP) with a watchdog that lets it go on after secs
+ * whatever happens to the test (else the database could not be dropped);
+ * the watchdog's pid, for console_thaw. */
+pid_t console_freeze(pid_t pid, int secs);
+void console_thaw(pid_t pid, pid_t watchdog);
+/* Whether a process is stopped (state T in /proc/PID/stat). */
+bool console_process_stopped(pid_t pid);
 
 /* Runs the suite; the exit status for main(). */
 int console_main(Suite *s);
