@@ -42,7 +42,10 @@ static const char usage[] =
 	"  --relay-nice N  the relay's nice increment (0; -10 as a service would give it)\n"
 	"  --rounds K    relay, then direct, K times (2)\n"
 	"  --statements T  each way's commits and WAL flushes a second; with pg_stat_statements\n"
-	"                the T statements that took the server's time in the first round (0: none)\n";
+	"                the T statements that took the server's time in the first round (0: none)\n"
+	"  --callers K   known (default): each call from a customer's own number, the pop prepared\n"
+	"                first as ccterm-cti does, so the offer carries it sealed (no round trip);\n"
+	"                unknown: every call from a number nobody has (the pop is one round trip)\n";
 
 struct console {
 	pid_t pid;
@@ -61,7 +64,29 @@ static struct {
 	pid_t relay, sim;
 	char dir[64], sock[128];
 	const char *ccterm, *relayd, *cti;
+	char (*phones)[24];       /* --callers known: numbers of one customer each */
+	int nphones;
 } B;
+
+/* Numbers one customer each has, for --callers known. */
+static void phones_load(int want)
+{
+	char lim[16];
+	const char *p[1] = { lim };
+	PGresult *res;
+
+	snprintf(lim, sizeof(lim), "%d", want);
+	res = bench_query(B.pg, "select cp.value from contact_point cp join customer_contact cc on cc.contact_point_id = cp.id "
+				"where cp.kind = 'phone' group by cp.value having count(*) = 1 order by min(cc.customer_id) "
+				"limit $1::integer", 1, p);
+	B.nphones = PQntuples(res);
+	B.phones = calloc((size_t)B.nphones + 1, sizeof(*B.phones));
+	if (!B.phones || B.nphones == 0)
+		bench_die("--callers known: no customer has a number of their own");
+	for (int i = 0; i < B.nphones; i++)
+		snprintf(B.phones[i], sizeof(B.phones[i]), "%s", PQgetvalue(res, i, 0));
+	PQclear(res);
+}
 
 static void cleanup(void *arg)
 {
@@ -313,7 +338,10 @@ static void measure(const char *via, int calls, int gap_ms, struct series *s)
 
 	for (int k = 0; k < calls; k++) {
 		int i = k % B.n;
-		const char *p[2] = { "+821055500000", B.c[i].login };
+		const char *p[2] = { B.nphones ? B.phones[k % B.nphones] : "+821055500000", B.c[i].login };
+		/* as ccterm-cti: the pop prepared in a transaction of its own, then the call */
+		if (B.nphones)
+			bench_exec(B.pg, "select pop_prepare($1)", 1, p);
 		/* t0: the server's clock once the call is in, just before the
 		 * commit that sends its notification (the same machine's clock as
 		 * the console's; this process may be scheduled late to see its reply). */
@@ -398,7 +426,7 @@ int main(int argc, char **argv)
 		{ "ccterm", required_argument, NULL, 'c' },   { "relayd", required_argument, NULL, 'R' },
 		{ "cti", required_argument, NULL, 't' },      { "help", no_argument, NULL, 'h' },
 		{ "relay-nice", required_argument, NULL, 'N' }, { "rounds", required_argument, NULL, 'o' },
-		{ "statements", required_argument, NULL, 'S' },
+		{ "statements", required_argument, NULL, 'S' }, { "callers", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conninfo = NULL, *build = getenv("CCTERM_BUILDDIR");
@@ -410,6 +438,7 @@ int main(int argc, char **argv)
 	struct { double relay_s[3], relay_wall, direct_s[3], direct_wall; } cpu;
 	double t0, t1, t2, t3;
 	int rounds = 2, top = 0;
+	bool known = true;
 	struct statements st;
 	char err[256];
 
@@ -426,6 +455,13 @@ int main(int argc, char **argv)
 		case 'N': relay_nice = atoi(optarg); break;
 		case 'o': rounds = atoi(optarg); break;
 		case 'S': top = atoi(optarg); break;
+		case 'K':
+			if (strcmp(optarg, "known") != 0 && strcmp(optarg, "unknown") != 0) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			known = strcmp(optarg, "known") == 0;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -472,8 +508,11 @@ int main(int argc, char **argv)
 	bench_exec(B.pg, "select call_hangup(id) from call where agent_login like 'bench\\_c%' "
 			 "and state in ('offered', 'answered')", 0, NULL);
 	B.n = n;
-	printf("relay_bench: %d consoles, %d calls each way, a call every %d ms, simulate --rate %g, relay nice %d\n",
-	       n, calls, gap, rate, relay_nice);
+	if (known)
+		phones_load(4 * calls + n);
+	printf("relay_bench: %d consoles, %d calls each way, a call every %d ms, simulate --rate %g, relay nice %d, "
+	       "callers %s\n", n, calls, gap, rate, relay_nice,
+	       known ? "known (the pop prepared, sealed into the offer)" : "unknown (the pop read by the console)");
 	fflush(stdout);
 	relay_start();
 	usleep(300000);
