@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,27 @@
 #include "ccterm/agent_event.h"
 
 static const char *const call_states[] = { "offered", "answered", "abandoned", "ended", "requeued" };
+
+/* The sealed pop after "offered" (sql/repeatable/33_pop_seal.sql):
+ * " pop <console session id> <base64>", or nothing. Only its shape is
+ * checked here; it is not opened (yet): the console reads screen_pop. */
+static bool sealed_pop_suffix(const char *p)
+{
+	static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+	size_t n;
+
+	if (*p == '\0')
+		return true;
+	if (strncmp(p, " pop ", 5) != 0)
+		return false;
+	p += 5;
+	n = strspn(p, "0123456789");
+	if (n == 0 || p[n] != ' ')
+		return false;
+	p += n + 1;
+	n = strspn(p, base64);
+	return n > 0 && p[n] == '\0';
+}
 
 static int parse_call(const char *p, struct agent_event *ev)
 {
@@ -24,13 +46,14 @@ static int parse_call(const char *p, struct agent_event *ev)
 		return -1;
 	p = end + 1;
 	for (n = 0; n < sizeof(call_states) / sizeof(call_states[0]); n++)
-		if (strcmp(p, call_states[n]) == 0)
+		if (strcmp(p, call_states[n]) == 0 ||
+		    (n == 0 && strncmp(p, "offered", 7) == 0 && p[7] == ' ' && sealed_pop_suffix(p + 7)))
 			break;
 	if (n == sizeof(call_states) / sizeof(call_states[0]))
 		return -1;
 	ev->kind = AGENT_EVENT_CALL;
 	ev->call_id = id;
-	snprintf(ev->call_state, sizeof(ev->call_state), "%s", p);
+	snprintf(ev->call_state, sizeof(ev->call_state), "%s", call_states[n]);
 	return 0;
 }
 

@@ -55,6 +55,28 @@ START_TEST(long_reasons_are_cut_and_odd_states_refused)
 }
 END_TEST
 
+START_TEST(an_offer_with_a_sealed_pop_is_an_offer)
+{
+	struct agent_event ev;
+
+	/* sql/repeatable/33_pop_seal.sql: the pop sealed for console session 17 */
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q83vEjRWeJCrze8SNFZ4kA+/AB==", &ev), 0);
+	ck_assert_int_eq(ev.kind, AGENT_EVENT_CALL);
+	ck_assert_int_eq(ev.call_id, 42);
+	ck_assert_str_eq(ev.call_state, "offered");
+	/* only after "offered", and only that shape */
+	ck_assert_int_eq(agent_event_parse("call 42 answered pop 17 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 ", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop x q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop  q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q83v extra", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q8\n3v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pup 17 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offeredpop 17 q83v", &ev), -1);
+}
+END_TEST
+
 Suite *agent_event_suite(void)
 {
 	Suite *s = suite_create("agent_event");
@@ -62,6 +84,7 @@ Suite *agent_event_suite(void)
 
 	tcase_add_test(tc, payloads_parse);
 	tcase_add_test(tc, long_reasons_are_cut_and_odd_states_refused);
+	tcase_add_test(tc, an_offer_with_a_sealed_pop_is_an_offer);
 	suite_add_tcase(s, tc);
 	return s;
 }
