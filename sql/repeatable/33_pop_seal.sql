@@ -122,6 +122,8 @@ end $$;
 create or replace function pop_seal_offer(p_call call) returns boolean
 language plpgsql volatile set search_path = pg_catalog, public, pg_temp as $$
 declare
+	v_sealed text;
+	v_tz text;
 	v_n integer := 0;
 	v_one bigint;
 	v_customer bigint;
@@ -129,9 +131,13 @@ declare
 	v_sent boolean := false;
 	s record;
 begin
-	if p_call.pop_audited_customer is null or p_call.agent_login is null or p_call.state <> 'offered'
-	   or coalesce((select btrim(value) from settings where key = 'pop_sealed'), 'on') = 'off'
-	   or not exists (select 1 from console_session where login = p_call.agent_login) then
+	if p_call.pop_audited_customer is null or p_call.agent_login is null or p_call.state <> 'offered' then
+		return false;
+	end if;
+	select max(btrim(value)) filter (where key = 'pop_sealed'), max(btrim(value)) filter (where key = 'timezone')
+	into v_sealed, v_tz
+	from settings where key in ('pop_sealed', 'timezone');
+	if v_sealed is not distinct from 'off' then
 		return false;
 	end if;
 	-- the call row's customer and count, as screen_pop finds them
@@ -145,13 +151,13 @@ begin
 	if v_customer is distinct from p_call.pop_audited_customer then
 		return false;
 	end if;
-	-- the zone pop_prepare builds in and the console reads in (session_use_center_timezone)
-	v_plain := pop_seal_plaintext(p_call, v_customer, v_n,
-		coalesce(nullif(btrim((select value from settings where key = 'timezone')), ''), 'Asia/Seoul'));
-	if v_plain is null then
-		return false;
-	end if;
 	for s in select cs.id, cs.pop_key from console_session cs where cs.login = p_call.agent_login order by cs.id loop
+		if v_plain is null then
+			-- built once, at the first console: in the zone pop_prepare builds in
+			-- and the console reads in (session_use_center_timezone)
+			v_plain := pop_seal_plaintext(p_call, v_customer, v_n, coalesce(nullif(v_tz, ''), 'Asia/Seoul'));
+			exit when v_plain is null;
+		end if;
 		perform pg_notify('agent_' || p_call.agent_login,
 		                  'call ' || p_call.id || ' offered pop ' || s.id || ' ' || pop_seal(v_plain, s.pop_key));
 		v_sent := true;
