@@ -2,6 +2,9 @@
  *
  * The database sends, at commit, to the agent concerned:
  *   "call <id> <state>"           state: offered answered abandoned ended requeued
+ *   "call <id> offered pop <console session id> <base64>"  the pop sealed for
+ *                                 that console (sql/repeatable/33_pop_seal.sql):
+ *                                 parsed as "offered", the seal not opened here
  *   "state <agent_state> <reason>"  e.g. "state ready ", "state not_ready no answer"
  * A payload is a hint: the console re-reads the truth (my_calls(), my_state()). */
 #ifndef CCTERM_AGENT_EVENT_H
