@@ -464,6 +464,28 @@ START_TEST(an_offer_carries_the_pop_sealed_for_the_console)
 }
 END_TEST
 
+/* The offer made in the agent's own transaction: going ready takes the call
+ * waiting in the queue (routing, as the agent: call_notify reads the
+ * session keys and the prepared pop as their owner). */
+START_TEST(going_ready_takes_a_waiting_call_sealed)
+{
+	long long session, id = 0;
+	char *plain;
+	int more;
+
+	testdb_agent_in(db, AGENT, "Sealed Agent", "agent", "general");
+	session = console_open(ag);
+	ck_assert_msg(db_call_arrive(cti, "010-1234-5678", "+8215881234", "general", NULL, &id) == 0, "%s",
+		      db_error(cti));
+	ck_assert_int_gt(id, 0);
+	drain(ag);
+	exec_ok(ag, "select agent_set_state('ready')");
+	plain = expect_sealed(id, session, &more);
+	ck_assert(!more);
+	free(plain);
+}
+END_TEST
+
 START_TEST(each_console_session_gets_its_own_seal)
 {
 	struct db *ag2 = testdb_connect(dbname, AGENT);
@@ -675,6 +697,7 @@ static Suite *pop_seal_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, an_offer_carries_the_pop_sealed_for_the_console);
+	tcase_add_test(tc, going_ready_takes_a_waiting_call_sealed);
 	tcase_add_test(tc, each_console_session_gets_its_own_seal);
 	tcase_add_test(tc, a_long_history_is_cut_to_fit_and_says_so);
 	tcase_add_test(tc, no_seal_without_a_console_session_or_for_branch_staff);
