@@ -211,6 +211,27 @@ begin
 	return v_customer;
 end $$;
 
+-- The prepared rows of a customer as they are served, when they are fresh
+-- and were built in this time zone (none otherwise): a 'case' row's f6 the
+-- seconds left to its due time, taken now. One place for pop_rows_served
+-- (the viewer's TimeZone) and the sealed pop (33_pop_seal.sql: the center's).
+-- ord: the row's place (1, 2, ...), for callers that must not read it
+-- WITH ORDINALITY (which keeps this SQL function from being inlined: it
+-- would be planned again at every call). No check, no audit. Internal (no grant).
+create or replace function prepared_pop_rows(p_customer bigint, p_time_zone text)
+returns table (section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text, ord bigint)
+language sql stable as $$
+	select u.section, u.f1, u.f2, u.f3, u.f4, u.f5,
+		case when u.section = 'case' and u.f6 is not null
+		     then (u.f6::numeric - extract(epoch from now()))::bigint::text else u.f6 end,
+		u.f7, u.f8, u.f9, u.f10, u.f11, u.f12, u.ordinality
+	from prepared_pop p
+	cross join lateral unnest(p.rows) with ordinality u
+	where p.customer_id = p_customer and p.valid_until > now() and p.time_zone = p_time_zone
+	order by u.ordinality
+$$;
+
 -- The pop's rows of a customer for screen_pop: the prepared ones when they
 -- are valid for this viewer and fresh, else pop_rows(). No check, no audit:
 -- the caller does both. Internal (no grant).
@@ -221,14 +242,8 @@ language plpgsql stable as $$
 begin
 	if access_sees_all() then
 		return query
-		select u.section, u.f1, u.f2, u.f3, u.f4, u.f5,
-			case when u.section = 'case' and u.f6 is not null
-			     then (u.f6::numeric - extract(epoch from now()))::bigint::text else u.f6 end,
-			u.f7, u.f8, u.f9, u.f10, u.f11, u.f12
-		from prepared_pop p
-		cross join lateral unnest(p.rows) with ordinality u
-		where p.customer_id = p_customer and p.valid_until > now() and p.time_zone = current_setting('TimeZone')
-		order by u.ordinality;
+		select r.section, r.f1, r.f2, r.f3, r.f4, r.f5, r.f6, r.f7, r.f8, r.f9, r.f10, r.f11, r.f12
+		from prepared_pop_rows(p_customer, current_setting('TimeZone')) r;
 		if found then
 			return;
 		end if;

@@ -9,13 +9,19 @@
 -- console reads the truth with my_calls() and my_state().
 -- 'call_ring' (payload: the call id) wakes `ccterm-cti timers` when an
 -- offer gets a ring deadline; queue_<id> (the call id) moves a queue's count.
+-- An offer whose pop can be sealed goes instead as "call <id> offered pop
+-- <session> <sealed>", one per console session of the agent (pop_seal_offer,
+-- 33_pop_seal.sql); SECURITY DEFINER for that: it reads console_session and
+-- prepared_pop in whoever's transaction offers the call.
 create or replace function call_notify() returns trigger
-language plpgsql as $$
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp as $$
 begin
 	if new.agent_login is not null and new.state <> 'queued'
 	   and (tg_op = 'INSERT' or old.agent_login is distinct from new.agent_login
 	        or old.state is distinct from new.state) then
-		perform pg_notify('agent_' || new.agent_login, 'call ' || new.id || ' ' || new.state);
+		if new.state <> 'offered' or not pop_seal_offer(new) then
+			perform pg_notify('agent_' || new.agent_login, 'call ' || new.id || ' ' || new.state);
+		end if;
 	end if;
 	if tg_op = 'UPDATE' and old.agent_login is not null and old.agent_login is distinct from new.agent_login
 	   and old.state in ('offered', 'answered') then

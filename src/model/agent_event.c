@@ -25,11 +25,13 @@ static int parse_call(const char *p, struct agent_event *ev)
 	p = end + 1;
 	/* "offered pop <session> <sealed>": the seal is checked where it is opened */
 	if (strncmp(p, "offered pop ", 12) == 0) {
+		static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 		long long session;
 
 		errno = 0;
 		session = strtoll(p + 12, &end, 10);
-		if (errno || session <= 0 || p[12] < '1' || p[12] > '9' || *end != ' ' || !end[1])
+		if (errno || session <= 0 || p[12] < '1' || p[12] > '9' || *end != ' ' || !end[1] ||
+		    strspn(end + 1, base64) != strlen(end + 1))
 			return -1;
 		ev->pop_session = session;
 		ev->sealed = end + 1;
@@ -45,7 +47,7 @@ static int parse_call(const char *p, struct agent_event *ev)
 		return -1;
 	ev->kind = AGENT_EVENT_CALL;
 	ev->call_id = id;
-	snprintf(ev->call_state, sizeof(ev->call_state), "%s", p);
+	snprintf(ev->call_state, sizeof(ev->call_state), "%s", call_states[n]);
 	return 0;
 }
 

@@ -72,6 +72,38 @@ START_TEST(call_pops_customer_with_tier_and_history)
 }
 END_TEST
 
+/* An offer whose pop the database sealed into its notification ("call N
+ * offered pop S <sealed>", sql/repeatable/33_pop_seal.sql) pops as a plain
+ * offer does, until the console opens the seal itself. */
+START_TEST(a_sealed_offer_pops_too)
+{
+	struct db *l = testdb_connect(dbname, NULL);
+	struct vt *vt;
+	PGnotify *n;
+	int sealed = 0;
+
+	testdb_agent(db, "cc_a8", "상담원 여덟", "agent");
+	console_customer("홍길동", "platinum", "+821012345678", 20);
+	ck_assert_int_eq(db_exec(l, "listen agent_cc_a8", 0, NULL), 0);
+	vt = console("cc_a8", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	for (int i = 0; i < 50 && value("select count(*) from console_session where login = 'cc_a8'") == 0; i++)
+		usleep(100 * 1000);
+	ck_assert_int_gt(value("select pop_prepare('+821012345678')"), 0);
+	console_call("+821012345678", "cc_a8");
+	VT_ASSERT_WAIT(vt, "홍길동 [platinum]", 3000);
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 1000);
+	ck_assert(PQconsumeInput(db_pg(l)));
+	while ((n = PQnotifies(db_pg(l)))) {
+		sealed += strstr(n->extra, " offered pop ") != NULL;
+		PQfreemem(n);
+	}
+	ck_assert_int_eq(sealed, 1);
+	vt_free(vt);
+	db_close(l);
+}
+END_TEST
+
 static int cursor_want[2];
 
 /* The cursor is at want[0], want[1] (row, column). */
@@ -560,6 +592,7 @@ static Suite *console_suite(void)
 	tcase_add_checked_fixture(tc, setup, console_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, call_pops_customer_with_tier_and_history);
+	tcase_add_test(tc, a_sealed_offer_pops_too);
 	tcase_add_test(tc, the_pop_shows_everything_at_once_in_80x24);
 	tcase_add_test(tc, the_pop_sits_side_by_side_at_120x40);
 	tcase_add_test(tc, unknown_number_offers_create);

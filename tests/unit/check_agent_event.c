@@ -59,23 +59,29 @@ START_TEST(an_offer_with_a_sealed_pop)
 {
 	struct agent_event ev;
 
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7 QUJD+/==", &ev), 0);
+	/* sql/repeatable/33_pop_seal.sql: the pop sealed for console session 17 */
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q83vEjRWeJCrze8SNFZ4kA+/AB==", &ev), 0);
 	ck_assert_int_eq(ev.kind, AGENT_EVENT_CALL);
-	ck_assert_int_eq(ev.call_id, 12);
+	ck_assert_int_eq(ev.call_id, 42);
 	ck_assert_str_eq(ev.call_state, "offered");
-	ck_assert_int_eq(ev.pop_session, 7);
-	ck_assert_str_eq(ev.sealed, "QUJD+/==");
+	ck_assert_int_eq(ev.pop_session, 17);
+	ck_assert_str_eq(ev.sealed, "q83vEjRWeJCrze8SNFZ4kA+/AB==");
 	/* a plain offer has none */
 	ck_assert_int_eq(agent_event_parse("call 12 offered", &ev), 0);
 	ck_assert_int_eq(ev.pop_session, 0);
 	ck_assert_ptr_null(ev.sealed);
-	/* only an offer carries a pop, for a session, with a seal */
-	ck_assert_int_eq(agent_event_parse("call 12 answered pop 7 QUJD", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop 0 QUJD", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop -7 QUJD", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop 7 ", &ev), -1);
-	ck_assert_int_eq(agent_event_parse("call 12 offered pop x QUJD", &ev), -1);
+	/* only after "offered", for a session, with a seal of base64 only */
+	ck_assert_int_eq(agent_event_parse("call 42 answered pop 17 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 0 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop -7 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 ", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop x q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop  q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q83v extra", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pop 17 q8\n3v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offered pup 17 q83v", &ev), -1);
+	ck_assert_int_eq(agent_event_parse("call 42 offeredpop 17 q83v", &ev), -1);
 }
 END_TEST
 
