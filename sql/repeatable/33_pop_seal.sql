@@ -23,13 +23,15 @@
 -- 'pop_sealed' is 'off': one notification per console session,
 --     call <call id> offered pop <console_session.id> <sealed>
 -- sealed = base64, without newlines, of iv (16) || ct || hmac (32), where
--- ct = AES-256-CBC/PKCS (bytes 1-32 of the key) of the UTF-8 JSON object
---     {"call": N, "seq": N, "at": epoch, "more": bool, "rows": [[13 x text|null], ...]}
--- and the MAC key is bytes 33-64. rows: what screen_pop(call) returns to
+-- ct = AES-256-CBC/PKCS (bytes 1-32 of the key) of the UTF-8 plaintext
+--     ccpop1 <call> <seq> <at: epoch seconds> <more: 0|1>\n<rows>
+-- (include/ccterm/pop_seal.h), each row its 13 fields, each '-' for NULL or
+-- '<octets>:<text>' (the console reads that with no JSON parser: its
+-- memory stays under 8 MB), and the MAC key is bytes 33-64. rows: what screen_pop(call) returns to
 -- that agent then: its 'call' row, then the prepared rows as
 -- pop_rows_served serves them (prepared_pop_rows). The plaintext is at most
 -- 5700 octets: timeline 'item' rows (the last ones) are dropped from the
--- end until it fits, and "more" says some were; when even none fits, or
+-- end until it fits, and more (1) says some were; when even none fits, or
 -- anything above does not hold, the plain "call N offered" goes instead
 -- and the console reads screen_pop as before.
 
@@ -41,57 +43,70 @@ language sql immutable as $$
 $$;
 
 -- The sealed pop of an offered call as the agent's screen_pop would read it
--- (the JSON plaintext above), or NULL when there is none to seal: the
+-- (the plaintext above), or NULL when there is none to seal: the
 -- customer (p_customer, who has p_n customers with the caller's number) has
 -- no fresh prepared pop in p_time_zone, or its rows do not fit the budget
 -- even without any timeline item. Internal (no grant).
+-- One field of the plaintext: '-' for NULL, else its length in octets,
+-- ':' and the text (src/model/pop_plain.c reads it). Inlined where used.
+create or replace function pop_seal_field(p text) returns text
+language sql immutable as $$
+	select case when p is null then '-' else octet_length(p)::text || ':' || p end
+$$;
+
+-- A row of the plaintext: its 13 fields, in screen_pop's order.
+create or replace function pop_seal_row(p_section text, f1 text, f2 text, f3 text, f4 text, f5 text, f6 text,
+	f7 text, f8 text, f9 text, f10 text, f11 text, f12 text) returns text
+language sql immutable as $$
+	select pop_seal_field(p_section) || pop_seal_field(f1) || pop_seal_field(f2) || pop_seal_field(f3)
+	       || pop_seal_field(f4) || pop_seal_field(f5) || pop_seal_field(f6) || pop_seal_field(f7)
+	       || pop_seal_field(f8) || pop_seal_field(f9) || pop_seal_field(f10) || pop_seal_field(f11)
+	       || pop_seal_field(f12)
+$$;
+
 create or replace function pop_seal_plaintext(p_call call, p_customer bigint, p_n integer, p_time_zone text)
 returns text language plpgsql volatile set search_path = pg_catalog, public, pg_temp as $$
 declare
 	v_rows text[];
 	v_items boolean[];
 	v_head text;
-	v_text text;
 	v_used integer;
 	v_keep integer := 0;
 	v_last_fixed integer;
 begin
-	-- each row a JSON array of 13 strings or nulls, in screen_pop's order (one
-	-- pass: prepared_pop_rows is inlined, to_json is the cost)
-	select array_agg(x.j order by x.ord), array_agg(x.section = 'item' order by x.ord)
+	-- one pass: prepared_pop_rows is inlined
+	select array_agg(pop_seal_row(r.section, r.f1, r.f2, r.f3, r.f4, r.f5, r.f6, r.f7, r.f8, r.f9, r.f10,
+	                              r.f11, r.f12) order by r.ord),
+	       array_agg(r.section = 'item' order by r.ord)
 	into v_rows, v_items
-	from (select r.ord, r.section,
-	             to_json(array[r.section, r.f1, r.f2, r.f3, r.f4, r.f5, r.f6,
-	                           r.f7, r.f8, r.f9, r.f10, r.f11, r.f12])::text as j
-	      from prepared_pop_rows(p_customer, p_time_zone) r) x;
+	from prepared_pop_rows(p_customer, p_time_zone) r;
 	if v_rows is null then
 		return null;
 	end if;
-	v_rows := to_json(array['call', p_call.id::text, p_call.ani, p_call.ani_e164, p_call.dnis,
-	                        (select q.name from queue q where q.id = p_call.queue_id),
-	                        p_call.state, extract(epoch from p_call.created_at)::bigint::text,
-	                        p_customer::text, p_n::text, null, null, null])::text || v_rows;
-	v_head := '{"call": ' || p_call.id || ', "seq": ' || nextval('pop_seal_seq')
-	          || ', "at": ' || extract(epoch from clock_timestamp()) || ', "more": ';
-	v_text := v_head || 'false, "rows": [' || array_to_string(v_rows, ', ') || ']}';
-	if octet_length(v_text) <= pop_seal_budget() then
-		return v_text;
+	v_rows := pop_seal_row('call', p_call.id::text, p_call.ani, p_call.ani_e164, p_call.dnis,
+	                       (select q.name from queue q where q.id = p_call.queue_id),
+	                       p_call.state, extract(epoch from p_call.created_at)::bigint::text,
+	                       p_customer::text, p_n::text, null, null, null) || v_rows;
+	-- "ccpop1 <call> <seq> <at> <more>\n": more is the one character after
+	v_head := 'ccpop1 ' || p_call.id || ' ' || nextval('pop_seal_seq') || ' '
+	          || extract(epoch from clock_timestamp())::bigint || ' ';
+	v_used := octet_length(v_head) + 2;
+	if v_used + (select sum(octet_length(r)) from unnest(v_rows) r) <= pop_seal_budget() then
+		return v_head || E'0\n' || array_to_string(v_rows, '');
 	end if;
 
-	-- Too long: timeline items (the last rows) go from the end until it fits;
-	-- the rows are joined by ', ' and closed by ']}': as long as each and 2.
+	-- Too long: timeline items (the last rows) go from the end until it fits.
 	v_items := false || v_items;
 	select coalesce(max(i), 0) into v_last_fixed from generate_subscripts(v_items, 1) i where not v_items[i];
-	v_used := octet_length(v_head) + octet_length('true, "rows": [');
 	for i in 1 .. cardinality(v_rows) loop
-		v_used := v_used + octet_length(v_rows[i]) + 2;
+		v_used := v_used + octet_length(v_rows[i]);
 		exit when v_used > pop_seal_budget();
 		v_keep := i;
 	end loop;
 	if v_keep < v_last_fixed then
 		return null;
 	end if;
-	return v_head || 'true, "rows": [' || array_to_string(v_rows[1:v_keep], ', ') || ']}';
+	return v_head || E'1\n' || array_to_string(v_rows[1:v_keep], '');
 end $$;
 
 -- Seals a plaintext with a console's 64-byte key: base64 (no newlines) of
@@ -167,12 +182,16 @@ end $$;
 
 -- The key of a console session of the calling login (what the console
 -- unseals its pops with), NULL for any other session id. The console reads
--- it once, after console_session_beat(null) made its row.
+-- it in the statement of the beat that made its row (db_console_beat_request):
+-- volatile, so it sees that row (a stable function reads with the
+-- statement's snapshot, taken before the beat's insert).
 create or replace function console_session_key(p_id bigint) returns bytea
-language sql stable security definer set search_path = pg_catalog, public, pg_temp as $$
+language sql volatile security definer set search_path = pg_catalog, public, pg_temp as $$
 	select s.pop_key from console_session s where s.id = p_id and s.login = session_user
 $$;
 
 revoke all on function pop_seal_budget(), pop_seal_plaintext(call, bigint, integer, text), pop_seal(text, bytea),
 	pop_seal_offer(call), console_session_key(bigint) from public;
-grant execute on function console_session_key(bigint) to ccterm_agent, ccterm_supervisor, ccterm_admin;
+-- every login with a console beats, branch staff too (they never get a
+-- sealed pop, but their console's beat asks like any other)
+grant execute on function console_session_key(bigint) to ccterm_agent, ccterm_branch, ccterm_supervisor, ccterm_admin;
