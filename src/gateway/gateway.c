@@ -404,10 +404,11 @@ static void take_results(struct gateway *gw)
 	while (gw->link == LINK_UP && (n = PQnotifies(gw->conn))) {
 		struct notice nt;
 
+		/* freed after the hook: a sealed pop (nt.sealed) points into n->extra */
 		notice_parse(n->relname, n->extra, &nt);
-		PQfreemem(n);
 		if (gw->hooks.notice)
 			gw->hooks.notice(gw->hooks.arg, &nt);
+		PQfreemem(n);
 	}
 	if (gw->link == LINK_UP && PQstatus(gw->conn) != CONNECTION_OK)
 		connection_lost(gw, PQerrorMessage(gw->conn));
