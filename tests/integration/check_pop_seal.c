@@ -363,24 +363,8 @@ static struct rows rows_of(PGresult *res)
 
 	ck_assert_ptr_nonnull(r.line);
 	ck_assert_int_eq(PQnfields(res), 13);
-	for (int i = 0; i < r.n; i++) {
-		size_t cap = 64, len = 0;
-		char *s = malloc(cap);
-
-		ck_assert_ptr_nonnull(s);
-		for (int c = 0; c < 13; c++) {
-			const char *v = PQgetisnull(res, i, c) ? "~" : PQgetvalue(res, i, c);
-			size_t need = strlen(v) + 2;
-
-			if (len + need + 1 > cap) {
-				cap = 2 * (cap + need);
-				s = realloc(s, cap);
-				ck_assert_ptr_nonnull(s);
-			}
-			len += (size_t)snprintf(s + len, cap - len, "%s%s", v, c < 12 ? "|" : "");
-		}
-		r.line[i] = s;
-	}
+	for (int i = 0; i < r.n; i++)
+		r.line[i] = testdb_row_text(res, i);
 	return r;
 }
 
@@ -449,6 +433,17 @@ static void same_rows(const struct rows *sealed, const struct rows *pop, int pre
 			ck_assert_msg(strcmp(a, b) == 0, "row %d:\n  sealed %s\n  pop    %s", i, a, b);
 		}
 	}
+}
+
+/* Exactly one notification, a sealed offer of call. */
+static void expect_sealed_only(long long call)
+{
+	char *got[4];
+	const char *sealed;
+
+	ck_assert_int_eq(payloads(ag, got, 4, 1), 1);
+	sealed_session(got[0], call, &sealed);
+	free(got[0]);
 }
 
 /* The one sealed offer of call to session on l, unsealed and checked
@@ -644,14 +639,7 @@ START_TEST(no_seal_without_a_fresh_prepared_pop_in_the_centers_zone)
 	exec_ok(db, "delete from prepared_pop");
 	ck_assert_int_gt(testdb_count(cti, "select pop_prepare('+821012345678')"), 0);
 	id = offer_unprepared("+821012345678", AGENT);
-	{
-		char *got[4];
-		const char *sealed;
-
-		ck_assert_int_eq(payloads(ag, got, 4, 1), 1);
-		sealed_session(got[0], id, &sealed);
-		free(got[0]);
-	}
+	expect_sealed_only(id);
 }
 END_TEST
 
@@ -671,14 +659,7 @@ START_TEST(no_seal_when_switched_off_or_for_no_single_caller)
 	expect_plain(ag, id);
 	/* and the known caller, with it on again: sealed */
 	id = offer("010-1234-5678", AGENT);
-	{
-		char *got[4];
-		const char *sealed;
-
-		ck_assert_int_eq(payloads(ag, got, 4, 1), 1);
-		sealed_session(got[0], id, &sealed);
-		free(got[0]);
-	}
+	expect_sealed_only(id);
 }
 END_TEST
 

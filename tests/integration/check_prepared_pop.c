@@ -110,17 +110,16 @@ static char *pop_text(struct db *who, long long call)
 	ck_assert_msg(res != NULL, "%s", db_error(who));
 	out[0] = '\0';
 	for (int r = 0; r < PQntuples(res); r++) {
-		for (int c = 0; c < 13; c++) {
-			const char *v = PQgetisnull(res, r, c) ? "~" : PQgetvalue(res, r, c);
-			size_t n = strlen(v) + 2;
+		char *line = testdb_row_text(res, r);
+		size_t n = strlen(line) + 2;
 
-			if (len + n + 1 > cap) {
-				cap = 2 * (cap + n);
-				out = realloc(out, cap);
-				ck_assert_ptr_nonnull(out);
-			}
-			len += (size_t)snprintf(out + len, cap - len, "%s%s", v, c < 12 ? "|" : "\n");
+		if (len + n > cap) {
+			cap = 2 * (cap + n);
+			out = realloc(out, cap);
+			ck_assert_ptr_nonnull(out);
 		}
+		len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+		free(line);
 	}
 	PQclear(res);
 	return out;

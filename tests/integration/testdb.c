@@ -158,6 +158,21 @@ long long testdb_count(struct db *db, const char *sql)
 	return n;
 }
 
+char *testdb_row_text(const PGresult *res, int row)
+{
+	size_t len = 1;
+	char *out, *p;
+
+	for (int c = 0; c < PQnfields(res); c++)
+		len += (PQgetisnull(res, row, c) ? 1 : strlen(PQgetvalue(res, row, c))) + 1;
+	out = p = malloc(len);
+	ck_assert_ptr_nonnull(out);
+	*p = '\0';
+	for (int c = 0; c < PQnfields(res); c++)
+		p += sprintf(p, "%s%s", c ? "|" : "", PQgetisnull(res, row, c) ? "~" : PQgetvalue(res, row, c));
+	return out;
+}
+
 const char *testdb_builddir(void)
 {
 	const char *d = getenv("CCTERM_BUILDDIR");

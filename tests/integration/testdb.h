@@ -36,6 +36,8 @@ char *testdb_file(const char *text);
 char *testdb_value(struct db *db, const char *sql);
 /* The same for a number (a count, an id): -1 for SQL NULL. */
 long long testdb_count(struct db *db, const char *sql);
+/* One row of a result as text, malloc'd: its columns '|'-separated, "~" for NULL. */
+char *testdb_row_text(const PGresult *res, int row);
 
 /* The build directory (where ccterm, ccterm-admin and ccterm-cti are). */
 const char *testdb_builddir(void);

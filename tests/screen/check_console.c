@@ -73,8 +73,9 @@ START_TEST(call_pops_customer_with_tier_and_history)
 END_TEST
 
 /* An offer whose pop the database sealed into its notification ("call N
- * offered pop S <sealed>", sql/repeatable/33_pop_seal.sql) pops as a plain
- * offer does, until the console opens the seal itself. */
+ * offered pop S <sealed>", sql/repeatable/33_pop_seal.sql) pops, heard on
+ * the console's own LISTEN; check_relay_pop shows it drawn from the seal
+ * (the console's server stopped). */
 START_TEST(a_sealed_offer_pops_too)
 {
 	struct db *l = testdb_connect(dbname, NULL);
