@@ -19,8 +19,10 @@
 -- What goes in, on an offer (call_notify, 40_calls.sql) whose look the
 -- offer audited (call.pop_audited_customer: an agent who sees every
 -- customer unmasked, one customer known) with a fresh prepared pop in the
--- center's time zone, to an agent with an open console, unless settings
--- 'pop_sealed' is 'off': one notification per console session,
+-- center's time zone, or of a caller whose number nobody has (the call row
+-- alone, as screen_pop gives it to anyone offered the call), to an agent
+-- with an open console, unless settings 'pop_sealed' is 'off': one
+-- notification per console session,
 --     call <call id> offered pop <console_session.id> <sealed>
 -- sealed = base64, without newlines, of iv (16) || ct || hmac (32), where
 -- ct = AES-256-CBC/PKCS (bytes 1-32 of the key) of the UTF-8 plaintext
@@ -42,11 +44,6 @@ language sql immutable as $$
 	select 5700
 $$;
 
--- The sealed pop of an offered call as the agent's screen_pop would read it
--- (the plaintext above), or NULL when there is none to seal: the
--- customer (p_customer, who has p_n customers with the caller's number) has
--- no fresh prepared pop in p_time_zone, or its rows do not fit the budget
--- even without any timeline item. Internal (no grant).
 -- One field of the plaintext: '-' for NULL, else its length in octets,
 -- ':' and the text (src/model/pop_plain.c reads it). Inlined where used.
 create or replace function pop_seal_field(p text) returns text
@@ -64,6 +61,12 @@ language sql immutable as $$
 	       || pop_seal_field(f12)
 $$;
 
+-- The sealed pop of an offered call as the agent's screen_pop would read it
+-- (the plaintext above), or NULL when there is none to seal: the
+-- customer (p_customer, who has p_n customers with the caller's number) has
+-- no fresh prepared pop in p_time_zone, or its rows do not fit the budget
+-- even without any timeline item. p_customer NULL: an unknown caller, the
+-- call row alone. Internal (no grant).
 create or replace function pop_seal_plaintext(p_call call, p_customer bigint, p_n integer, p_time_zone text)
 returns text language plpgsql volatile set search_path = pg_catalog, public, pg_temp as $$
 declare
@@ -75,13 +78,18 @@ declare
 	v_last_fixed integer;
 begin
 	-- one pass: prepared_pop_rows is inlined
-	select array_agg(pop_seal_row(r.section, r.f1, r.f2, r.f3, r.f4, r.f5, r.f6, r.f7, r.f8, r.f9, r.f10,
-	                              r.f11, r.f12) order by r.ord),
-	       array_agg(r.section = 'item' order by r.ord)
-	into v_rows, v_items
-	from prepared_pop_rows(p_customer, p_time_zone) r;
-	if v_rows is null then
-		return null;
+	if p_customer is null then   -- an unknown caller: the call row alone
+		v_rows := '{}';
+		v_items := '{}';
+	else
+		select array_agg(pop_seal_row(r.section, r.f1, r.f2, r.f3, r.f4, r.f5, r.f6, r.f7, r.f8, r.f9, r.f10,
+		                              r.f11, r.f12) order by r.ord),
+		       array_agg(r.section = 'item' order by r.ord)
+		into v_rows, v_items
+		from prepared_pop_rows(p_customer, p_time_zone) r;
+		if v_rows is null then
+			return null;
+		end if;
 	end if;
 	v_rows := pop_seal_row('call', p_call.id::text, p_call.ani, p_call.ani_e164, p_call.dnis,
 	                       (select q.name from queue q where q.id = p_call.queue_id),
@@ -146,7 +154,7 @@ declare
 	v_sent boolean := false;
 	s record;
 begin
-	if p_call.pop_audited_customer is null or p_call.agent_login is null or p_call.state <> 'offered' then
+	if p_call.agent_login is null or p_call.state <> 'offered' then
 		return false;
 	end if;
 	select max(btrim(value)) filter (where key = 'pop_sealed'), max(btrim(value)) filter (where key = 'timezone')
@@ -163,7 +171,10 @@ begin
 		end if;
 	end if;
 	v_customer := coalesce(p_call.customer_id, v_one);
-	if v_customer is distinct from p_call.pop_audited_customer then
+	-- a customer: the one the offer audited for an agent who sees them all;
+	-- or nobody has the number (screen_pop gives the call row alone, to
+	-- anyone it is offered to: no customer, no audit)
+	if v_customer is distinct from p_call.pop_audited_customer or (v_customer is null and v_n > 0) then
 		return false;
 	end if;
 	for s in select cs.id, cs.pop_key from console_session cs where cs.login = p_call.agent_login order by cs.id loop

@@ -339,10 +339,10 @@ static void console_opens(const char *sealed, long long session, const char *pla
 	ck_assert_int_eq(db_pop_plain_read(opened, len, r, &head), 0);
 	ck_assert_int_eq(r->call.id, call);
 	ck_assert_str_eq(r->call.state, "offered");
-	ck_assert_int_gt(r->pop.h.id, 0);
-	ck_assert_int_eq(r->pop.h.id, r->call.customer_id);
-	ck_assert_int_gt(r->pop.first.n, 0);
-	key[3] ^= 1;   /* and nothing opens with another key */
+	ck_assert_int_eq(r->pop.h.id, r->call.customer_id);   /* 0: an unknown caller */
+	if (r->call.customer_id)
+		ck_assert_int_gt(r->pop.first.n, 0);
+	key[40] ^= 1;   /* and nothing opens with another key (its MAC half: checked first) */
 	free(opened);
 	ck_assert_int_eq(pop_unseal(key, sealed, &opened, &len), -1);
 	free(r);
@@ -467,7 +467,7 @@ static char *expect_sealed(long long call, long long session, int *more)
 	*more = head.more;
 	s = sealed_rows(plain);
 	p = pop_rows_now(call);
-	ck_assert_int_gt(s.n, 2);
+	ck_assert_int_ge(s.n, 1);
 	ck_assert(strncmp(s.line[0], "call|", 5) == 0);
 	same_rows(&s, &p, *more);
 	if (*more)
@@ -643,18 +643,28 @@ START_TEST(no_seal_without_a_fresh_prepared_pop_in_the_centers_zone)
 }
 END_TEST
 
-START_TEST(no_seal_when_switched_off_or_for_no_single_caller)
+START_TEST(no_seal_when_switched_off_or_for_a_shared_number)
 {
-	long long id;
+	long long id, session;
+	char *plain;
+	int more;
+	struct rows rows;
 
-	console_open(ag);
+	session = console_open(ag);
 	exec_ok(db, "insert into settings (key, value) values ('pop_sealed', 'off')");
 	id = offer("010-1234-5678", AGENT);
 	expect_plain(ag, id);
 	exec_ok(db, "update settings set value = 'on' where key = 'pop_sealed'");
-	/* an unknown caller, a shared number */
+	/* a caller nobody has the number of: the call row alone, sealed (what
+	 * screen_pop gives, no customer in it) */
 	id = offer("010-9999-0000", AGENT);
-	expect_plain(ag, id);
+	plain = expect_sealed(id, session, &more);
+	rows = sealed_rows(plain);
+	ck_assert_int_eq(rows.n, 1);
+	ck_assert(!more);
+	rows_free(&rows);
+	free(plain);
+	/* a shared number: the candidates are read, not sealed */
 	id = offer("02-312-4567", AGENT);
 	expect_plain(ag, id);
 	/* and the known caller, with it on again: sealed */
@@ -734,7 +744,7 @@ static Suite *pop_seal_suite(void)
 	tcase_add_test(tc, a_long_history_is_cut_to_fit_and_says_so);
 	tcase_add_test(tc, no_seal_without_a_console_session_or_for_branch_staff);
 	tcase_add_test(tc, no_seal_without_a_fresh_prepared_pop_in_the_centers_zone);
-	tcase_add_test(tc, no_seal_when_switched_off_or_for_no_single_caller);
+	tcase_add_test(tc, no_seal_when_switched_off_or_for_a_shared_number);
 	tcase_add_test(tc, only_the_console_itself_reads_its_key);
 	suite_add_tcase(s, tc);
 	return s;
