@@ -45,7 +45,7 @@ static const char usage[] =
 	"                the T statements that took the server's time in the first round (0: none)\n"
 	"  --callers K   known (default): each call from a customer's own number, the pop prepared\n"
 	"                first as ccterm-cti does, so the offer carries it sealed (no round trip);\n"
-	"                unknown: every call from a number nobody has (the pop is one round trip)\n";
+	"                unknown: every call from a number nobody has (its pop, the call row, sealed too)\n";
 
 struct console {
 	pid_t pid;
@@ -512,7 +512,7 @@ int main(int argc, char **argv)
 		phones_load(4 * calls + n);
 	printf("relay_bench: %d consoles, %d calls each way, a call every %d ms, simulate --rate %g, relay nice %d, "
 	       "callers %s\n", n, calls, gap, rate, relay_nice,
-	       known ? "known (the pop prepared, sealed into the offer)" : "unknown (the pop read by the console)");
+	       known ? "known (the pop prepared, sealed into the offer)" : "unknown (the call row sealed into the offer)");
 	fflush(stdout);
 	relay_start();
 	usleep(300000);
