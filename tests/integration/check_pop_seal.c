@@ -612,6 +612,17 @@ START_TEST(no_seal_without_a_console_session_or_for_branch_staff)
 }
 END_TEST
 
+/* The line free again and the caller's pop prepared anew by the CTI, then
+ * changed by change (NULL: left fresh). */
+static void prepared_again(const char *change)
+{
+	line_free(AGENT);
+	exec_ok(db, "delete from prepared_pop");
+	ck_assert_int_gt(testdb_count(cti, "select pop_prepare('+821012345678')"), 0);
+	if (change)
+		exec_ok(db, change);
+}
+
 START_TEST(no_seal_without_a_fresh_prepared_pop_in_the_centers_zone)
 {
 	long long id;
@@ -622,22 +633,15 @@ START_TEST(no_seal_without_a_fresh_prepared_pop_in_the_centers_zone)
 	id = offer_unprepared("+821012345678", AGENT);
 	expect_plain(ag, id);
 	/* prepared, but stale */
-	line_free(AGENT);
-	ck_assert_int_gt(testdb_count(cti, "select pop_prepare('+821012345678')"), 0);
-	exec_ok(db, "update prepared_pop set valid_until = now() - interval '1 second'");
+	prepared_again("update prepared_pop set valid_until = now() - interval '1 second'");
 	id = offer_unprepared("+821012345678", AGENT);
 	expect_plain(ag, id);
 	/* prepared in another zone than the center's */
-	line_free(AGENT);
-	exec_ok(db, "delete from prepared_pop");
-	ck_assert_int_gt(testdb_count(cti, "select pop_prepare('+821012345678')"), 0);
-	exec_ok(db, "update prepared_pop set time_zone = 'UTC'");
+	prepared_again("update prepared_pop set time_zone = 'UTC'");
 	id = offer_unprepared("+821012345678", AGENT);
 	expect_plain(ag, id);
 	/* and fresh in the center's zone again: sealed */
-	line_free(AGENT);
-	exec_ok(db, "delete from prepared_pop");
-	ck_assert_int_gt(testdb_count(cti, "select pop_prepare('+821012345678')"), 0);
+	prepared_again(NULL);
 	id = offer_unprepared("+821012345678", AGENT);
 	expect_sealed_only(id);
 }
