@@ -287,7 +287,9 @@ static double wait_both(struct vt *vt, const char *a, const char *c, double dead
 	for (;;) {
 		double left;
 
-		if (vt_find(vt, a, NULL, NULL) && vt_find(vt, c, NULL, NULL))
+		const char *both[] = { a, c };
+
+		if (vt_find_all(vt, both, 2))
 			return now_ms();
 		left = deadline - now_ms();
 		if (left <= 0 || vt_pump(vt, (int)left + 1) < 0)

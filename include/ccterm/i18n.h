@@ -6,12 +6,15 @@
 #include <libintl.h>
 
 /* A message translated now; N_ marks one translated where it is used. */
-#define _(s) gettext(s)
+#define _(s) i18n_text(s)
 #define N_(s) (s)
 
 /* setlocale(LC_ALL, "") and the text domain "ccterm": CCTERM_LOCALEDIR when
  * set, else the installed catalogs, else the build tree's (po/locale). */
 void i18n_init(void);
+
+/* gettext(msgid), its answers kept (the language does not change once set). */
+const char *i18n_text(const char *msgid) __attribute__((format_arg(1)));
 
 /* A code word of the database (a kind, a channel, a state) as the agent
  * reads it; "" stays "" (gettext("") would be the catalog's header). */

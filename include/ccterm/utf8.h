@@ -70,4 +70,12 @@ enum sanitize_flags {
  */
 char *utf8_sanitize(const char *s, size_t max_bytes, unsigned flags);
 
+/*
+ * What a view draws of one field: utf8_fit(utf8_sanitize(s, max_bytes, 0),
+ * maxcols, true, ...) in one pass and no allocation, as code points into
+ * out (cap of them; a text that needs more is cut with "…" too). Sets *n to
+ * the code points written; returns the columns used.
+ */
+int utf8_fit_clean(const char *s, size_t max_bytes, int maxcols, uint32_t *out, size_t cap, size_t *n);
+
 #endif

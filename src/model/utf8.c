@@ -392,3 +392,54 @@ char *utf8_sanitize(const char *s, size_t max_bytes, unsigned flags)
 	out[o] = '\0';
 	return out;
 }
+
+int utf8_fit_clean(const char *s, size_t max_bytes, int maxcols, uint32_t *out, size_t cap, size_t *n)
+{
+	size_t len, i = 0, k = 0, cut_k = 0;
+	int cols = 0, cut_cols = 0;
+	bool cut, fits = true;
+
+	*n = 0;
+	if (maxcols <= 0 || cap < 2)
+		return 0;
+	if (!s)
+		s = "";
+	/* the input utf8_sanitize reads, and whether it ends in "…" */
+	len = strnlen(s, max_bytes);
+	cut = len == max_bytes && s[len] != '\0';
+	for (size_t back = 0; cut && len > 0 && back < 3 && ((unsigned char)s[len] & 0xC0) == 0x80; back++)
+		len--;
+	while (i < len || cut) {
+		uint32_t cp;
+		int w;
+
+		if (i < len) {
+			i += (size_t)utf8_decode(s + i, len - i, &cp);
+			if (cp == '\r' && i < len && s[i] == '\n')
+				continue;
+			cp = sanitize_cp(cp, 0);
+		} else {
+			cp = 0x2026;
+			cut = false;
+		}
+		w = utf8_cp_width(cp);
+		if (cols + w > maxcols || k == cap - 1) {
+			fits = false;
+			break;
+		}
+		out[k++] = cp;
+		cols += w;
+		/* where utf8_fit cuts (maxcols - 1 columns, then "…") if the rest does not fit */
+		if (cols <= maxcols - 1) {
+			cut_k = k;
+			cut_cols = cols;
+		}
+	}
+	if (!fits) {
+		k = cut_k;
+		out[k++] = 0x2026;
+		cols = cut_cols + 1;
+	}
+	*n = k;
+	return cols;
+}

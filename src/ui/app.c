@@ -473,6 +473,7 @@ static void app_key(struct app *app, int key)
 static void curses_start(void)
 {
 	initscr();
+	draw_whole_frames();
 	raw();            /* ^S, ^Q, ^C are keys, not flow control or signals */
 	noecho();
 	nonl();

@@ -1,8 +1,10 @@
 /* draw.c - sanitized, width-aware text output and the colour scheme. */
 #include "config.h"
 
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ccterm/utf8.h"
 #include "draw.h"
@@ -31,6 +33,16 @@ void draw_init_colors(void)
 	init_pair(STYLE_BADGE, COLOR_BLACK, COLOR_YELLOW);
 }
 
+/* ncurses 6.4 (Debian 12) flushes its output at every cursor move of a
+ * refresh until it has once come back from endwin(): some 40 write(2)s for
+ * a pop's frame, each a trip through the terminal to its reader, in place of
+ * one. Going out and back in before anything is drawn ends that. */
+void draw_whole_frames(void)
+{
+	endwin();
+	refresh();
+}
+
 attr_t draw_attr(enum draw_style s)
 {
 	/* Every style reads without colour too. */
@@ -49,29 +61,44 @@ attr_t draw_attr(enum draw_style s)
 	return a;
 }
 
+/* Code points drawn of one field at most (a row of the widest terminal). */
+#define DRAW_MAX_CHARS 1024
+
+/* One pass from the field to the screen: sanitized and fitted into code
+ * points (utf8_fit_clean), handed to curses as wide characters. That is
+ * three times faster than curses decoding the UTF-8 again (waddnstr), and
+ * the pop's frame is mostly this. Outside a UTF-8 locale curses gets bytes. */
 int draw_text(WINDOW *w, int y, int x, int maxcols, const char *text, enum draw_style s)
 {
-	char *clean, *fitted;
-	size_t sz;
+	static int utf8_locale = -1;
+	uint32_t cps[DRAW_MAX_CHARS];
+	wchar_t wide[DRAW_MAX_CHARS];
+	size_t n;
 	int used;
 
 	if (maxcols <= 0 || !text)
 		return 0;
-	clean = utf8_sanitize(text, DRAW_MAX_BYTES, 0);
-	if (!clean)
-		return 0;
-	sz = strlen(clean) + 8;
-	fitted = malloc(sz);
-	if (!fitted) {
-		free(clean);
-		return 0;
+	if (utf8_locale < 0) {
+		const char *cs = nl_langinfo(CODESET);
+
+		utf8_locale = cs && strcmp(cs, "UTF-8") == 0;
 	}
-	used = utf8_fit(clean, maxcols, true, fitted, sz);
+	used = utf8_fit_clean(text, DRAW_MAX_BYTES, maxcols, cps, DRAW_MAX_CHARS, &n);
 	wattrset(w, draw_attr(s));
-	mvwaddstr(w, y, x, fitted);
+	if (utf8_locale) {
+		for (size_t i = 0; i < n; i++)
+			wide[i] = (wchar_t)cps[i];
+		mvwaddnwstr(w, y, x, wide, (int)n);
+	} else {
+		char bytes[DRAW_MAX_CHARS * 4 + 1];
+		size_t len = 0;
+
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)utf8_encode(cps[i], bytes + len);
+		bytes[len] = '\0';
+		mvwaddstr(w, y, x, bytes);
+	}
 	wattrset(w, A_NORMAL);
-	free(fitted);
-	free(clean);
 	return used;
 }
 
@@ -79,10 +106,11 @@ int draw_text_pad(WINDOW *w, int y, int x, int maxcols, const char *text, enum d
 {
 	int used = draw_text(w, y, x, maxcols, text, s);
 
-	wattrset(w, draw_attr(s));
-	for (int i = used; i < maxcols; i++)
-		mvwaddch(w, y, x + i, ' ');
-	wattrset(w, A_NORMAL);
+	if (used < maxcols) {
+		wattrset(w, draw_attr(s));
+		mvwhline(w, y, x + used, ' ', maxcols - used);
+		wattrset(w, A_NORMAL);
+	}
 	return maxcols;
 }
 

@@ -20,6 +20,8 @@ enum draw_style {
 	STYLE_COUNT
 };
 
+/* Right after initscr/newterm: a refresh goes to the terminal in one write. */
+void draw_whole_frames(void);
 void draw_init_colors(void);
 /* The attribute for a style: colour when available, always with a
  * monochrome-readable attribute (bold, reverse, underline) as well. */

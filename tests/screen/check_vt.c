@@ -83,6 +83,20 @@ START_TEST(test_wide_characters)
 }
 END_TEST
 
+START_TEST(test_find_all)
+{
+	const char *both[] = { "홍길동 [gold]", "ANI 010-1234" }, *one_missing[] = { "ANI 010-1234", "nowhere" },
+		   *across[] = { "[gold] ANI" };
+
+	vt = spawn_sh("printf '\\033[3;5H홍길동 [gold]\\033[20;1HANI 010-1234-5678'; sleep 5", NULL);
+	VT_ASSERT_WAIT(vt, "ANI 010", 2000);
+	ck_assert(vt_find_all(vt, both, 2));
+	ck_assert(!vt_find_all(vt, one_missing, 2));
+	ck_assert(!vt_find_all(vt, across, 1));   /* a text is found within one row */
+	ck_assert(vt_find_all(vt, both, 0));
+}
+END_TEST
+
 START_TEST(test_cursor_addressing)
 {
 	int row = -1, col = -1;
@@ -372,6 +386,7 @@ static Suite *vt_suite(void)
 	tcase_add_test(tc, test_hello_appears);
 	tcase_add_test(tc, test_wide_characters);
 	tcase_add_test(tc, test_cursor_addressing);
+	tcase_add_test(tc, test_find_all);
 	tcase_add_test(tc, test_type_f10);
 	tcase_add_test(tc, test_type_text_and_keys);
 	tcase_add_test(tc, test_type_application_cursor_keys);

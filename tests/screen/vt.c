@@ -27,6 +27,7 @@
 /* Bytes read from the pty per vt_pump call at most, so waits re-check the screen
  * regularly even while a child floods the terminal. */
 #define VT_PUMP_MAX (64 * 1024)
+#define VT_FIND_ALL_ROW 4096   /* one row's text: 500+ columns of 4-byte characters */
 /* How long writes to a child that does not read may block. */
 #define VT_WRITE_TIMEOUT_MS 2000
 #define VT_TERM_GRACE_MS 1000
@@ -519,6 +520,26 @@ int vt_find(struct vt *vt, const char *text, int *row, int *col)
 	free(buf);
 	free(colmap);
 	return found;
+}
+
+bool vt_find_all(struct vt *vt, const char *const *texts, int n)
+{
+	char buf[VT_FIND_ALL_ROW];
+	unsigned found = 0, all = n >= 32 ? ~0u : (1u << n) - 1;
+
+	if (n <= 0 || n > 32)
+		return n == 0;
+	for (int r = 0; r < vt->rows && found != all; r++) {
+		size_t len = vterm_screen_get_text(vt->screen, buf, sizeof(buf) - 1,
+						   (VTermRect){ .start_row = r, .end_row = r + 1, .start_col = 0,
+								.end_col = vt->cols });
+
+		buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
+		for (int i = 0; i < n; i++)
+			if (!(found & 1u << i) && strstr(buf, texts[i]))
+				found |= 1u << i;
+	}
+	return found == all;
 }
 
 char *vt_screen(struct vt *vt)

@@ -96,6 +96,9 @@ char *vt_row(struct vt *vt, int row, char *buf, size_t bufsz);
 /* First position of text on the screen (row-major). Returns 1 and fills *row and *col
  * (either may be NULL) if found, 0 if not. col is the screen column of the first cell. */
 int vt_find(struct vt *vt, const char *text, int *row, int *col);
+/* True when each of the n texts is on some row: one pass over the screen
+ * (libvterm's own text of each row), for a benchmark polling after every read. */
+bool vt_find_all(struct vt *vt, const char *const *texts, int n);
 
 /* The whole screen, rows trimmed and joined by '\n' (no final newline). Caller frees.
  * NULL if out of memory. */

@@ -21,6 +21,7 @@ static Suite *(*const suites[])(void) = {
 	relay_proto_suite,
 	report_fmt_suite,
 	pop_seal_suite,
+	i18n_suite,
 };
 
 int main(void)

@@ -30,6 +30,32 @@ START_TEST(a_seal_opens_with_its_key)
 }
 END_TEST
 
+/* base64 ends in "==" or "=" when the seal's length is not a multiple of 3
+ * (one and two ciphertext blocks); padding anywhere else is refused. */
+START_TEST(a_padded_seal_opens_too)
+{
+	static const char one[] = "AAECAwQFBgcICQoLDA0OD4qTFaxIGF60U+8GTjQOXT0xJGcLd0iQENPYG91LT+qIMoKXtw2pI79iZm9Zv6Zgnw==";
+	static const char two[] = "AAECAwQFBgcICQoLDA0OD5ZxZvpRz4QXyZRsKWQiZ45jmcPuu1cUzqq1eQcXrXO2RSM59WZfwPOq8P+aHpBpJPgE"
+				  "QPlUmbNGfCcu0WRTYg8=";
+	char bad[sizeof(two)];
+	char *plain;
+	size_t len;
+
+	ck_assert_int_eq(pop_unseal(key, one, &plain, &len), 0);
+	ck_assert_str_eq(plain, "ccpop1 1 9 0 0\n");
+	free(plain);
+	ck_assert_int_eq(pop_unseal(key, two, &plain, &len), 0);
+	ck_assert_str_eq(plain, "ccpop1 42 8 1764612345 0\n");
+	free(plain);
+	memcpy(bad, two, sizeof(two));
+	bad[8] = '=';
+	ck_assert_int_eq(pop_unseal(key, bad, &plain, &len), -1);
+	bad[8] = two[8];
+	bad[sizeof(two) - 2] = '\0';   /* one character short */
+	ck_assert_int_eq(pop_unseal(key, bad, &plain, &len), -1);
+}
+END_TEST
+
 START_TEST(any_change_and_any_other_key_are_refused)
 {
 	unsigned char other[POP_KEY_LEN];
@@ -140,6 +166,7 @@ Suite *pop_seal_suite(void)
 	TCase *tc = tcase_create("open");
 
 	tcase_add_test(tc, a_seal_opens_with_its_key);
+	tcase_add_test(tc, a_padded_seal_opens_too);
 	tcase_add_test(tc, any_change_and_any_other_key_are_refused);
 	tcase_add_test(tc, the_plaintext_reads_rows_of_thirteen_fields);
 	tcase_add_test(tc, a_cut_or_odd_plaintext_is_refused);

@@ -1,6 +1,7 @@
 /* check_utf8.c - decoding, widths, fitting, and the sanitizer between
  * customer data and the terminal. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,67 @@ START_TEST(test_sanitize_random)
 }
 END_TEST
 
+/* utf8_fit_clean is utf8_fit(utf8_sanitize()) in one pass: the same code
+ * points and columns for any bytes, width, input limit and room. */
+static void fit_clean_same(const char *in, size_t max, int cols, size_t cap, int round)
+{
+	char *clean = utf8_sanitize(in, max, 0), want[1024], got[1024];
+	uint32_t cps[256];
+	size_t n = 0, at = 0;
+	int want_cols, got_cols;
+
+	ck_assert_ptr_nonnull(clean);
+	want_cols = utf8_fit(clean, cols, true, want, sizeof(want));
+	got_cols = utf8_fit_clean(in, max, cols, cps, cap, &n);
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)utf8_encode(cps[i], got + at);
+	got[at] = '\0';
+	/* with room for what utf8_fit gives and one more, the very same */
+	if (utf8_len(want) + 2 <= cap)
+		ck_assert_msg(strcmp(got, want) == 0 && got_cols == want_cols,
+			      "round %d, %d columns: \"%s\" (%d) against \"%s\" (%d)", round, cols, got, got_cols,
+			      want, want_cols);
+	ck_assert_int_le(got_cols, cols);
+	ck_assert_uint_le(n, cap);
+	free(clean);
+}
+
+START_TEST(test_fit_clean)
+{
+	static const char *const words[] = { "홍길동", "a", "\x1b[2J", "\r\n", "\t", "\xe2\x80\xae", "\xcc\x81",
+					     "\xed\x95", "\xff", "🙂", " ", "abcdef", "\x9b", "\x7f", "…" };
+	uint32_t seed = 4242, cp[4];
+	size_t n;
+	char in[200];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		for (int k = (seed >> 16) % 12; k >= 0; k--) {
+			const char *wd;
+
+			seed = seed * 1103515245u + 12345u;
+			wd = words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))];
+			if (len + strlen(wd) < sizeof(in))
+				len += (size_t)snprintf(in + len, sizeof(in) - len, "%s", wd);
+		}
+		in[len] = '\0';
+		seed = seed * 1103515245u + 12345u;
+		fit_clean_same(in, 4 + (seed >> 16) % 40, 1 + (int)((seed >> 8) % 30), 256, round);
+		fit_clean_same(in, 4096, 1 + (int)((seed >> 4) % 30), 2 + (seed >> 24) % 12, round);
+	}
+	ck_assert_int_eq(utf8_fit_clean("abc", 4096, 0, cp, 4, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(utf8_fit_clean(NULL, 4096, 5, cp, 4, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	/* too many code points for the room: cut, with "…" in the last one */
+	ck_assert_int_eq(utf8_fit_clean("abcdef", 4096, 10, cp, 4, &n), 4);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(cp[3], 0x2026);
+}
+END_TEST
+
 /* Keyboard input arrives byte by byte: incomplete is not invalid. */
 START_TEST(test_decode_stream_pieces)
 {
@@ -406,6 +468,7 @@ Suite *utf8_suite(void)
 	tcase_add_test(tc, test_width_and_len);
 	tcase_add_test(tc, test_fit);
 	tcase_add_test(tc, test_fit_edges);
+	tcase_add_test(tc, test_fit_clean);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sanitize");

@@ -21,5 +21,6 @@ Suite *mta_error_suite(void);
 Suite *relay_proto_suite(void);
 Suite *report_fmt_suite(void);
 Suite *pop_seal_suite(void);
+Suite *i18n_suite(void);
 
 #endif
