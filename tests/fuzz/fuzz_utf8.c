@@ -1,6 +1,7 @@
 /* fuzz_utf8.c - libFuzzer target: the sanitizer every piece of untrusted
  * text passes before it is drawn. Its output is valid UTF-8 with no control
- * byte (but '\n' when kept) whatever the input; width and fitting hold too. */
+ * byte (but '\n' when kept) whatever the input; width and fitting hold too,
+ * and the one-pass fit that draw_text uses gives what fitting the output does. */
 #include "config.h"
 
 #include <stdint.h>
@@ -41,6 +42,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (utf8_fit(out, (int)(size % 40), size & 1, fit, sizeof(fit)) > (int)(size % 40))
 		abort();
 	free(out);
+	/* What draw_text draws: the same as fitting the sanitized text. */
+	{
+		int cols = 1 + (int)(size % 40);
+		uint32_t cps[256];
+		char want[1024], got[256 * 4 + 1];
+		size_t n, at = 0;
+		int got_cols;
+
+		out = utf8_sanitize(in, max, 0);
+		if (!out)
+			abort();
+		got_cols = utf8_fit_clean(in, max, cols, cps, sizeof(cps) / sizeof(cps[0]), &n);
+		for (size_t i = 0; i < n; i++)
+			at += (size_t)utf8_encode(cps[i], got + at);
+		got[at] = '\0';
+		/* (with room for what utf8_fit gives and one more: else it is cut sooner) */
+		if (utf8_fit(out, cols, true, want, sizeof(want)) != got_cols && utf8_len(want) + 2 <= 256)
+			abort();
+		if (strcmp(got, want) != 0 && utf8_len(want) + 2 <= 256)
+			abort();
+		free(out);
+	}
 	/* The raw helpers on raw bytes. */
 	utf8_valid(in, size);
 	for (size_t i = 0; i < size;) {
