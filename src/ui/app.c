@@ -20,6 +20,12 @@
 #include "app.h"
 #include "draw.h"
 
+/* What the database changes is drawn at most once a frame: the replies that
+ * follow a pop (the answer, the agent's state, the calls) come within a few
+ * ms of each other and would each redraw the whole screen. A key, and a pop
+ * itself, are drawn at once. */
+#define APP_FRAME_MS 20
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -157,6 +163,7 @@ static void app_desk_events(struct app *app, unsigned ev)
 	if (ev & DESK_POPPED) {
 		struct focus f = app_focus(app);
 
+		app->urgent = true;
 		f.taking = false;
 		if (app->auto_take && !nav_pop_may_take_focus(&f)) {
 			app_message(app, _("Call #%lld is yours: F3 its contact, F4 its customer."), d->call.id);
@@ -515,21 +522,30 @@ int app_run(struct app *app)
 		int rc, timeout, due;
 
 		due = app_turn(app);
-		if (app->dirty) {
-			app->dirty = false;
+		if (app->dirty && (app->urgent || now_ms() - app->drawn_ms >= APP_FRAME_MS)) {
+			app->dirty = app->urgent = false;
 			app_draw(app);
+			app->drawn_ms = now_ms();
 		}
 		/* Drain curses' own buffer before sleeping in poll(). */
 		while ((rc = get_wch(&wc)) != ERR) {
 			int key = key_from_curses(rc, wc);
 
-			if (key >= 0)
+			if (key >= 0) {
 				app_key(app, key);
+				app->urgent = true;   /* what was typed shows at once */
+			}
 		}
-		if (app->dirty || app->quit)
+		if ((app->dirty && app->urgent) || app->quit)
 			continue;
-		/* Wake for the clock, the journal's fsync, the gateway, the view. */
+		/* Wake for the clock, the journal's fsync, the gateway, the view,
+		 * and a frame waiting for the frame clock. */
 		timeout = 1000 - (int)(now_ms() % 1000);
+		if (app->dirty) {
+			long long wait = app->drawn_ms + APP_FRAME_MS - now_ms();
+
+			timeout = wait > 0 ? (int)wait : 0;
+		}
 		if (desk_sync_pending(&app->desk) && timeout > JOURNAL_SYNC_MS)
 			timeout = JOURNAL_SYNC_MS;
 		rc = gateway_timeout(app->gw);

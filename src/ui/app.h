@@ -25,6 +25,8 @@ struct app {
 	struct cmdline *cli;           /* the ':' command line */
 	char message[256];             /* the message line: errors, hints */
 	bool dirty;
+	bool urgent;                   /* a key or a pop: the frame is drawn now, not on the frame clock */
+	long long drawn_ms;            /* the last frame (monotonic) */
 	bool quit;
 	bool quit_armed;               /* Ctrl-Q once with work open: asked */
 	int cursor_y, cursor_x;        /* where the text cursor shows, -1: hidden */
