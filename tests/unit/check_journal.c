@@ -1049,6 +1049,65 @@ START_TEST(sigkill_after_save_and_edit_keeps_the_edit)
 }
 END_TEST
 
+static ino_t file_inode(const char *path)
+{
+	struct stat st;
+
+	CHECK(stat(path, &st) == 0);
+	return st.st_ino;
+}
+
+/* The next call's draft after a saved contact: its BEGIN is appended to the
+ * emptied file like any record, not a rewrite (path.tmp, fdatasync, rename)
+ * in front of the pop's frame. */
+START_TEST(begin_after_save_appends)
+{
+	const char *path = in_dir("bs.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+	ino_t ino;
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "환불"), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ino = file_inode(path);
+
+	ck_assert_int_eq(journal_begin(j, "draft-2"), 0);
+	ck_assert_int_eq(file_inode(path), ino);         /* the same file: no rename */
+	ck_assert(journal_sync_pending(j));              /* batched like any append: no fdatasync yet */
+	ck_assert_int_eq(journal_set(j, "channel", "phone"), 0);
+	ck_assert_int_eq(file_inode(path), ino);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(journal_draft(j)->id, "draft-2");
+	ck_assert_ptr_null(draft_state_get(journal_draft(j), "subject"));
+
+	/* What a kill -9 now leaves: the new draft, nothing of the saved one. */
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "draft-2");
+	ck_assert_uint_eq(d.nfields, 1);
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	draft_state_free(&d);
+
+	/* An edit after a save (not a BEGIN) still writes the draft whole. */
+	ck_assert_int_eq(journal_saved(j, "draft-2"), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_set(j, "kind", "inquiry"), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "draft-2");
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	ck_assert_str_eq(draft_state_get(&d, "kind"), "inquiry");
+	draft_state_free(&d);
+	journal_close(j);
+
+	j = open_ok(path);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(journal_draft(j)->id, "draft-2");
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "kind"), "inquiry");
+	journal_close(j);
+}
+END_TEST
+
 START_TEST(hand_encoded_edit_after_saved_reopens)
 {
 	const char *path = in_dir("hs.journal");
@@ -1289,6 +1348,7 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, sigkill_after_save_and_edit_keeps_the_edit);
 	tcase_add_test(tc, failed_rewrite_after_save_heals_at_sync);
 	tcase_add_test(tc, hand_encoded_edit_after_saved_reopens);
+	tcase_add_test(tc, begin_after_save_appends);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
