@@ -11,10 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "ccterm/journal.h"
 #include "ccterm/textbuf.h"
@@ -262,6 +268,66 @@ START_TEST(uuid_is_version_4)
 	ck_assert_int_eq(a[14], '4');
 	ck_assert_ptr_nonnull(strchr("89ab", a[19]));
 	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+/* journal_uuid in a child: with no_fds, no file descriptor can be opened
+ * (RLIMIT_NOFILE 0); with refuse_getrandom, getrandom(2) answers ENOSYS
+ * like an old kernel (a seccomp filter on the syscall number; the child
+ * runs only native code, so the architecture is not checked). Returns
+ * what the child found, as enum uuid_child. */
+enum uuid_child { UUID_OK, UUID_FAILED_EMFILE, UUID_FAILED_OTHER, UUID_BAD, UUID_NO_SECCOMP };
+
+static int uuid_in_child(bool no_fds, bool refuse_getrandom)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char id[JOURNAL_UUID_LEN + 1];
+
+		if (refuse_getrandom) {
+			struct sock_filter code[] = {
+				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getrandom, 0, 1),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+			};
+			struct sock_fprog prog = { .len = N(code), .filter = code };
+
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+			    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+				_exit(UUID_NO_SECCOMP);
+		}
+		if (no_fds) {
+			struct rlimit none = { 0, 0 };
+
+			if (setrlimit(RLIMIT_NOFILE, &none) < 0)
+				_exit(UUID_FAILED_OTHER);
+		}
+		if (journal_uuid(id) < 0)
+			_exit(errno == EMFILE ? UUID_FAILED_EMFILE : UUID_FAILED_OTHER);
+		_exit(strlen(id) == JOURNAL_UUID_LEN && id[14] == '4' ? UUID_OK : UUID_BAD);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* One getrandom(2): no /dev/urandom opened (none could be), and where the
+ * kernel has no getrandom, /dev/urandom still gives an id. */
+START_TEST(uuid_needs_no_file_and_falls_back)
+{
+	int refused;
+
+	ck_assert_int_eq(uuid_in_child(true, false), UUID_OK);
+	refused = uuid_in_child(false, true);
+	if (refused == UUID_NO_SECCOMP)
+		return;         /* no seccomp here: the fallback cannot be shown */
+	ck_assert_int_eq(refused, UUID_OK);
+	/* ... and it is /dev/urandom that gave it: without a descriptor it cannot. */
+	ck_assert_int_eq(uuid_in_child(true, true), UUID_FAILED_EMFILE);
 }
 END_TEST
 
@@ -1527,6 +1593,7 @@ Suite *journal_suite(void)
 
 	tcase_add_checked_fixture(tc, make_dir, remove_dir);
 	tcase_add_test(tc, uuid_is_version_4);
+	tcase_add_test(tc, uuid_needs_no_file_and_falls_back);
 	tcase_add_test(tc, fields_come_back);
 	tcase_add_test(tc, random_edits_replay_exactly);
 	tcase_add_test(tc, newer_begin_supersedes);
