@@ -7,7 +7,10 @@
  * copy, and the copy is what compaction writes. When a write fails the copy
  * is ahead of the file; the journal then rewrites itself whole at the next
  * call (j->resync). After a save the file is emptied while the copy stays
- * (j->whole): the next edit rewrites the draft whole, then appends go on. */
+ * (j->whole): the next edit rewrites the draft whole, then appends go on;
+ * a BEGIN (the next contact) is appended, as the empty file replays it to
+ * the copy alone. Records are staged in j->out and flushed at once, or,
+ * while journal_hold holds them, several in one write at journal_release. */
 #include "config.h"
 
 #include <errno.h>
