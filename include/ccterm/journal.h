@@ -14,7 +14,8 @@
  *     journal_saved(j, id) once the database has it (typing on after it
  *     reopens the draft: journal_draft is non-NULL again); journal_close(j) at exit.
  *
- * File format: a sequence of records, each written with one write():
+ * File format: a sequence of records, each written with one write() (or
+ * several in one, see journal_hold):
  *
  *     offset 0  u8   0xFE           magic (never a byte of UTF-8 text)
  *            1  u8   'J'
@@ -114,8 +115,9 @@ struct journal;
  */
 int journal_default_path(const char *login, char *buf, size_t size);
 
-/* A random (version 4) UUID from /dev/urandom, lower-case, into buf
- * (>= JOURNAL_UUID_LEN + 1 bytes). Returns 0 or -1 with errno. */
+/* A random (version 4) UUID from getrandom(2) (/dev/urandom where the
+ * kernel has no getrandom), lower-case, into buf (>= JOURNAL_UUID_LEN + 1
+ * bytes). Returns 0 or -1 with errno. */
 int journal_uuid(char *buf);
 
 /* CLOCK_MONOTONIC in milliseconds: the clock journal_sync_due expects. */
@@ -176,11 +178,27 @@ int journal_delete(struct journal *j, const char *field, size_t off, size_t len)
  * synced, then the file is truncated to empty (nothing left to recover).
  * A saved draft stays open in the journal's copy: the next edit writes it
  * whole again (path.tmp, fsynced, renamed) and then it replays, unsaved,
- * with everything typed after the save. An id that is not the open draft
- * is recorded and changes nothing.
+ * with everything typed after the save. A journal_begin instead (the next
+ * contact) is appended to the empty file like any record. An id that is
+ * not the open draft is recorded and changes nothing.
  */
 int journal_saved(struct journal *j, const char *draft_id);
 int journal_discard(struct journal *j, const char *draft_id);
+
+/*
+ * Several edits in one write(): after journal_hold, journal_begin / _set /
+ * _insert / _delete check and apply their edit to the journal's copy as
+ * always (journal_draft shows it; a refused edit still returns -1 and
+ * changes nothing) but keep the record back; journal_release writes what
+ * was kept in one write() and says whether it failed (-1 and errno, the
+ * edits kept in the copy and rewritten whole later, as for any failed
+ * write). Until then the file does not have them: hold only for the span
+ * of one action (a new draft and its prefilled fields). journal_saved,
+ * journal_discard, journal_sync and journal_close write what is held
+ * first (they stay held). Holds do not nest. NULL is fine.
+ */
+void journal_hold(struct journal *j);
+int journal_release(struct journal *j);
 
 /* True when some write has waited JOURNAL_SYNC_MS or more (now_ms from
  * journal_now_ms) without an fdatasync. */

@@ -326,6 +326,9 @@ void desk_draft_new(struct desk *d)
 	textbuf_set_on_edit(d->notes, NULL, NULL);
 	textbuf_set_text(d->notes, "");
 	textbuf_set_on_edit(d->notes, notes_edited, d);
+	/* The new draft and its prefilled fields go to the journal in one
+	 * write: this runs between the call's pop and its frame. */
+	journal_hold(d->journal);
 	if (d->journal)
 		journal_begin(d->journal, d->draft.draft_id);
 	d->draft_open = true;
@@ -344,6 +347,7 @@ void desk_draft_new(struct desk *d)
 		snprintf(num, sizeof(num), "%lld", d->pop.h.id);
 		desk_draft_set(d, "customer_id", num);
 	}
+	journal_release(d->journal);
 	d->draft_dirty = false;
 }
 

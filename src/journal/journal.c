@@ -7,7 +7,10 @@
  * copy, and the copy is what compaction writes. When a write fails the copy
  * is ahead of the file; the journal then rewrites itself whole at the next
  * call (j->resync). After a save the file is emptied while the copy stays
- * (j->whole): the next edit rewrites the draft whole, then appends go on. */
+ * (j->whole): the next edit rewrites the draft whole, then appends go on;
+ * a BEGIN (the next contact) is appended, as the empty file replays it to
+ * the copy alone. Records are staged in j->out and flushed at once, or,
+ * while journal_hold holds them, several in one write at journal_release. */
 #include "config.h"
 
 #include <errno.h>
@@ -39,6 +42,7 @@ struct journal {
 	long long dirty_since;
 	bool resync;                    /* the file lags the copy: rewrite it */
 	bool whole;                     /* emptied after a save: the next edit rewrites it */
+	bool held;                      /* journal_hold: records wait in out for journal_release */
 	bool moved_aside;               /* the file found was too big and was renamed */
 	unsigned char *out;             /* records being encoded */
 	size_t outlen, outcap;
@@ -200,6 +204,7 @@ static int compact_now(struct journal *j)
 	char tmp[PATH_MAX];
 	int fd = -1;
 
+	j->outlen = 0;          /* staged records are in the copy: it is what is written */
 	if (!jstate_recoverable(&j->st)) {
 		/* Nothing to recover (no draft, or saved): an empty file says so. */
 		if (truncate_now(j) < 0)
@@ -208,7 +213,6 @@ static int compact_now(struct journal *j)
 		j->whole = j->st.open;
 		return 0;
 	}
-	j->outlen = 0;
 	if (encode(j, JOURNAL_BEGIN, &(struct piece){ j->st.d.id, strlen(j->st.d.id) }, 1) == (size_t)-1)
 		goto fail;
 	for (size_t i = 0; i < j->st.d.nfields; i++) {
@@ -243,27 +247,29 @@ static int compact_now(struct journal *j)
 	close(j->fd);
 	j->fd = fd;
 	j->size = (off_t)j->outlen;
+	j->outlen = 0;
 	j->dirty = false;
 	j->resync = false;
 	j->whole = false;
 	j->compact_at = j->size * 4 > COMPACT_MIN ? j->size * 4 : COMPACT_MIN;
 	return 0;
 fail:
+	j->outlen = 0;
 	set_err(j, "journal %s: rewriting: %s", j->path, strerror(errno));
 	retry_later(j);
 	return -1;
 }
 
 /*
- * Checks a record against the copy and applies it there, then appends it
- * to the file (or, when the file lags, rewrites the file whole).
+ * Checks a record against the copy and applies it there, and adds it to
+ * the records not yet written (j->out). A refused record leaves both as
+ * they were.
  */
-static int commit(struct journal *j, int type, const struct piece *pc, int npc)
+static int stage(struct journal *j, int type, const struct piece *pc, int npc)
 {
 	size_t at;
 	int why;
 
-	j->outlen = 0;
 	at = encode(j, type, pc, npc);
 	if (at == (size_t)-1) {
 		set_err(j, "journal: %s", strerror(errno));
@@ -272,22 +278,44 @@ static int commit(struct journal *j, int type, const struct piece *pc, int npc)
 	why = jstate_apply(&j->st, type, j->out + at, j->outlen - at);
 	jstate_flatten(&j->st);
 	if (why != 0) {
+		j->outlen = at - HDR;
 		errno = why;
 		set_err(j, "journal: edit refused: %s", strerror(why));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Appends the staged records to the file in one write (or, when the file
+ * lags the copy, rewrites the file whole). Leaves nothing staged: what a
+ * failed write did not put in the file is in the copy, and the rewrite
+ * journal_sync retries brings it.
+ */
+static int flush(struct journal *j)
+{
+	if (j->outlen == 0)
+		return 0;
+	/* Emptied after a save and the staged records start a new draft: on
+	 * the empty file they replay to exactly the copy. */
+	if (j->whole && !j->resync && j->size == 0 && j->out[2] == JOURNAL_BEGIN)
+		j->whole = false;
 	if (j->resync || (j->whole && jstate_recoverable(&j->st))) {
+		/* compact_now writes the copy, which has the staged records. */
 		if (compact_now(j) < 0) {
 			j->resync = true;       /* kept in the copy: journal_sync retries */
 			return -1;
 		}
 		return 0;
 	}
-	if (j->whole)
+	if (j->whole) {
+		j->outlen = 0;
 		return 0;       /* still saved, the file still empty: nothing to write */
+	}
 	if (write_all(j->fd, j->out, j->outlen) < 0) {
 		int saved = errno;
 
+		j->outlen = 0;
 		/* Cut off a partial record; the next call rewrites the file. */
 		if (ftruncate(j->fd, j->size) < 0) {
 			/* replay skips it; the rewrite replaces the file anyway */
@@ -299,12 +327,35 @@ static int commit(struct journal *j, int type, const struct piece *pc, int npc)
 		return -1;
 	}
 	j->size += (off_t)j->outlen;
+	j->outlen = 0;
 	mark_dirty(j);
 	if (j->st.open && j->size > j->compact_at && compact_now(j) < 0) {
 		/* The append itself is safe; try compacting again later. */
 		j->compact_at = j->size * 2;
 	}
 	return 0;
+}
+
+/* stage, then flush unless journal_hold keeps the records back. */
+static int commit(struct journal *j, int type, const struct piece *pc, int npc)
+{
+	if (stage(j, type, pc, npc) < 0)
+		return -1;
+	return j->held ? 0 : flush(j);
+}
+
+void journal_hold(struct journal *j)
+{
+	if (j)
+		j->held = true;
+}
+
+int journal_release(struct journal *j)
+{
+	if (!j)
+		return 0;
+	j->held = false;
+	return flush(j);
 }
 
 static int name_piece(const char *field, unsigned char *nl)
@@ -400,6 +451,8 @@ int journal_sync(struct journal *j)
 {
 	if (!j)
 		return 0;
+	if (flush(j) < 0)       /* what journal_hold keeps back goes out first */
+		return -1;
 	if (j->resync)
 		return compact_now(j);
 	if (!j->dirty)

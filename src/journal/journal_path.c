@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,16 +102,17 @@ int journal_default_path(const char *login, char *buf, size_t size)
 	return make_dirs(dir);
 }
 
-int journal_uuid(char *buf)
+/* n random bytes from /dev/urandom: for a kernel without getrandom(2)
+ * (ENOSYS), or a sandbox that refuses it. */
+static int urandom_bytes(unsigned char *b, size_t n)
 {
-	unsigned char b[16];
 	size_t got = 0;
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	while (got < sizeof(b)) {
-		ssize_t r = read(fd, b + got, sizeof(b) - got);
+	while (got < n) {
+		ssize_t r = read(fd, b + got, n - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -123,6 +125,28 @@ int journal_uuid(char *buf)
 		got += (size_t)r;
 	}
 	close(fd);
+	return 0;
+}
+
+/* n (<= 256) random bytes: one getrandom(2), no file descriptor. */
+static int random_bytes(unsigned char *b, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = getrandom(b, n, 0);
+	while (r < 0 && errno == EINTR);
+	if (r == (ssize_t)n)
+		return 0;
+	return urandom_bytes(b, n);
+}
+
+int journal_uuid(char *buf)
+{
+	unsigned char b[16];
+
+	if (random_bytes(b, sizeof(b)) < 0)
+		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);   /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
 	for (int i = 0, o = 0; i < 16; i++) {

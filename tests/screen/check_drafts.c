@@ -395,6 +395,57 @@ START_TEST(actions_lists_every_action_with_its_help)
 }
 END_TEST
 
+/*
+ * The call after a saved contact: the saved draft left an empty journal,
+ * and the next pop's new draft is appended to that same file (not a
+ * rewrite: path.tmp, fdatasync, rename, before the frame), holding the new
+ * call and customer.
+ */
+START_TEST(next_call_after_a_save_journals_in_place)
+{
+	char path[512], want[64];
+	struct draft_state d;
+	struct stat st;
+	long long second, call;
+	ino_t ino;
+	struct vt *vt;
+
+	testdb_agent(db, "cc_d8", "Agent Next", "agent");
+	customer("김연아", "+821077778888");
+	second = customer("손흥민", "+821099990000");
+	journal_path_of("cc_d8", path, sizeof(path));
+	vt = console("cc_d8", 24, 80);
+	VT_ASSERT_WAIT(vt, "Waiting for calls", 5000);
+	call_to("+821077778888", "cc_d8");
+	VT_ASSERT_WAIT(vt, "Notes (Enter new line", 3000);
+	ck_assert_int_eq(vt_type(vt, "첫 통화<F10>"), 0);
+	VT_ASSERT_WAIT(vt, "Saved as interaction #", 3000);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);                /* saved: nothing to restore */
+	ino = st.st_ino;
+
+	console_sql("select call_hangup(id) from call where agent_login = 'cc_d8'");
+	call_to("+821099990000", "cc_d8");
+	call = value("select max(id) from call where agent_login = 'cc_d8'");
+	snprintf(want, sizeof(want), "Incoming call #%lld waiting", call);
+	VT_ASSERT_WAIT(vt, want, 3000);         /* the form is open: the call waits */
+	ck_assert_int_eq(vt_type(vt, "<C-t>"), 0);
+	VT_ASSERT_WAIT(vt, "손흥민", 3000);
+	VT_ASSERT_WAIT(vt, " · journaled · F10 save", 3000);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_ino, ino);               /* appended, not rewritten */
+	ck_assert_int_gt(st.st_size, 0);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	snprintf(want, sizeof(want), "%lld", second);
+	ck_assert_str_eq(draft_state_get(&d, "customer_id"), want);
+	snprintf(want, sizeof(want), "%lld", call);
+	ck_assert_str_eq(draft_state_get(&d, "call_id"), want);
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	draft_state_free(&d);
+	vt_free(vt);
+}
+END_TEST
+
 static Suite *drafts_suite(void)
 {
 	Suite *s = suite_create("drafts");
@@ -408,6 +459,7 @@ static Suite *drafts_suite(void)
 	tcase_add_test(tc, second_console_of_a_login_refuses_and_says_why);
 	tcase_add_test(tc, hostile_journal_is_restored_as_far_as_it_checks_out);
 	tcase_add_test(tc, unusable_state_directory_says_which_and_why);
+	tcase_add_test(tc, next_call_after_a_save_journals_in_place);
 	tcase_add_test(tc, actions_lists_every_action_with_its_help);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");

@@ -11,10 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "ccterm/journal.h"
 #include "ccterm/textbuf.h"
@@ -262,6 +268,66 @@ START_TEST(uuid_is_version_4)
 	ck_assert_int_eq(a[14], '4');
 	ck_assert_ptr_nonnull(strchr("89ab", a[19]));
 	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+/* journal_uuid in a child: with no_fds, no file descriptor can be opened
+ * (RLIMIT_NOFILE 0); with refuse_getrandom, getrandom(2) answers ENOSYS
+ * like an old kernel (a seccomp filter on the syscall number; the child
+ * runs only native code, so the architecture is not checked). Returns
+ * what the child found, as enum uuid_child. */
+enum uuid_child { UUID_OK, UUID_FAILED_EMFILE, UUID_FAILED_OTHER, UUID_BAD, UUID_NO_SECCOMP };
+
+static int uuid_in_child(bool no_fds, bool refuse_getrandom)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char id[JOURNAL_UUID_LEN + 1];
+
+		if (refuse_getrandom) {
+			struct sock_filter code[] = {
+				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getrandom, 0, 1),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+			};
+			struct sock_fprog prog = { .len = N(code), .filter = code };
+
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+			    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+				_exit(UUID_NO_SECCOMP);
+		}
+		if (no_fds) {
+			struct rlimit none = { 0, 0 };
+
+			if (setrlimit(RLIMIT_NOFILE, &none) < 0)
+				_exit(UUID_FAILED_OTHER);
+		}
+		if (journal_uuid(id) < 0)
+			_exit(errno == EMFILE ? UUID_FAILED_EMFILE : UUID_FAILED_OTHER);
+		_exit(strlen(id) == JOURNAL_UUID_LEN && id[14] == '4' ? UUID_OK : UUID_BAD);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* One getrandom(2): no /dev/urandom opened (none could be), and where the
+ * kernel has no getrandom, /dev/urandom still gives an id. */
+START_TEST(uuid_needs_no_file_and_falls_back)
+{
+	int refused;
+
+	ck_assert_int_eq(uuid_in_child(true, false), UUID_OK);
+	refused = uuid_in_child(false, true);
+	if (refused == UUID_NO_SECCOMP)
+		return;         /* no seccomp here: the fallback cannot be shown */
+	ck_assert_int_eq(refused, UUID_OK);
+	/* ... and it is /dev/urandom that gave it: without a descriptor it cannot. */
+	ck_assert_int_eq(uuid_in_child(true, true), UUID_FAILED_EMFILE);
 }
 END_TEST
 
@@ -1049,6 +1115,65 @@ START_TEST(sigkill_after_save_and_edit_keeps_the_edit)
 }
 END_TEST
 
+static ino_t file_inode(const char *path)
+{
+	struct stat st;
+
+	CHECK(stat(path, &st) == 0);
+	return st.st_ino;
+}
+
+/* The next call's draft after a saved contact: its BEGIN is appended to the
+ * emptied file like any record, not a rewrite (path.tmp, fdatasync, rename)
+ * in front of the pop's frame. */
+START_TEST(begin_after_save_appends)
+{
+	const char *path = in_dir("bs.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+	ino_t ino;
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "환불"), 0);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ino = file_inode(path);
+
+	ck_assert_int_eq(journal_begin(j, "draft-2"), 0);
+	ck_assert_int_eq(file_inode(path), ino);         /* the same file: no rename */
+	ck_assert(journal_sync_pending(j));              /* batched like any append: no fdatasync yet */
+	ck_assert_int_eq(journal_set(j, "channel", "phone"), 0);
+	ck_assert_int_eq(file_inode(path), ino);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(journal_draft(j)->id, "draft-2");
+	ck_assert_ptr_null(draft_state_get(journal_draft(j), "subject"));
+
+	/* What a kill -9 now leaves: the new draft, nothing of the saved one. */
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "draft-2");
+	ck_assert_uint_eq(d.nfields, 1);
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	draft_state_free(&d);
+
+	/* An edit after a save (not a BEGIN) still writes the draft whole. */
+	ck_assert_int_eq(journal_saved(j, "draft-2"), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_set(j, "kind", "inquiry"), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "draft-2");
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	ck_assert_str_eq(draft_state_get(&d, "kind"), "inquiry");
+	draft_state_free(&d);
+	journal_close(j);
+
+	j = open_ok(path);
+	ck_assert_ptr_nonnull(journal_draft(j));
+	ck_assert_str_eq(journal_draft(j)->id, "draft-2");
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "kind"), "inquiry");
+	journal_close(j);
+}
+END_TEST
+
 START_TEST(hand_encoded_edit_after_saved_reopens)
 {
 	const char *path = in_dir("hs.journal");
@@ -1072,6 +1197,222 @@ START_TEST(hand_encoded_edit_after_saved_reopens)
 	o = record(buf, JOURNAL_INSERT, p, field_payload(p, "notes", 1, (uint32_t[]){ 1 }, "y"));
 	append_bytes(path, buf, o);
 	expect_notes(path, "xy");
+}
+END_TEST
+
+/* --- several records in one write ---------------------------------------- */
+
+/* write(2) calls this process has made so far (the kernel's count in
+ * /proc/self/io); -1 when it does not say. Only read(2) in here. */
+static long long writes_so_far(void)
+{
+	char buf[512], *at;
+	int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	at = strstr(buf, "syscw: ");
+	return at ? atoll(at + 7) : -1;
+}
+
+/* A new draft and its prefilled fields, as desk_draft_new journals them. */
+static void held_draft(struct journal *j, const char *id, int *failed)
+{
+	journal_hold(j);
+	*failed += journal_begin(j, id) != 0;
+	*failed += journal_set(j, "channel", "phone") != 0;
+	*failed += journal_set(j, "direction", "in") != 0;
+	*failed += journal_set(j, "kind", "inquiry") != 0;
+	*failed += journal_set(j, "call_id", "4711") != 0;
+	*failed += journal_set(j, "customer_id", "1000042") != 0;
+}
+
+static void expect_held_draft(const char *path, const char *id)
+{
+	struct journal_report rep;
+	struct draft_state d;
+
+	ck_assert_int_eq(journal_recover_report(path, &d, &rep), 1);
+	ck_assert_str_eq(d.id, id);
+	ck_assert_uint_eq(d.nfields, 5);
+	ck_assert_str_eq(draft_state_get(&d, "channel"), "phone");
+	ck_assert_str_eq(draft_state_get(&d, "direction"), "in");
+	ck_assert_str_eq(draft_state_get(&d, "kind"), "inquiry");
+	ck_assert_str_eq(draft_state_get(&d, "call_id"), "4711");
+	ck_assert_str_eq(draft_state_get(&d, "customer_id"), "1000042");
+	ck_assert_uint_eq(rep.refused, 0);
+	ck_assert_uint_eq(rep.damaged, 0);
+	draft_state_free(&d);
+}
+
+START_TEST(held_records_go_out_in_one_write)
+{
+	const char *path = in_dir("h.journal");
+	struct journal *j = open_ok(path);
+	long long before, after;
+	struct draft_state d;
+	int failed = 0;
+	off_t size;
+	ino_t ino;
+
+	ck_assert_int_eq(journal_begin(j, "old-draft"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "before"), 0);
+	size = file_size(path);
+
+	held_draft(j, ID, &failed);
+	ck_assert_int_eq(failed, 0);
+	/* The copy has them; the file not yet: it still replays to the old draft. */
+	ck_assert_str_eq(journal_draft(j)->id, ID);
+	ck_assert_str_eq(draft_state_get(journal_draft(j), "kind"), "inquiry");
+	ck_assert_int_eq(file_size(path), size);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "old-draft");
+	draft_state_free(&d);
+
+	before = writes_so_far();
+	CHECK(journal_release(j) == 0);         /* no ck_assert in between: it writes too */
+	after = writes_so_far();
+	ck_assert_int_ge(before, 0);
+	ck_assert_int_eq(after - before, 1);
+	ck_assert_int_gt(file_size(path), size);
+	expect_held_draft(path, ID);
+	ck_assert(journal_sync_pending(j));
+
+	/* Released: edits are written one by one again. */
+	size = file_size(path);
+	ck_assert_int_eq(journal_set(j, "subject", "after"), 0);
+	ck_assert_int_gt(file_size(path), size);
+
+	/* After a saved contact: the next draft is one append to the same file. */
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ino = file_inode(path);
+	failed = 0;
+	held_draft(j, "draft-2", &failed);
+	before = writes_so_far();
+	CHECK(journal_release(j) == 0);
+	after = writes_so_far();
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_eq(after - before, 1);
+	ck_assert_int_eq(file_inode(path), ino);
+	expect_held_draft(path, "draft-2");
+	journal_close(j);
+	expect_held_draft(path, "draft-2");
+}
+END_TEST
+
+/* An edit refused while held leaves nothing in what is written. */
+START_TEST(refused_while_held_is_not_written)
+{
+	const char *path = in_dir("hr.journal");
+	struct journal *j = open_ok(path);
+	int failed = 0;
+
+	held_draft(j, ID, &failed);
+	ck_assert_int_eq(journal_insert(j, "notes", 5, "x", 1), -1);     /* past the end of "" */
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(journal_set(j, "", "x"), -1);
+	ck_assert_int_eq(journal_begin(j, ""), -1);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_ptr_null(draft_state_get(journal_draft(j), "notes"));
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_release(j), 0);
+	expect_held_draft(path, ID);         /* and the report counts nothing refused */
+	ck_assert_int_eq(journal_release(j), 0);    /* nothing held: nothing to do */
+	journal_close(j);
+}
+END_TEST
+
+/* Saving, syncing and closing write what is held first. */
+START_TEST(held_records_written_by_sync_save_close)
+{
+	const char *path = in_dir("hs.journal");
+	struct journal *j = open_ok(path);
+	struct draft_state d;
+	int failed = 0;
+
+	held_draft(j, ID, &failed);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_sync(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	expect_held_draft(path, ID);
+
+	/* Still held: the next edit waits again, and the save takes it along. */
+	ck_assert_int_eq(journal_set(j, "subject", "held"), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_ptr_null(draft_state_get(&d, "subject"));
+	draft_state_free(&d);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_recover(path, &d), 0);
+	draft_state_free(&d);
+	ck_assert_int_eq(journal_release(j), 0);
+
+	failed = 0;
+	held_draft(j, "draft-2", &failed);
+	ck_assert_int_eq(failed, 0);
+	journal_close(j);
+	expect_held_draft(path, "draft-2");
+}
+END_TEST
+
+/* The held write fails (the disk is full): nothing half-written stays in
+ * the file, the copy keeps the draft, and the next sync writes it whole. */
+START_TEST(failed_release_heals_at_sync)
+{
+	const char *path = in_dir("hf.journal");
+	struct journal *j = open_ok(path);
+	struct rlimit old, small;
+	void (*old_handler)(int);
+	struct draft_state d;
+	int failed = 0, rc, why;
+	off_t size;
+
+	ck_assert_int_eq(journal_begin(j, "old-draft"), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "before"), 0);
+	size = file_size(path);
+	held_draft(j, ID, &failed);
+	ck_assert_int_eq(failed, 0);
+
+	/* Room for some of the held bytes, not all: the write is cut short.
+	 * (The limit holds for Check's own messages too: no ck_assert under it.) */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = (rlim_t)size + 40;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	errno = 0;
+	rc = journal_release(j);
+	why = errno;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(why, EFBIG);
+	ck_assert_str_ne(journal_error(j), "");
+	ck_assert_int_eq(file_size(path), size);                /* the partial record cut off */
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(d.id, "old-draft");
+	draft_state_free(&d);
+	ck_assert_str_eq(journal_draft(j)->id, ID);             /* kept in the copy */
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+
+	/* Space again: the sync rewrites the file from the copy. */
+	ck_assert_int_eq(journal_sync(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	expect_held_draft(path, ID);
+	ck_assert_int_eq(journal_set(j, "subject", "after"), 0);
+	journal_close(j);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(draft_state_get(&d, "subject"), "after");
+	ck_assert_str_eq(draft_state_get(&d, "customer_id"), "1000042");
+	draft_state_free(&d);
 }
 END_TEST
 
@@ -1252,6 +1593,7 @@ Suite *journal_suite(void)
 
 	tcase_add_checked_fixture(tc, make_dir, remove_dir);
 	tcase_add_test(tc, uuid_is_version_4);
+	tcase_add_test(tc, uuid_needs_no_file_and_falls_back);
 	tcase_add_test(tc, fields_come_back);
 	tcase_add_test(tc, random_edits_replay_exactly);
 	tcase_add_test(tc, newer_begin_supersedes);
@@ -1289,6 +1631,16 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, sigkill_after_save_and_edit_keeps_the_edit);
 	tcase_add_test(tc, failed_rewrite_after_save_heals_at_sync);
 	tcase_add_test(tc, hand_encoded_edit_after_saved_reopens);
+	tcase_add_test(tc, begin_after_save_appends);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hold");
+	tcase_add_checked_fixture(tc, make_dir, remove_dir);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, held_records_go_out_in_one_write);
+	tcase_add_test(tc, refused_while_held_is_not_written);
+	tcase_add_test(tc, held_records_written_by_sync_save_close);
+	tcase_add_test(tc, failed_release_heals_at_sync);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
