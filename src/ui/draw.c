@@ -62,7 +62,7 @@ attr_t draw_attr(enum draw_style s)
 }
 
 /* Code points drawn of one field at most (a row of the widest terminal). */
-#define DRAW_MAX_CHARS 1024
+#define DRAW_MAX_CHARS 512
 
 /* One pass from the field to the screen: sanitized and fitted into code
  * points (utf8_fit_clean), handed to curses as wide characters. That is
