@@ -10,7 +10,9 @@
  *     journal_uuid(id); journal_begin(j, id);        a new contact
  *     journal_set(j, "subject", value);              short fields, whole value
  *     journal_insert / journal_delete(j, "notes", ...)  the long notes field
- *     in the loop: if (journal_sync_due(j, journal_now_ms())) journal_sync(j);
+ *     in the loop: if (journal_sync_due(j, journal_now_ms())) journal_sync_start(j);
+ *     (the fdatasync runs on the journal's thread: see "Syncing" below);
+ *     journal_sync(j) where it must be durable now (before a save is sent)
  *     journal_saved(j, id) once the database has it (typing on after it
  *     reopens the draft: journal_draft is non-NULL again); journal_close(j) at exit.
  *
@@ -200,15 +202,47 @@ int journal_discard(struct journal *j, const char *draft_id);
 void journal_hold(struct journal *j);
 int journal_release(struct journal *j);
 
-/* True when some write has waited JOURNAL_SYNC_MS or more (now_ms from
- * journal_now_ms) without an fdatasync. */
-bool journal_sync_due(const struct journal *j, long long now_ms);
+/*
+ * Syncing. The loop's periodic sync never waits for the disk:
+ * journal_sync_start hands the fdatasync to the journal's sync thread (one
+ * per journal, started at the first call, joined by journal_close) and
+ * returns; the outcome is taken at the next journal_sync_due or
+ * journal_sync_start. A success makes durable what was written before the
+ * sync started; a record written while it was in flight stays unsynced and
+ * is due JOURNAL_SYNC_MS after it was written. A failure is reported by the
+ * next journal_sync_start (-1, errno, journal_error) and retried
+ * JOURNAL_SYNC_MS later. journal_sync is the blocking one, for "durable
+ * now" (before a save leaves the machine, at exit).
+ */
 
-/* True when there are writes not yet synced. */
+/* True when some write has waited JOURNAL_SYNC_MS or more (now_ms from
+ * journal_now_ms) without an fdatasync, and no sync is in flight; also
+ * true when the sync in flight failed (journal_sync_start reports it).
+ * Takes the outcome of a finished sync (hence not const). */
+bool journal_sync_due(struct journal *j, long long now_ms);
+
+/* True when there are writes not yet synced (a sync in flight included:
+ * keep waking for it). */
 bool journal_sync_pending(const struct journal *j);
 
-/* fdatasync when anything is unsynced. */
+/* Waits for a sync in flight, then fdatasync when anything is unsynced. */
 int journal_sync(struct journal *j);
+
+/*
+ * For the loop: takes the outcome of a finished sync (-1 with errno when it
+ * failed: nothing more is done this call), writes what journal_hold keeps
+ * back, and when anything is unsynced and no sync is in flight, hands an
+ * fdatasync of a dup() of the file to the sync thread and returns at once.
+ * After a failed write the file is rewritten whole here (synchronously, as
+ * journal_sync does). Without a thread (pthread_create or dup fails) it
+ * syncs in place, like journal_sync. Returns 0 or -1 with errno.
+ */
+int journal_sync_start(struct journal *j);
+
+/* For tests only: the function journal_sync and journal_sync_start call
+ * instead of fdatasync(2) (NULL: fdatasync again). Set it while no sync is
+ * in flight. */
+void journal_test_set_fsync(int (*fn)(int fd));
 
 /*
  * Rebuilds the newest unsaved draft of the journal at path into *out

@@ -246,8 +246,9 @@ void desk_reply_set(struct desk *d, const char *field, const char *value);
 void desk_reply_queue(struct desk *d);
 void desk_reply_discard(struct desk *d);
 
-/* The journal's batched fsync: pending tells whether a sync is owed, sync
- * does it when due (or at once with force). */
+/* The journals' batched fsync: pending tells whether a sync is owed (or in
+ * flight: keep waking for it), sync hands it to the journal's thread when
+ * due (never waiting for the disk), or does it at once with force (exit). */
 bool desk_sync_pending(const struct desk *d);
 void desk_sync(struct desk *d, bool force);
 

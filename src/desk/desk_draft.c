@@ -368,10 +368,21 @@ bool desk_sync_pending(const struct desk *d)
 	       (d->reply.journal && journal_sync_pending(d->reply.journal));
 }
 
+/* One journal's turn: in the loop the fdatasync goes to the journal's
+ * thread (the console never waits for the disk); forced (at exit) it is
+ * done here. */
+static void sync_journal(struct journal *j, bool force)
+{
+	if (!j)
+		return;
+	if (force)
+		journal_sync(j);
+	else if (journal_sync_due(j, journal_now_ms()))
+		journal_sync_start(j);
+}
+
 void desk_sync(struct desk *d, bool force)
 {
-	if (d->journal && (force || journal_sync_due(d->journal, journal_now_ms())))
-		journal_sync(d->journal);
-	if (d->reply.journal && (force || journal_sync_due(d->reply.journal, journal_now_ms())))
-		journal_sync(d->reply.journal);
+	sync_journal(d->journal, force);
+	sync_journal(d->reply.journal, force);
 }

@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,27 @@
 
 #define HDR JOURNAL_HDR
 #define COMPACT_MIN (256 * 1024)        /* grow at least this far before compacting */
+#define SYNCER_STACK (64 * 1024)        /* the sync thread calls one function */
+
+/*
+ * The journal's sync thread: journal_sync_start hands it a dup() of the fd
+ * and it runs the data sync there, so the console's loop never waits for
+ * the disk. Everything here is under mu; the thread touches nothing else
+ * of the journal and allocates nothing (a thread that mallocs gets an arena
+ * of its own, megabytes of the console's RSS).
+ */
+struct syncer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;              /* work handed over, work done, quit */
+	bool running;                   /* thread, mu and cv exist */
+	bool todo;                      /* fd handed over, not yet synced */
+	bool done;                      /* synced: rc and err say how */
+	bool quit;
+	int fd;
+	int (*fn)(int fd);
+	int rc, err;
+};
 
 struct journal {
 	int fd;
@@ -40,6 +63,10 @@ struct journal {
 	off_t compact_at;               /* compact when size passes this */
 	bool dirty;                     /* written (or failed) since the last sync */
 	long long dirty_since;
+	bool in_flight;                 /* a sync handed to the thread, not collected */
+	bool written_since_start;       /* ... and records written after it started */
+	long long written_since;        /* when the first of those was */
+	struct syncer sy;
 	bool resync;                    /* the file lags the copy: rewrite it */
 	bool whole;                     /* emptied after a save: the next edit rewrites it */
 	bool held;                      /* journal_hold: records wait in out for journal_release */
@@ -148,10 +175,24 @@ static int write_all(int fd, const unsigned char *buf, size_t n)
 
 static void mark_dirty(struct journal *j)
 {
+	long long now = journal_now_ms();
+
 	if (!j->dirty) {
 		j->dirty = true;
-		j->dirty_since = journal_now_ms();
+		j->dirty_since = now;
 	}
+	if (j->in_flight && !j->written_since_start) {
+		/* Maybe not in the sync in flight: it stays dirty after it. */
+		j->written_since_start = true;
+		j->written_since = now;
+	}
+}
+
+/* Everything written so far is durable (a sync, or a rewrite that synced). */
+static void all_synced(struct journal *j)
+{
+	j->dirty = false;
+	j->written_since_start = false;
 }
 
 /* After a failure: try again (journal_sync_due) one batch window from now. */
@@ -191,7 +232,7 @@ static int truncate_now(struct journal *j)
 		return -1;
 	}
 	j->size = 0;
-	j->dirty = false;
+	all_synced(j);
 	return 0;
 }
 
@@ -248,7 +289,7 @@ static int compact_now(struct journal *j)
 	j->fd = fd;
 	j->size = (off_t)j->outlen;
 	j->outlen = 0;
-	j->dirty = false;
+	all_synced(j);
 	j->resync = false;
 	j->whole = false;
 	j->compact_at = j->size * 4 > COMPACT_MIN ? j->size * 4 : COMPACT_MIN;
@@ -437,9 +478,162 @@ int journal_discard(struct journal *j, const char *draft_id)
 	return close_draft(j, JOURNAL_DISCARD, draft_id);
 }
 
-bool journal_sync_due(const struct journal *j, long long now_ms)
+/* --- syncing --------------------------------------------------------------- */
+
+/* The data sync of journal_sync / journal_sync_start (tests slow it down
+ * or make it fail with journal_test_set_fsync). */
+static int (*data_sync)(int fd) = fdatasync;
+
+void journal_test_set_fsync(int (*fn)(int fd))
 {
-	return j && j->dirty && now_ms - j->dirty_since >= JOURNAL_SYNC_MS;
+	data_sync = fn ? fn : fdatasync;
+}
+
+static void *syncer_main(void *arg)
+{
+	struct syncer *sy = arg;
+
+	int (*fn)(int);
+	int fd, rc, err;
+
+	pthread_mutex_lock(&sy->mu);
+	for (;;) {
+		while (!sy->todo && !sy->quit)
+			pthread_cond_wait(&sy->cv, &sy->mu);
+		if (!sy->todo)
+			break;
+		fd = sy->fd;
+		fn = sy->fn;
+		pthread_mutex_unlock(&sy->mu);
+		rc = fn(fd);
+		err = rc < 0 ? errno : 0;
+		pthread_mutex_lock(&sy->mu);
+		sy->rc = rc;
+		sy->err = err;
+		sy->todo = false;
+		sy->done = true;
+		pthread_cond_broadcast(&sy->cv);
+	}
+	pthread_mutex_unlock(&sy->mu);
+	return NULL;
+}
+
+/* Starts the sync thread (once): small stack, every signal blocked (they
+ * are the loop's: SIGWINCH, SIGHUP, ... must interrupt its poll()). */
+static int syncer_start(struct syncer *sy)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int rc;
+
+	if (sy->running)
+		return 0;
+	if ((rc = pthread_mutex_init(&sy->mu, NULL)) != 0)
+		goto fail;
+	if ((rc = pthread_cond_init(&sy->cv, NULL)) != 0) {
+		pthread_mutex_destroy(&sy->mu);
+		goto fail;
+	}
+	sy->todo = sy->done = sy->quit = false;
+	sy->fd = -1;
+	sigfillset(&all);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, SYNCER_STACK > PTHREAD_STACK_MIN ? SYNCER_STACK : PTHREAD_STACK_MIN);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&sy->thread, &attr, syncer_main, sy);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		pthread_cond_destroy(&sy->cv);
+		pthread_mutex_destroy(&sy->mu);
+		goto fail;
+	}
+	sy->running = true;
+	return 0;
+fail:
+	errno = rc;
+	return -1;
+}
+
+static void syncer_stop(struct syncer *sy)
+{
+	if (!sy->running)
+		return;
+	pthread_mutex_lock(&sy->mu);
+	sy->quit = true;
+	pthread_cond_broadcast(&sy->cv);
+	pthread_mutex_unlock(&sy->mu);
+	pthread_join(sy->thread, NULL);
+	pthread_cond_destroy(&sy->cv);
+	pthread_mutex_destroy(&sy->mu);
+	sy->running = false;
+}
+
+/* Whether the sync in flight has finished, and failed. */
+static bool sync_failed(struct journal *j)
+{
+	bool failed;
+
+	if (!j->in_flight)
+		return false;
+	pthread_mutex_lock(&j->sy.mu);
+	failed = j->sy.done && j->sy.rc < 0;
+	pthread_mutex_unlock(&j->sy.mu);
+	return failed;
+}
+
+/*
+ * Takes the outcome of the sync in flight (waiting for it when wait).
+ * Returns 1 when there was none to take, 0 when it succeeded (what was
+ * written before it started is durable), -1 with errno and the error set
+ * when it failed (retried one batch window later).
+ */
+static int collect(struct journal *j, bool wait)
+{
+	int rc, err;
+
+	if (!j->in_flight)
+		return 1;
+	pthread_mutex_lock(&j->sy.mu);
+	while (wait && !j->sy.done)
+		pthread_cond_wait(&j->sy.cv, &j->sy.mu);
+	if (!j->sy.done) {
+		pthread_mutex_unlock(&j->sy.mu);
+		return 1;
+	}
+	rc = j->sy.rc;
+	err = j->sy.err;
+	j->sy.done = false;
+	close(j->sy.fd);
+	j->sy.fd = -1;
+	pthread_mutex_unlock(&j->sy.mu);
+	j->in_flight = false;
+	if (rc < 0) {
+		errno = err;
+		set_err(j, "journal %s: sync: %s", j->path, strerror(err));
+		retry_later(j);
+		j->written_since_start = false;
+		return -1;
+	}
+	if (!j->dirty) {
+		/* rewritten (and synced) meanwhile: nothing left */
+	} else if (j->written_since_start) {
+		j->dirty_since = j->written_since;      /* those wait their own turn */
+	} else {
+		j->dirty = false;
+	}
+	j->written_since_start = false;
+	return 0;
+}
+
+bool journal_sync_due(struct journal *j, long long now_ms)
+{
+	if (!j)
+		return false;
+	if (sync_failed(j))
+		return true;    /* for journal_sync_start to report */
+	collect(j, false);      /* a success is taken here */
+	return j->dirty && !j->in_flight && now_ms - j->dirty_since >= JOURNAL_SYNC_MS;
 }
 
 bool journal_sync_pending(const struct journal *j)
@@ -447,22 +641,56 @@ bool journal_sync_pending(const struct journal *j)
 	return j && j->dirty;
 }
 
+int journal_sync_start(struct journal *j)
+{
+	int fd;
+
+	if (!j)
+		return 0;
+	if (collect(j, false) < 0)
+		return -1;      /* reported; retried when due again */
+	if (flush(j) < 0)       /* what journal_hold keeps back goes out first */
+		return -1;
+	if (j->resync)
+		return compact_now(j);  /* a failed write heals by rewriting (synchronous) */
+	if (!j->dirty || j->in_flight)
+		return 0;
+	/* The thread syncs its own descriptor: a rewrite may replace j->fd meanwhile. */
+	fd = fcntl(j->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || syncer_start(&j->sy) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return journal_sync(j);         /* no thread: sync here, as before */
+	}
+	pthread_mutex_lock(&j->sy.mu);
+	j->sy.fd = fd;
+	j->sy.fn = data_sync;
+	j->sy.todo = true;
+	j->sy.done = false;
+	pthread_cond_broadcast(&j->sy.cv);
+	pthread_mutex_unlock(&j->sy.mu);
+	j->in_flight = true;
+	j->written_since_start = false;
+	return 0;
+}
+
 int journal_sync(struct journal *j)
 {
 	if (!j)
 		return 0;
+	collect(j, true);       /* a failure is retried just below */
 	if (flush(j) < 0)       /* what journal_hold keeps back goes out first */
 		return -1;
 	if (j->resync)
 		return compact_now(j);
 	if (!j->dirty)
 		return 0;
-	if (fdatasync(j->fd) < 0) {
+	if (data_sync(j->fd) < 0) {
 		set_err(j, "journal %s: sync: %s", j->path, strerror(errno));
 		retry_later(j);
 		return -1;
 	}
-	j->dirty = false;
+	all_synced(j);
 	return 0;
 }
 
@@ -603,9 +831,10 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	if (j->fd >= 0) {
-		journal_sync(j);
+		journal_sync(j);        /* waits for a sync in flight */
 		close(j->fd);
 	}
+	syncer_stop(&j->sy);
 	jstate_free(&j->st);
 	free(j->out);
 	free(j->path);

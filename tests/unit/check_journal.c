@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/filter.h>
@@ -1586,6 +1588,312 @@ START_TEST(too_big_a_file_is_set_aside)
 }
 END_TEST
 
+/* --- the periodic sync off the caller's thread (issue 9) ------------------ */
+
+/* Stand-ins for fdatasync (journal_test_set_fsync): they run on the
+ * journal's sync thread, so what they share with the test is atomic. */
+static int fsync_calls;                 /* __atomic */
+static int fsync_fail;                  /* __atomic: next calls fail with EIO */
+static int gate[2] = { -1, -1 };        /* gated_fsync waits for a byte here */
+
+static void async_setup(void)
+{
+	make_dir();
+	__atomic_store_n(&fsync_calls, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&fsync_fail, 0, __ATOMIC_SEQ_CST);
+	ck_assert_int_eq(pipe(gate), 0);
+}
+
+static void async_teardown(void)
+{
+	journal_test_set_fsync(NULL);
+	close(gate[0]);
+	close(gate[1]);
+	remove_dir();
+}
+
+static int outcome(int fd)
+{
+	__atomic_add_fetch(&fsync_calls, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&fsync_fail, __ATOMIC_SEQ_CST)) {
+		errno = EIO;
+		return -1;
+	}
+	return fdatasync(fd);
+}
+
+/* A disk that takes 300 ms to flush. */
+static int slow_fsync(int fd)
+{
+	struct timespec ts = { 0, 300 * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return outcome(fd);
+}
+
+/* A flush that ends when the test says so (a byte on the gate). */
+static int gated_fsync(int fd)
+{
+	char c;
+
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return outcome(fd);
+}
+
+static void open_gate(int n)
+{
+	for (int i = 0; i < n; i++)
+		CHECK(write(gate[1], "x", 1) == 1);
+}
+
+static int calls(void)
+{
+	return __atomic_load_n(&fsync_calls, __ATOMIC_SEQ_CST);
+}
+
+/* Waits (up to 5 s) until the sync in flight has finished: journal_sync_due
+ * collects a success (nothing pending, or what was written meanwhile due
+ * in its turn) and is true for a failure, which journal_sync_start reports. */
+static void wait_sync_done(struct journal *j)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (!journal_sync_pending(j) || journal_sync_due(j, journal_now_ms() + 100000))
+			return;
+		usleep(1000);
+	}
+	ck_abort_msg("the sync in flight did not finish in 5 s");
+}
+
+static struct journal *dirty_journal(const char *path)
+{
+	struct journal *j = open_ok(path);
+
+	ck_assert_int_eq(journal_begin(j, ID), 0);
+	ck_assert_int_eq(journal_set(j, "subject", "printer on fire"), 0);
+	ck_assert(journal_sync_pending(j));
+	return j;
+}
+
+/* The defect: the loop's periodic sync waited for the disk. */
+START_TEST(periodic_sync_does_not_block)
+{
+	struct journal *j;
+	long long t0, took;
+
+	journal_test_set_fsync(slow_fsync);
+	j = dirty_journal(in_dir("s.journal"));
+	t0 = journal_now_ms();
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	took = journal_now_ms() - t0;
+	ck_assert_msg(took < 50, "journal_sync_start took %lld ms with a 300 ms fdatasync", took);
+	/* In flight: still pending (not yet durable), not due again. */
+	ck_assert(journal_sync_pending(j));
+	wait_sync_done(j);
+	ck_assert_int_eq(journal_sync_start(j), 0);     /* collects it */
+	ck_assert(!journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	ck_assert_int_eq(calls(), 1);
+	journal_close(j);
+	ck_assert_int_eq(calls(), 1);                   /* nothing left to sync */
+}
+END_TEST
+
+START_TEST(no_sync_due_while_in_flight)
+{
+	struct journal *j;
+
+	journal_test_set_fsync(gated_fsync);
+	j = dirty_journal(in_dir("f.journal"));
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	ck_assert_int_eq(journal_sync_start(j), 0);     /* one at a time: not handed again */
+	open_gate(1);
+	wait_sync_done(j);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(calls(), 1);
+	journal_close(j);
+}
+END_TEST
+
+/* A record written after the sync started may not be in it: it stays dirty
+ * and the next round syncs it. */
+START_TEST(write_during_sync_stays_dirty)
+{
+	const char *path = in_dir("w.journal");
+	struct draft_state d = { 0 };
+	struct journal *j;
+
+	journal_test_set_fsync(gated_fsync);
+	j = dirty_journal(path);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "typed meanwhile"), 0);
+	open_gate(1);
+	wait_sync_done(j);
+	ck_assert(journal_sync_pending(j));             /* collected: the new record is not synced */
+	ck_assert_int_eq(journal_sync_start(j), 0);     /* the next round */
+	ck_assert(journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	open_gate(1);
+	wait_sync_done(j);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(calls(), 2);
+	journal_close(j);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(draft_state_get(&d, "notes"), "typed meanwhile");
+	draft_state_free(&d);
+}
+END_TEST
+
+/* Written while the sync was in flight: once that sync is collected, the
+ * record waits its own JOURNAL_SYNC_MS (typing through a sync keeps the
+ * batching), not the first record's. */
+START_TEST(write_during_sync_is_due_from_its_own_time)
+{
+	struct journal *j;
+	long long before;
+
+	journal_test_set_fsync(gated_fsync);
+	j = dirty_journal(in_dir("t.journal"));
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	usleep(20 * 1000);
+	before = journal_now_ms();
+	ck_assert_int_eq(journal_set(j, "notes", "later"), 0);
+	open_gate(1);
+	wait_sync_done(j);
+	ck_assert(journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, before + JOURNAL_SYNC_MS - 1));
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+	ck_assert_int_eq(calls(), 1);
+	journal_test_set_fsync(NULL);
+	journal_close(j);
+}
+END_TEST
+
+/* The sync thread's fdatasync fails: the next call reports it, and the
+ * sync is retried one batch window later. */
+START_TEST(failed_background_sync_reports_and_retries)
+{
+	struct journal *j;
+	long long t;
+
+	journal_test_set_fsync(gated_fsync);
+	__atomic_store_n(&fsync_fail, 1, __ATOMIC_SEQ_CST);
+	j = dirty_journal(in_dir("e.journal"));
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	open_gate(1);
+	wait_sync_done(j);
+	t = journal_now_ms();
+	errno = 0;
+	ck_assert_int_eq(journal_sync_start(j), -1);
+	ck_assert_int_eq(errno, EIO);
+	ck_assert_msg(strstr(journal_error(j), "sync") && strstr(journal_error(j), strerror(EIO)),
+		      "error: %s", journal_error(j));
+	ck_assert_int_eq(calls(), 1);                   /* not retried at once */
+	ck_assert(journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, t));
+	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
+	/* The disk is back: the retry succeeds. */
+	__atomic_store_n(&fsync_fail, 0, __ATOMIC_SEQ_CST);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	open_gate(1);
+	wait_sync_done(j);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(calls(), 2);
+	journal_close(j);
+}
+END_TEST
+
+static void *open_gate_later(void *arg)
+{
+	usleep(100 * 1000);
+	open_gate(*(int *)arg);
+	return NULL;
+}
+
+/* journal_sync (before a save leaves the machine, at exit) still means
+ * durable now: it waits for the sync in flight, then syncs what came after. */
+START_TEST(blocking_sync_waits_then_syncs)
+{
+	struct journal *j;
+	pthread_t th;
+	int n = 2;
+
+	journal_test_set_fsync(outcome);
+	j = dirty_journal(in_dir("b.journal"));
+	ck_assert_int_eq(journal_sync(j), 0);
+	ck_assert_int_eq(calls(), 1);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(journal_sync(j), 0);           /* nothing to do */
+	ck_assert_int_eq(calls(), 1);
+
+	journal_test_set_fsync(gated_fsync);
+	ck_assert_int_eq(journal_set(j, "notes", "one"), 0);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert_int_eq(journal_set(j, "notes", "two"), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, open_gate_later, &n), 0);
+	ck_assert_int_eq(journal_sync(j), 0);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(calls(), 3);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	ck_assert_int_eq(journal_sync_start(j), 0);     /* nothing in flight, nothing dirty */
+	ck_assert_int_eq(calls(), 3);
+	journal_close(j);
+}
+END_TEST
+
+/* Closing with a sync in flight waits for it and joins the thread. */
+START_TEST(close_joins_sync_in_flight)
+{
+	const char *path = in_dir("c.journal");
+	struct draft_state d = { 0 };
+	struct journal *j;
+	pthread_t th;
+	int n = 1;
+
+	journal_test_set_fsync(gated_fsync);
+	j = dirty_journal(path);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, open_gate_later, &n), 0);
+	journal_close(j);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(calls(), 1);
+	ck_assert_int_eq(journal_recover(path, &d), 1);
+	ck_assert_str_eq(draft_state_get(&d, "subject"), "printer on fire");
+	draft_state_free(&d);
+	/* The lock went with it: the journal opens again. */
+	journal_test_set_fsync(NULL);
+	j = open_ok(path);
+	journal_close(j);
+}
+END_TEST
+
+/* A save (journal_saved syncs and empties the file) with a sync in flight. */
+START_TEST(save_with_sync_in_flight)
+{
+	const char *path = in_dir("v.journal");
+	struct journal *j;
+
+	journal_test_set_fsync(gated_fsync);
+	j = dirty_journal(path);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	open_gate(2);
+	ck_assert_int_eq(journal_saved(j, ID), 0);
+	ck_assert(!journal_sync_pending(j));
+	ck_assert_int_eq(file_size(path), 0);
+	ck_assert_int_eq(journal_sync_start(j), 0);
+	journal_close(j);
+	ck_assert_int_le(calls(), 2);
+}
+END_TEST
+
 Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -1650,6 +1958,19 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, replay_cost_is_bounded);
 	tcase_add_test(tc, too_big_a_file_is_set_aside);
 	tcase_add_test(tc, odd_files_are_refused_or_tightened);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("async_sync");
+	tcase_add_checked_fixture(tc, async_setup, async_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, periodic_sync_does_not_block);
+	tcase_add_test(tc, no_sync_due_while_in_flight);
+	tcase_add_test(tc, write_during_sync_stays_dirty);
+	tcase_add_test(tc, write_during_sync_is_due_from_its_own_time);
+	tcase_add_test(tc, failed_background_sync_reports_and_retries);
+	tcase_add_test(tc, blocking_sync_waits_then_syncs);
+	tcase_add_test(tc, close_joins_sync_in_flight);
+	tcase_add_test(tc, save_with_sync_in_flight);
 	suite_add_tcase(s, tc);
 	return s;
 }
