@@ -16,8 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,30 +27,10 @@
 #include <unistd.h>
 
 #include "journal_priv.h"
+#include "syncer.h"
 
 #define HDR JOURNAL_HDR
 #define COMPACT_MIN (256 * 1024)        /* grow at least this far before compacting */
-#define SYNCER_STACK (64 * 1024)        /* the sync thread calls one function */
-
-/*
- * The journal's sync thread: journal_sync_start hands it a dup() of the fd
- * and it runs the data sync there, so the console's loop never waits for
- * the disk. Everything here is under mu; the thread touches nothing else
- * of the journal and allocates nothing (a thread that mallocs gets an arena
- * of its own, megabytes of the console's RSS).
- */
-struct syncer {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;              /* work handed over, work done, quit */
-	bool running;                   /* thread, mu and cv exist */
-	bool todo;                      /* fd handed over, not yet synced */
-	bool done;                      /* synced: rc and err say how */
-	bool quit;
-	int fd;
-	int (*fn)(int fd);
-	int rc, err;
-};
 
 struct journal {
 	int fd;
@@ -489,97 +467,10 @@ void journal_test_set_fsync(int (*fn)(int fd))
 	data_sync = fn ? fn : fdatasync;
 }
 
-static void *syncer_main(void *arg)
-{
-	struct syncer *sy = arg;
-
-	int (*fn)(int);
-	int fd, rc, err;
-
-	pthread_mutex_lock(&sy->mu);
-	for (;;) {
-		while (!sy->todo && !sy->quit)
-			pthread_cond_wait(&sy->cv, &sy->mu);
-		if (!sy->todo)
-			break;
-		fd = sy->fd;
-		fn = sy->fn;
-		pthread_mutex_unlock(&sy->mu);
-		rc = fn(fd);
-		err = rc < 0 ? errno : 0;
-		pthread_mutex_lock(&sy->mu);
-		sy->rc = rc;
-		sy->err = err;
-		sy->todo = false;
-		sy->done = true;
-		pthread_cond_broadcast(&sy->cv);
-	}
-	pthread_mutex_unlock(&sy->mu);
-	return NULL;
-}
-
-/* Starts the sync thread (once): small stack, every signal blocked (they
- * are the loop's: SIGWINCH, SIGHUP, ... must interrupt its poll()). */
-static int syncer_start(struct syncer *sy)
-{
-	pthread_attr_t attr;
-	sigset_t all, old;
-	int rc;
-
-	if (sy->running)
-		return 0;
-	if ((rc = pthread_mutex_init(&sy->mu, NULL)) != 0)
-		goto fail;
-	if ((rc = pthread_cond_init(&sy->cv, NULL)) != 0) {
-		pthread_mutex_destroy(&sy->mu);
-		goto fail;
-	}
-	sy->todo = sy->done = sy->quit = false;
-	sy->fd = -1;
-	sigfillset(&all);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, SYNCER_STACK > PTHREAD_STACK_MIN ? SYNCER_STACK : PTHREAD_STACK_MIN);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&sy->thread, &attr, syncer_main, sy);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		pthread_cond_destroy(&sy->cv);
-		pthread_mutex_destroy(&sy->mu);
-		goto fail;
-	}
-	sy->running = true;
-	return 0;
-fail:
-	errno = rc;
-	return -1;
-}
-
-static void syncer_stop(struct syncer *sy)
-{
-	if (!sy->running)
-		return;
-	pthread_mutex_lock(&sy->mu);
-	sy->quit = true;
-	pthread_cond_broadcast(&sy->cv);
-	pthread_mutex_unlock(&sy->mu);
-	pthread_join(sy->thread, NULL);
-	pthread_cond_destroy(&sy->cv);
-	pthread_mutex_destroy(&sy->mu);
-	sy->running = false;
-}
-
 /* Whether the sync in flight has finished, and failed. */
 static bool sync_failed(struct journal *j)
 {
-	bool failed;
-
-	if (!j->in_flight)
-		return false;
-	pthread_mutex_lock(&j->sy.mu);
-	failed = j->sy.done && j->sy.rc < 0;
-	pthread_mutex_unlock(&j->sy.mu);
-	return failed;
+	return j->in_flight && syncer_failed(&j->sy);
 }
 
 /*
@@ -592,21 +483,8 @@ static int collect(struct journal *j, bool wait)
 {
 	int rc, err;
 
-	if (!j->in_flight)
+	if (!j->in_flight || !syncer_take(&j->sy, wait, &rc, &err))
 		return 1;
-	pthread_mutex_lock(&j->sy.mu);
-	while (wait && !j->sy.done)
-		pthread_cond_wait(&j->sy.cv, &j->sy.mu);
-	if (!j->sy.done) {
-		pthread_mutex_unlock(&j->sy.mu);
-		return 1;
-	}
-	rc = j->sy.rc;
-	err = j->sy.err;
-	j->sy.done = false;
-	close(j->sy.fd);
-	j->sy.fd = -1;
-	pthread_mutex_unlock(&j->sy.mu);
 	j->in_flight = false;
 	if (rc < 0) {
 		errno = err;
@@ -662,13 +540,7 @@ int journal_sync_start(struct journal *j)
 			close(fd);
 		return journal_sync(j);         /* no thread: sync here, as before */
 	}
-	pthread_mutex_lock(&j->sy.mu);
-	j->sy.fd = fd;
-	j->sy.fn = data_sync;
-	j->sy.todo = true;
-	j->sy.done = false;
-	pthread_cond_broadcast(&j->sy.cv);
-	pthread_mutex_unlock(&j->sy.mu);
+	syncer_hand(&j->sy, fd, data_sync);
 	j->in_flight = true;
 	j->written_since_start = false;
 	return 0;
