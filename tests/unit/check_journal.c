@@ -254,6 +254,13 @@ static size_t field_payload(unsigned char *out, const char *name, int nints, con
 
 /* --- tests --------------------------------------------------------------- */
 
+/* Everything written is durable: nothing pending, nothing due however late. */
+static void assert_all_synced(struct journal *j)
+{
+	ck_assert(!journal_sync_pending(j));
+	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+}
+
 START_TEST(uuid_is_version_4)
 {
 	char a[JOURNAL_UUID_LEN + 1], b[JOURNAL_UUID_LEN + 1];
@@ -720,8 +727,7 @@ START_TEST(sync_is_batched)
 	ck_assert(!journal_sync_due(j, t0));
 	ck_assert(journal_sync_due(j, journal_now_ms() + JOURNAL_SYNC_MS));
 	ck_assert_int_eq(journal_sync(j), 0);
-	ck_assert(!journal_sync_pending(j));
-	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	assert_all_synced(j);
 	ck_assert_int_eq(journal_sync(j), 0);       /* nothing to do */
 	journal_close(j);
 }
@@ -1694,8 +1700,7 @@ START_TEST(periodic_sync_does_not_block)
 	ck_assert(journal_sync_pending(j));
 	wait_sync_done(j);
 	ck_assert_int_eq(journal_sync_start(j), 0);     /* collects it */
-	ck_assert(!journal_sync_pending(j));
-	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	assert_all_synced(j);
 	ck_assert_int_eq(calls(), 1);
 	journal_close(j);
 	ck_assert_int_eq(calls(), 1);                   /* nothing left to sync */
@@ -1841,8 +1846,7 @@ START_TEST(blocking_sync_waits_then_syncs)
 	ck_assert_int_eq(journal_sync(j), 0);
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	ck_assert_int_eq(calls(), 3);
-	ck_assert(!journal_sync_pending(j));
-	ck_assert(!journal_sync_due(j, journal_now_ms() + 100000));
+	assert_all_synced(j);
 	ck_assert_int_eq(journal_sync_start(j), 0);     /* nothing in flight, nothing dirty */
 	ck_assert_int_eq(calls(), 3);
 	journal_close(j);
