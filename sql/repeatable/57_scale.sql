@@ -14,11 +14,16 @@
 -- which every login sees), so no SECURITY DEFINER is needed.
 create or replace function board_source()
 returns table (standby boolean, lag_secs double precision, streaming boolean)
-language sql stable set search_path = pg_catalog, public, pg_temp as $$
+language sql volatile set search_path = pg_catalog, public, pg_temp as $$
 	select r.standby,
 	       case when not r.standby then 0::double precision
 	            when r.streaming and pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0::double precision
-	            else extract(epoch from now() - pg_last_xact_replay_timestamp())::double precision end,
+	            when pg_last_xact_replay_timestamp() is null then null
+	            -- clock_timestamp, not now(): a commit replayed while this statement
+	            -- ran is later than the statement's start (a negative lag, seen
+	            -- under load); at 0 at least (the two clocks of two machines)
+	            else greatest(extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()),
+	                          0)::double precision end,
 	       r.streaming
 	from (select pg_is_in_recovery() as standby,
 	             exists (select 1 from pg_stat_wal_receiver w where w.pid is not null) as streaming) r
